@@ -1,0 +1,45 @@
+"""Which pages each role sees in the navigation.
+
+Entries name URL patterns; an entry whose URL is not (yet) installed is skipped,
+so an app adds its pages here and the menu follows.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+ALL = {Role.STATION_STAFF, Role.DEPUTY, Role.OFFICE, Role.UNIT_OFFICER, Role.LEADER, Role.ADMIN}
+ORG = {Role.STATION_STAFF, Role.DEPUTY, Role.OFFICE, Role.LEADER, Role.ADMIN}
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    url_name: str
+    label: str
+    roles: frozenset
+
+
+MENU = [
+    NavEntry("home", _("Home"), frozenset(ALL)),
+    NavEntry("liaison:station_list", _("Stations"), frozenset(ORG)),
+    NavEntry("deputies:deputy_list", _("Deputies"), frozenset(ORG)),
+    NavEntry("admin:index", _("Administration"), frozenset({Role.ADMIN})),
+]
+
+
+def menu_for(user, current_path: str = "") -> list[dict]:
+    role = user.effective_role
+    items = []
+    for entry in MENU:
+        if role not in entry.roles:
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"url": url, "label": entry.label, "active": active})
+    return items

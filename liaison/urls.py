@@ -1,0 +1,9 @@
+from django.urls import path
+
+from liaison import views
+
+app_name = "liaison"
+
+urlpatterns = [
+    path("", views.station_list, name="station_list"),
+]
