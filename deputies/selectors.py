@@ -1,0 +1,48 @@
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.models import Role
+from accounts.scoping import staff_station_q
+from deputies.models import Deputy, Term
+
+# The path from a deputy to the station of a grid they are assigned to (open assignments only).
+_ASSIGNED_STATION = "grid_assignments__grid__centre__community__station__"
+
+
+def deputies_visible_to(user) -> QuerySet[Deputy]:
+    """Deputies ``user`` may see, with terms prefetched.
+
+    - office, leaders, admins: all;
+    - station staff: deputies resident at, or assigned to a grid of, a station in their subtree;
+    - a deputy: themselves, members of their groups, and deputies sharing one of their grids;
+    - unit officers and anyone else: none.
+    """
+    base = Deputy.objects.prefetch_related(Prefetch("terms", queryset=Term.objects.order_by("level")))
+    if not user.is_authenticated or not user.is_active:
+        return base.none()
+    if user.sees_everything:
+        return base
+    role = user.effective_role
+    if role == Role.STATION_STAFF:
+        scope = staff_station_q(user, "resident_stations__") | (
+            staff_station_q(user, _ASSIGNED_STATION) & Q(grid_assignments__end_date__isnull=True)
+        )
+    elif role == Role.DEPUTY and user.deputy_id:
+        scope = (
+            Q(id=user.deputy_id)
+            | Q(groups__members=user.deputy_id)
+            | Q(
+                grid_assignments__end_date__isnull=True,
+                grid_assignments__grid__assignments__deputy=user.deputy_id,
+                grid_assignments__grid__assignments__end_date__isnull=True,
+            )
+        )
+    else:
+        return base.none()
+    return base.filter(id__in=Deputy.objects.filter(scope).values("id"))
+
+
+def can_see_deputy_phone(user, deputy: Deputy) -> bool:
+    """Deputies' phones are for the people who organise their work, and for themselves."""
+    if user.sees_everything or user.effective_role == Role.STATION_STAFF:
+        return True
+    return user.effective_role == Role.DEPUTY and user.deputy_id == deputy.id
