@@ -1,7 +1,47 @@
+import os
+from pathlib import Path
+
 import pytest
 
 from accounts.models import Role
 from accounts.services import user_create
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _missing_service(item) -> tuple[str, str] | None:
+    """Return (reason, flag that turns the skip into a failure) for the first service the test lacks."""
+    if item.get_closest_marker("postgres"):
+        from django.db import connections
+
+        vendor = connections["default"].vendor
+        if vendor != "postgresql":
+            return (
+                f"needs PostgreSQL but the database is {vendor}; set DATABASE_URL=postgres://... to run it",
+                "REQUIRE_SERVICES",
+            )
+    if item.get_closest_marker("worker") and not os.environ.get("REDIS_URL"):
+        return ("needs a Celery worker on Redis but REDIS_URL is not set", "REQUIRE_SERVICES")
+    if item.get_closest_marker("browser") and not CHROMIUM.exists():
+        return (f"needs Chromium but {CHROMIUM} is missing", "REQUIRE_BROWSER")
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Skip tests whose service is missing, or fail them when the environment requires that service."""
+    missing = _missing_service(item)
+    if missing is None:
+        return
+    reason, flag = missing
+    if _flag(flag):
+        pytest.fail(f"{reason} ({flag}=1 is set, so a missing service is a failure)", pytrace=False)
+    pytest.skip(reason)
+
 
 # Long enough and uncommon enough to pass the password policy.
 PASSWORD = "Liaison-Station-2024!"
