@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -13,7 +14,14 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    """POST only (Django 5); says so on the login page it leads back to."""
+
+    def post(self, request, *args, **kwargs):
+        was_logged_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_logged_in:
+            messages.success(request, _("You have logged out."))
+        return response
 
 
 def lockout_response(request, credentials=None, *args, **kwargs):
