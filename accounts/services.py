@@ -2,20 +2,45 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, User
+from core.errors import ActionRefused
+
+# Marks an argument of ``user_update`` that the caller did not pass (None is a real value for links).
+UNSET = object()
 
 
-def _check_links(*, role: str, stations, deputy, unit) -> None:
+def _check_links(*, role: str, stations, deputy, unit, user: User | None = None) -> None:
+    """Each role has exactly the links it needs: no missing link and no link meant for another role."""
     errors = {}
     if role == Role.STATION_STAFF and not stations:
         errors["stations"] = _("Station staff must be given at least one station.")
+    if role != Role.STATION_STAFF and stations:
+        errors["stations"] = _("Only station staff are attached to stations.")
     if role == Role.DEPUTY and deputy is None:
         errors["deputy"] = _("A deputy account must be linked to a deputy record.")
+    if role != Role.DEPUTY and deputy is not None:
+        errors["deputy"] = _("Only a deputy account is linked to a deputy record.")
+    if role == Role.DEPUTY and deputy is not None:
+        taken = User.objects.filter(deputy=deputy)
+        if user is not None and user.pk:
+            taken = taken.exclude(pk=user.pk)
+        if taken.exists():
+            errors["deputy"] = _("This deputy record already has an account.")
     if role == Role.UNIT_OFFICER and unit is None:
         errors["unit"] = _("A handling-unit officer must be linked to a unit.")
+    if role != Role.UNIT_OFFICER and unit is not None:
+        errors["unit"] = _("Only a handling-unit officer is linked to a unit.")
     if errors:
         raise ValidationError(errors)
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
 
 
 @transaction.atomic
@@ -51,10 +76,99 @@ def user_create(
         is_staff=role == Role.ADMIN,
         is_superuser=role == Role.ADMIN,
     )
-    validate_password(password, user)
+    _check_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     if role == Role.STATION_STAFF:
         user.stations.set(stations)
     return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    user: User,
+    actor: User | None = None,
+    password=UNSET,
+    role=UNSET,
+    stations=UNSET,
+    deputy=UNSET,
+    unit=UNSET,
+    first_name=UNSET,
+    last_name=UNSET,
+    email=UNSET,
+    phone=UNSET,
+) -> User:
+    """Change an account's details, role or links; arguments left out stay as they are.
+
+    A role change drops the links the new role does not use (stations, deputy record,
+    unit) and gives or takes the Django admin flags with the admin role. Links are
+    checked against the resulting role whenever the role or a link changes. An
+    administrator cannot take the admin role away from themselves. Raises
+    ``ValidationError`` (field → messages) and writes nothing on bad input.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if role is not UNSET and role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    new_role = user.role if role is UNSET else role
+    if actor is not None and actor.pk == user.pk and role is not UNSET and role != Role.ADMIN:
+        if user.effective_role == Role.ADMIN:
+            raise ActionRefused(_("You cannot take the administrator role away from your own account."))
+
+    links_touched = any(value is not UNSET for value in (role, stations, deputy, unit))
+    if links_touched:
+        current_stations = list(user.stations.all()) if user.role == Role.STATION_STAFF else []
+        new_stations = list(stations) if stations is not UNSET else current_stations
+        new_deputy = deputy if deputy is not UNSET else user.deputy
+        new_unit = unit if unit is not UNSET else user.unit
+        # Links the caller did not pass and the new role does not use are dropped, not refused.
+        if new_role != Role.STATION_STAFF and stations is UNSET:
+            new_stations = []
+        if new_role != Role.DEPUTY and deputy is UNSET:
+            new_deputy = None
+        if new_role != Role.UNIT_OFFICER and unit is UNSET:
+            new_unit = None
+        _check_links(role=new_role, stations=new_stations, deputy=new_deputy, unit=new_unit, user=user)
+        user.deputy = new_deputy
+        user.unit = new_unit
+    if role is not UNSET and role != user.role:
+        user.role = role
+        user.is_staff = user.is_superuser = role == Role.ADMIN
+    for field, value in (("first_name", first_name), ("last_name", last_name), ("email", email), ("phone", phone)):
+        if value is not UNSET:
+            setattr(user, field, value)
+    if password is not UNSET:
+        _check_password(password, user)
+        user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    if links_touched:
+        user.stations.set(new_stations)
+    if password is not UNSET:
+        # A new password ends the sessions of scripts that used the old one.
+        Token.objects.filter(user=user).delete()
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, actor: User | None = None) -> User:
+    """Switch an account off: it can no longer log in and its API token is revoked.
+
+    The account and everything it recorded stay; an administrator cannot switch
+    off their own account.
+    """
+    if actor is not None and actor.pk == user.pk:
+        raise ActionRefused(_("You cannot deactivate your own account."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    Token.objects.filter(user=user).delete()
+    return user
+
+
+def api_token_issue(*, user: User) -> Token:
+    """The API token of ``user`` for scripts, created on first use (one token per account)."""
+    token, _created = Token.objects.get_or_create(user=user)
+    return token

@@ -235,6 +235,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a field called "role" or "mode"; name their choice sets after the model.
+    "ENUM_NAME_OVERRIDES": {
+        "UserRoleEnum": "accounts.models.Role",
+        "GridRoleEnum": "liaison.models.GridRole",
+        "GridModeEnum": "liaison.models.GridMode",
+    },
 }
 
 LOGGING = {

@@ -1,5 +1,12 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-router = DefaultRouter()
+from accounts.api import views
 
-urlpatterns = router.urls
+router = DefaultRouter()
+router.register("users", views.UserViewSet, basename="user")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    *router.urls,
+]

@@ -1,0 +1,69 @@
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
+
+from accounts.models import User
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    """Credentials exchanged for an API token; every attempt counts towards the login lockout."""
+
+    username = serializers.CharField(label=gettext_lazy("Username"), write_only=True)
+    password = serializers.CharField(
+        label=gettext_lazy("Password"), style={"input_type": "password"}, trim_whitespace=False, write_only=True
+    )
+
+    def validate(self, attrs):
+        # authenticate() goes through django-axes, which counts the failure and may lock the account.
+        user = authenticate(request=self.context["request"], username=attrs["username"], password=attrs["password"])
+        if user is None:
+            raise serializers.ValidationError(
+                _("Wrong username or password, or the account is disabled."), code="authorization"
+            )
+        attrs["user"] = user
+        return attrs
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+class UserSerializer(serializers.ModelSerializer):
+    """An account with its role and links; the password is write-only and checked by the password policy."""
+
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "password",
+            "role",
+            "role_label",
+            "stations",
+            "deputy",
+            "unit",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "is_active",
+            "is_superuser",
+            "last_login",
+            "date_joined",
+        ]
+        read_only_fields = ["is_active", "is_superuser", "last_login", "date_joined"]
+        extra_kwargs = {
+            "password": {"write_only": True, "style": {"input_type": "password"}, "trim_whitespace": False},
+            "stations": {"required": False},
+            # A deputy record with an account already is reported by the service, in words a person understands.
+            "deputy": {"required": False, "allow_null": True, "validators": []},
+            "unit": {"required": False, "allow_null": True},
+        }
+
+    def validate_username(self, value):
+        if self.instance is not None and value != self.instance.username:
+            raise serializers.ValidationError(_("A username cannot be changed."))
+        return value

@@ -1,0 +1,84 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.masking import mask_phone
+from deputies.models import Deputy, DeputyGroup, Term
+from deputies.selectors import can_see_deputy_phone
+
+
+class TermSerializer(serializers.ModelSerializer):
+    """One level at which the deputy holds a seat."""
+
+    level_label = serializers.CharField(source="get_level_display", read_only=True)
+
+    class Meta:
+        model = Term
+        fields = ["id", "level", "level_label", "congress", "constituency", "start_year", "end_year"]
+        # Duplicates and dates are checked by the service across the whole set of terms.
+        validators: list = []
+
+
+class DeputySerializer(serializers.ModelSerializer):
+    """A deputy with their terms; ``terms`` and ``groups`` replace the current set when written.
+
+    ``phone`` is masked (``138****5678``) for users who may not see it in full.
+    """
+
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    gender_label = serializers.CharField(source="get_gender_display", read_only=True)
+    terms = TermSerializer(many=True, required=False)
+    groups = serializers.PrimaryKeyRelatedField(many=True, queryset=DeputyGroup.objects.all(), required=False)
+
+    class Meta:
+        model = Deputy
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "kind_label",
+            "gender",
+            "gender_label",
+            "birth_year",
+            "party",
+            "occupation",
+            "phone",
+            "is_standing_committee",
+            "is_active",
+            "note",
+            "terms",
+            "groups",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+    def to_representation(self, deputy):
+        data = super().to_representation(deputy)
+        request = self.context.get("request")
+        if request is None or not can_see_deputy_phone(request.user, deputy):
+            data["phone"] = mask_phone(deputy.phone)
+        return data
+
+
+class DeputyBriefSerializer(serializers.ModelSerializer):
+    """A deputy as other records show them: id and name."""
+
+    class Meta:
+        model = Deputy
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class DeputyGroupSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    leader_name = serializers.CharField(source="leader.name", read_only=True, default=None, allow_null=True)
+    member_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DeputyGroup
+        fields = ["id", "name", "kind", "kind_label", "leader", "leader_name", "member_count"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_member_count(self, group) -> int:
+        # Annotated by the view; counting here would cost a query per row.
+        return group.member_count

@@ -1,0 +1,66 @@
+from django.db.models import Count, QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+
+from accounts.api.permissions import OfficeWritesOthersRead
+from accounts.models import Role
+from deputies.api.filters import DeputyFilter
+from deputies.api.serializers import DeputyGroupSerializer, DeputySerializer
+from deputies.models import DeputyGroup
+from deputies.selectors import deputies_visible_to
+from deputies.services import deputy_create, deputy_delete, deputy_update
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Deputies the user may see"),
+    create=extend_schema(summary="Record a deputy (office and admin)"),
+    update=extend_schema(summary="Replace a deputy (office and admin)"),
+    partial_update=extend_schema(summary="Change a deputy (office and admin)"),
+    destroy=extend_schema(summary="Delete a deputy recorded by mistake (office and admin; 409 when in use)"),
+)
+@extend_schema(tags=["deputies"])
+class DeputyViewSet(viewsets.ModelViewSet):
+    """Deputies (人大代表 and 议政代表) with their terms and groups, scoped to the user's role."""
+
+    serializer_class = DeputySerializer
+    permission_classes = [OfficeWritesOthersRead]
+    filterset_class = DeputyFilter
+
+    def get_queryset(self):
+        return deputies_visible_to(self.request.user).prefetch_related("groups")
+
+    def perform_create(self, serializer):
+        serializer.instance = deputy_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = deputy_update(deputy=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        deputy_delete(deputy=instance)
+
+
+def groups_visible_to(user) -> QuerySet[DeputyGroup]:
+    """Deputy groups ``user`` may see: all for those who see everything, else groups with a deputy they see.
+
+    Built on ``deputies_visible_to`` so the two cannot drift apart; unit officers see none.
+    """
+    base = DeputyGroup.objects.select_related("leader").annotate(member_count=Count("members"))
+    if not user.is_authenticated or not user.is_active:
+        return base.none()
+    if user.sees_everything:
+        return base
+    if user.effective_role not in (Role.STATION_STAFF, Role.DEPUTY):
+        return base.none()
+    visible_members = deputies_visible_to(user).values("id")
+    return base.filter(id__in=DeputyGroup.objects.filter(members__in=visible_members).values("id"))
+
+
+@extend_schema(tags=["deputies"])
+class DeputyGroupViewSet(viewsets.ReadOnlyModelViewSet):
+    """Deputy groups (代表小组), by area or by profession. Read-only here."""
+
+    serializer_class = DeputyGroupSerializer
+    filterset_fields = ["kind"]
+
+    def get_queryset(self):
+        return groups_visible_to(self.request.user)

@@ -1,0 +1,134 @@
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+
+from accounts.api.permissions import OfficeWritesOthersRead
+from liaison.api.filters import CommunityFilter, GridAssignmentFilter, GridCentreFilter, GridFilter, StationFilter
+from liaison.api.serializers import (
+    CommunitySerializer,
+    GridAssignmentSerializer,
+    GridAssignmentUpdateSerializer,
+    GridCentreSerializer,
+    GridSerializer,
+    StationSerializer,
+)
+from liaison.models import Community, GridAssignment, GridCentre
+from liaison.selectors import grids_visible_to, stations_visible_to
+from liaison.services import organisation
+
+_WRITE_DOCS = {
+    "create": extend_schema(summary="Create (office and admin)"),
+    "update": extend_schema(summary="Replace (office and admin)"),
+    "partial_update": extend_schema(summary="Change (office and admin)"),
+    "destroy": extend_schema(summary="Delete an entry made by mistake (office and admin; 409 when in use)"),
+}
+
+
+@extend_schema_view(**_WRITE_DOCS)
+@extend_schema(tags=["organisation"])
+class StationViewSet(viewsets.ModelViewSet):
+    """Stations of the 1+4+N tree (hub → area stations → community points), scoped to the user's role."""
+
+    serializer_class = StationSerializer
+    permission_classes = [OfficeWritesOthersRead]
+    filterset_class = StationFilter
+
+    def get_queryset(self):
+        return stations_visible_to(self.request.user).prefetch_related("resident_deputies")
+
+    def perform_create(self, serializer):
+        serializer.instance = organisation.station_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = organisation.station_update(station=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        organisation.station_delete(station=instance)
+
+
+@extend_schema_view(**_WRITE_DOCS)
+@extend_schema(tags=["organisation"])
+class GridViewSet(viewsets.ModelViewSet):
+    """Unit grids (网格), each in exactly one grid centre, scoped to the user's role."""
+
+    serializer_class = GridSerializer
+    permission_classes = [OfficeWritesOthersRead]
+    filterset_class = GridFilter
+
+    def get_queryset(self):
+        return grids_visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = organisation.grid_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = organisation.grid_update(grid=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        organisation.grid_delete(grid=instance)
+
+
+def communities_visible_to(user) -> QuerySet[Community]:
+    """Communities served by a station ``user`` may see (built on ``stations_visible_to``)."""
+    return Community.objects.filter(station__in=stations_visible_to(user)).select_related("station")
+
+
+def grid_centres_visible_to(user) -> QuerySet[GridCentre]:
+    """Grid centres in a community ``user`` may see."""
+    return GridCentre.objects.filter(community__station__in=stations_visible_to(user)).select_related(
+        "community__station"
+    )
+
+
+@extend_schema(tags=["organisation"])
+class CommunityViewSet(viewsets.ReadOnlyModelViewSet):
+    """Communities (社区) and the station serving each. Read-only here."""
+
+    serializer_class = CommunitySerializer
+    filterset_class = CommunityFilter
+
+    def get_queryset(self):
+        return communities_visible_to(self.request.user)
+
+
+@extend_schema(tags=["organisation"])
+class GridCentreViewSet(viewsets.ReadOnlyModelViewSet):
+    """Grid centres (网格中心) inside communities. Read-only here."""
+
+    serializer_class = GridCentreSerializer
+    filterset_class = GridCentreFilter
+
+    def get_queryset(self):
+        return grid_centres_visible_to(self.request.user)
+
+
+@extend_schema_view(**_WRITE_DOCS)
+@extend_schema(tags=["organisation"])
+class GridAssignmentViewSet(viewsets.ModelViewSet):
+    """Deputies assigned to grids. Visible with the grid; office and admin assign, change and end them."""
+
+    permission_classes = [OfficeWritesOthersRead]
+    filterset_class = GridAssignmentFilter
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return GridAssignmentUpdateSerializer
+        return GridAssignmentSerializer
+
+    def get_queryset(self):
+        return (
+            GridAssignment.objects.filter(grid__in=grids_visible_to(self.request.user))
+            .select_related("grid", "deputy")
+            .order_by("grid__code", "role", "deputy__name", "id")
+        )
+
+    def perform_create(self, serializer):
+        serializer.instance = organisation.grid_assignment_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = organisation.grid_assignment_update(
+            assignment=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        organisation.grid_assignment_delete(assignment=instance)
