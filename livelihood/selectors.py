@@ -1,0 +1,221 @@
+"""Querysets that read livelihood data, already scoped to the user and prefetched.
+
+Who sees what:
+
+- office, leaders, admins: everything (the ballot audit shows who voted, never how);
+- station staff: cycles, candidates and projects (they collect proposals and enter paper ballots);
+- deputies: cycles, the shortlist and their own proposals, all projects (they supervise and rate
+  them), and only their own ballots, ratings and supervision visits;
+- unit officers: cycles, candidates and projects of their unit, and the supervision visits to them;
+- the public (no account): published results and progress, with no personal data
+  (``public_cycles`` / ``public_projects``).
+"""
+
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from accounts.models import Role
+from livelihood.models import (
+    STAGE_ORDER,
+    Ballot,
+    BallotChoice,
+    Candidate,
+    CycleEvent,
+    Milestone,
+    ProgressUpdate,
+    Project,
+    ProjectRating,
+    Rating,
+    Stage,
+    SubItem,
+    SupervisionVisit,
+    VotingSession,
+    YearCycle,
+)
+
+
+def _active(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def _role(user) -> str:
+    return user.effective_role
+
+
+def cycles_visible_to(user) -> QuerySet[YearCycle]:
+    """Every signed-in role sees the cycles themselves (no personal data in them)."""
+    base = YearCycle.objects.select_related("voting_session").annotate(
+        candidate_count=Count("candidates", distinct=True),
+        shortlist_count=Count("candidates", filter=Q(candidates__shortlisted=True), distinct=True),
+        project_count=Count("projects", distinct=True),
+    )
+    return base if _active(user) else base.none()
+
+
+def cycle_events(cycle: YearCycle) -> QuerySet[CycleEvent]:
+    return cycle.events.select_related("actor", "candidate", "project")
+
+
+def candidates_visible_to(user) -> QuerySet[Candidate]:
+    base = Candidate.objects.select_related("cycle", "responsible_unit", "proposer_deputy")
+    if not _active(user):
+        return base.none()
+    if user.sees_everything or _role(user) == Role.STATION_STAFF:
+        return base
+    if _role(user) == Role.DEPUTY and user.deputy_id:
+        return base.filter(Q(shortlisted=True) | Q(proposer_deputy=user.deputy_id))
+    if _role(user) == Role.UNIT_OFFICER and user.unit_id:
+        return base.filter(Q(responsible_unit=user.unit_id) | Q(created_by=user))
+    return base.none()
+
+
+def can_see_proposer(user) -> bool:
+    """A constituent's name and phone are for the people who organise the pool."""
+    return _active(user) and (user.sees_everything or _role(user) == Role.STATION_STAFF)
+
+
+def sessions_visible_to(user) -> QuerySet[VotingSession]:
+    base = VotingSession.objects.select_related("cycle", "opened_by", "closed_by").annotate(
+        present_count=Count("attendance", distinct=True), ballot_count=Count("ballots", distinct=True)
+    )
+    return base if _active(user) else base.none()
+
+
+def ballots_visible_to(user) -> QuerySet[Ballot]:
+    """Office, leaders and admins audit who voted; a deputy sees their own ballot. Choices are
+    not loaded here: only ``own_ballot_choices`` shows how someone voted, and only to them."""
+    base = Ballot.objects.select_related("deputy", "entered_by", "session__cycle")
+    if not _active(user):
+        return base.none()
+    if user.sees_everything:
+        return base
+    if _role(user) == Role.DEPUTY and user.deputy_id:
+        return base.filter(deputy=user.deputy_id)
+    return base.none()
+
+
+def own_ballot_choices(user, ballot: Ballot) -> QuerySet[BallotChoice]:
+    """How a ballot voted, for the deputy who cast it and nobody else."""
+    if _active(user) and _role(user) == Role.DEPUTY and user.deputy_id == ballot.deputy_id:
+        return ballot.choices.select_related("candidate").order_by("candidate_id")
+    return BallotChoice.objects.none()
+
+
+def projects_visible_to(user) -> QuerySet[Project]:
+    """Projects with their unit and cycle; counts of sub-items and open milestones annotated."""
+    base = Project.objects.select_related("cycle", "responsible_unit", "candidate").annotate(
+        sub_item_count=Count("sub_items", distinct=True),
+        milestone_count=Count("milestones", distinct=True),
+        open_milestone_count=Count("milestones", filter=Q(milestones__completed_on__isnull=True), distinct=True),
+    )
+    if not _active(user):
+        return base.none()
+    if user.sees_everything or _role(user) in (Role.STATION_STAFF, Role.DEPUTY):
+        return base
+    if _role(user) == Role.UNIT_OFFICER and user.unit_id:
+        return base.filter(responsible_unit=user.unit_id)
+    return base.none()
+
+
+def project_detail(user, pk: int) -> Project:
+    """One visible project with everything its page shows (raises DoesNotExist otherwise)."""
+    return (
+        projects_visible_to(user)
+        .prefetch_related(
+            Prefetch("sub_items", queryset=SubItem.objects.order_by("id")),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")),
+            Prefetch(
+                "progress_updates",
+                queryset=ProgressUpdate.objects.select_related("sub_item", "recorded_by").prefetch_related("photos"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def visits_visible_to(user) -> QuerySet[SupervisionVisit]:
+    base = SupervisionVisit.objects.select_related("project__cycle", "deputy", "recorded_by")
+    if not _active(user):
+        return base.none()
+    if user.sees_everything:
+        return base
+    if _role(user) == Role.DEPUTY and user.deputy_id:
+        return base.filter(deputy=user.deputy_id)
+    if _role(user) == Role.UNIT_OFFICER and user.unit_id:
+        return base.filter(project__responsible_unit=user.unit_id)
+    return base.none()
+
+
+def ratings_visible_to(user) -> QuerySet[ProjectRating]:
+    base = ProjectRating.objects.select_related("project__cycle", "deputy")
+    if not _active(user):
+        return base.none()
+    if user.sees_everything:
+        return base
+    if _role(user) == Role.DEPUTY and user.deputy_id:
+        return base.filter(deputy=user.deputy_id)
+    return base.none()
+
+
+def with_rating_counts(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """Annotate how many deputies chose each rating (counts only, no names)."""
+    return projects.annotate(
+        rated_satisfied=Count("ratings", filter=Q(ratings__rating=Rating.SATISFIED), distinct=True),
+        rated_basically=Count("ratings", filter=Q(ratings__rating=Rating.BASICALLY_SATISFIED), distinct=True),
+        rated_unsatisfied=Count("ratings", filter=Q(ratings__rating=Rating.UNSATISFIED), distinct=True),
+    )
+
+
+def overdue_milestones(today: date) -> QuerySet[Milestone]:
+    """Open milestones past their due date in cycles still being implemented, for reminders.
+
+    Uses the partial index on open milestones' due dates; the project and its unit are
+    loaded, so a reminder can name both without further queries.
+    """
+    return (
+        Milestone.objects.filter(
+            completed_on__isnull=True,
+            due_date__lt=today,
+            project__cycle__stage__in=[Stage.IMPLEMENTING, Stage.SUPERVISING, Stage.EVALUATING],
+        )
+        .select_related("project__responsible_unit", "project__cycle")
+        .order_by("due_date", "id")
+    )
+
+
+# --- the public 公示 page: no login, no personal data ---------------------------------------------
+
+PUBLIC_FROM = STAGE_ORDER[STAGE_ORDER.index(Stage.IMPLEMENTING) :]
+
+
+def public_cycles() -> QuerySet[YearCycle]:
+    """Cycles whose vote result is final (implementation onwards)."""
+    return YearCycle.objects.filter(stage__in=PUBLIC_FROM).order_by("-year")
+
+
+def collecting_cycle() -> YearCycle | None:
+    """The cycle taking proposals from the public, if any."""
+    return YearCycle.objects.filter(stage=Stage.COLLECTING).order_by("-year").first()
+
+
+def public_shortlist(cycle: YearCycle) -> QuerySet[Candidate]:
+    """The voted candidates with their counts; only columns without personal data are loaded."""
+    return (
+        cycle.candidates.filter(shortlisted=True)
+        .only("id", "cycle_id", "title", "proposer_kind", "votes_for", "votes_against", "votes_abstain", "result")
+        .order_by("-votes_for", "id")
+    )
+
+
+def public_projects(cycle: YearCycle) -> QuerySet[Project]:
+    """Projects with unit, milestones and progress notes; who recorded them is not loaded."""
+    return with_rating_counts(
+        cycle.projects.select_related("responsible_unit").annotate(sub_item_count=Count("sub_items", distinct=True))
+    ).prefetch_related(
+        Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")),
+        Prefetch(
+            "progress_updates",
+            queryset=ProgressUpdate.objects.only("id", "project_id", "percent", "note", "created_at"),
+        ),
+    )
