@@ -8,9 +8,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.env import env_bool, env_choice, env_int, env_list, env_str, env_time
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -176,21 +177,87 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Tasks report through the database (TaskRun, ReminderSent, Delivery), never through a result backend.
 CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 # Without a broker the demo runs every task inline, in the request that queues it.
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
+# Every task here is idempotent (it claims its work with a unique row or a conditional UPDATE), so a
+# message is acknowledged only after the task finished (acks_late), and a task whose worker process
+# died (SIGKILL, out of memory) goes back to the queue instead of being lost (reject_on_worker_lost).
+# A task that is NOT safe to run twice must say so with acks_late=False on its decorator.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One message at a time per worker process: with late acks, prefetched messages would sit unacked
+# behind a long task and could be redelivered elsewhere when the visibility timeout passes.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Redis redelivers an unacknowledged task after this many seconds; every time limit and
-# retry countdown must stay below it (checked by a test).
+# Redis redelivers a message that was taken but not acknowledged after this many seconds (that is how
+# a task of a killed worker is redone). Every time limit, retry delay and countdown must stay below it,
+# or a task still running would be handed to a second worker; config.celery checks every task, refuses
+# longer countdowns at publish time, and a test fails if a task breaks the rule.
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # A publish to a vanished broker fails within seconds instead of hanging a web request.
+    "socket_timeout": 5,
+    "socket_connect_timeout": 3,
+}
+# A publish that fails after these few quick retries raises; the web app catches it (the work is
+# already in the database and a periodic sweep picks it up), so pages keep working without Redis.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# When the worker loses Redis, tasks it is running will be redelivered anyway: stop them rather than
+# let them finish twice.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Soft limit: the task gets SoftTimeLimitExceeded and can stop cleanly; hard limit: the process is killed.
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600, minimum=1)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 900, minimum=1)
-CELERY_BEAT_SCHEDULE: dict = {}
+if not CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "Celery limits must satisfy CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < "
+        f"CELERY_VISIBILITY_TIMEOUT (got {CELERY_TASK_SOFT_TIME_LIMIT} < {CELERY_TASK_TIME_LIMIT} < "
+        f"{CELERY_VISIBILITY_TIMEOUT}); otherwise Redis hands a running task to a second worker."
+    )
+# Retries (notifications.background.reliable_task): exponential backoff from 30 s, capped at 10 min,
+# with full jitter so that tasks failing together (database restart) do not retry together.
+TASK_RETRY_BACKOFF = 30
+TASK_RETRY_BACKOFF_MAX = min(600, CELERY_VISIBILITY_TIMEOUT // 2)
+TASK_MAX_RETRIES = 5
+
+
+def _daily(env_name: str, default: str):
+    """A crontab running once a day at HH:MM local time, overridable by the environment."""
+    hour, minute = env_time(env_name, default)
+    return crontab(hour=hour, minute=minute)
+
+
+# The beat schedule is static (one beat process, no database scheduler). Sweeps compute what is due
+# from the database, so a missed tick (beat or Redis down) is caught up by the next one.
+CELERY_BEAT_SCHEDULE: dict = {
+    "notifications-deliver-pending": {
+        # Deliveries whose task could not be queued (broker down) or failed and wait for a retry.
+        "task": "notifications.deliver_pending",
+        "schedule": timedelta(minutes=env_int("SCHEDULE_DELIVER_PENDING_MINUTES", 5, minimum=1)),
+    },
+    "notifications-prune": {
+        "task": "notifications.prune",
+        "schedule": _daily("SCHEDULE_PRUNE_AT", "03:30"),
+    },
+}
+
+# --- Notifications and reminders -------------------------------------------------------------
+# The SMS channel class (a dotted path); the default only logs. A gateway subclasses
+# notifications.channels.SmsChannel and is named here.
+NOTIFICATIONS_SMS_CHANNEL = env_str("NOTIFICATIONS_SMS_CHANNEL", "notifications.channels.LoggingSmsChannel")
+# Absolute links in emails and SMS ("https://station.example.org"); relative when empty.
+NOTIFICATIONS_SITE_URL = (env_str("NOTIFICATIONS_SITE_URL", "") or "").rstrip("/")
+# A delivery that keeps failing is marked failed (shown on the status page) after this many attempts.
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5, minimum=1)
+# Reminder rules that must not run at all, e.g. "suggestion_overdue,grid_duty_missing".
+REMINDERS_DISABLED = set(env_list("REMINDERS_DISABLED", []))
 
 # --- Email ----------------------------------------------------------------------------
 EMAIL_BACKEND = env_choice(
@@ -212,6 +279,25 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "liaison@localhost")
+
+# --- Suggestion deadlines (DOMAIN.md: the legal defaults; suggestions/deadlines.py uses them) ----------
+SUGGESTION_DEADLINES = {
+    # Calendar months after 交办 for the first reply, and the furthest an approved extension may go.
+    "REPLY_MONTHS": env_int("SUGGESTION_REPLY_MONTHS", 3, minimum=1),
+    "EXTENSION_MAX_MONTHS": env_int("SUGGESTION_EXTENSION_MAX_MONTHS", 6, minimum=1),
+    # Calendar months after a 不满意 first evaluation for the second reply.
+    "REREPLY_MONTHS": env_int("SUGGESTION_REREPLY_MONTHS", 1, minimum=1),
+    # Working days (Chinese calendar) after submission for the office to assign.
+    "ASSIGN_WORKING_DAYS": env_int("SUGGESTION_ASSIGN_WORKING_DAYS", 5, minimum=1),
+    # Working days after 交办 during which a unit may ask to return an item.
+    "RETURN_REQUEST_WORKING_DAYS": env_int("SUGGESTION_RETURN_REQUEST_WORKING_DAYS", 7, minimum=1),
+    # Calendar months after 交办 for co-units' written opinions.
+    "CO_OPINION_MONTHS": env_int("SUGGESTION_CO_OPINION_MONTHS", 1, minimum=1),
+    # "Due soon" window, in calendar days, for lists and reminders.
+    "DUE_SOON_DAYS": env_int("SUGGESTION_DUE_SOON_DAYS", 7, minimum=1),
+}
+if SUGGESTION_DEADLINES["EXTENSION_MAX_MONTHS"] < SUGGESTION_DEADLINES["REPLY_MONTHS"]:
+    raise ImproperlyConfigured("SUGGESTION_EXTENSION_MAX_MONTHS cannot be shorter than SUGGESTION_REPLY_MONTHS.")
 
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
