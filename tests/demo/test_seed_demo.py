@@ -1,0 +1,138 @@
+"""The demo street: believable, complete, idempotent, and every demo account can log in."""
+
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from accounts.models import Role, User
+from demo.builders.accounts import DEMO_USERS
+from deputies.models import ConstituentLink, ContactLink, Deputy, DeputyGroup, DeputyKind, GroupKind, Term
+from liaison.models import Community, Grid, GridAssignment, GridCentre, GridRole, Station, StationKind
+from suggestions.models import HandlingUnit, UnitKind
+
+MODELS = [
+    Station,
+    Community,
+    GridCentre,
+    Grid,
+    GridAssignment,
+    Deputy,
+    Term,
+    DeputyGroup,
+    ContactLink,
+    ConstituentLink,
+    HandlingUnit,
+    User,
+]
+
+
+def _counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", verbosity=0)
+
+
+def test_running_the_command_twice_changes_nothing(demo):
+    first = _counts()
+    first_memberships = DeputyGroup.members.through.objects.count()
+    first_residents = Station.resident_deputies.through.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert _counts() == first
+    assert DeputyGroup.members.through.objects.count() == first_memberships
+    assert Station.resident_deputies.through.objects.count() == first_residents
+    assert first == {
+        "Station": 13,
+        "Community": 8,
+        "GridCentre": 10,
+        "Grid": 40,
+        "GridAssignment": first["GridAssignment"],
+        "Deputy": 62,
+        "Term": first["Term"],
+        "DeputyGroup": 8,
+        "ContactLink": first["ContactLink"],
+        "ConstituentLink": first["ConstituentLink"],
+        "HandlingUnit": 19,
+        "User": len(DEMO_USERS),
+    }
+
+
+def test_the_street_has_a_one_four_n_station_tree(demo):
+    kinds = Counter(Station.objects.values_list("kind", flat=True))
+    assert kinds == {StationKind.HUB: 1, StationKind.AREA: 4, StationKind.POINT: 8}
+    hub = Station.objects.get(kind=StationKind.HUB)
+    assert set(Station.objects.filter(kind=StationKind.AREA).values_list("parent", flat=True)) == {hub.id}
+    for point in Station.objects.filter(kind=StationKind.POINT).select_related("parent"):
+        assert point.parent.kind == StationKind.AREA
+    assert all(station.resident_deputies.exists() for station in Station.objects.all())
+
+
+def test_deputies_span_five_levels_with_overlaps_and_deliberation_representatives(demo):
+    levels_per_deputy = Counter()
+    for deputy in Deputy.objects.prefetch_related("terms"):
+        levels_per_deputy[tuple(sorted(term.level for term in deputy.terms.all()))] += 1
+    held = {level for levels in levels_per_deputy for level in levels}
+    assert held == {"national", "provincial", "municipal", "county", "township"}
+    assert levels_per_deputy[("county", "township")] >= 5  # 区、镇两级代表
+    assert Deputy.objects.filter(kind=DeputyKind.DELIBERATION).count() >= 8
+    assert not Term.objects.filter(deputy__kind=DeputyKind.DELIBERATION).exists()
+    names = list(Deputy.objects.values_list("name", flat=True))
+    assert len(names) == len(set(names))
+    assert all(2 <= len(name) <= 3 for name in names)
+    phones = Deputy.objects.values_list("phone", flat=True)
+    assert all(len(phone) == 11 and phone.startswith("1") and phone.isdigit() for phone in phones)
+
+
+def test_grids_have_one_leader_each_and_both_working_modes(demo):
+    assert GridCentre.objects.annotate(n=Count("grids")).filter(n=0).count() == 0
+    leaders = GridAssignment.objects.filter(role=GridRole.LEADER, end_date__isnull=True)
+    assert leaders.values("grid").distinct().count() == Grid.objects.count() == leaders.count()
+    assert GridAssignment.objects.filter(role=GridRole.MEMBER).exists()
+    assert set(GridAssignment.objects.values_list("mode", flat=True)) == {"full_time", "part_time"}
+
+
+def test_groups_and_contact_links_follow_the_rules(demo):
+    assert DeputyGroup.objects.filter(kind=GroupKind.AREA).count() == 4
+    professions = set(DeputyGroup.objects.filter(kind=GroupKind.PROFESSION).values_list("name", flat=True))
+    assert {"教育代表小组", "心理健康代表小组"} <= professions
+    assert not DeputyGroup.objects.annotate(n=Count("members")).filter(n=0).exists()
+    committee = Deputy.objects.filter(is_standing_committee=True).annotate(n=Count("contact_links"))
+    assert committee.count() >= 3
+    assert all(5 <= member.n <= 8 for member in committee)
+    fewer_than_five = Deputy.objects.annotate(n=Count("constituent_links")).filter(n__lt=5)
+    assert not fewer_than_five.exists()
+
+
+def test_handling_units_cover_departments_communities_and_the_street_office(demo):
+    kinds = Counter(HandlingUnit.objects.values_list("kind", flat=True))
+    assert kinds[UnitKind.DEPARTMENT] >= 5
+    assert kinds[UnitKind.COMMUNITY] == 8
+    assert kinds[UnitKind.STREET_OFFICE] == 1
+
+
+def test_one_account_per_role_linked_to_its_records(demo):
+    users = {user.role: user for user in User.objects.filter(username__in=[u.username for u in DEMO_USERS])}
+    assert set(users) == set(Role.values)
+    assert users[Role.STATION_STAFF].stations.filter(kind=StationKind.AREA).count() == 1
+    deputy = users[Role.DEPUTY].deputy
+    assert deputy is not None
+    assert deputy.grid_assignments.filter(role=GridRole.LEADER).exists()
+    assert deputy.committee_contacts.exists() and deputy.groups.exists()
+    assert users[Role.UNIT_OFFICER].unit is not None
+    assert users[Role.ADMIN].is_superuser
+    assert not User.objects.filter(Q(is_superuser=True) & ~Q(role=Role.ADMIN)).exists()
+
+
+@pytest.mark.parametrize("demo_user", DEMO_USERS, ids=lambda u: u.role)
+def test_every_demo_user_logs_in_and_gets_a_home_page(client, demo, demo_user):
+    assert len(demo_user.password) >= 12
+    response = client.post(reverse("accounts:login"), {"username": demo_user.username, "password": demo_user.password})
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert client.session.get("_auth_user_id") == str(User.objects.get(username=demo_user.username).pk)
+    home = client.get(response.url)
+    assert home.status_code == 200
