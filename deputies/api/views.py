@@ -44,7 +44,8 @@ def groups_visible_to(user) -> QuerySet[DeputyGroup]:
 
     Built on ``deputies_visible_to`` so the two cannot drift apart; unit officers see none.
     """
-    base = DeputyGroup.objects.select_related("leader").annotate(member_count=Count("members"))
+    # Meta.ordering is ignored by a GROUP BY query, hence the explicit order.
+    base = DeputyGroup.objects.select_related("leader").annotate(member_count=Count("members")).order_by("name", "id")
     if not user.is_authenticated or not user.is_active:
         return base.none()
     if user.sees_everything:
