@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "axes",
     # The product's own apps, lowest layer first (see ARCHITECTURE.md).
     "accounts",
+    "notifications",
     "deputies",
     "liaison",
     "suggestions",
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -301,9 +303,10 @@ if SUGGESTION_DEADLINES["EXTENSION_MAX_MONTHS"] < SUGGESTION_DEADLINES["REPLY_MO
 
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes a missing or bad token a 401 rather than a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

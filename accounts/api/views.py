@@ -1,3 +1,4 @@
+from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -41,7 +42,10 @@ class TokenView(APIView):
             return lockout_response(request._request)
         if not valid:
             return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        token = api_token_issue(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        # A token request is a login: it records last_login and resets the lockout counter (django-axes).
+        user_logged_in.send(sender=user.__class__, request=request, user=user)
+        token = api_token_issue(user=user)
         return Response({"token": token.key})
 
 
