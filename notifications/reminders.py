@@ -1,0 +1,127 @@
+"""The reminder framework: rules say what is due; the sweep sends each reminder at most once.
+
+A rule lives in the app that owns its data (``suggestions/reminders.py`` …) and is a function
+``collect(*, today) -> Iterable[Due]`` that reads the due items with one indexed query (plus a
+constant number of queries for the recipients). ``run_sweep`` then
+
+1. INSERTs one ``ReminderSent`` row per (recipient, subject, threshold) with
+   ``bulk_create(ignore_conflicts=True)``, all stamped with a fresh sweep token;
+2. reads back the rows carrying its own token: those are the reminders this sweep won (a row that
+   already existed, or that a concurrent sweep inserted first, is skipped by the unique constraint —
+   on PostgreSQL the second INSERT waits for the first transaction and then does nothing);
+3. writes the notifications for the won rows and queues their external deliveries after commit.
+
+All three steps run in one transaction, so a sweep that dies half-way (worker killed, database
+restart) leaves no claim behind and the redelivered task does the whole job again. The number of
+queries does not depend on how many items are due.
+"""
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+
+from notifications import clock
+from notifications.models import ReminderSent
+from notifications.services import Message, notify_each
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder a rule wants sent: to whom, about what, for which step, and what it says."""
+
+    recipient_id: int
+    subject_key: str  # what it is about, e.g. "suggestion:42"
+    threshold: str  # which step of the rule, e.g. "7d" (7 days before) or "2024-W05" (weekly)
+    title: str
+    body: str = ""
+    url: str = ""
+    target_type_id: int | None = None
+    target_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ReminderRule:
+    key: str  # stable, snake_case; part of every threshold key, so never rename it
+    collect: Callable[..., Iterable[Due]]
+    description: str = ""
+
+    @property
+    def verb(self) -> str:
+        return f"reminder.{self.key}"
+
+    def threshold_key(self, due: Due) -> str:
+        return f"{self.key}:{due.threshold}"
+
+    def is_enabled(self) -> bool:
+        return self.key not in settings.REMINDERS_DISABLED
+
+
+def iso_week(day: date) -> str:
+    """The threshold of a weekly repeat: "2024-W05". The same ISO week never repeats a reminder."""
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def run_sweep(rule: ReminderRule, *, today: date | None = None) -> dict:
+    """Send every reminder of ``rule`` due ``today`` that has not gone out yet; returns counts.
+
+    Safe to run twice and concurrently (see the module docstring). Queries: the rule's own (constant)
+    + 2 for the claims + 3 for the notifications, whatever the number of due items.
+    """
+    if not rule.is_enabled():
+        return {"rule": rule.key, "disabled": True}
+    today = today or clock.today()
+    # Reminders are written in the site's language (zh-hans), not in whatever a worker happens to use.
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        candidates = {}
+        for due in rule.collect(today=today):
+            candidates.setdefault((due.recipient_id, due.subject_key, rule.threshold_key(due)), due)
+        if not candidates:
+            return {"rule": rule.key, "today": today.isoformat(), "due": 0, "sent": 0}
+        token = uuid.uuid4()
+        now = clock.now()
+        ReminderSent.objects.bulk_create(
+            [
+                ReminderSent(
+                    recipient_id=recipient_id,
+                    rule=rule.key,
+                    subject_key=subject_key,
+                    threshold_key=threshold_key,
+                    sweep_token=token,
+                    created_at=now,
+                )
+                for recipient_id, subject_key, threshold_key in candidates
+            ],
+            ignore_conflicts=True,
+        )
+        won = {
+            (recipient_id, subject_key, threshold_key): pk
+            for pk, recipient_id, subject_key, threshold_key in ReminderSent.objects.filter(
+                sweep_token=token
+            ).values_list("pk", "recipient_id", "subject_key", "threshold_key")
+        }
+        messages = [
+            Message(
+                recipient_id=due.recipient_id,
+                verb=rule.verb,
+                title=due.title,
+                body=due.body,
+                url=due.url,
+                target_type_id=due.target_type_id,
+                target_id=due.target_id,
+                reminder_id=won[key],
+            )
+            for key, due in candidates.items()
+            if key in won
+        ]
+        notify_each(messages=messages)
+    logger.info("Reminder sweep %s for %s: %d due, %d sent", rule.key, today, len(candidates), len(messages))
+    return {"rule": rule.key, "today": today.isoformat(), "due": len(candidates), "sent": len(messages)}

@@ -1,0 +1,29 @@
+"""Background tasks of the notifications app; thin wrappers around services (they take ids)."""
+
+from datetime import timedelta
+
+from notifications import clock
+from notifications.background import periodic_task, reliable_task
+from notifications.models import TaskRun
+from notifications.services import deliveries_send, deliveries_sweep
+
+# How long the status page's history of periodic runs is kept.
+TASK_RUN_KEEP_DAYS = 90
+
+
+@reliable_task(name="notifications.deliver", soft_time_limit=240, time_limit=300)
+def deliver(self, delivery_ids: list[int]) -> dict:
+    """Send these deliveries (queued on commit by ``notify``). Running it twice sends nothing twice."""
+    return deliveries_send(delivery_ids=delivery_ids)
+
+
+@periodic_task(name="notifications.deliver_pending")
+def deliver_pending() -> dict:
+    """Catch up on deliveries that were never queued (broker down) or wait for a retry."""
+    return deliveries_sweep()
+
+
+@periodic_task(name="notifications.prune")
+def prune() -> dict:
+    deleted, _detail = TaskRun.objects.filter(started_at__lt=clock.now() - timedelta(days=TASK_RUN_KEEP_DAYS)).delete()
+    return {"task_runs_deleted": deleted}
