@@ -12,9 +12,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
-    # The deputy pages filter and link by station, but stations live in a higher layer than deputies:
-    # the station selector is handed to every deputies view here, where both layers may be imported.
-    path("deputies/", include("deputies.urls"), {"station_scope": stations_visible_to}),
+    path("deputies/", include("deputies.urls")),
     path("stations/", include("liaison.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
