@@ -17,3 +17,7 @@ from config.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+# Tasks queued by the code under test run inline, even when REDIS_URL is set (CI): nothing is left in a
+# shared broker with no worker to take it. Tests that need a real worker (tests/worker/) start one
+# with their own settings module and broker key prefix.
+CELERY_TASK_ALWAYS_EAGER = True
