@@ -1,0 +1,1 @@
+"""The PDF pipeline: CJK fonts found through fontconfig, HTML → PDF with WeasyPrint, batch merging."""
