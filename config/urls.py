@@ -6,6 +6,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("deputies.api.urls")),
     path("", include("liaison.api.urls")),
+    path("", include("suggestions.api.urls")),
 ]
 
 urlpatterns = [

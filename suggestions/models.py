@@ -14,6 +14,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.models import OpinionCategory
+
 
 class UnitKind(models.TextChoices):
     DEPARTMENT = "department", _("Government department")
@@ -57,17 +59,8 @@ AWAITING_REPLY = (State.ASSIGNED, State.IN_PROGRESS, State.REHANDLING)
 AWAITING_ASSIGNMENT = (State.SUBMITTED,)
 
 
-class Category(models.TextChoices):
-    URBAN_CONSTRUCTION = "urban_construction", _("Urban construction")
-    TRANSPORT = "transport", _("Transport")
-    ENVIRONMENT = "environment", _("Environment")
-    EDUCATION = "education", _("Education")
-    HEALTHCARE = "healthcare", _("Healthcare")
-    ELDERLY_CARE = "elderly_care", _("Elderly care")
-    PROPERTY_MANAGEMENT = "property_management", _("Property management")
-    SAFETY = "safety", _("Public safety")
-    BUSINESS_ENVIRONMENT = "business_environment", _("Business environment")
-    OTHER = "other", _("Other")
+# One list of categories for opinions and the suggestions they become (城建, 交通, 环境 …).
+Category = OpinionCategory
 
 
 class ReplyClass(models.TextChoices):
@@ -140,6 +133,9 @@ class Suggestion(models.Model):
     content = models.TextField(_("content"))
     category = models.CharField(_("category"), max_length=30, choices=Category.choices, default=Category.OTHER)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    source_opinions = models.ManyToManyField(
+        "liaison.Opinion", verbose_name=_("source opinions"), blank=True, related_name="suggestions"
+    )
 
     # 交: the office's decision.
     is_complex = models.BooleanField(_("complex matter"), default=False)

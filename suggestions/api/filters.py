@@ -1,0 +1,58 @@
+"""Query filters for the suggestion list (API and pages share them)."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from suggestions.models import Assignment, Category, HandlingUnit, State, UnitKind
+from suggestions.selectors import deputies_of_station_q, due_soon_q, overdue_q
+
+
+class SuggestionFilter(django_filters.FilterSet):
+    """``state`` (repeatable), ``unit`` (lead or co-unit, active assignment), ``deputy`` (lead deputy),
+    ``station`` (lead deputy resident at or assigned to a grid of the station or below), ``category``,
+    ``overdue``, ``due_soon``, ``key_supervision``, ``year`` (year of first submission) and ``q`` (text in the
+    title or content)."""
+
+    state = django_filters.MultipleChoiceFilter(choices=State.choices, label=_("State"))
+    unit = django_filters.NumberFilter(method="filter_unit", label=_("Unit"))
+    deputy = django_filters.NumberFilter(field_name="lead_deputy_id", label=_("Lead deputy"))
+    station = django_filters.NumberFilter(method="filter_station", label=_("Station"))
+    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Category"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    due_soon = django_filters.BooleanFilter(method="filter_due_soon", label=_("Due soon"))
+    key_supervision = django_filters.BooleanFilter(field_name="key_supervision", label=_("Key supervision"))
+    year = django_filters.NumberFilter(field_name="submitted_at__year", label=_("Year submitted"))
+    q = django_filters.CharFilter(method="filter_text", label=_("Text"))
+
+    def filter_unit(self, queryset, name, value):
+        assigned = Assignment.objects.filter(unit_id=value, active=True).values("suggestion_id")
+        return queryset.filter(id__in=assigned)
+
+    def filter_station(self, queryset, name, value):
+        return queryset.filter(deputies_of_station_q(value, "lead_deputy__"))
+
+    def filter_overdue(self, queryset, name, value):
+        condition = overdue_q(timezone.localdate())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_due_soon(self, queryset, name, value):
+        condition = due_soon_q(timezone.localdate())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(content__icontains=value))
+
+
+class HandlingUnitFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=UnitKind.choices)
+    is_active = django_filters.BooleanFilter()
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = HandlingUnit
+        fields = ["kind", "is_active", "q"]

@@ -1,0 +1,324 @@
+"""Shapes of suggestions in the API. Output serializers read prefetched rows; input serializers only
+parse — every rule lives in ``suggestions.services``."""
+
+from rest_framework import serializers
+
+from deputies.models import Deputy
+from suggestions.models import (
+    Category,
+    ContactMethod,
+    HandlingUnit,
+    Rating,
+    ReplyClass,
+    UnitKind,
+)
+from suggestions.transitions import actors_of, available_actions
+
+
+class HandlingUnitSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = HandlingUnit
+        fields = ["id", "name", "kind", "kind_label", "contact_person", "phone", "address", "is_active"]
+
+
+class HandlingUnitWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    kind = serializers.ChoiceField(choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
+    contact_person = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    is_active = serializers.BooleanField(required=False)
+
+
+class _Ref(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+def _user_name(user) -> str | None:
+    return user.display_name if user is not None else None
+
+
+class SuggestionListSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    category = serializers.CharField()
+    category_label = serializers.CharField(source="get_category_display")
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    lead_deputy = _Ref()
+    lead_unit = _Ref(allow_null=True)
+    is_complex = serializers.BooleanField()
+    key_supervision = serializers.BooleanField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    assign_due = serializers.DateField(allow_null=True)
+    assigned_on = serializers.DateField(allow_null=True)
+    reply_due = serializers.DateField(allow_null=True)
+    deadline = serializers.DateField(allow_null=True, help_text="The date the next step is due by.")
+    overdue = serializers.BooleanField(help_text="Derived against today; never stored.")
+    reply_class = serializers.CharField()
+    first_rating = serializers.CharField()
+    final_rating = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class _CoSigner(serializers.Serializer):
+    deputy = _Ref()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    responded_at = serializers.DateTimeField(allow_null=True)
+
+
+class _Attachment(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    uploaded_at = serializers.DateTimeField()
+
+    def get_url(self, obj) -> str:
+        return obj.file.url if obj.file else ""
+
+
+class _Assignment(serializers.Serializer):
+    unit = _Ref()
+    role = serializers.CharField()
+    role_label = serializers.CharField(source="get_role_display")
+    active = serializers.BooleanField()
+    assigned_on = serializers.DateField()
+    opinion_due = serializers.DateField(allow_null=True)
+
+
+class _CoUnitOpinion(serializers.Serializer):
+    unit = serializers.CharField(source="assignment.unit.name")
+    round = serializers.IntegerField()
+    content = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+
+
+class _Contact(serializers.Serializer):
+    unit = serializers.CharField(source="unit.name")
+    method = serializers.CharField()
+    method_label = serializers.CharField(source="get_method_display")
+    contacted_on = serializers.DateField()
+    note = serializers.CharField()
+
+
+class _Reply(serializers.Serializer):
+    id = serializers.IntegerField()
+    round = serializers.IntegerField()
+    unit = serializers.CharField(source="unit.name")
+    reply_class = serializers.CharField()
+    reply_class_label = serializers.CharField(source="get_reply_class_display")
+    content = serializers.CharField()
+    contacted = serializers.BooleanField()
+    attachment = serializers.SerializerMethodField()
+    replied_on = serializers.DateField()
+    due_on = serializers.DateField()
+    on_time = serializers.BooleanField()
+
+    def get_attachment(self, obj) -> str:
+        return obj.attachment.url if obj.attachment else ""
+
+
+class _Evaluation(serializers.Serializer):
+    reply = serializers.IntegerField(source="reply_id")
+    rating = serializers.CharField()
+    rating_label = serializers.CharField(source="get_rating_display")
+    comment = serializers.CharField()
+    is_first = serializers.BooleanField()
+    is_final = serializers.BooleanField()
+    evaluated_at = serializers.DateTimeField()
+
+
+class _Extension(serializers.Serializer):
+    id = serializers.IntegerField()
+    reason = serializers.CharField()
+    previous_due = serializers.DateField()
+    new_due = serializers.DateField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    requested_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_note = serializers.CharField()
+
+
+class _ReturnRequest(serializers.Serializer):
+    id = serializers.IntegerField()
+    unit = serializers.CharField(source="assignment.unit.name")
+    reason = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    requested_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_note = serializers.CharField()
+
+
+class _SupervisionNote(serializers.Serializer):
+    author = serializers.SerializerMethodField()
+    note = serializers.CharField()
+    key_supervision = serializers.BooleanField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+    def get_author(self, obj) -> str | None:
+        return _user_name(obj.author)
+
+
+class _FollowUp(serializers.Serializer):
+    content = serializers.CharField()
+    solved = serializers.BooleanField()
+    recorded_at = serializers.DateTimeField()
+
+
+class _Event(serializers.Serializer):
+    at = serializers.DateTimeField()
+    actor = serializers.SerializerMethodField()
+    action = serializers.CharField()
+    action_label = serializers.CharField(source="get_action_display")
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    to_state_label = serializers.CharField(source="get_to_state_display")
+    note = serializers.CharField()
+    data = serializers.JSONField()
+
+    def get_actor(self, obj) -> str | None:
+        return _user_name(obj.actor)
+
+
+class SuggestionDetailSerializer(SuggestionListSerializer):
+    content = serializers.CharField()
+    return_reason = serializers.CharField()
+    withdraw_reason = serializers.CharField()
+    return_request_due = serializers.DateField(allow_null=True)
+    first_replied_on = serializers.DateField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    follow_up_solved_on = serializers.DateField(allow_null=True)
+    cosigners = _CoSigner(many=True, source="cosignatures.all")
+    attachments = _Attachment(many=True, source="attachments.all")
+    assignments = _Assignment(many=True, source="assignments.all")
+    co_unit_opinions = _CoUnitOpinion(many=True, source="co_unit_opinions.all")
+    contacts = _Contact(many=True, source="contacts.all")
+    replies = _Reply(many=True, source="replies.all")
+    evaluations = _Evaluation(many=True, source="evaluations.all")
+    extensions = _Extension(many=True, source="extensions.all")
+    return_requests = _ReturnRequest(many=True, source="return_requests.all")
+    supervision_notes = _SupervisionNote(many=True, source="supervision_notes.all")
+    follow_ups = _FollowUp(many=True, source="follow_ups.all")
+    timeline = _Event(many=True, source="events.all")
+    available_actions = serializers.SerializerMethodField(help_text="Actions this user may take now.")
+
+    def get_available_actions(self, obj) -> list[str]:
+        user = self.context["request"].user
+        return available_actions(suggestion=obj, actors=actors_of(user, obj))
+
+
+# --- Input -------------------------------------------------------------------------------------
+
+_deputies = Deputy.objects.filter(is_active=True)
+
+
+class SuggestionWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    content = serializers.CharField()
+    category = serializers.ChoiceField(choices=Category.choices, default=Category.OTHER)
+    cosigners = serializers.PrimaryKeyRelatedField(queryset=_deputies, many=True, required=False)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class EmptySerializer(serializers.Serializer):
+    pass
+
+
+class CosignSerializer(serializers.Serializer):
+    accept = serializers.BooleanField(default=True)
+
+
+class AssignSerializer(serializers.Serializer):
+    lead_unit = serializers.PrimaryKeyRelatedField(queryset=HandlingUnit.objects.all())
+    co_units = serializers.PrimaryKeyRelatedField(queryset=HandlingUnit.objects.all(), many=True, required=False)
+    complex = serializers.BooleanField(default=False)
+
+
+class DecideReturnSerializer(serializers.Serializer):
+    return_request = serializers.IntegerField()
+    accept = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ContentSerializer(serializers.Serializer):
+    content = serializers.CharField(allow_blank=True)
+
+
+class ContactSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=ContactMethod.choices)
+    contacted_on = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReplySerializer(serializers.Serializer):
+    reply_class = serializers.ChoiceField(choices=ReplyClass.choices)
+    content = serializers.CharField(allow_blank=True)
+    contacted = serializers.BooleanField(required=False, allow_null=True, default=None)
+    attachment = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class EvaluateSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ExtendSerializer(serializers.Serializer):
+    new_due = serializers.DateField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+class DecideExtensionSerializer(serializers.Serializer):
+    extension = serializers.IntegerField()
+    approve = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SuperviseSerializer(serializers.Serializer):
+    note = serializers.CharField(allow_blank=True)
+    key_supervision = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class FollowUpSerializer(serializers.Serializer):
+    content = serializers.CharField(allow_blank=True)
+    solved = serializers.BooleanField(default=False)
+
+
+class StatsQuerySerializer(serializers.Serializer):
+    station = serializers.IntegerField(required=False, min_value=1)
+    unit = serializers.IntegerField(required=False, min_value=1)
+    deputy = serializers.IntegerField(required=False, min_value=1)
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+
+
+class StatsSerializer(serializers.Serializer):
+    assigned = serializers.IntegerField(help_text="交办数: assigned and not withdrawn")
+    replied = serializers.IntegerField(help_text="with a first reply")
+    closed = serializers.IntegerField(help_text="final evaluation recorded")
+    reply_rate = serializers.FloatField(allow_null=True, help_text="办复率 replied ÷ assigned")
+    on_time_rate = serializers.FloatField(
+        allow_null=True,
+        help_text="按期答复率: first replies given on or before the deadline in force that day "
+        "(3 months after 交办, or the approved extension) ÷ replied",
+    )
+    closure_rate = serializers.FloatField(allow_null=True, help_text="办结率 closed ÷ assigned")
+    satisfaction_rate = serializers.FloatField(
+        allow_null=True, help_text="满意率 (满意 + 基本满意) ÷ final evaluations"
+    )
+    first_satisfaction_rate = serializers.FloatField(
+        allow_null=True, help_text="初次满意率 (满意 + 基本满意) ÷ first evaluations"
+    )
+    a_class_rate = serializers.FloatField(allow_null=True, help_text="A类占比: latest reply class A ÷ replied")
+    contact_rate = serializers.FloatField(
+        allow_null=True, help_text="见面率: replied where the unit met or called the deputy ÷ replied"
+    )

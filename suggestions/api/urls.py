@@ -1,0 +1,13 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from suggestions.api import views
+
+router = SimpleRouter()
+router.register("units", views.HandlingUnitViewSet, basename="unit")
+router.register("suggestions", views.SuggestionViewSet, basename="suggestion")
+
+urlpatterns = [
+    path("stats/suggestions/", views.SuggestionStatsView.as_view(), name="stats-suggestions"),
+    *router.urls,
+]

@@ -1,0 +1,289 @@
+"""Reading suggestions: every list, page, API call and statistic starts from ``suggestions_visible_to``.
+
+Overdue is derived here from the stored deadlines and today's date — never stored —
+so it cannot go stale: ``overdue_q(today)`` is the one definition, used by the list
+annotation, the ``overdue`` filter, the overdue page and the reminder sweep.
+"""
+
+from datetime import date, timedelta
+
+from django.db.models import BooleanField, Case, Count, DateField, F, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from accounts.models import Role
+from deputies.models import Deputy
+from deputies.selectors import deputies_visible_to
+from liaison.models import Station
+from suggestions import deadlines
+from suggestions.models import (
+    AWAITING_ASSIGNMENT,
+    AWAITING_REPLY,
+    FOLLOW_UP_CLASSES,
+    SATISFIED_RATINGS,
+    Assignment,
+    AssignmentRole,
+    CoSignature,
+    CoSignStatus,
+    Extension,
+    HandlingUnit,
+    ReplyClass,
+    RequestStatus,
+    ReturnRequest,
+    State,
+    Suggestion,
+    SuggestionEvent,
+)
+
+# --- Scope -----------------------------------------------------------------------------------
+
+
+def suggestions_visible_to(user) -> QuerySet[Suggestion]:
+    """Suggestions ``user`` may see, with lead deputy and lead unit loaded.
+
+    - a deputy: those they lead or were invited to co-sign (drafts included);
+    - a unit officer: those assigned to their unit, as lead or co-unit, while that assignment is
+      active (so only from 交办 on, and no longer once the office takes the item back);
+    - station staff: submitted suggestions whose lead deputy is in their stations' scope
+      (resident at, or assigned to a grid of, a station in their subtree);
+    - office, leaders, admins: every submitted suggestion.
+    Nobody but the lead deputy and co-signers sees a suggestion that was never submitted.
+    """
+    base = Suggestion.objects.select_related("lead_deputy", "lead_unit")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return base.none()
+    submitted = Q(submitted_at__isnull=False)
+    if user.sees_everything:
+        return base.filter(submitted)
+    role = user.effective_role
+    if role == Role.DEPUTY and user.deputy_id:
+        cosigned = CoSignature.objects.filter(deputy_id=user.deputy_id).values("suggestion_id")
+        return base.filter(Q(lead_deputy_id=user.deputy_id) | Q(id__in=cosigned))
+    if role == Role.UNIT_OFFICER and user.unit_id:
+        assigned = Assignment.objects.filter(unit_id=user.unit_id, active=True).values("suggestion_id")
+        return base.filter(id__in=assigned)
+    if role == Role.STATION_STAFF:
+        return base.filter(submitted, lead_deputy_id__in=deputies_visible_to(user).values("id"))
+    return base.none()
+
+
+def deputies_of_station_q(station_id: int, prefix: str = "") -> Q:
+    """Deputies resident at ``station_id`` or anything below it, or holding an open grid assignment there."""
+    ids = Deputy.objects.filter(
+        Q(resident_stations=station_id)
+        | Q(resident_stations__parent=station_id)
+        | Q(resident_stations__parent__parent=station_id)
+        | Q(
+            grid_assignments__end_date__isnull=True,
+            grid_assignments__grid__centre__community__station__in=_station_subtree(station_id),
+        )
+    ).values("id")
+    return Q(**{f"{prefix}id__in": ids})
+
+
+def _station_subtree(station_id: int):
+    return Station.objects.filter(Q(id=station_id) | Q(parent_id=station_id) | Q(parent__parent_id=station_id)).values(
+        "id"
+    )
+
+
+# --- Deadlines -------------------------------------------------------------------------------
+
+
+def overdue_q(today: date) -> Q:
+    """Someone owes a step whose deadline was before ``today``."""
+    return Q(state__in=AWAITING_REPLY, reply_due__lt=today) | Q(state__in=AWAITING_ASSIGNMENT, assign_due__lt=today)
+
+
+def due_soon_q(today: date, days: int | None = None) -> Q:
+    """The step owed falls due between ``today`` and ``today + days`` (inclusive)."""
+    until = today + timedelta(days=deadlines.due_soon_days() if days is None else days)
+    return Q(state__in=AWAITING_REPLY, reply_due__range=(today, until)) | Q(
+        state__in=AWAITING_ASSIGNMENT, assign_due__range=(today, until)
+    )
+
+
+def with_deadline(queryset: QuerySet[Suggestion], today: date | None = None) -> QuerySet[Suggestion]:
+    """Annotate ``deadline`` (the date the next step is due) and ``overdue`` (against ``today``)."""
+    today = today or timezone.localdate()
+    return queryset.annotate(
+        deadline=Case(
+            When(state__in=AWAITING_REPLY, then=F("reply_due")),
+            When(state__in=AWAITING_ASSIGNMENT, then=F("assign_due")),
+            default=Value(None),
+            output_field=DateField(),
+        ),
+        overdue=Case(When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()),
+    )
+
+
+def suggestions_overdue(today: date | None = None) -> QuerySet[Suggestion]:
+    """Every overdue suggestion (unscoped: for the reminder sweep), most overdue first."""
+    today = today or timezone.localdate()
+    return (
+        with_deadline(Suggestion.objects.select_related("lead_deputy", "lead_unit", "key_supervisor"), today)
+        .filter(overdue_q(today))
+        .order_by("deadline", "id")
+    )
+
+
+def suggestions_due_soon(today: date | None = None, days: int | None = None) -> QuerySet[Suggestion]:
+    """Every suggestion whose owed step falls due within ``days`` (default ``DUE_SOON_DAYS``), unscoped."""
+    today = today or timezone.localdate()
+    return (
+        with_deadline(Suggestion.objects.select_related("lead_deputy", "lead_unit"), today)
+        .filter(due_soon_q(today, days))
+        .order_by("deadline", "id")
+    )
+
+
+def co_unit_opinions_overdue(today: date | None = None) -> QuerySet[Assignment]:
+    """Active co-unit assignments whose first-round opinion is late, while the item is still being handled."""
+    today = today or timezone.localdate()
+    return (
+        Assignment.objects.filter(
+            active=True,
+            role=AssignmentRole.CO,
+            opinion_due__lt=today,
+            suggestion__state__in=AWAITING_REPLY,
+        )
+        .exclude(opinions__round=1)
+        .select_related("suggestion", "unit")
+    )
+
+
+# --- Lists and detail ------------------------------------------------------------------------
+
+
+def suggestion_list(user, today: date | None = None) -> QuerySet[Suggestion]:
+    """The list queryset for pages and the API: scoped, with deadline/overdue annotated, newest first."""
+    return with_deadline(suggestions_visible_to(user), today).order_by("-created_at", "-id")
+
+
+def suggestion_detail_queryset(user) -> QuerySet[Suggestion]:
+    """Everything a detail page or the detail endpoint shows, in a fixed number of queries."""
+    return with_deadline(suggestions_visible_to(user)).prefetch_related(
+        Prefetch("cosignatures", queryset=CoSignature.objects.select_related("deputy").order_by("id")),
+        "attachments",
+        Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("-active", "role", "id")),
+        "co_unit_opinions__assignment__unit",
+        "contacts__unit",
+        "replies__unit",
+        "evaluations",
+        "extensions",
+        "return_requests__assignment__unit",
+        "supervision_notes__author",
+        "follow_ups",
+        Prefetch("events", queryset=SuggestionEvent.objects.select_related("actor").order_by("at", "id")),
+    )
+
+
+def cosign_requests_for(user) -> QuerySet[CoSignature]:
+    """Co-sign invitations a deputy has not answered yet, for suggestions still being drafted."""
+    if not user.is_authenticated or user.effective_role != Role.DEPUTY or not user.deputy_id:
+        return CoSignature.objects.none()
+    return (
+        CoSignature.objects.filter(
+            deputy_id=user.deputy_id,
+            status=CoSignStatus.PENDING,
+            suggestion__state__in=[State.DRAFT, State.RETURNED],
+        )
+        .select_related("suggestion__lead_deputy")
+        .order_by("-invited_at", "-id")
+    )
+
+
+def pending_extensions(user) -> QuerySet[Extension]:
+    """Extension requests waiting for the office (scoped like the suggestions they belong to)."""
+    return (
+        Extension.objects.filter(status=RequestStatus.PENDING, suggestion__in=suggestions_visible_to(user).values("id"))
+        .select_related("suggestion__lead_deputy", "suggestion__lead_unit", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def pending_return_requests(user) -> QuerySet[ReturnRequest]:
+    """Units' requests to return an item, waiting for the office."""
+    return (
+        ReturnRequest.objects.filter(
+            status=RequestStatus.PENDING, suggestion__in=suggestions_visible_to(user).values("id")
+        )
+        .select_related("suggestion__lead_deputy", "assignment__unit", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def follow_ups_due(user) -> QuerySet[Suggestion]:
+    """Closed suggestions with a B/C reply whose matter is not yet solved (回头看)."""
+    return suggestion_list(user).filter(
+        state=State.CLOSED, reply_class__in=FOLLOW_UP_CLASSES, follow_up_solved_on__isnull=True
+    )
+
+
+def units_visible_to(user) -> QuerySet[HandlingUnit]:
+    """Handling units are reference data every signed-in user may read."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return HandlingUnit.objects.none()
+    return HandlingUnit.objects.all()
+
+
+# --- Statistics ------------------------------------------------------------------------------
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def suggestion_stats(
+    user, *, station=None, unit=None, deputy=None, year: int | None = None, category: str | None = None
+) -> dict:
+    """The DOMAIN.md metrics over the suggestions ``user`` may see, in one query.
+
+    Population: suggestions that were assigned (交办) and not withdrawn; ``year`` is the year of
+    交办, ``unit`` the lead unit, ``deputy`` the lead deputy, ``station`` the lead deputy's stations.
+    - assigned: the population's size (交办数);
+    - replied: those with a first reply; reply_rate = replied ÷ assigned (办复率);
+    - on_time_rate = first replies given on or before the deadline in force that day (three months
+      after 交办, or the approved extension) ÷ replied (按期答复率);
+    - closed: final evaluation recorded; closure_rate = closed ÷ assigned (办结率);
+    - satisfaction_rate = final evaluations 满意 or 基本满意 ÷ final evaluations (满意率);
+    - first_satisfaction_rate = the same for first evaluations (初次满意率);
+    - a_class_rate = replied whose latest reply is class A ÷ replied (A类占比);
+    - contact_rate = replied where the unit met or called the deputy before a reply ÷ replied (见面率).
+    Rates are fractions 0–1 rounded to 4 places, or null when the denominator is 0.
+    """
+    queryset = suggestions_visible_to(user).filter(assigned_on__isnull=False).exclude(state=State.WITHDRAWN)
+    if station is not None:
+        queryset = queryset.filter(deputies_of_station_q(getattr(station, "pk", station), "lead_deputy__"))
+    if unit is not None:
+        queryset = queryset.filter(lead_unit=unit)
+    if deputy is not None:
+        queryset = queryset.filter(lead_deputy=deputy)
+    if year is not None:
+        queryset = queryset.filter(assigned_on__year=year)
+    if category:
+        queryset = queryset.filter(category=category)
+    replied = Q(first_replied_on__isnull=False)
+    n = queryset.aggregate(
+        assigned=Count("id"),
+        replied=Count("id", filter=replied),
+        on_time=Count("id", filter=replied & Q(first_reply_on_time=True)),
+        closed=Count("id", filter=Q(state=State.CLOSED)),
+        a_class=Count("id", filter=replied & Q(reply_class=ReplyClass.A)),
+        contacted=Count("id", filter=replied & Q(contacted=True)),
+        final_evaluations=Count("id", filter=~Q(final_rating="")),
+        final_satisfied=Count("id", filter=Q(final_rating__in=SATISFIED_RATINGS)),
+        first_evaluations=Count("id", filter=~Q(first_rating="")),
+        first_satisfied=Count("id", filter=Q(first_rating__in=SATISFIED_RATINGS)),
+    )
+    return {
+        "assigned": n["assigned"],
+        "replied": n["replied"],
+        "closed": n["closed"],
+        "reply_rate": _rate(n["replied"], n["assigned"]),
+        "on_time_rate": _rate(n["on_time"], n["replied"]),
+        "closure_rate": _rate(n["closed"], n["assigned"]),
+        "satisfaction_rate": _rate(n["final_satisfied"], n["final_evaluations"]),
+        "first_satisfaction_rate": _rate(n["first_satisfied"], n["first_evaluations"]),
+        "a_class_rate": _rate(n["a_class"], n["replied"]),
+        "contact_rate": _rate(n["contacted"], n["replied"]),
+    }
