@@ -25,6 +25,31 @@ class Stage(models.TextChoices):
 
 STAGE_ORDER = list(Stage.values)
 
+# What each recorded action is called in the history (the verbs of ``livelihood.services``).
+ACTION_LABELS = {
+    "cycle_create": _("start the cycle"),
+    "candidate_add": _("add a candidate"),
+    "candidate_update": _("edit a candidate"),
+    "shortlisting_start": _("start shortlisting"),
+    "shortlist_set": _("set the shortlist"),
+    "vote_open": _("open the vote"),
+    "attendance_add": _("record attendance"),
+    "ballot_cast": _("cast a ballot"),
+    "paper_ballots_enter": _("enter paper ballots"),
+    "vote_close": _("close the vote"),
+    "tie_decide": _("decide a tie"),
+    "implementation_start": _("start implementation"),
+    "sub_item_add": _("add a sub-item"),
+    "milestone_add": _("add a milestone"),
+    "milestone_complete": _("complete a milestone"),
+    "progress_record": _("record progress"),
+    "supervision_start": _("start supervision"),
+    "visit_record": _("record a supervision visit"),
+    "evaluation_start": _("start evaluation"),
+    "rating_record": _("rate a project"),
+    "publish": _("publish the results"),
+}
+
 
 class ProposerKind(models.TextChoices):
     CONSTITUENT = "constituent", _("Constituent")
@@ -130,6 +155,10 @@ class CycleEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Cycle events are append-only.")
         super().save(*args, **kwargs)
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
 
 
 class Candidate(models.Model):

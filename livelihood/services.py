@@ -17,13 +17,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
 from deputies.models import Deputy
 from livelihood import rules
 from livelihood.models import (
+    ACTION_LABELS,
     Attendance,
     Ballot,
     BallotChannel,
@@ -73,29 +73,6 @@ RULES: dict[str, tuple[frozenset, str | None]] = {
     "publish": (frozenset({S.EVALUATING}), S.PUBLISHED),
 }
 
-ACTION_LABELS = {
-    "cycle_create": gettext_lazy("start the cycle"),
-    "candidate_add": gettext_lazy("add a candidate"),
-    "candidate_update": gettext_lazy("edit a candidate"),
-    "shortlisting_start": gettext_lazy("start shortlisting"),
-    "shortlist_set": gettext_lazy("set the shortlist"),
-    "vote_open": gettext_lazy("open the vote"),
-    "attendance_add": gettext_lazy("record attendance"),
-    "ballot_cast": gettext_lazy("cast a ballot"),
-    "paper_ballots_enter": gettext_lazy("enter paper ballots"),
-    "vote_close": gettext_lazy("close the vote"),
-    "tie_decide": gettext_lazy("decide a tie"),
-    "implementation_start": gettext_lazy("start implementation"),
-    "sub_item_add": gettext_lazy("add a sub-item"),
-    "milestone_add": gettext_lazy("add a milestone"),
-    "milestone_complete": gettext_lazy("complete a milestone"),
-    "progress_record": gettext_lazy("record progress"),
-    "supervision_start": gettext_lazy("start supervision"),
-    "visit_record": gettext_lazy("record a supervision visit"),
-    "evaluation_start": gettext_lazy("start evaluation"),
-    "rating_record": gettext_lazy("rate a project"),
-    "publish": gettext_lazy("publish the results"),
-}
 
 MAX_PHOTOS = 6
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
