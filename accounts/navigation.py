@@ -26,6 +26,8 @@ MENU = [
     NavEntry("home", _("Home"), frozenset(ALL)),
     NavEntry("liaison:station_list", _("Stations"), frozenset(ORG)),
     NavEntry("deputies:deputy_list", _("Deputies"), frozenset(ORG)),
+    NavEntry("livelihood:cycle_list", _("Livelihood projects"), frozenset(ORG)),
+    NavEntry("livelihood:project_list", _("Livelihood projects"), frozenset({Role.UNIT_OFFICER})),
     NavEntry("notifications:inbox", _("Notifications"), frozenset(ALL)),
     NavEntry("notifications:status", _("Background work"), frozenset({Role.ADMIN})),
     NavEntry("admin:index", _("Administration"), frozenset({Role.ADMIN})),

@@ -7,6 +7,7 @@ api_v1 = [
     path("", include("deputies.api.urls")),
     path("", include("liaison.api.urls")),
     path("", include("suggestions.api.urls")),
+    path("", include("livelihood.api.urls")),
 ]
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("deputies/", include("deputies.urls")),
     path("stations/", include("liaison.urls")),
+    path("livelihood/", include("livelihood.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
