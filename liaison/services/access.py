@@ -1,0 +1,88 @@
+"""Who may change what at the station's front desk.
+
+Reading is scoped by the selectors; these checks decide the actions. Each one may run
+a query (noted below), so callers in loops should prefer the selectors.
+"""
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.scoping import staff_station_q
+from core.errors import PermissionRefused
+from liaison.models import Station
+
+# Roles that run a station's front desk for the whole jurisdiction.
+DESK_EVERYWHERE = (Role.OFFICE, Role.ADMIN)
+
+
+def station_subtree_ids(station: Station) -> set[int]:
+    """The station and every station below it (two levels at most). One query."""
+    ids = {station.id}
+    ids.update(
+        Station.objects.filter(models.Q(parent=station) | models.Q(parent__parent=station)).values_list("id", flat=True)
+    )
+    return ids
+
+
+def staff_covers_station(user, station_id: int) -> bool:
+    """Station staff whose stations include ``station_id`` or one of its ancestors. One query."""
+    if not user.has_role(Role.STATION_STAFF):
+        return False
+    return Station.objects.filter(staff_station_q(user), id=station_id).exists()
+
+
+def can_run_desk(user, station_id: int) -> bool:
+    """May keep this station's calendar, log its visits and triage its opinions."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.has_role(*DESK_EVERYWHERE):
+        return True
+    return staff_covers_station(user, station_id)
+
+
+def require_desk(user, station_id: int) -> None:
+    if not can_run_desk(user, station_id):
+        raise PermissionRefused(_("Only this station's staff or the office may do this."))
+
+
+def can_reveal_contact(user, *, station_id: int, referral_unit_id: int | None = None) -> bool:
+    """Who may see a constituent's phone in full (always logged).
+
+    Station staff of that station (or a station above it) and the office: they call
+    constituents back. A handling-unit officer, for an opinion referred to their unit:
+    they handle the matter. Leaders, deputies and everyone else see masked numbers only.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.has_role(*DESK_EVERYWHERE):
+        return True
+    if user.has_role(Role.UNIT_OFFICER):
+        return referral_unit_id is not None and user.unit_id == referral_unit_id
+    return staff_covers_station(user, station_id)
+
+
+def clean_instance(instance: models.Model, *, exclude=None) -> None:
+    """``full_clean`` with model-wide errors under the API's ``non_field_errors`` key."""
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise ValidationError(_non_field(exc.message_dict)) from None
+
+
+def _non_field(errors: dict) -> dict:
+    if NON_FIELD_ERRORS in errors:
+        errors.setdefault("non_field_errors", []).extend(errors.pop(NON_FIELD_ERRORS))
+    return errors
+
+
+def save_instance(instance: models.Model) -> None:
+    """Save in a savepoint; a constraint broken by a concurrent write becomes a validation error."""
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"non_field_errors": [_("This change conflicts with another one made at the same time; please retry.")]}
+        ) from None

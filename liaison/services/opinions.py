@@ -1,0 +1,334 @@
+"""Opinions (社情民意): recording, the one outcome, referral feedback and resolution.
+
+Every change writes an ``OpinionEvent`` row in the same transaction, so the detail
+page's history is complete. The outcome is set once: an opinion that already has an
+outcome refuses another (``ActionRefused``), which with the single ``outcome`` column
+and the check constraints keeps "exactly one outcome" true.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from accounts.models import Role
+from core.errors import ActionRefused, PermissionRefused
+from liaison.models import (
+    Grid,
+    Opinion,
+    OpinionCategory,
+    OpinionEvent,
+    OpinionEventKind,
+    OpinionOutcome,
+    OpinionPhoto,
+    OpinionSource,
+    ReferralFeedback,
+    Station,
+)
+from liaison.services.access import can_run_desk, clean_instance, require_desk
+
+MAX_CONTENT = 2000
+MAX_NOTE = 2000
+MAX_PHOTOS = 3
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# Mobile numbers (11 digits starting 1[3-9]) or landlines with area code (0xx-xxxxxxx).
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+# Outcomes the desk records directly; escalation goes through ``opinion_mark_escalated``.
+DIRECT_OUTCOMES = (OpinionOutcome.ANSWERED_ON_SITE, OpinionOutcome.REFERRED, OpinionOutcome.FILED)
+
+
+def clean_phone(raw: str) -> str:
+    phone = re.sub(r"[\s()]", "", raw or "")
+    if not PHONE_RE.match(phone):
+        raise ValidationError(_("Enter a mobile number (11 digits) or a landline with its area code."))
+    return phone
+
+
+def clean_photos(photos) -> list[UploadedFile]:
+    """Refuse more than three photos, files over 5 MB and anything that is not a real image."""
+    photos = [p for p in (photos or []) if p]
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": [_("Attach at most %(n)d photos.") % {"n": MAX_PHOTOS}]})
+    for photo in photos:
+        if photo.size > MAX_PHOTO_BYTES:
+            raise ValidationError({"photos": [_("A photo may be at most 5 MB.")]})
+        try:
+            photo.seek(0)
+            with Image.open(photo) as image:
+                image_format = image.format
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+            raise ValidationError({"photos": [_("Only JPEG, PNG, WebP or GIF photos can be attached.")]}) from None
+        if image_format not in PHOTO_FORMATS:
+            raise ValidationError({"photos": [_("Only JPEG, PNG, WebP or GIF photos can be attached.")]})
+        photo.seek(0)
+    return photos
+
+
+def _clean_text(value, *, field_name: str, required: bool, limit: int, errors: dict) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        errors[field_name] = [_("This field is required.")]
+    elif len(text) > limit:
+        errors[field_name] = [_("Keep it under %(n)d characters.") % {"n": limit}]
+    return text
+
+
+@dataclass
+class BuiltOpinion:
+    """An opinion checked but not yet saved, with what must be saved alongside it."""
+
+    opinion: Opinion
+    photos: list = field(default_factory=list)
+
+
+def opinion_build(
+    *,
+    data: dict,
+    station: Station,
+    subtree: set[int],
+    received_on: date,
+    actor,
+    source: str,
+    allow_outcome: bool,
+) -> BuiltOpinion:
+    """Validate one opinion's input without writing anything.
+
+    ``data`` keys: category, content, grid (Grid or None), outcome ('' for none yet),
+    outcome_note, referral_unit (HandlingUnit or None), photos (uploaded files).
+    """
+    from liaison.services.reception import check_grid_in_station
+
+    errors: dict = {}
+    category = data.get("category") or ""
+    if category not in OpinionCategory.values:
+        errors["category"] = [_("Choose a category.")]
+    content = _clean_text(data.get("content"), field_name="content", required=True, limit=MAX_CONTENT, errors=errors)
+    note = _clean_text(
+        data.get("outcome_note"), field_name="outcome_note", required=False, limit=MAX_NOTE, errors=errors
+    )
+    grid: Grid | None = data.get("grid")
+    try:
+        check_grid_in_station(grid, station, subtree)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    outcome = data.get("outcome") or None
+    referral_unit = data.get("referral_unit")
+    if outcome is not None:
+        if not allow_outcome or outcome not in DIRECT_OUTCOMES:
+            errors["outcome"] = [_("This outcome cannot be recorded here.")]
+        elif outcome == OpinionOutcome.REFERRED and referral_unit is None:
+            errors["referral_unit"] = [_("Choose the community or department it is referred to.")]
+    if outcome != OpinionOutcome.REFERRED:
+        referral_unit = None
+    elif referral_unit is not None and not referral_unit.is_active:
+        errors["referral_unit"] = [_("This unit is no longer active.")]
+    try:
+        photos = clean_photos(data.get("photos"))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        photos = []
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    opinion = Opinion(
+        station=station,
+        grid=grid,
+        deputy=actor.deputy if source == OpinionSource.DEPUTY else None,
+        source=source,
+        category=category,
+        content=content,
+        received_on=received_on,
+        outcome=outcome,
+        outcome_note=note,
+        outcome_at=now if outcome else None,
+        outcome_by=actor if outcome else None,
+        referral_unit=referral_unit,
+        recorded_by=actor,
+    )
+    return BuiltOpinion(opinion=opinion, photos=photos)
+
+
+def opinion_save_built(*, built: BuiltOpinion, visit=None, actor=None) -> Opinion:
+    """Write a built opinion, its photos and its first history rows (inside the caller's transaction)."""
+    opinion = built.opinion
+    opinion.visit = visit
+    clean_instance(opinion, exclude=["visit", "recorded_by", "outcome_by", "deputy"])
+    opinion.save()
+    for photo in built.photos:
+        OpinionPhoto.objects.create(opinion=opinion, image=photo)
+    events = [OpinionEvent(opinion=opinion, kind=OpinionEventKind.RECEIVED, actor=actor)]
+    if opinion.outcome:
+        events.append(
+            OpinionEvent(
+                opinion=opinion,
+                kind=OpinionEventKind.OUTCOME,
+                outcome=opinion.outcome,
+                note=opinion.outcome_note,
+                actor=actor,
+            )
+        )
+    OpinionEvent.objects.bulk_create(events)
+    return opinion
+
+
+@transaction.atomic
+def opinion_create(
+    *, actor, station: Station, data: dict, received_on: date | None = None, visit=None, today: date | None = None
+) -> Opinion:
+    """Record a single opinion outside the visit page (e.g. through the API)."""
+    from liaison.services.access import station_subtree_ids
+
+    today = today or timezone.localdate()
+    require_desk(actor, station.id)
+    received_on = received_on or today
+    if received_on > today:
+        raise ValidationError({"received_on": [_("The date cannot be in the future.")]})
+    if visit is not None and visit.station_id != station.id:
+        raise ValidationError({"visit": [_("The visit belongs to another station.")]})
+    built = opinion_build(
+        data=data,
+        station=station,
+        subtree=station_subtree_ids(station),
+        received_on=received_on,
+        actor=actor,
+        source=OpinionSource.DESK,
+        allow_outcome=True,
+    )
+    return opinion_save_built(built=built, visit=visit, actor=actor)
+
+
+def _locked(opinion: Opinion) -> Opinion:
+    return Opinion.objects.select_for_update().get(pk=opinion.pk)
+
+
+def _may_triage(user, opinion: Opinion) -> bool:
+    """Station staff and the office triage; a deputy, the opinions they recorded themselves."""
+    if can_run_desk(user, opinion.station_id):
+        return True
+    return bool(user.has_role(Role.DEPUTY) and opinion.recorded_by_id == user.id)
+
+
+@transaction.atomic
+def opinion_set_outcome(*, opinion: Opinion, outcome: str, actor, note: str = "", referral_unit=None) -> Opinion:
+    """Record the opinion's one outcome: answered on site, referred (to a unit) or filed."""
+    if outcome == OpinionOutcome.ESCALATED:
+        return opinion_mark_escalated(opinion=opinion, actor=actor, note=note)
+    opinion = _locked(opinion)
+    if not _may_triage(actor, opinion):
+        raise PermissionRefused(_("Only this station's staff or the office may do this."))
+    errors: dict = {}
+    if outcome not in DIRECT_OUTCOMES:
+        errors["outcome"] = [_("Unknown outcome.")]
+    note = _clean_text(note, field_name="note", required=False, limit=MAX_NOTE, errors=errors)
+    if outcome == OpinionOutcome.REFERRED:
+        if referral_unit is None:
+            errors["referral_unit"] = [_("Choose the community or department it is referred to.")]
+        elif not referral_unit.is_active:
+            errors["referral_unit"] = [_("This unit is no longer active.")]
+    else:
+        referral_unit = None
+    if errors:
+        raise ValidationError(errors)
+    if opinion.outcome:
+        raise ActionRefused(
+            _("This opinion already has an outcome (%(outcome)s).") % {"outcome": opinion.get_outcome_display()},
+            code="has_outcome",
+        )
+    opinion.outcome = outcome
+    opinion.outcome_note = note
+    opinion.outcome_at = timezone.now()
+    opinion.outcome_by = actor
+    opinion.referral_unit = referral_unit
+    opinion.save(update_fields=["outcome", "outcome_note", "outcome_at", "outcome_by", "referral_unit"])
+    OpinionEvent.objects.create(opinion=opinion, kind=OpinionEventKind.OUTCOME, outcome=outcome, note=note, actor=actor)
+    return opinion
+
+
+@transaction.atomic
+def opinion_mark_escalated(*, opinion: Opinion, actor, note: str = "") -> Opinion:
+    """Give the opinion the outcome "escalated into a suggestion" (形成意见建议).
+
+    The suggestions app calls this when a suggestion names the opinion as a source (the
+    link itself lives on the suggestion). Calling it again for an escalated opinion is a
+    no-op, so one opinion can feed several suggestions; an opinion with another outcome
+    is refused. Station staff, the office and deputies who can see the opinion may do it.
+    """
+    from liaison.selectors import opinions_visible_to
+
+    opinion = _locked(opinion)
+    allowed = can_run_desk(actor, opinion.station_id) or (
+        actor.has_role(Role.DEPUTY) and opinions_visible_to(actor).filter(pk=opinion.pk).exists()
+    )
+    if not allowed:
+        raise PermissionRefused(_("You may not turn this opinion into a suggestion."))
+    if opinion.outcome == OpinionOutcome.ESCALATED:
+        return opinion
+    if opinion.outcome:
+        raise ActionRefused(
+            _("This opinion already has an outcome (%(outcome)s).") % {"outcome": opinion.get_outcome_display()},
+            code="has_outcome",
+        )
+    errors: dict = {}
+    note = _clean_text(note, field_name="note", required=False, limit=MAX_NOTE, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    opinion.outcome = OpinionOutcome.ESCALATED
+    opinion.outcome_note = note
+    opinion.outcome_at = timezone.now()
+    opinion.outcome_by = actor
+    opinion.save(update_fields=["outcome", "outcome_note", "outcome_at", "outcome_by"])
+    OpinionEvent.objects.create(
+        opinion=opinion, kind=OpinionEventKind.OUTCOME, outcome=OpinionOutcome.ESCALATED, note=note, actor=actor
+    )
+    return opinion
+
+
+@transaction.atomic
+def referral_feedback_add(*, opinion: Opinion, content: str, actor) -> ReferralFeedback:
+    """Record what the unit an opinion was referred to reported back (its officers may too)."""
+    opinion = _locked(opinion)
+    unit_officer = actor.has_role(Role.UNIT_OFFICER) and actor.unit_id and actor.unit_id == opinion.referral_unit_id
+    if not (unit_officer or can_run_desk(actor, opinion.station_id)):
+        raise PermissionRefused(_("Only this station's staff, the office or the unit handling it may do this."))
+    if opinion.outcome != OpinionOutcome.REFERRED:
+        raise ActionRefused(_("Only a referred opinion receives referral feedback."), code="not_referred")
+    errors: dict = {}
+    content = _clean_text(content, field_name="content", required=True, limit=MAX_NOTE, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    feedback = ReferralFeedback.objects.create(opinion=opinion, content=content, recorded_by=actor)
+    OpinionEvent.objects.create(opinion=opinion, kind=OpinionEventKind.FEEDBACK, note=content, actor=actor)
+    return feedback
+
+
+@transaction.atomic
+def opinion_resolve(*, opinion: Opinion, note: str, actor, resolved_at=None) -> Opinion:
+    """Record that the underlying problem was solved (推动解决) and how; the constituent sees it."""
+    opinion = _locked(opinion)
+    unit_officer = actor.has_role(Role.UNIT_OFFICER) and actor.unit_id and actor.unit_id == opinion.referral_unit_id
+    if not (unit_officer or can_run_desk(actor, opinion.station_id)):
+        raise PermissionRefused(_("Only this station's staff, the office or the unit handling it may do this."))
+    errors: dict = {}
+    note = _clean_text(note, field_name="note", required=True, limit=MAX_NOTE, errors=errors)
+    resolved_at = resolved_at or timezone.now()
+    if resolved_at > timezone.now():
+        errors["resolved_at"] = [_("The date cannot be in the future.")]
+    if errors:
+        raise ValidationError(errors)
+    if not opinion.outcome:
+        raise ActionRefused(_("Record the opinion's outcome before marking it resolved."), code="no_outcome")
+    if opinion.resolved_at:
+        raise ActionRefused(_("This opinion is already resolved."), code="resolved")
+    opinion.resolved_at = resolved_at
+    opinion.resolution_note = note
+    opinion.save(update_fields=["resolved_at", "resolution_note"])
+    OpinionEvent.objects.create(opinion=opinion, kind=OpinionEventKind.RESOLVED, note=note, actor=actor)
+    return opinion

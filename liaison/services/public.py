@@ -1,0 +1,187 @@
+"""The public QR channel: constituents submit opinions without an account and follow them.
+
+A submission lands in the station's triage queue (an opinion without an outcome). The
+constituent gets a tracking code; the status needs the code plus four digits, their
+phone's last four or, when they left no phone, a check number shown once on submission.
+The status never contains anything personal: no name, phone, content or staff names.
+"""
+
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deputies.models import Deputy
+from liaison.models import (
+    Opinion,
+    OpinionCategory,
+    OpinionEvent,
+    OpinionEventKind,
+    OpinionOutcome,
+    OpinionPhoto,
+    Station,
+)
+from liaison.services.opinions import MAX_CONTENT, clean_phone, clean_photos
+
+# No 0/O, 1/I/L: codes are read aloud and typed on phones.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class Submission:
+    tracking_code: str
+    # Shown once to a constituent who left no phone; empty when the phone's last four apply.
+    check_digits: str
+
+
+def public_station_for_deputy(deputy: Deputy) -> Station | None:
+    """The station a deputy's QR code files opinions under: where they are resident, else their grid's."""
+    station = deputy.resident_stations.filter(is_active=True).order_by("id").first()
+    if station:
+        return station
+    assignment = (
+        deputy.grid_assignments.filter(end_date__isnull=True, grid__centre__community__station__is_active=True)
+        .select_related("grid__centre__community__station")
+        .order_by("id")
+        .first()
+    )
+    return assignment.grid.centre.community.station if assignment else None
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def public_opinion_submit(
+    *,
+    station: Station | None,
+    category: str,
+    content: str,
+    deputy: Deputy | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    photos=(),
+    consent: bool = True,
+) -> Submission:
+    """File a constituent's opinion from the QR page or the public API; all or nothing."""
+    errors: dict = {}
+    if deputy is not None and station is None:
+        station = public_station_for_deputy(deputy)
+    if station is None or not station.is_active:
+        errors["station"] = [_("This QR code does not belong to an open station.")]
+    if deputy is not None and not deputy.is_active:
+        errors["deputy"] = [_("This deputy no longer receives opinions here.")]
+    if not consent:
+        errors["consent"] = [_("Please read and accept the privacy notice first.")]
+    if category not in OpinionCategory.values:
+        errors["category"] = [_("Choose a category.")]
+    content = (content or "").strip()
+    if not content:
+        errors["content"] = [_("Describe the matter.")]
+    elif len(content) > MAX_CONTENT:
+        errors["content"] = [_("Keep it under %(n)d characters.") % {"n": MAX_CONTENT}]
+    contact_name = (contact_name or "").strip()
+    if len(contact_name) > 50:
+        errors["contact_name"] = [_("The name is too long.")]
+    phone = ""
+    if (contact_phone or "").strip():
+        try:
+            phone = clean_phone(contact_phone)
+        except ValidationError as exc:
+            errors["contact_phone"] = exc.messages
+    try:
+        photos = clean_photos(photos)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+    check_digits = phone[-4:] if phone else "".join(secrets.choice("0123456789") for _ in range(4))
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                opinion = Opinion.objects.create(
+                    station=station,
+                    deputy=deputy,
+                    source="public",
+                    category=category,
+                    content=content,
+                    received_on=timezone.localdate(),
+                    tracking_code=_new_code(),
+                    check_digits=check_digits,
+                    contact_name=contact_name,
+                    contact_phone=phone,
+                )
+                for photo in photos:
+                    OpinionPhoto.objects.create(opinion=opinion, image=photo)
+                OpinionEvent.objects.create(opinion=opinion, kind=OpinionEventKind.RECEIVED)
+            break
+        except IntegrityError:  # a tracking-code collision: 31^10 codes, so practically never twice
+            continue
+    else:  # pragma: no cover - would need five collisions in a row
+        raise ValidationError({"non_field_errors": [_("Please try again.")]})
+    return Submission(tracking_code=opinion.tracking_code, check_digits="" if phone else check_digits)
+
+
+def normalise_code(code: str) -> str:
+    return (code or "").strip().upper().replace(" ", "").replace("-", "")
+
+
+def public_opinion_lookup(*, tracking_code: str, check_digits: str) -> Opinion | None:
+    """The public opinion with this code if the four digits match; ``None`` otherwise (same for both)."""
+    code = normalise_code(tracking_code)
+    digits = (check_digits or "").strip()
+    if not code or len(digits) != 4 or not digits.isdigit():
+        return None
+    opinion = (
+        Opinion.objects.filter(tracking_code=code, source="public")
+        .select_related("referral_unit")
+        .prefetch_related("referral_feedback")
+        .first()
+    )
+    if opinion is None or not secrets.compare_digest(opinion.check_digits, digits):
+        return None
+    return opinion
+
+
+def public_status(opinion: Opinion) -> dict:
+    """What the constituent may see: progress, outcome and replies, nothing personal."""
+    if opinion.resolved_at:
+        status, label = "resolved", _("Resolved")
+    elif opinion.outcome:
+        status, label = "handled", _("Handled")
+    else:
+        status, label = "received", _("Received, waiting to be handled")
+    replies = []
+    if opinion.outcome and opinion.outcome_note:
+        replies.append(
+            {"date": timezone.localtime(opinion.outcome_at).date().isoformat(), "text": opinion.outcome_note}
+        )
+    if opinion.outcome == OpinionOutcome.REFERRED:
+        replies.extend(
+            {"date": timezone.localtime(f.created_at).date().isoformat(), "text": f.content}
+            for f in opinion.referral_feedback.all()
+        )
+    if opinion.resolved_at:
+        replies.append(
+            {"date": timezone.localtime(opinion.resolved_at).date().isoformat(), "text": opinion.resolution_note}
+        )
+    return {
+        "tracking_code": opinion.tracking_code,
+        "received_on": opinion.received_on.isoformat(),
+        "category": opinion.category,
+        "category_label": str(opinion.get_category_display()),
+        "status": status,
+        "status_label": str(label),
+        "outcome": opinion.outcome,
+        "outcome_label": str(opinion.get_outcome_display()) if opinion.outcome else "",
+        "referred_to": opinion.referral_unit.name if opinion.referral_unit_id else "",
+        "resolved": opinion.resolved_at is not None,
+        "resolved_on": timezone.localtime(opinion.resolved_at).date().isoformat() if opinion.resolved_at else None,
+        "reply": replies[-1]["text"] if replies else "",
+        "replies": replies,
+    }
