@@ -57,6 +57,7 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = ["is_active", "is_superuser", "last_login", "date_joined"]
         extra_kwargs = {
             "password": {"write_only": True, "style": {"input_type": "password"}, "trim_whitespace": False},
+            "role": {"required": True},
             "stations": {"required": False},
             # A deputy record with an account already is reported by the service, in words a person understands.
             "deputy": {"required": False, "allow_null": True, "validators": []},
