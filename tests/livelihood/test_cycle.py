@@ -39,7 +39,7 @@ def test_out_of_order_transitions_are_refused_and_change_nothing(street, action,
         call(street, cycle)
     assert refused.value.code == "wrong_stage"
     # A clear message in Chinese naming the current stage.
-    assert "当前处于“征集候选项目”阶段" in refused.value.message, refused.value.message
+    assert "当前处于“征集”阶段" in refused.value.message, refused.value.message
     assert snapshot(cycle) == before
 
 
