@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.api.filters import StrictBooleanFilter
 from deputies.models import Deputy, DeputyKind, Level
 
 # Lookups from a deputy to a station through their open grid assignments. The liaison app
@@ -26,7 +27,7 @@ class DeputyFilter(django_filters.FilterSet):
         method="filter_station", label=_("Resident at, or assigned to a grid of, this station or one below it")
     )
     grid = django_filters.NumberFilter(method="filter_grid", label=_("Currently assigned to grid"))
-    active = django_filters.BooleanFilter(field_name="is_active")
+    active = StrictBooleanFilter(field_name="is_active")
     q = django_filters.CharFilter(method="filter_q", label=_("Name contains"))
 
     class Meta:

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.api.filters import StrictBooleanFilter
 from liaison.models import Community, Grid, GridAssignment, GridCentre, GridRole, Station, StationKind
 
 
@@ -17,7 +18,7 @@ def _subtree(prefix: str, station_id: int) -> Q:
 class StationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=StationKind.choices)
     parent = django_filters.NumberFilter(field_name="parent")
-    active = django_filters.BooleanFilter(field_name="is_active")
+    active = StrictBooleanFilter(field_name="is_active")
     q = django_filters.CharFilter(method="filter_q", label=_("Name or address contains"))
 
     class Meta:
@@ -71,7 +72,7 @@ class GridAssignmentFilter(django_filters.FilterSet):
     grid = django_filters.NumberFilter(field_name="grid")
     deputy = django_filters.NumberFilter(field_name="deputy")
     role = django_filters.ChoiceFilter(choices=GridRole.choices)
-    open = django_filters.BooleanFilter(field_name="end_date", lookup_expr="isnull", label=_("Current (not ended)"))
+    open = StrictBooleanFilter(field_name="end_date", lookup_expr="isnull", label=_("Current (not ended)"))
 
     class Meta:
         model = GridAssignment
