@@ -549,9 +549,9 @@ class Opinion(models.Model):
             ),
             models.CheckConstraint(
                 name="opinion_referral_unit_iff_referred",
-                condition=(Q(outcome="referred") & Q(referral_unit__isnull=False))
-                | (~Q(outcome="referred") & Q(referral_unit__isnull=True))
-                | (Q(outcome__isnull=True) & Q(referral_unit__isnull=True)),
+                # Spelled out so that a NULL outcome never makes the check "unknown" (which passes).
+                condition=(Q(outcome__isnull=False) & Q(outcome="referred") & Q(referral_unit__isnull=False))
+                | (Q(referral_unit__isnull=True) & (Q(outcome__isnull=True) | ~Q(outcome="referred"))),
                 violation_error_message=_("A referred opinion names the unit it was referred to, and only then."),
             ),
             models.CheckConstraint(
