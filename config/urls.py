@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from liaison.selectors import stations_visible_to
+
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("deputies.api.urls")),
@@ -14,7 +16,9 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
-    path("deputies/", include("deputies.urls")),
+    # The deputy pages filter and link by station, but stations live in a higher layer than deputies:
+    # the station selector is handed to every deputies view here, where both layers may be imported.
+    path("deputies/", include("deputies.urls"), {"station_scope": stations_visible_to}),
     path("stations/", include("liaison.urls")),
     path("livelihood/", include("livelihood.urls")),
     path("admin/", admin.site.urls),

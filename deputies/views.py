@@ -1,7 +1,84 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from core.masking import mask_phone
+from deputies.filters import DeputyFilter
+from deputies.models import DeputyGroup, Term
+from deputies.selectors import can_see_deputy_phone, deputies_visible_to
+
+PAGE_SIZE = 20
+
+
+def _visible_stations(user, station_scope):
+    """Stations sit in a higher layer: the URL configuration passes their selector in as ``station_scope``."""
+    return station_scope(user) if station_scope is not None else None
+
+
+def _shown_phone(user, deputy) -> str:
+    phone = deputy.phone
+    return phone if can_see_deputy_phone(user, deputy) else mask_phone(phone)
+
+
+def _current_level_labels(deputy, year: int) -> list[str]:
+    """Labels of the terms running this year, from the prefetched ``terms`` (no query)."""
+    return [
+        term.get_level_display()
+        for term in deputy.terms.all()
+        if term.start_year <= year and (term.end_year is None or term.end_year >= year)
+    ]
 
 
 @login_required
-def deputy_list(request):
-    return HttpResponse("TODO")
+def deputy_list(request, station_scope=None):
+    user = request.user
+    stations = _visible_stations(user, station_scope)
+    deputies = deputies_visible_to(user).prefetch_related(
+        Prefetch("groups", queryset=DeputyGroup.objects.order_by("name"))
+    )
+    deputy_filter = DeputyFilter(request.GET or None, queryset=deputies, request=request, stations=stations)
+    page = Paginator(deputy_filter.qs.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    year = timezone.localdate().year
+    for deputy in page:
+        deputy.shown_phone = _shown_phone(user, deputy)
+        deputy.current_levels = _current_level_labels(deputy, year)
+    return render(request, "deputies/deputy_list.html", {"filter": deputy_filter, "page_obj": page})
+
+
+@login_required
+def deputy_detail(request, pk, station_scope=None):
+    user = request.user
+    deputies = deputies_visible_to(user).prefetch_related(
+        Prefetch("terms", queryset=Term.objects.order_by("-start_year", "level")),
+        Prefetch("groups", queryset=DeputyGroup.objects.select_related("leader").order_by("name")),
+        "committee_contacts__committee_member",
+        "contact_links__deputy",
+    )
+    deputy = get_object_or_404(deputies, pk=pk)
+    resident_stations = list(deputy.resident_stations.order_by("kind", "name"))
+    assignments = list(
+        deputy.grid_assignments.filter(end_date__isnull=True).select_related("grid__centre__community__station")
+    )
+    # Link a station only when the user may open it.
+    station_ids = {station.id for station in resident_stations} | {
+        assignment.grid.centre.community.station_id for assignment in assignments
+    }
+    stations = _visible_stations(user, station_scope)
+    visible_station_ids = (
+        set(stations.filter(id__in=station_ids).values_list("id", flat=True)) if stations is not None else set()
+    )
+    year = timezone.localdate().year
+    context = {
+        "deputy": deputy,
+        "can_see_phone": can_see_deputy_phone(user, deputy),
+        "shown_phone": _shown_phone(user, deputy),
+        "current_levels": _current_level_labels(deputy, year),
+        "year": year,
+        "resident_stations": resident_stations,
+        "assignments": assignments,
+        "visible_station_ids": visible_station_ids,
+        "constituent_count": deputy.constituent_links.count(),
+    }
+    return render(request, "deputies/deputy_detail.html", context)

@@ -6,4 +6,5 @@ app_name = "liaison"
 
 urlpatterns = [
     path("", views.station_list, name="station_list"),
+    path("<int:pk>/", views.station_detail, name="station_detail"),
 ]

@@ -1,7 +1,53 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.models import Role
+from deputies.selectors import deputies_visible_to
+from liaison.selectors import open_assignments_of
+from reports import selectors
+
+
+def _staff_context(user) -> dict:
+    return {"stations": list(selectors.home_stations_of_staff(user))}
+
+
+def _deputy_context(user) -> dict:
+    deputy = deputies_visible_to(user).filter(id=user.deputy_id).first()
+    return {
+        "deputy": deputy,
+        "assignments": list(open_assignments_of(user.deputy_id)) if user.deputy_id else [],
+        "stations": list(selectors.home_stations_of_deputy(user)),
+        "groups": list(selectors.groups_of_deputy(user.deputy_id)) if user.deputy_id else [],
+    }
+
+
+def _overview_context(user) -> dict:
+    return {
+        "figures": selectors.key_figures_for(user),
+        "leaderless_grids": list(selectors.grids_without_leader_for(user)),
+    }
+
+
+def _unit_context(user) -> dict:
+    return {"unit": user.unit}
+
+
+# Which section of the home page each role gets, and the data it needs.
+SECTIONS = {
+    Role.STATION_STAFF: ("home/_staff.html", _staff_context),
+    Role.DEPUTY: ("home/_deputy.html", _deputy_context),
+    Role.OFFICE: ("home/_overview.html", _overview_context),
+    Role.LEADER: ("home/_overview.html", _overview_context),
+    Role.ADMIN: ("home/_overview.html", _overview_context),
+    Role.UNIT_OFFICER: ("home/_unit.html", _unit_context),
+}
 
 
 @login_required
 def home(request):
-    return HttpResponse("TODO")
+    """The landing page: one section per role, built from the role's scoped selectors."""
+    user = request.user
+    section, build = SECTIONS[user.effective_role]
+    context = {"today": timezone.localdate(), "section": section, **build(user)}
+    return render(request, "home/index.html", context)

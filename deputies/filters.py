@@ -1,0 +1,86 @@
+"""Filters of the deputy list page."""
+
+import django_filters
+from django import forms
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from deputies.models import Deputy, DeputyGroup, DeputyKind, Level, Term
+
+
+def current_term_q(year: int | None = None, prefix: str = "") -> Q:
+    """Terms running in ``year`` (this year by default): started, and not ended before it."""
+    year = year or timezone.localdate().year
+    return Q(**{f"{prefix}start_year__lte": year}) & (
+        Q(**{f"{prefix}end_year__isnull": True}) | Q(**{f"{prefix}end_year__gte": year})
+    )
+
+
+def _in_station_subtree(station_id: int, prefix: str) -> Q:
+    """Rows whose station (reached by ``prefix``) is ``station_id`` or below it in the 1+4+N tree."""
+    return (
+        Q(**{f"{prefix}id": station_id})
+        | Q(**{f"{prefix}parent_id": station_id})
+        | Q(**{f"{prefix}parent__parent_id": station_id})
+    )
+
+
+class DeputyFilter(django_filters.FilterSet):
+    """Filters for the deputy list.
+
+    ``stations`` is the queryset of stations the user may filter by. Stations live in
+    a higher layer, so the caller supplies it; without it the station filter is left out.
+    """
+
+    q = django_filters.CharFilter(
+        label=_("Name or work unit"), method="filter_q", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=DeputyKind.choices, empty_label=_("All kinds"))
+    level = django_filters.ChoiceFilter(
+        label=_("Level"), choices=Level.choices, method="filter_level", empty_label=_("All levels")
+    )
+    group = django_filters.ModelChoiceFilter(
+        label=_("Deputy group"),
+        queryset=DeputyGroup.objects.order_by("name"),
+        method="filter_group",
+        empty_label=_("All groups"),
+    )
+    station = django_filters.ModelChoiceFilter(
+        label=_("Station"), queryset=None, method="filter_station", empty_label=_("All stations")
+    )
+
+    class Meta:
+        model = Deputy
+        fields = ["q", "kind", "level", "group", "station"]
+
+    def __init__(self, *args, stations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if stations is None:
+            del self.filters["station"]
+        else:
+            # Tree order without knowing station kinds: the hub (no parent), areas (no grandparent), points.
+            self.filters["station"].queryset = stations.order_by(
+                F("parent__parent_id").asc(nulls_first=True), F("parent_id").asc(nulls_first=True), "name"
+            )
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(occupation__icontains=value))
+
+    def filter_level(self, queryset, name, value):
+        """Deputies holding a current term at this level (one person may hold several)."""
+        return queryset.filter(id__in=Term.objects.filter(current_term_q(), level=value).values("deputy_id"))
+
+    def filter_group(self, queryset, name, value):
+        return queryset.filter(id__in=value.members.values("id"))
+
+    def filter_station(self, queryset, name, value):
+        """Deputies resident at the station or below it, or holding a grid there now."""
+        scope = _in_station_subtree(value.pk, "resident_stations__") | (
+            Q(grid_assignments__end_date__isnull=True)
+            & _in_station_subtree(value.pk, "grid_assignments__grid__centre__community__station__")
+        )
+        return queryset.filter(id__in=Deputy.objects.filter(scope).values("id"))

@@ -1,0 +1,124 @@
+"""Read-only figures for the home pages, always computed from the user's scoped querysets."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from deputies.models import Deputy, DeputyGroup, DeputyKind, Level, Term
+from deputies.selectors import deputies_visible_to
+from liaison.filters import tree_order
+from liaison.models import GridAssignment, GridCentre, GridRole, Station, StationKind
+from liaison.selectors import grids_visible_to, stations_visible_to
+
+
+@dataclass
+class KeyFigures:
+    stations_by_kind: dict[str, int]
+    stations: int
+    grid_centres: int
+    grids: int
+    grids_without_leader: int
+    deputies: int
+    congress_deputies: int
+    deliberation_representatives: int
+    deputies_by_level: list[tuple[str, str, int]]
+    groups: int
+    assigned_deputies: int
+    station_kinds: list[tuple[str, str, int]] = field(default_factory=list)
+
+    @property
+    def grids_with_leader(self) -> int:
+        return self.grids - self.grids_without_leader
+
+    @property
+    def leader_coverage_percent(self) -> int | None:
+        """Share of grids that have a grid leader, rounded down to a whole percent."""
+        if not self.grids:
+            return None
+        return self.grids_with_leader * 100 // self.grids
+
+
+def _open_leader_grid_ids():
+    return GridAssignment.objects.filter(role=GridRole.LEADER, end_date__isnull=True).values("grid_id")
+
+
+def key_figures_for(user) -> KeyFigures:
+    """The organisation's size and gaps as far as ``user`` can see it (nine queries).
+
+    Deputies are counted once each; by level a person holding several current
+    terms (县、镇两级) counts at every level they hold, so the levels add up to more
+    than the number of congress deputies.
+    """
+    stations = stations_visible_to(user)
+    grids = grids_visible_to(user)
+    deputies = deputies_visible_to(user).prefetch_related(None).filter(is_active=True)
+
+    by_kind = dict(stations.order_by().values_list("kind").annotate(n=Count("id")))
+    station_kinds = [(kind.value, kind.label, by_kind.get(kind.value, 0)) for kind in StationKind]
+
+    deputy_counts = deputies.order_by().aggregate(
+        total=Count("id"),
+        congress=Count("id", filter=Q(kind=DeputyKind.CONGRESS)),
+        deliberation=Count("id", filter=Q(kind=DeputyKind.DELIBERATION)),
+    )
+    year = timezone.localdate().year
+    current_terms = Term.objects.filter(
+        Q(end_year__isnull=True) | Q(end_year__gte=year),
+        start_year__lte=year,
+        deputy__in=deputies.filter(kind=DeputyKind.CONGRESS).values("id"),
+    )
+    by_level = dict(current_terms.order_by().values_list("level").annotate(n=Count("deputy", distinct=True)))
+
+    return KeyFigures(
+        stations_by_kind=by_kind,
+        stations=sum(by_kind.values()),
+        station_kinds=station_kinds,
+        grid_centres=GridCentre.objects.filter(community__station__in=stations.values("id")).count(),
+        grids=grids.count(),
+        grids_without_leader=grids.exclude(id__in=_open_leader_grid_ids()).count(),
+        deputies=deputy_counts["total"],
+        congress_deputies=deputy_counts["congress"],
+        deliberation_representatives=deputy_counts["deliberation"],
+        deputies_by_level=[(level.value, level.label, by_level.get(level.value, 0)) for level in Level],
+        groups=DeputyGroup.objects.count()
+        if user.sees_everything
+        else DeputyGroup.objects.filter(members__in=deputies.values("id")).distinct().count(),
+        assigned_deputies=GridAssignment.objects.filter(end_date__isnull=True, grid__in=grids.values("id"))
+        .values("deputy_id")
+        .distinct()
+        .count(),
+    )
+
+
+def grids_without_leader_for(user, *, limit: int = 10):
+    """The first ``limit`` grids ``user`` can see that have no open grid-leader assignment."""
+    return grids_visible_to(user).exclude(id__in=_open_leader_grid_ids()).order_by("code")[:limit]
+
+
+def home_stations_of_staff(user) -> QuerySet[Station]:
+    """The stations a staff member is attached to, with resident deputies and sub-stations loaded."""
+    return (
+        stations_visible_to(user)
+        .filter(staff=user)
+        .prefetch_related(
+            Prefetch("resident_deputies", queryset=Deputy.objects.filter(is_active=True).order_by("name")),
+            Prefetch("children", queryset=Station.objects.filter(is_active=True).order_by(tree_order(), "name")),
+        )
+        .order_by(tree_order(), "name")
+    )
+
+
+def home_stations_of_deputy(user) -> QuerySet[Station]:
+    """Stations where a deputy is resident or holds a grid."""
+    return stations_visible_to(user).order_by(tree_order(), "name")
+
+
+def groups_of_deputy(deputy_id: int) -> QuerySet[DeputyGroup]:
+    # Filter through a subquery so that the member count joins all members, not just this deputy.
+    return (
+        DeputyGroup.objects.filter(id__in=DeputyGroup.objects.filter(members=deputy_id).values("id"))
+        .select_related("leader")
+        .annotate(member_count=Count("members", distinct=True))
+        .order_by("name")
+    )
