@@ -45,10 +45,14 @@ def _role(user) -> str:
 
 def cycles_visible_to(user) -> QuerySet[YearCycle]:
     """Every signed-in role sees the cycles themselves (no personal data in them)."""
-    base = YearCycle.objects.select_related("voting_session").annotate(
-        candidate_count=Count("candidates", distinct=True),
-        shortlist_count=Count("candidates", filter=Q(candidates__shortlisted=True), distinct=True),
-        project_count=Count("projects", distinct=True),
+    base = (
+        YearCycle.objects.select_related("voting_session")
+        .annotate(
+            candidate_count=Count("candidates", distinct=True),
+            shortlist_count=Count("candidates", filter=Q(candidates__shortlisted=True), distinct=True),
+            project_count=Count("projects", distinct=True),
+        )
+        .order_by("-year")
     )
     return base if _active(user) else base.none()
 
@@ -76,8 +80,10 @@ def can_see_proposer(user) -> bool:
 
 
 def sessions_visible_to(user) -> QuerySet[VotingSession]:
-    base = VotingSession.objects.select_related("cycle", "opened_by", "closed_by").annotate(
-        present_count=Count("attendance", distinct=True), ballot_count=Count("ballots", distinct=True)
+    base = (
+        VotingSession.objects.select_related("cycle", "opened_by", "closed_by")
+        .annotate(present_count=Count("attendance", distinct=True), ballot_count=Count("ballots", distinct=True))
+        .order_by("-opened_at", "-id")
     )
     return base if _active(user) else base.none()
 
@@ -104,10 +110,14 @@ def own_ballot_choices(user, ballot: Ballot) -> QuerySet[BallotChoice]:
 
 def projects_visible_to(user) -> QuerySet[Project]:
     """Projects with their unit and cycle; counts of sub-items and open milestones annotated."""
-    base = Project.objects.select_related("cycle", "responsible_unit", "candidate").annotate(
-        sub_item_count=Count("sub_items", distinct=True),
-        milestone_count=Count("milestones", distinct=True),
-        open_milestone_count=Count("milestones", filter=Q(milestones__completed_on__isnull=True), distinct=True),
+    base = (
+        Project.objects.select_related("cycle", "responsible_unit", "candidate")
+        .annotate(
+            sub_item_count=Count("sub_items", distinct=True),
+            milestone_count=Count("milestones", distinct=True),
+            open_milestone_count=Count("milestones", filter=Q(milestones__completed_on__isnull=True), distinct=True),
+        )
+        .order_by("-cycle__year", "id")
     )
     if not _active(user):
         return base.none()
