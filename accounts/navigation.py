@@ -26,6 +26,7 @@ MENU = [
     NavEntry("home", _("Home"), frozenset(ALL)),
     NavEntry("liaison:station_list", _("Stations"), frozenset(ORG)),
     NavEntry("deputies:deputy_list", _("Deputies"), frozenset(ORG)),
+    NavEntry("suggestions:list", _("Suggestions"), frozenset(ALL)),
     NavEntry("livelihood:cycle_list", _("Livelihood projects"), frozenset(ORG)),
     NavEntry("livelihood:project_list", _("Livelihood projects"), frozenset({Role.UNIT_OFFICER})),
     NavEntry("notifications:inbox", _("Notifications"), frozenset(ALL)),

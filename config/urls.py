@@ -20,6 +20,7 @@ urlpatterns = [
     # the station selector is handed to every deputies view here, where both layers may be imported.
     path("deputies/", include("deputies.urls"), {"station_scope": stations_visible_to}),
     path("stations/", include("liaison.urls")),
+    path("suggestions/", include("suggestions.urls")),
     path("livelihood/", include("livelihood.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

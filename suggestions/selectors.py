@@ -233,48 +233,23 @@ def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def suggestion_stats(
-    user, *, station=None, unit=None, deputy=None, year: int | None = None, category: str | None = None
-) -> dict:
-    """The DOMAIN.md metrics over the suggestions ``user`` may see, in one query.
-
-    Population: suggestions that were assigned (交办) and not withdrawn; ``year`` is the year of
-    交办, ``unit`` the lead unit, ``deputy`` the lead deputy, ``station`` the lead deputy's stations.
-    - assigned: the population's size (交办数);
-    - replied: those with a first reply; reply_rate = replied ÷ assigned (办复率);
-    - on_time_rate = first replies given on or before the deadline in force that day (three months
-      after 交办, or the approved extension) ÷ replied (按期答复率);
-    - closed: final evaluation recorded; closure_rate = closed ÷ assigned (办结率);
-    - satisfaction_rate = final evaluations 满意 or 基本满意 ÷ final evaluations (满意率);
-    - first_satisfaction_rate = the same for first evaluations (初次满意率);
-    - a_class_rate = replied whose latest reply is class A ÷ replied (A类占比);
-    - contact_rate = replied where the unit met or called the deputy before a reply ÷ replied (见面率).
-    Rates are fractions 0–1 rounded to 4 places, or null when the denominator is 0.
-    """
-    queryset = suggestions_visible_to(user).filter(assigned_on__isnull=False).exclude(state=State.WITHDRAWN)
-    if station is not None:
-        queryset = queryset.filter(deputies_of_station_q(getattr(station, "pk", station), "lead_deputy__"))
-    if unit is not None:
-        queryset = queryset.filter(lead_unit=unit)
-    if deputy is not None:
-        queryset = queryset.filter(lead_deputy=deputy)
-    if year is not None:
-        queryset = queryset.filter(assigned_on__year=year)
-    if category:
-        queryset = queryset.filter(category=category)
+def _metric_counts() -> dict:
     replied = Q(first_replied_on__isnull=False)
-    n = queryset.aggregate(
-        assigned=Count("id"),
-        replied=Count("id", filter=replied),
-        on_time=Count("id", filter=replied & Q(first_reply_on_time=True)),
-        closed=Count("id", filter=Q(state=State.CLOSED)),
-        a_class=Count("id", filter=replied & Q(reply_class=ReplyClass.A)),
-        contacted=Count("id", filter=replied & Q(contacted=True)),
-        final_evaluations=Count("id", filter=~Q(final_rating="")),
-        final_satisfied=Count("id", filter=Q(final_rating__in=SATISFIED_RATINGS)),
-        first_evaluations=Count("id", filter=~Q(first_rating="")),
-        first_satisfied=Count("id", filter=Q(first_rating__in=SATISFIED_RATINGS)),
-    )
+    return {
+        "assigned": Count("id"),
+        "replied": Count("id", filter=replied),
+        "on_time": Count("id", filter=replied & Q(first_reply_on_time=True)),
+        "closed": Count("id", filter=Q(state=State.CLOSED)),
+        "a_class": Count("id", filter=replied & Q(reply_class=ReplyClass.A)),
+        "contacted": Count("id", filter=replied & Q(contacted=True)),
+        "final_evaluations": Count("id", filter=~Q(final_rating="")),
+        "final_satisfied": Count("id", filter=Q(final_rating__in=SATISFIED_RATINGS)),
+        "first_evaluations": Count("id", filter=~Q(first_rating="")),
+        "first_satisfied": Count("id", filter=Q(first_rating__in=SATISFIED_RATINGS)),
+    }
+
+
+def _metrics(n: dict) -> dict:
     return {
         "assigned": n["assigned"],
         "replied": n["replied"],
@@ -287,3 +262,53 @@ def suggestion_stats(
         "a_class_rate": _rate(n["a_class"], n["replied"]),
         "contact_rate": _rate(n["contacted"], n["replied"]),
     }
+
+
+def _stats_population(user, *, station=None, unit=None, deputy=None, year=None, category=None):
+    queryset = suggestions_visible_to(user).filter(assigned_on__isnull=False).exclude(state=State.WITHDRAWN)
+    if station is not None:
+        queryset = queryset.filter(deputies_of_station_q(getattr(station, "pk", station), "lead_deputy__"))
+    if unit is not None:
+        queryset = queryset.filter(lead_unit=unit)
+    if deputy is not None:
+        queryset = queryset.filter(lead_deputy=deputy)
+    if year is not None:
+        queryset = queryset.filter(assigned_on__year=year)
+    if category:
+        queryset = queryset.filter(category=category)
+    return queryset
+
+
+def suggestion_stats(
+    user, *, station=None, unit=None, deputy=None, year: int | None = None, category: str | None = None
+) -> dict:
+    """The DOMAIN.md metrics over the suggestions ``user`` may see, in one query.
+
+    Population: suggestions that were assigned (交办) and not withdrawn; ``year`` is the year of
+    交办, ``unit`` the lead unit, ``deputy`` the lead deputy, ``station`` the lead deputy's stations
+    (resident at, or holding an open grid assignment at, the station or a station below it).
+    - assigned: the population's size (交办数);
+    - replied: those with a first reply; reply_rate = replied ÷ assigned (办复率);
+    - on_time_rate = first replies given on or before the deadline in force that day (three months
+      after 交办, or the approved extension) ÷ replied (按期答复率);
+    - closed: final evaluation recorded; closure_rate = closed ÷ assigned (办结率);
+    - satisfaction_rate = final evaluations 满意 or 基本满意 ÷ final evaluations (满意率);
+    - first_satisfaction_rate = the same for first evaluations (初次满意率);
+    - a_class_rate = replied whose latest reply is class A ÷ replied (A类占比);
+    - contact_rate = replied where the unit met or called the deputy before a reply ÷ replied (见面率).
+    Rates are fractions 0–1 rounded to 4 places, or null when the denominator is 0.
+    """
+    population = _stats_population(user, station=station, unit=unit, deputy=deputy, year=year, category=category)
+    return _metrics(population.aggregate(**_metric_counts()))
+
+
+def suggestion_stats_by_unit(user, *, year: int | None = None, category: str | None = None) -> list[dict]:
+    """The same metrics per lead unit, in one grouped query, largest first."""
+    rows = (
+        _stats_population(user, year=year, category=category)
+        .order_by()
+        .values("lead_unit_id", "lead_unit__name")
+        .annotate(**_metric_counts())
+        .order_by("-assigned", "lead_unit__name")
+    )
+    return [{"unit_id": row["lead_unit_id"], "unit": row["lead_unit__name"], **_metrics(row)} for row in rows]

@@ -1,0 +1,153 @@
+"""Forms for the suggestion pages. They only parse input; the services decide and write."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from deputies.models import Deputy
+from suggestions.models import Category, ContactMethod, HandlingUnit, Rating, ReplyClass
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def _deputy_label(deputy: Deputy) -> str:
+    return deputy.name
+
+
+class SuggestionForm(forms.Form):
+    """Draft or edit a suggestion; co-signers are invited and must confirm before submission."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.OTHER)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 10}))
+    cosigners = forms.ModelMultipleChoiceField(
+        label=_("Co-signers"),
+        queryset=Deputy.objects.none(),
+        required=False,
+        help_text=_("Deputies invited to co-sign; each must confirm before you can submit."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+    def __init__(self, *args, lead_deputy_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        deputies = Deputy.objects.filter(is_active=True).order_by("name", "id")
+        if lead_deputy_id:
+            deputies = deputies.exclude(pk=lead_deputy_id)
+        self.fields["cosigners"].queryset = deputies
+        self.fields["cosigners"].label_from_instance = _deputy_label
+
+
+class ConfirmForm(forms.Form):
+    """An action that needs nothing but a click."""
+
+
+class CosignForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        label=_("Your answer"),
+        choices=[("1", _("Confirm co-signing")), ("0", _("Decline"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AssignForm(forms.Form):
+    lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=HandlingUnit.objects.none())
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("Co-units"),
+        queryset=HandlingUnit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    complex = forms.BooleanField(label=_("Complex matter"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = HandlingUnit.objects.filter(is_active=True).order_by("kind", "name")
+        self.fields["lead_unit"].queryset = units
+        self.fields["co_units"].queryset = units
+
+
+class DecisionForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Approve")), ("0", _("Reject"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ContentForm(forms.Form):
+    content = forms.CharField(label=_("Opinion"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class ContactForm(forms.Form):
+    method = forms.ChoiceField(label=_("How"), choices=ContactMethod.choices, widget=forms.RadioSelect)
+    contacted_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReplyForm(forms.Form):
+    reply_class = forms.ChoiceField(label=_("Reply class"), choices=ReplyClass.choices, widget=forms.RadioSelect)
+    content = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 10}))
+    contacted = forms.BooleanField(label=_("We met or called the deputy before replying"), required=False)
+    attachment = forms.FileField(label=_("Attachment (the signed reply letter)"), required=False)
+
+
+class EvaluateForm(forms.Form):
+    rating = forms.ChoiceField(label=_("Your rating"), choices=Rating.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ExtendForm(forms.Form):
+    new_due = forms.DateField(label=_("New reply deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason (the deputy will see it)"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class SuperviseForm(forms.Form):
+    note = forms.CharField(label=_("Supervision note"), widget=forms.Textarea(attrs={"rows": 4}))
+    key_supervision = forms.TypedChoiceField(
+        label=_("Key supervision"),
+        choices=[("", _("Leave as it is")), ("1", _("Flag for key supervision")), ("0", _("Lift key supervision"))],
+        coerce=lambda value: {"1": True, "0": False}.get(value),
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args, can_flag: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_flag:
+            del self.fields["key_supervision"]
+
+
+class FollowUpForm(forms.Form):
+    content = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 5}))
+    solved = forms.BooleanField(label=_("The matter is now solved"), required=False)
+
+
+class EscalateForm(forms.Form):
+    deputy = forms.ModelChoiceField(label=_("Deputy who will raise it"), queryset=Deputy.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+
+    def __init__(self, *args, deputies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deputy"].queryset = deputies if deputies is not None else Deputy.objects.none()
+        self.fields["deputy"].label_from_instance = _deputy_label

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from suggestions import views
+
+app_name = "suggestions"
+
+urlpatterns = [
+    path("", views.suggestion_list, name="list"),
+    path("new/", views.suggestion_create, name="create"),
+    path("cosign-requests/", views.cosign_requests, name="cosign_requests"),
+    path("inbox/", views.unit_inbox, name="inbox"),
+    path("follow-ups/", views.follow_up_list, name="follow_ups"),
+    path("review/", views.review_queue, name="review"),
+    path("overdue/", views.overdue_list, name="overdue"),
+    path("extensions/", views.extension_requests, name="extensions"),
+    path("return-requests/", views.return_requests, name="return_requests"),
+    path("stats/", views.stats, name="stats"),
+    path("<int:pk>/", views.suggestion_detail, name="detail"),
+    path("<int:pk>/edit/", views.suggestion_edit, name="edit"),
+    path("<int:pk>/<slug:action>/", views.suggestion_action, name="action"),
+]
