@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
+from liaison.services.opinions import opinion_mark_escalated
 from suggestions import deadlines
 from suggestions.models import (
     ATTACHMENT_EXTENSIONS,
@@ -240,7 +241,7 @@ def suggestion_create(
     )
 
 
-def _create_draft(*, actor, lead_deputy, title, content, category, cosigners=(), attachments=(), note=""):
+def _create_draft(*, actor, lead_deputy, title, content, category, cosigners=(), attachments=(), note="", extra=None):
     title, content, category = _clean_draft_fields(title=title, content=content, category=category)
     cosigners = _clean_cosigners(cosigners, lead_deputy)
     suggestion = Suggestion.objects.create(
@@ -254,7 +255,7 @@ def _create_draft(*, actor, lead_deputy, title, content, category, cosigners=(),
         action=Action.CREATE,
         from_state="",
         note=note,
-        data={"cosigners": [d.name for d in cosigners], "attachments": names},
+        data={"cosigners": [d.name for d in cosigners], "attachments": names, **(extra or {})},
     )
     return suggestion
 
@@ -856,3 +857,39 @@ def suggestion_evaluate(*, suggestion: Suggestion, actor, rating: str, comment: 
         data["reply_due"] = suggestion.reply_due.isoformat()
     _record(suggestion, actor=actor, action=Action.EVALUATE, from_state=from_state, note=evaluation.comment, data=data)
     return evaluation
+
+
+# --- Escalation from a constituent opinion -----------------------------------------------------
+
+
+@transaction.atomic
+def suggestion_create_from_opinion(*, opinion, deputy, actor, title: str = "") -> Suggestion:
+    """形成意见建议: turn a constituent opinion into a draft suggestion for the chosen deputy.
+
+    The opinion gets the outcome "escalated" through the liaison service (which checks that the actor
+    may triage it and that it has no other outcome), and the two are linked both ways
+    (``suggestion.source_opinions`` / ``opinion.suggestions``). The draft belongs to the deputy, who
+    edits and submits it; a deputy escalating an opinion drafts in their own name only.
+    """
+    if not actor.has_role(Role.STATION_STAFF, Role.OFFICE, Role.DEPUTY):
+        raise PermissionRefused(_("Only station staff, the office or a deputy can turn an opinion into a suggestion."))
+    if deputy is None:
+        raise ValidationError({"deputy": _("Choose the deputy who will raise the suggestion.")})
+    if actor.has_role(Role.DEPUTY) and deputy.pk != actor.deputy_id:
+        raise PermissionRefused(_("A deputy drafts suggestions in their own name only."))
+    if not deputy.is_active:
+        raise ValidationError({"deputy": _("%(name)s is no longer an active deputy.") % {"name": deputy}})
+    title = (title or "").strip() or opinion.content.strip().splitlines()[0][:60]
+    note = _("Drafted as a suggestion: %(title)s") % {"title": title}
+    opinion_mark_escalated(opinion=opinion, actor=actor, note=note)
+    suggestion = _create_draft(
+        actor=actor,
+        lead_deputy=deputy,
+        title=title,
+        content=opinion.content,
+        category=opinion.category if opinion.category in Category.values else Category.OTHER,
+        note=_("Drafted from a constituent opinion."),
+        extra={"opinion": opinion.pk},
+    )
+    suggestion.source_opinions.add(opinion)
+    return suggestion

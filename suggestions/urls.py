@@ -15,6 +15,7 @@ urlpatterns = [
     path("extensions/", views.extension_requests, name="extensions"),
     path("return-requests/", views.return_requests, name="return_requests"),
     path("stats/", views.stats, name="stats"),
+    path("from-opinion/<int:opinion_id>/", views.from_opinion, name="from_opinion"),
     path("<int:pk>/", views.suggestion_detail, name="detail"),
     path("<int:pk>/edit/", views.suggestion_edit, name="edit"),
     path("<int:pk>/<slug:action>/", views.suggestion_action, name="action"),

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +20,9 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
+from deputies.models import Deputy
+from deputies.selectors import deputies_visible_to
+from liaison.selectors import opinions_visible_to
 from suggestions import forms, selectors, services
 from suggestions.api.filters import SuggestionFilter
 from suggestions.models import Action, Category, Extension, HandlingUnit, ReturnRequest, State
@@ -566,3 +569,64 @@ def suggestion_action(request, pk, action):
         },
         status=status,
     )
+
+
+# --- Escalation from a constituent opinion ---------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def from_opinion(request, opinion_id):
+    """形成意见建议: station staff, the office or a deputy turn an opinion into a deputy's draft."""
+    _require_role(request, Role.STATION_STAFF, Role.OFFICE, Role.DEPUTY)
+    opinion = get_object_or_404(opinions_visible_to(request.user), pk=opinion_id)
+    if request.user.has_role(Role.DEPUTY):
+        deputies = Deputy.objects.filter(pk=request.user.deputy_id)
+    else:
+        deputies = deputies_visible_to(request.user).filter(is_active=True).order_by("name", "id")
+    initial = {
+        "deputy": request.user.deputy_id or opinion.deputy_id,
+        "title": opinion.content.strip().splitlines()[0][:60] if opinion.content.strip() else "",
+    }
+    form = forms.EscalateForm(request.POST or None, deputies=deputies, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                suggestion = services.suggestion_create_from_opinion(
+                    opinion=opinion,
+                    deputy=form.cleaned_data["deputy"],
+                    actor=request.user,
+                    title=form.cleaned_data["title"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+                status = 400
+            except (ActionRefused, PermissionRefused) as exc:
+                form.add_error(None, exc.message)
+                status = _refusal_status(exc)
+            else:
+                messages.success(
+                    request,
+                    _("A draft suggestion was created for %(deputy)s; the opinion is marked as escalated.")
+                    % {"deputy": suggestion.lead_deputy.name},
+                )
+                if request.user.has_role(Role.DEPUTY):
+                    return redirect("suggestions:detail", pk=suggestion.pk)
+                return redirect(_opinion_url(opinion))
+        else:
+            status = 400
+    return render(
+        request,
+        "suggestions/from_opinion.html",
+        {"opinion": opinion, "form": form, "tabs": _tabs(request)},
+        status=status,
+    )
+
+
+def _opinion_url(opinion) -> str:
+    """Back to the opinion's page when the reception pages are installed, else home."""
+    try:
+        return reverse("liaison:opinion_detail", args=[opinion.pk])
+    except NoReverseMatch:
+        return reverse("home")

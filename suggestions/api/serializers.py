@@ -322,3 +322,16 @@ class StatsSerializer(serializers.Serializer):
     contact_rate = serializers.FloatField(
         allow_null=True, help_text="见面率: replied where the unit met or called the deputy ÷ replied"
     )
+
+
+class FromOpinionSerializer(serializers.Serializer):
+    opinion = serializers.IntegerField(help_text="An opinion the user may see")
+    deputy = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.all())
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class FromOpinionResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    state = serializers.CharField()
+    lead_deputy = serializers.IntegerField(source="lead_deputy_id")
+    source_opinions = serializers.ListField(child=serializers.IntegerField())

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.permissions import OfficeWritesOthersRead
+from liaison.selectors import opinions_visible_to
 from suggestions import services
 from suggestions.api import serializers as s
 from suggestions.api.filters import HandlingUnitFilter, SuggestionFilter
@@ -21,6 +22,7 @@ from suggestions.selectors import (
     suggestion_stats,
     units_visible_to,
 )
+from suggestions.transitions import actors_of, check
 
 
 @extend_schema(tags=["suggestions"])
@@ -132,9 +134,32 @@ class SuggestionViewSet(
 
     def _step(self, request, serializer_class, run) -> Response:
         suggestion = self.get_object()
+        # Refuse a wrong user (403) or state (409) before looking at the input; the service checks again
+        # under the row lock, so this early answer can never let a change through.
+        check(suggestion=suggestion, action=self.action.removesuffix("_"), actors=actors_of(request.user, suggestion))
         data = _parse(serializer_class, request)
         run(suggestion, request.user, data)
         return self._detail(suggestion)
+
+    @extend_schema(
+        summary="Turn a constituent opinion into a draft for a deputy (形成意见建议)",
+        request=s.FromOpinionSerializer,
+        responses={201: s.FromOpinionResultSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="from-opinion", url_name="from-opinion")
+    def from_opinion(self, request):
+        data = _parse(s.FromOpinionSerializer, request)
+        opinion = get_object_or_404(opinions_visible_to(request.user), pk=data["opinion"])
+        suggestion = services.suggestion_create_from_opinion(
+            opinion=opinion, deputy=data["deputy"], actor=request.user, title=data["title"]
+        )
+        result = {
+            "id": suggestion.pk,
+            "state": suggestion.state,
+            "lead_deputy_id": suggestion.lead_deputy_id,
+            "source_opinions": [opinion.pk],
+        }
+        return Response(s.FromOpinionResultSerializer(result).data, status=status.HTTP_201_CREATED)
 
     # --- 提 ---
     @_action_schema(s.EmptySerializer, "Submit (lead deputy; every co-signer must have answered)")
