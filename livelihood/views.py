@@ -223,7 +223,10 @@ def session_detail(request, pk):
                     return redirect("livelihood:session_detail", session.pk)
             context["ballot_form"] = form
     if request.method == "POST" and "ballot_form" not in context:
-        messages.error(request, _("You cannot vote in this session."))
+        if context.get("own_ballot"):
+            messages.error(request, _("You have already voted; a ballot cannot be cast twice or changed."))
+        else:
+            messages.error(request, _("You cannot vote in this session."))
         return redirect("livelihood:session_detail", session.pk)
     if not session.is_open:
         context["results"] = sorted(shortlist, key=lambda c: (-c.votes_for, c.pk))
