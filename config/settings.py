@@ -324,6 +324,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No request may leave the intranet: Swagger UI's default validator badge calls validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Several models have a field called "role" or "mode"; name their choice sets after the model.
     "ENUM_NAME_OVERRIDES": {
         "UserRoleEnum": "accounts.models.Role",
