@@ -541,6 +541,15 @@ class ProjectRating(models.Model):
         "deputies.Deputy", on_delete=models.PROTECT, related_name="livelihood_ratings", verbose_name=_("deputy")
     )
     rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices)
+    # The deputy themselves online, or the office entering the deputy's paper evaluation form.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     rated_at = models.DateTimeField(_("rated at"), auto_now_add=True)
 
     class Meta:

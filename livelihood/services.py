@@ -710,17 +710,22 @@ def evaluation_start(*, cycle: YearCycle, actor) -> YearCycle:
 
 @transaction.atomic
 def rating_record(*, project: Project, deputy: Deputy, rating: str, actor) -> ProjectRating:
-    """A deputy rates a project once: 满意 / 基本满意 / 不满意."""
-    if not (actor is not None and actor.has_role(Role.DEPUTY) and actor.deputy_id == deputy.pk):
+    """A deputy rates a project once: 满意 / 基本满意 / 不满意.
+
+    The office may enter a deputy's paper evaluation form on their behalf (recorded as ``entered_by``).
+    """
+    if not (_is_office(actor) or (actor.has_role(Role.DEPUTY) and actor.deputy_id == deputy.pk)):
         raise PermissionRefused(_("Only the deputy themselves can rate a project."))
     project = _lock_project_cycle(project, "rating_record")
     if rating not in Rating.values:
         raise ValidationError({"rating": _("Choose satisfied, basically satisfied or unsatisfied.")})
     try:
         with transaction.atomic():
-            record = ProjectRating.objects.create(project=project, deputy=deputy, rating=rating)
+            record = ProjectRating.objects.create(project=project, deputy=deputy, rating=rating, entered_by=actor)
     except IntegrityError:
-        raise ActionRefused(_("You have already rated this project."), code="already_rated") from None
+        raise ActionRefused(
+            _("%(deputy)s has already rated this project.") % {"deputy": deputy}, code="already_rated"
+        ) from None
     return record
 
 

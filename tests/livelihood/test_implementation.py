@@ -141,11 +141,17 @@ def test_ratings_once_per_deputy_in_the_evaluation_stage_then_verdicts(street):
         (d4, "basically_satisfied"),
     ):
         services.rating_record(project=first, deputy=user.deputy, rating=rating, actor=user)
-    # Second project: 1 满意 + 1 基本满意 of 4 is exactly half → 不满意.
-    for user, rating in ((d1, "satisfied"), (d2, "basically_satisfied"), (d3, "unsatisfied"), (d4, "unsatisfied")):
+    # Second project: 1 满意 + 1 基本满意 of 4 is exactly half → 不满意. The office enters d4's paper form.
+    for user, rating in ((d1, "satisfied"), (d2, "basically_satisfied"), (d3, "unsatisfied")):
         services.rating_record(project=second, deputy=user.deputy, rating=rating, actor=user)
+    paper = services.rating_record(project=second, deputy=d4.deputy, rating="unsatisfied", actor=street.office)
+    assert paper.entered_by == street.office
     with pytest.raises(ActionRefused):
         services.rating_record(project=first, deputy=d1.deputy, rating="unsatisfied", actor=d1)
+    with pytest.raises(ActionRefused):  # nor can the office enter a second form for them
+        services.rating_record(project=first, deputy=d1.deputy, rating="unsatisfied", actor=street.office)
+    with pytest.raises(PermissionRefused):  # a unit does not rate its own work
+        services.rating_record(project=first, deputy=d1.deputy, rating="satisfied", actor=street.unit_officer)
     assert ProjectRating.objects.get(project=first, deputy=d1.deputy).rating == "satisfied"
     services.publish(cycle=cycle, actor=street.office)
     assert dict(Project.objects.values_list("title", "verdict")) == {
