@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("liaison.api.urls")),
     path("", include("suggestions.api.urls")),
     path("", include("livelihood.api.urls")),
+    path("", include("reports.api.urls")),
 ]
 
 urlpatterns = [

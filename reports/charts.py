@@ -134,9 +134,7 @@ def bar_chart(
             f'<text x="{left + gi * group_w + group_w / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle"'
             f' fill="{AXIS}">{escape(_fit(label, 12, group_w - 2))}</text>'
         )
-    parts.append(
-        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{AXIS}"/>'
-    )
+    parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{AXIS}"/>')
     if len(series) > 1:
         _legend(parts, series, left, 14)
     parts.append("</svg>")
@@ -228,9 +226,7 @@ def line_chart(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}">'
                 f"<title>{escape(label)} {escape(s.name)}: {_fmt(v, percent)}</title></circle>"
             )
-    parts.append(
-        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{AXIS}"/>'
-    )
+    parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{AXIS}"/>')
     _legend(parts, series, left, 14)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text node above is escaped

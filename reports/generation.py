@@ -1,0 +1,130 @@
+"""Working through one report job: build the document(s), render, store, report progress.
+
+Called by the Celery task after it claimed the job (pending → running). Progress
+rises in steps that match the slow parts: collecting the figures, laying out the
+pages, writing the PDF; a batch rises once per deputy. Whatever goes wrong ends the
+job as ``failed`` with a reason a leader can read (see ``failure_reason``).
+"""
+
+import logging
+import tempfile
+from pathlib import Path
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from liaison.models import Station
+from reports import documents, services
+from reports.models import ReportJob, ReportKind
+from reports.pdf.fonts import INSTALL_HINT, FontsUnavailable, pdf_font_families
+from reports.pdf.render import (
+    PDF_LANGUAGE,
+    BundleEntry,
+    html_to_pdf,
+    layout,
+    merge_bundle,
+    page_counter_css,
+    write_documents,
+)
+from reports.statistics import deputies_of
+
+logger = logging.getLogger(__name__)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """A sentence for the status page (in Chinese, like the reports)."""
+    with translation.override(PDF_LANGUAGE):
+        if isinstance(exc, SoftTimeLimitExceeded):
+            return _(
+                "The report took longer than %(seconds)s seconds and was stopped. "
+                "Print a smaller batch (one station at a time) or ask the administrator to raise the time limit."
+            ) % {"seconds": settings.CELERY_TASK_SOFT_TIME_LIMIT}
+        if isinstance(exc, FontsUnavailable):
+            return _("No Chinese font is installed on the server, so the PDF cannot be printed. %(hint)s") % {
+                "hint": INSTALL_HINT
+            }
+        if isinstance(exc, documents.SubjectMissing):
+            return str(exc)
+        return _("The report could not be generated (%(error)s). Please try again or tell the administrator.") % {
+            "error": f"{type(exc).__name__}: {exc}"[:300]
+        }
+
+
+def run_job(job: ReportJob) -> None:
+    """Render ``job`` (already claimed as running) and attach the file; raises on failure."""
+    pdf_font_families()  # fail early, with the install hint, when no CJK font is installed
+    with tempfile.TemporaryDirectory(prefix="report-") as workdir:
+        if job.kind == ReportKind.BATCH:
+            path, pages, filename = _run_batch(job, Path(workdir))
+        else:
+            path, pages, filename = _run_single(job, Path(workdir))
+        services.job_finish(job_id=job.id, path=path, filename=filename, pages=pages)
+
+
+def _run_single(job: ReportJob, workdir: Path) -> tuple[Path, int, str]:
+    document = documents.build(job.kind, job.subject_id, job.year)
+    services.job_progress(job_id=job.id, progress=15)
+    html = document.html()
+    services.job_progress(job_id=job.id, progress=30)
+    target = workdir / document.filename
+    result = html_to_pdf(html, target=target, on_layout=lambda pages: services.job_progress(job_id=job.id, progress=85))
+    return target, result.pages, document.filename
+
+
+# Reports laid out together and written as one file: bigger chunks make a smaller bundle (fonts are
+# embedded once per chunk) but hold more pages in memory (~20 MB per report while its chunk is open).
+BATCH_CHUNK = 10
+
+
+def _run_batch(job: ReportJob, workdir: Path) -> tuple[Path, int, str]:
+    station = None
+    if job.subject_id is not None:
+        station = Station.objects.filter(id=job.subject_id).first()
+        if station is None:
+            with translation.override(PDF_LANGUAGE):
+                raise documents.SubjectMissing(_("The station #%(id)s no longer exists.") % {"id": job.subject_id})
+    deputies = list(deputies_of(station))
+    if not deputies:
+        with translation.override(PDF_LANGUAGE):
+            raise documents.SubjectMissing(_("There are no active deputies to print."))
+    services.job_progress(job_id=job.id, progress=3)
+    entries, files, chunk = [], [], []
+    for index, deputy in enumerate(deputies, start=1):
+        document = documents.deputy_document(deputy, job.year)
+        laid_out, _missing = layout(document.html())
+        chunk.append(laid_out)
+        entries.append(BundleEntry(title=deputy.name, subtitle=document.title, pages=len(laid_out.pages)))
+        if len(chunk) == BATCH_CHUNK or index == len(deputies):
+            files.append(workdir / f"part-{len(files) + 1:03d}.pdf")
+            write_documents(chunk, files[-1])
+            chunk = []
+        # Deputies take 3–95 %, the contents and the merge the rest.
+        services.job_progress(job_id=job.id, progress=3 + 92 * index // len(deputies))
+    filename = f"batch-{job.subject_id or 'street'}-{job.year}.pdf"
+    target = workdir / filename
+    pages = merge_bundle(
+        entries,
+        files,
+        front_matter=lambda rows: _front_matter(job, job.title, rows),
+        target=target,
+        title=job.title,
+    )
+    return target, pages, filename
+
+
+def _front_matter(job: ReportJob, title: str, entries: list[dict]) -> str:
+    with translation.override(PDF_LANGUAGE):
+        context = {
+            "fonts": pdf_font_families(),
+            "page_counter": page_counter_css(),
+            "document_title": title,
+            "issuer": documents.issuer(),
+            "generated_at": timezone.localtime(),
+            "entries": entries,
+            "year": job.year,
+            "total_pages": sum(e["pages"] for e in entries),
+        }
+        return render_to_string("pdf/batch_front.html", context)

@@ -1,0 +1,181 @@
+"""Every state change of the reports app: report jobs and point weights."""
+
+import logging
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from core.errors import PermissionRefused
+from reports import access
+from reports.models import JobStatus, PointItem, PointWeight, PointWeightChange, ReportJob, ReportKind
+
+logger = logging.getLogger(__name__)
+
+EARLIEST_YEAR = 2000
+
+
+def _validate_request(*, kind: str, subject_id, year) -> None:
+    errors = {}
+    if kind not in ReportKind.values:
+        errors["kind"] = _("Unknown kind of report.")
+    current = timezone.localdate().year
+    if not isinstance(year, int) or not EARLIEST_YEAR <= year <= current:
+        errors["year"] = _("Choose a year between %(first)s and %(last)s.") % {"first": EARLIEST_YEAR, "last": current}
+    if kind in (ReportKind.DEPUTY_ANNUAL, ReportKind.STATION_ANNUAL) and subject_id is None:
+        errors["subject"] = _("Choose whom or what the report is about.")
+    if kind == ReportKind.STREET_ANNUAL and subject_id is not None:
+        errors["subject"] = _("The street report covers the whole street; leave the subject empty.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def report_job_request(*, user, kind: str, subject_id: int | None, year: int) -> ReportJob:
+    """Queue a report for ``user``: checks the request, saves a pending job, starts the task after commit.
+
+    A deputy may print only their own annual report; the office, leaders and admins
+    may print any report. Raises ``ValidationError`` on bad input (nothing written),
+    ``PermissionRefused`` when this user may not print this report, and
+    ``access.SubjectNotFound`` when the subject does not exist or is not visible.
+    """
+    _validate_request(kind=kind, subject_id=subject_id, year=year)
+    if not access.can_request(user, kind=kind, subject_id=subject_id):
+        raise PermissionRefused(_("You may not print this report."))
+    title = access.describe_subject(kind=kind, subject_id=subject_id, year=year, user=user)
+    job = ReportJob.objects.create(kind=kind, subject_id=subject_id, year=year, title=title, requested_by=user)
+    transaction.on_commit(lambda: _enqueue(job.id))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from reports.tasks import generate_report
+
+    try:
+        generate_report.delay(job_id)
+    except Exception as exc:  # the broker is down: say so instead of leaving the job pending forever
+        logger.exception("Could not queue report job %s", job_id)
+        job_fail(job_id=job_id, reason=_("The report could not be queued: %(error)s") % {"error": exc})
+
+
+def job_claim(*, job_id: int) -> bool:
+    """Move a pending job to running; False when another worker got it first or it is finished.
+
+    A job whose worker died (heartbeat older than the hard time limit) may be claimed
+    again, so a redelivered task finishes what its predecessor could not.
+    """
+    now = timezone.now()
+    stale = now - stale_after()
+    claimable = Q(status=JobStatus.PENDING) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=stale)
+    return (
+        ReportJob.objects.filter(claimable, id=job_id).update(
+            status=JobStatus.RUNNING, progress=1, started_at=now, heartbeat_at=now, error=""
+        )
+        == 1
+    )
+
+
+def job_progress(*, job_id: int, progress: int) -> None:
+    """Raise a running job's progress (never lowers it) and record a heartbeat."""
+    progress = max(0, min(99, int(progress)))
+    now = timezone.now()
+    ReportJob.objects.filter(id=job_id, status=JobStatus.RUNNING).update(heartbeat_at=now)
+    ReportJob.objects.filter(id=job_id, status=JobStatus.RUNNING, progress__lt=progress).update(progress=progress)
+
+
+@transaction.atomic
+def job_finish(*, job_id: int, path, filename: str, pages: int) -> bool:
+    """Attach the rendered file and mark the job done; False if the job is no longer running."""
+    job = ReportJob.objects.select_for_update().get(id=job_id)
+    if job.status != JobStatus.RUNNING:
+        return False
+    with open(path, "rb") as handle:
+        job.file.save(filename, File(handle), save=False)
+    job.status = JobStatus.DONE
+    job.progress = 100
+    job.pages = pages
+    job.finished_at = job.heartbeat_at = timezone.now()
+    job.save(update_fields=["file", "status", "progress", "pages", "finished_at", "heartbeat_at"])
+    return True
+
+
+def job_fail(*, job_id: int, reason: str) -> bool:
+    """End an unfinished job as failed with a readable reason; False if it had already finished."""
+    reason = (reason or _("Unknown error.")).strip()[:2000]
+    now = timezone.now()
+    return (
+        ReportJob.objects.filter(id=job_id, status__in=[JobStatus.PENDING, JobStatus.RUNNING]).update(
+            status=JobStatus.FAILED, error=reason, finished_at=now, heartbeat_at=now
+        )
+        == 1
+    )
+
+
+def stale_after() -> timedelta:
+    """How long a running job may go without a heartbeat: the hard time limit plus a margin."""
+    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+def job_fail_if_stale(job: ReportJob) -> ReportJob:
+    """Fail a running job whose worker vanished (killed at the hard limit, machine lost).
+
+    Called when the job is read, so a status page never shows "running" forever even
+    when no other task is left to notice.
+    """
+    if job.status == JobStatus.RUNNING and job.heartbeat_at and job.heartbeat_at < timezone.now() - stale_after():
+        if job_fail(job_id=job.id, reason=_("The report stopped without finishing (the worker was lost).")):
+            job.refresh_from_db()
+    return job
+
+
+# --- Point weights ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def point_weights_update(*, actor, weights: dict[str, object]) -> list[PointWeightChange]:
+    """Set the points of each item; only the office and admins may; every change is recorded.
+
+    ``weights`` maps item values to numbers (strings accepted). Raises
+    ``ValidationError`` (item → message) and writes nothing when any value is bad.
+    """
+    if not actor.has_role(Role.OFFICE, Role.ADMIN):
+        raise PermissionRefused(_("Only the suggestion office may change the point weights."))
+    errors, parsed = {}, {}
+    for item, raw in weights.items():
+        if item not in PointItem.values:
+            errors[item] = _("Unknown item.")
+            continue
+        try:
+            value = Decimal(str(raw)).quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            errors[item] = _("Enter a number.")
+            continue
+        if not Decimal(0) <= value <= Decimal(1000):
+            errors[item] = _("A weight is between 0 and 1000 points.")
+            continue
+        parsed[item] = value
+    if errors:
+        raise ValidationError(errors)
+    current = {w.item: w for w in PointWeight.objects.select_for_update().filter(item__in=parsed)}
+    from reports.performance import point_weights
+
+    effective = point_weights()
+    changes = []
+    for item, value in parsed.items():
+        old = effective[item]
+        if old == value:
+            continue
+        row = current.get(item) or PointWeight(item=item)
+        row.weight = value
+        row.updated_by = actor
+        row.save()
+        changes.append(PointWeightChange(item=item, old_weight=old, new_weight=value, changed_by=actor))
+    PointWeightChange.objects.bulk_create(changes)
+    return changes

@@ -1,0 +1,411 @@
+"""Figures for the dashboards and the station and street annual reports.
+
+The station figures come from ``liaison.selectors.station_statistics`` and the
+suggestion rates follow ``suggestions.selectors.suggestion_stats`` (same population
+and formulas, grouped here by unit or category in one query), so the API, the
+dashboards and the PDFs always print the same numbers.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deputies.models import Deputy
+from liaison.models import (
+    Activity,
+    ActivityAttendance,
+    AttendanceStatus,
+    Opinion,
+    OpinionCategory,
+    OpinionOutcome,
+    ReceptionDay,
+    Station,
+    Visit,
+)
+from liaison.selectors import station_statistics
+from livelihood.models import Project, YearCycle
+from reports.access import station_subtree_q
+from reports.performance import compliance_totals, duty_compliance, ranking, year_bounds
+from suggestions.models import SATISFIED_RATINGS, ReplyClass, State, Suggestion
+from suggestions.selectors import deputies_of_station_q, overdue_q, with_deadline
+
+
+def month_labels() -> list[str]:
+    return [_("Month %(month)s") % {"month": m} for m in range(1, 13)]
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def subtree(station: Station) -> QuerySet[Station]:
+    return Station.objects.filter(station_subtree_q(station.id))
+
+
+# --- Station figures ---------------------------------------------------------------------------------
+
+
+@dataclass
+class StationFigures:
+    visits_person_times: int
+    opinions: int
+    answered_on_site: int
+    escalated: int
+    resolved: int
+    referred: int = 0
+    filed: int = 0
+    pending: int = 0
+    visits: int = 0
+
+    @property
+    def resolution_rate(self) -> float | None:
+        return _rate(self.resolved, self.opinions)
+
+
+def station_figures(stations: QuerySet[Station], year: int) -> StationFigures:
+    """The five figures of DOMAIN.md plus the other outcomes, for ``stations`` over ``year``. Three queries."""
+    start, end = year_bounds(year)
+    five = station_statistics(stations=stations, date_from=start, date_to=end)
+    extra = Opinion.objects.filter(station__in=stations.values("id"), received_on__range=(start, end)).aggregate(
+        referred=Count("id", filter=Q(outcome=OpinionOutcome.REFERRED)),
+        filed=Count("id", filter=Q(outcome=OpinionOutcome.FILED)),
+        pending=Count("id", filter=Q(outcome__isnull=True)),
+    )
+    visits = Visit.objects.filter(station__in=stations.values("id"), date__range=(start, end)).count()
+    return StationFigures(**five, **extra, visits=visits)
+
+
+def per_station_rows(stations: QuerySet[Station], year: int) -> list[dict]:
+    """Each station's own figures (not its subtree's), so the rows add up to the total. Three queries."""
+    start, end = year_bounds(year)
+    stations = list(stations.order_by("kind", "name"))
+    ids = [s.id for s in stations]
+    visit_rows = dict(
+        Visit.objects.filter(station_id__in=ids, date__range=(start, end))
+        .order_by()
+        .values("station_id")
+        .annotate(n=Sum("headcount"))
+        .values_list("station_id", "n")
+    )
+    opinion_rows = {
+        row["station_id"]: row
+        for row in Opinion.objects.filter(station_id__in=ids, received_on__range=(start, end))
+        .order_by()
+        .values("station_id")
+        .annotate(
+            opinions=Count("id"),
+            answered_on_site=Count("id", filter=Q(outcome=OpinionOutcome.ANSWERED_ON_SITE)),
+            escalated=Count("id", filter=Q(outcome=OpinionOutcome.ESCALATED)),
+            resolved=Count("id", filter=Q(resolved_at__isnull=False)),
+        )
+    }
+    rows = []
+    for station in stations:
+        o = opinion_rows.get(station.id, {})
+        rows.append(
+            {
+                "station": station,
+                "visits_person_times": visit_rows.get(station.id) or 0,
+                "opinions": o.get("opinions", 0),
+                "answered_on_site": o.get("answered_on_site", 0),
+                "escalated": o.get("escalated", 0),
+                "resolved": o.get("resolved", 0),
+            }
+        )
+    return rows
+
+
+def opinions_by_category(stations: QuerySet[Station], year: int) -> list[dict]:
+    """Opinions per category with their outcomes, largest first (categories with none left out). One query."""
+    start, end = year_bounds(year)
+    rows = (
+        Opinion.objects.filter(station__in=stations.values("id"), received_on__range=(start, end))
+        .order_by()
+        .values("category")
+        .annotate(
+            total=Count("id"),
+            answered_on_site=Count("id", filter=Q(outcome=OpinionOutcome.ANSWERED_ON_SITE)),
+            escalated=Count("id", filter=Q(outcome=OpinionOutcome.ESCALATED)),
+            resolved=Count("id", filter=Q(resolved_at__isnull=False)),
+        )
+    )
+    labels = dict(OpinionCategory.choices)
+    result = [{**row, "label": labels.get(row["category"], row["category"])} for row in rows]
+    result.sort(key=lambda r: (-r["total"], r["category"]))
+    return result
+
+
+def monthly_series(stations: QuerySet[Station], year: int) -> dict[str, list[int]]:
+    """Person-times, opinions and visits per month of ``year``. Two queries."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    person_times, visits, opinions = [0] * 12, [0] * 12, [0] * 12
+    for month, total, n in (
+        Visit.objects.filter(station__in=stations.values("id"), date__range=(start, end))
+        .order_by()
+        .annotate(month=ExtractMonth("date"))
+        .values("month")
+        .annotate(total=Sum("headcount"), n=Count("id"))
+        .values_list("month", "total", "n")
+    ):
+        person_times[month - 1], visits[month - 1] = total or 0, n
+    for month, n in (
+        Opinion.objects.filter(station__in=stations.values("id"), received_on__range=(start, end))
+        .order_by()
+        .annotate(month=ExtractMonth("received_on"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .values_list("month", "n")
+    ):
+        opinions[month - 1] = n
+    return {"person_times": person_times, "visits": visits, "opinions": opinions}
+
+
+def reception_day_counts(stations: QuerySet[Station], year: int) -> dict:
+    """Reception days held (up to today) and cancelled in the year. One query."""
+    start, end = year_bounds(year)
+    return ReceptionDay.objects.filter(station__in=stations.values("id"), date__range=(start, end)).aggregate(
+        held=Count("id", filter=Q(is_cancelled=False)), cancelled=Count("id", filter=Q(is_cancelled=True))
+    )
+
+
+def activities_of(stations: QuerySet[Station], year: int) -> list[Activity]:
+    """Activities of the year with the number of deputies present. One query."""
+    start, end = year_bounds(year)
+    return list(
+        Activity.objects.filter(station__in=stations.values("id"), date__range=(start, end))
+        .select_related("station")
+        .annotate(present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)))
+        .order_by("date", "id")
+    )
+
+
+# --- Suggestions ------------------------------------------------------------------------------------
+
+
+SUGGESTION_AGGREGATES = {
+    "assigned": Count("id"),
+    "replied": Count("id", filter=Q(first_replied_on__isnull=False)),
+    "on_time": Count("id", filter=Q(first_replied_on__isnull=False, first_reply_on_time=True)),
+    "closed": Count("id", filter=Q(state=State.CLOSED)),
+    "a_class": Count("id", filter=Q(first_replied_on__isnull=False, reply_class=ReplyClass.A)),
+    "contacted": Count("id", filter=Q(first_replied_on__isnull=False, contacted=True)),
+    "final_evaluations": Count("id", filter=~Q(final_rating="")),
+    "final_satisfied": Count("id", filter=Q(final_rating__in=SATISFIED_RATINGS)),
+    "first_evaluations": Count("id", filter=~Q(first_rating="")),
+    "first_satisfied": Count("id", filter=Q(first_rating__in=SATISFIED_RATINGS)),
+}
+
+
+def _with_rates(n: dict) -> dict:
+    return {
+        **n,
+        "reply_rate": _rate(n["replied"], n["assigned"]),
+        "on_time_rate": _rate(n["on_time"], n["replied"]),
+        "closure_rate": _rate(n["closed"], n["assigned"]),
+        "satisfaction_rate": _rate(n["final_satisfied"], n["final_evaluations"]),
+        "first_satisfaction_rate": _rate(n["first_satisfied"], n["first_evaluations"]),
+        "a_class_rate": _rate(n["a_class"], n["replied"]),
+        "contact_rate": _rate(n["contacted"], n["replied"]),
+    }
+
+
+def assigned_suggestions(year: int, station: Station | None = None) -> QuerySet[Suggestion]:
+    """The population of the suggestion metrics: assigned (交办) in ``year``, not withdrawn."""
+    queryset = Suggestion.objects.filter(assigned_on__year=year).exclude(state=State.WITHDRAWN)
+    if station is not None:
+        queryset = queryset.filter(deputies_of_station_q(station.id, "lead_deputy__"))
+    return queryset
+
+
+def suggestion_metrics(queryset: QuerySet[Suggestion]) -> dict:
+    """The DOMAIN.md rates over ``queryset`` (one query)."""
+    return _with_rates(queryset.aggregate(**SUGGESTION_AGGREGATES))
+
+
+def suggestion_metrics_by(queryset: QuerySet[Suggestion], group: str) -> list[dict]:
+    """The same rates grouped by ``lead_unit`` or ``category``, most assigned first (one query)."""
+    if group == "lead_unit":
+        rows = queryset.order_by().values("lead_unit_id", "lead_unit__name").annotate(**SUGGESTION_AGGREGATES)
+        result = [{**_with_rates(row), "label": row["lead_unit__name"] or "—"} for row in rows]
+    else:
+        labels = dict(OpinionCategory.choices)
+        rows = queryset.order_by().values("category").annotate(**SUGGESTION_AGGREGATES)
+        result = [{**_with_rates(row), "label": labels.get(row["category"], row["category"])} for row in rows]
+    result.sort(key=lambda r: (-r["assigned"], str(r["label"])))
+    return result
+
+
+def overdue_suggestions(station: Station | None = None, limit: int | None = None) -> list[Suggestion]:
+    """Suggestions whose owed step is late today, most overdue first (one query)."""
+    today = timezone.localdate()
+    queryset = with_deadline(Suggestion.objects.select_related("lead_deputy", "lead_unit"), today).filter(
+        overdue_q(today)
+    )
+    if station is not None:
+        queryset = queryset.filter(deputies_of_station_q(station.id, "lead_deputy__"))
+    queryset = queryset.order_by("deadline", "id")
+    return list(queryset[:limit] if limit else queryset)
+
+
+def key_supervision_suggestions(station: Station | None = None, limit: int | None = None) -> list[Suggestion]:
+    """Suggestions flagged for key supervision (重点督办) that are not closed or withdrawn (one query)."""
+    today = timezone.localdate()
+    queryset = (
+        with_deadline(Suggestion.objects.select_related("lead_deputy", "lead_unit", "key_supervisor"), today)
+        .filter(key_supervision=True)
+        .exclude(state__in=[State.CLOSED, State.WITHDRAWN])
+    )
+    if station is not None:
+        queryset = queryset.filter(deputies_of_station_q(station.id, "lead_deputy__"))
+    queryset = queryset.order_by("-overdue", "deadline", "id")
+    return list(queryset[:limit] if limit else queryset)
+
+
+def escalated_suggestions(stations: QuerySet[Station], year: int) -> list[Suggestion]:
+    """Suggestions formed from the stations' opinions of the year (形成意见建议). One query."""
+    start, end = year_bounds(year)
+    return list(
+        Suggestion.objects.filter(
+            source_opinions__station__in=stations.values("id"), source_opinions__received_on__range=(start, end)
+        )
+        .exclude(state=State.DRAFT)
+        .select_related("lead_deputy", "lead_unit")
+        .distinct()
+        .order_by("submitted_at", "id")
+    )
+
+
+# --- Deputies and duties -----------------------------------------------------------------------------
+
+
+def deputies_of(station: Station | None) -> QuerySet[Deputy]:
+    """Active deputies of a station (resident in, or holding a grid in, its subtree), or all of them."""
+    queryset = Deputy.objects.filter(is_active=True)
+    if station is not None:
+        queryset = queryset.filter(deputies_of_station_q(station.id))
+    return queryset.order_by("name", "id")
+
+
+@dataclass
+class ComplianceSummary:
+    rows: list[dict] = field(default_factory=list)
+    deputies: int = 0
+    fully_compliant: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        done = sum(r["done"] for r in self.rows)
+        due = sum(r["due"] for r in self.rows)
+        return _rate(done, due)
+
+
+def compliance_summary(deputy_ids: list[int], year: int) -> ComplianceSummary:
+    """Per "四个一" duty: periods due and done over all these deputies; who met every due period. Two queries."""
+    per_deputy = duty_compliance(deputy_ids, year)
+    rows: dict[str, dict] = {}
+    summary = ComplianceSummary()
+    for compliance in per_deputy.values():
+        done, due = compliance_totals(compliance)
+        if due:
+            summary.deputies += 1
+            if done == due:
+                summary.fully_compliant += 1
+        for c in compliance:
+            row = rows.setdefault(
+                c.kind, {"kind": c.kind, "label": c.label, "period_label": c.period_label, "due": 0, "done": 0}
+            )
+            row["due"] += c.due
+            row["done"] += c.done
+    summary.rows = [{**r, "rate": _rate(r["done"], r["due"])} for r in rows.values()]
+    return summary
+
+
+def deputy_compliance_rows(deputy_ids: list[int], year: int) -> dict[int, tuple[int, int]]:
+    return {deputy_id: compliance_totals(rows) for deputy_id, rows in duty_compliance(deputy_ids, year).items()}
+
+
+def attendance_count(deputy_ids: list[int], year: int) -> int:
+    start, end = year_bounds(year)
+    return ActivityAttendance.objects.filter(
+        deputy_id__in=deputy_ids, status=AttendanceStatus.PRESENT, activity__date__range=(start, end)
+    ).count()
+
+
+# --- Livelihood ----------------------------------------------------------------------------------------
+
+
+def livelihood_projects(year: int) -> tuple[YearCycle | None, list[Project]]:
+    """The year's livelihood cycle and its projects with sub-item counts. Two queries."""
+    cycle = YearCycle.objects.filter(year=year).first()
+    if cycle is None:
+        return None, []
+    projects = list(
+        Project.objects.filter(cycle=cycle)
+        .select_related("responsible_unit")
+        .annotate(
+            sub_items_count=Count("sub_items", distinct=True), visits_count=Count("supervision_visits", distinct=True)
+        )
+        .order_by("id")
+    )
+    return cycle, projects
+
+
+# --- Whole documents ----------------------------------------------------------------------------------
+
+
+def station_year(station: Station, year: int) -> dict:
+    """Everything the station annual report prints (about twenty queries, none per row)."""
+    stations = subtree(station)
+    deputies = deputies_of(station)
+    ranked = ranking(deputies, year)
+    deputy_ids = [row.deputy.id for row in ranked]
+    return {
+        "station": station,
+        "year": year,
+        "period": year_bounds(year),
+        "figures": station_figures(stations, year),
+        "per_station": per_station_rows(stations, year) if station.kind != "point" else [],
+        "categories": opinions_by_category(stations, year),
+        "monthly": monthly_series(stations, year),
+        "reception_days": reception_day_counts(stations, year),
+        "activities": activities_of(stations, year),
+        "escalated_suggestions": escalated_suggestions(stations, year),
+        "suggestions": suggestion_metrics(assigned_suggestions(year, station)),
+        "ranking": ranked,
+        "compliance": compliance_summary(deputy_ids, year),
+        "deputy_compliance": deputy_compliance_rows(deputy_ids, year),
+        "attendance": attendance_count(deputy_ids, year),
+    }
+
+
+def street_year(year: int) -> dict:
+    """Everything the street annual report prints (about twenty-five queries, none per row)."""
+    stations = Station.objects.all()
+    population = assigned_suggestions(year)
+    deputies = deputies_of(None)
+    ranked = ranking(deputies, year)
+    cycle, projects = livelihood_projects(year)
+    return {
+        "year": year,
+        "period": year_bounds(year),
+        "station_count": stations.count(),
+        "figures": station_figures(stations, year),
+        "per_station": per_station_rows(stations, year),
+        "categories": opinions_by_category(stations, year),
+        "monthly": monthly_series(stations, year),
+        "reception_days": reception_day_counts(stations, year),
+        "activities": activities_of(stations, year),
+        "suggestions": suggestion_metrics(population),
+        "by_unit": suggestion_metrics_by(population, "lead_unit"),
+        "by_category": suggestion_metrics_by(population, "category"),
+        "overdue": overdue_suggestions(),
+        "key_supervision": key_supervision_suggestions(),
+        "ranking": ranked,
+        "compliance": compliance_summary([row.deputy.id for row in ranked], year),
+        "cycle": cycle,
+        "projects": projects,
+    }
