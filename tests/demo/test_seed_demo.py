@@ -4,6 +4,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 
@@ -33,9 +34,18 @@ def _counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
+@pytest.fixture(scope="module")
+def _demo_street(django_db_setup, django_db_blocker):
+    """Build the street once for this module, inside a transaction rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", verbosity=0)
+def demo(_demo_street, db):
+    """Each test runs in a savepoint inside the module's transaction, so it cannot disturb the others."""
 
 
 def test_running_the_command_twice_changes_nothing(demo):

@@ -17,6 +17,7 @@ BUILDERS = [
     "demo.builders.organisation",
     "demo.builders.units",
     "demo.builders.accounts",
+    "demo.builders.livelihood",
 ]
 
 
