@@ -26,6 +26,14 @@ from liaison.models import (
 )
 from liaison.services.opinions import MAX_CONTENT, clean_phone, clean_photos
 
+# Per client address, shared by the QR pages and the public API (django-ratelimit groups):
+# a sixth submission within a minute is refused, and status look-ups are limited so the
+# four check digits cannot be guessed.
+SUBMIT_RATE = "5/m"
+SUBMIT_GROUP = "liaison.public.submit"
+STATUS_RATE = "10/m"
+STATUS_GROUP = "liaison.public.status"
+
 # No 0/O, 1/I/L: codes are read aloud and typed on phones.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10

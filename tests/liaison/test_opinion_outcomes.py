@@ -41,7 +41,7 @@ def test_a_visit_with_constituents_and_opinions_in_one_go(street):
         grid=street.grid_a1,
         constituents=[{"name": "张三", "phone": "13812345678"}, {"name": "", "phone": ""}],
         opinions=[
-            {"category": "traffic", "content": "路口缺少红绿灯", "outcome": "answered_on_site", "outcome_note": "已解释"},
+            {"category": "traffic", "content": "路口缺少红绿灯", "outcome": "answered_on_site", "outcome_note": "已答"},
             {
                 "category": "property",
                 "content": "电梯经常故障",
@@ -76,7 +76,7 @@ def test_a_visit_with_constituents_and_opinions_in_one_go(street):
             "opinions[1].photos",
         ),
         (
-            {"category": "traffic", "content": "x", "photos": [SimpleUploadedFile("big.png", b"0" * (5 * 1024 * 1024 + 1))]},
+            {"category": "traffic", "content": "x", "photos": [SimpleUploadedFile("big.png", b"0" * (5 * 2**20 + 1))]},
             "opinions[1].photos",
         ),
         ({"category": "traffic", "content": "x", "photos": [png_upload() for _ in range(4)]}, "opinions[1].photos"),

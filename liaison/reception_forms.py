@@ -1,0 +1,341 @@
+"""Forms for the reception pages. They shape input; the services decide and write."""
+
+from django import forms
+from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from deputies.models import Deputy, DeputyGroup
+from liaison.models import (
+    ActivityKind,
+    GridDutyKind,
+    Opinion,
+    OpinionCategory,
+    OpinionOutcome,
+    ReceptionRuleKind,
+    VisitChannel,
+    Weekday,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def unit_queryset():
+    """Active handling units (communities, departments) to refer opinions to.
+
+    The unit model lives in a higher layer, so it is reached through the relation.
+    """
+    model = Opinion._meta.get_field("referral_unit").related_model
+    return model.objects.filter(is_active=True).order_by("kind", "name")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several files in one input; the service checks that each is a real image of ≤ 5 MB."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleImageField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class VisitHeaderForm(forms.Form):
+    station = forms.ModelChoiceField(queryset=None, label=_("Station"))
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    channel = forms.ChoiceField(choices=VisitChannel.choices, label=_("Channel"))
+    headcount = forms.IntegerField(
+        label=_("Number of constituents"),
+        min_value=1,
+        max_value=10000,
+        initial=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    deputies = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label=_("Receiving deputies"), widget=forms.SelectMultiple(attrs={"size": 5})
+    )
+    grid = forms.ModelChoiceField(queryset=None, required=False, label=_("Grid"))
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, stations, deputies, grids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = stations
+        self.fields["deputies"].queryset = deputies
+        self.fields["grid"].queryset = grids
+        self.fields["date"].initial = timezone.localdate
+        self.fields["grid"].label_from_instance = lambda grid: f"{grid.code} {grid.name}"
+
+
+class ConstituentForm(forms.Form):
+    name = forms.CharField(label=_("Constituent name"), max_length=50, required=False)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+
+
+class OpinionRowForm(forms.Form):
+    category = forms.ChoiceField(choices=[("", "---------"), *OpinionCategory.choices], label=_("Category"))
+    grid = forms.ModelChoiceField(queryset=None, required=False, label=_("Grid"))
+    content = forms.CharField(label=_("Content"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.ChoiceField(
+        choices=[
+            ("", _("Decide later")),
+            (OpinionOutcome.ANSWERED_ON_SITE, OpinionOutcome.ANSWERED_ON_SITE.label),
+            (OpinionOutcome.REFERRED, OpinionOutcome.REFERRED.label),
+            (OpinionOutcome.FILED, OpinionOutcome.FILED.label),
+        ],
+        required=False,
+        label=_("Outcome"),
+    )
+    outcome_note = forms.CharField(
+        label=_("Reply or note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    referral_unit = forms.ModelChoiceField(queryset=None, required=False, label=_("Referred to"))
+    photos = MultipleImageField(
+        label=_("Photos"), widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+    )
+
+    def __init__(self, *args, grids=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = grids
+        self.fields["grid"].label_from_instance = lambda grid: f"{grid.code} {grid.name}"
+        self.fields["referral_unit"].queryset = unit_queryset()
+
+
+ConstituentFormSet = formset_factory(ConstituentForm, extra=1, max_num=50, validate_max=True)
+OpinionFormSet = formset_factory(OpinionRowForm, extra=1, max_num=50, validate_max=True)
+
+
+class ReceptionRuleForm(forms.Form):
+    station = forms.ModelChoiceField(queryset=None, label=_("Station"))
+    kind = forms.ChoiceField(choices=ReceptionRuleKind.choices, label=_("Recurrence"))
+    day_of_month = forms.IntegerField(
+        label=_("Day of month"),
+        min_value=1,
+        max_value=31,
+        required=False,
+        help_text=_("The 29th–31st fall on the last day of shorter months."),
+    )
+    weekday = forms.TypedChoiceField(
+        choices=[("", "---------"), *Weekday.choices], coerce=int, empty_value=None, required=False, label=_("Weekday")
+    )
+    date = forms.DateField(label=_("Date (once)"), required=False, widget=DATE_INPUT)
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DATE_INPUT)
+    valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DATE_INPUT)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, stations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = stations
+
+
+class ReceptionRuleEditForm(forms.Form):
+    kind = forms.ChoiceField(choices=ReceptionRuleKind.choices, label=_("Recurrence"))
+    day_of_month = ReceptionRuleForm.base_fields["day_of_month"]
+    weekday = ReceptionRuleForm.base_fields["weekday"]
+    date = ReceptionRuleForm.base_fields["date"]
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE_INPUT)
+    valid_to = ReceptionRuleForm.base_fields["valid_to"]
+    note = ReceptionRuleForm.base_fields["note"]
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+
+class OneOffDayForm(forms.Form):
+    station = forms.ModelChoiceField(queryset=None, label=_("Station"))
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, stations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = stations
+
+
+class RosterForm(forms.Form):
+    deputies = forms.ModelMultipleChoiceField(
+        queryset=Deputy.objects.none(),
+        required=False,
+        label=_("Deputies"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    groups = forms.ModelMultipleChoiceField(
+        queryset=DeputyGroup.objects.order_by("name"), required=False, label=_("Deputy groups")
+    )
+
+    def __init__(self, *args, deputies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deputies"].queryset = deputies
+
+
+class CancelDayForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=200)
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[
+            (OpinionOutcome.ANSWERED_ON_SITE, OpinionOutcome.ANSWERED_ON_SITE.label),
+            (OpinionOutcome.REFERRED, OpinionOutcome.REFERRED.label),
+            (OpinionOutcome.FILED, OpinionOutcome.FILED.label),
+        ],
+        label=_("Outcome"),
+    )
+    referral_unit = forms.ModelChoiceField(queryset=None, required=False, label=_("Referred to"))
+    note = forms.CharField(
+        label=_("Reply or note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown to the constituent who checks the opinion's status."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referral_unit"].queryset = unit_queryset()
+
+
+class FeedbackForm(forms.Form):
+    content = forms.CharField(
+        label=_("Feedback from the unit"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown to the constituent who checks the opinion's status."),
+    )
+
+
+class ResolveForm(forms.Form):
+    note = forms.CharField(
+        label=_("How it was solved"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown to the constituent who checks the opinion's status."),
+    )
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(label=_("Why do you need the full contact details?"), max_length=200, required=False)
+
+
+class GridDutyForm(forms.Form):
+    deputy = forms.ModelChoiceField(queryset=None, label=_("Deputy"))
+    grid = forms.ModelChoiceField(queryset=None, label=_("Grid"))
+    kind = forms.ChoiceField(choices=GridDutyKind.choices, label=_("Duty"))
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, deputies, grids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deputy"].queryset = deputies
+        self.fields["grid"].queryset = grids
+        self.fields["grid"].label_from_instance = lambda grid: f"{grid.code} {grid.name}"
+        self.fields["date"].initial = timezone.localdate
+
+
+class ActivityForm(forms.Form):
+    station = forms.ModelChoiceField(queryset=None, label=_("Station"))
+    kind = forms.ChoiceField(choices=ActivityKind.choices, label=_("Kind"))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    present = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label=_("Present"), widget=forms.SelectMultiple(attrs={"size": 8})
+    )
+    excused = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label=_("Excused"), widget=forms.SelectMultiple(attrs={"size": 4})
+    )
+    absent = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label=_("Absent"), widget=forms.SelectMultiple(attrs={"size": 4})
+    )
+
+    def __init__(self, *args, stations, deputies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = stations
+        for name in ("present", "excused", "absent"):
+            self.fields[name].queryset = deputies
+
+    def clean(self):
+        data = super().clean()
+        seen = set()
+        for name in ("present", "excused", "absent"):
+            for deputy in data.get(name) or []:
+                if deputy.pk in seen:
+                    raise forms.ValidationError(_("A deputy can have only one attendance status."))
+                seen.add(deputy.pk)
+        return data
+
+    def attendance(self) -> dict:
+        result = {}
+        for name in ("present", "excused", "absent"):
+            for deputy in self.cleaned_data.get(name) or []:
+                result[deputy.pk] = name
+        return result
+
+
+class AttendanceForm(ActivityForm):
+    """Only the attendance part of an activity."""
+
+    def __init__(self, *args, deputies, **kwargs):
+        forms.Form.__init__(self, *args, **kwargs)
+        for name in ("station", "kind", "title", "date", "location", "description"):
+            del self.fields[name]
+        for name in ("present", "excused", "absent"):
+            self.fields[name].queryset = deputies
+
+
+class PeriodForm(forms.Form):
+    station = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Station"), empty_label=_("All my stations")
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, stations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = stations
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return data
+
+
+class PublicOpinionForm(forms.Form):
+    category = forms.ChoiceField(choices=[("", _("Choose…")), *OpinionCategory.choices], label=_("Category"))
+    content = forms.CharField(
+        label=_("Your opinion or problem"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": 2000}),
+    )
+    contact_name = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
+    contact_phone = forms.CharField(
+        label=_("Your phone (optional)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text=_("Used only to call you back about this matter and to check its progress."),
+    )
+    photos = MultipleImageField(
+        label=_("Photos (optional, at most 3)"),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
+    consent = forms.BooleanField(label=_("I have read the privacy notice above and agree."))
+
+
+class PublicStatusForm(forms.Form):
+    code = forms.CharField(label=_("Tracking code"), max_length=20)
+    digits = forms.CharField(
+        label=_("Last four digits of your phone (or your check number)"),
+        min_length=4,
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{4}"}),
+    )

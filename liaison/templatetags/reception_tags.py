@@ -1,0 +1,52 @@
+"""Template helpers for the reception pages and the home-page sections they fill.
+
+``masked_phone`` / ``masked_name`` keep personal information masked in every list;
+``staff_reception_today`` and ``deputy_duties`` feed the home page's reception and duty
+sections from the scoped selectors.
+"""
+
+from django import template
+from django.utils import timezone
+
+from core.masking import mask_phone
+from liaison.services.privacy import mask_name
+
+register = template.Library()
+
+
+@register.filter
+def masked_phone(value) -> str:
+    return mask_phone(value)
+
+
+@register.filter
+def masked_name(value) -> str:
+    return mask_name(value)
+
+
+@register.simple_tag
+def staff_reception_today(user) -> dict:
+    """Today's reception days at the user's stations and the triage queue's length. Three queries."""
+    from liaison.selectors import opinions_visible_to, reception_days_visible_to
+
+    today = timezone.localdate()
+    days = list(reception_days_visible_to(user).filter(date=today, is_cancelled=False).order_by("station__name"))
+    upcoming = list(
+        reception_days_visible_to(user).filter(date__gt=today, is_cancelled=False).order_by("date", "station__name")[:5]
+    )
+    pending = opinions_visible_to(user).filter(outcome__isnull=True).count()
+    return {"today": today, "days": days, "upcoming": upcoming, "pending": pending}
+
+
+@register.simple_tag
+def deputy_duties(user) -> dict:
+    """The deputy's "四个一" duties this month/quarter/year and their next reception days."""
+    from liaison.selectors import duty_compliance, reception_days_of_deputy
+
+    today = timezone.localdate()
+    if not user.deputy_id:
+        return {"duties": [], "next_days": []}
+    return {
+        "duties": duty_compliance([user.deputy_id], today)[user.deputy_id],
+        "next_days": list(reception_days_of_deputy(user.deputy_id).filter(date__gte=today, is_cancelled=False)[:3]),
+    }
