@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_ratelimit",
     # The product's own apps, lowest layer first (see ARCHITECTURE.md).
     "accounts",
     "notifications",
@@ -177,6 +178,15 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# django-ratelimit (the public QR channel) counts requests in the default cache. Its checks
+# accept only the third-party Redis backend by name, but Django's own RedisCache is shared
+# and increments atomically, so that warning is silenced. Without REDIS_URL (the one-process
+# demo) the cache is per process; the limit still holds within that process, so the error
+# about an unshared cache is silenced only in that case.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if not REDIS_URL:
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 # Tasks report through the database (TaskRun, ReminderSent, Delivery), never through a result backend.
