@@ -339,6 +339,9 @@ SPECTACULAR_SETTINGS = {
     # Several models have a field called "role" or "mode"; name their choice sets after the model.
     "ENUM_NAME_OVERRIDES": {
         "UserRoleEnum": "accounts.models.Role",
+        "StationKindEnum": "liaison.models.StationKind",
+        "DeputyKindEnum": "deputies.models.DeputyKind",
+        "DeputyGroupKindEnum": "deputies.models.GroupKind",
         "GridRoleEnum": "liaison.models.GridRole",
         "GridModeEnum": "liaison.models.GridMode",
     },
