@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from core.masking import mask_phone
 from deputies.filters import DeputyFilter
-from deputies.models import DeputyGroup, Term
+from deputies.models import DeputyGroup
 from deputies.selectors import can_see_deputy_phone, deputies_visible_to
 
 PAGE_SIZE = 20
@@ -51,7 +51,6 @@ def deputy_list(request, station_scope=None):
 def deputy_detail(request, pk, station_scope=None):
     user = request.user
     deputies = deputies_visible_to(user).prefetch_related(
-        Prefetch("terms", queryset=Term.objects.order_by("-start_year", "level")),
         Prefetch("groups", queryset=DeputyGroup.objects.select_related("leader").order_by("name")),
         "committee_contacts__committee_member",
         "contact_links__deputy",

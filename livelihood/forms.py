@@ -16,8 +16,10 @@ class CycleForm(forms.Form):
 
 
 class CandidateForm(forms.Form):
-    title = forms.CharField(label=_("Project name"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    # Both may be left empty when the proposal is drawn from an opinion or a suggestion: the service
+    # then takes them from the source, and otherwise reports them missing.
+    title = forms.CharField(label=_("Project name"), max_length=200, required=False)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     proposer_kind = forms.ChoiceField(label=_("Proposed by"), choices=ProposerKind.choices)
     proposer_name = forms.CharField(
         label=_("Proposer name"),
@@ -34,6 +36,19 @@ class CandidateForm(forms.Form):
     )
     responsible_unit = forms.ModelChoiceField(
         label=_("Responsible unit"), queryset=HandlingUnit.objects.filter(is_active=True), required=False
+    )
+
+    source_opinion = forms.IntegerField(
+        label=_("From opinion No."),
+        min_value=1,
+        required=False,
+        help_text=_("The number of a recorded constituent opinion this proposal grew out of."),
+    )
+    source_suggestion = forms.IntegerField(
+        label=_("From suggestion No."),
+        min_value=1,
+        required=False,
+        help_text=_("The number of a deputy's suggestion this proposal grew out of."),
     )
 
     def __init__(self, *args, user=None, **kwargs):

@@ -195,6 +195,23 @@ class Candidate(models.Model):
         on_delete=models.PROTECT,
         related_name="livelihood_candidates",
     )
+    # Where the proposal came from, when it grew out of a recorded opinion or a deputy's suggestion.
+    source_opinion = models.ForeignKey(
+        "liaison.Opinion",
+        verbose_name=_("source opinion"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="livelihood_candidates",
+    )
+    source_suggestion = models.ForeignKey(
+        "suggestions.Suggestion",
+        verbose_name=_("source suggestion"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="livelihood_candidates",
+    )
     shortlisted = models.BooleanField(_("shortlisted"), default=False)
     # Filled when the vote closes: the tally (counts only) and the outcome.
     votes_for = models.PositiveIntegerField(_("for"), default=0)
@@ -221,6 +238,11 @@ class Candidate(models.Model):
                 name="deputy_proposal_names_deputy",
                 condition=~Q(proposer_kind=ProposerKind.DEPUTY) | Q(proposer_deputy__isnull=False),
                 violation_error_message=_("A deputy's proposal must name the deputy."),
+            ),
+            models.CheckConstraint(
+                name="candidate_has_at_most_one_source",
+                condition=Q(source_opinion__isnull=True) | Q(source_suggestion__isnull=True),
+                violation_error_message=_("A candidate comes from one opinion or one suggestion, not both."),
             ),
             models.CheckConstraint(
                 name="candidate_result_only_if_shortlisted",

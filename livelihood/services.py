@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
 from deputies.models import Deputy
+from liaison.selectors import opinions_visible_to
 from livelihood import rules
 from livelihood.models import (
     ACTION_LABELS,
@@ -45,6 +46,7 @@ from livelihood.models import (
     VotingSession,
     YearCycle,
 )
+from suggestions.selectors import suggestions_visible_to
 
 S = Stage
 
@@ -179,15 +181,23 @@ def candidate_add(
     proposer_deputy: Deputy | None = None,
     estimated_budget=None,
     responsible_unit=None,
+    source_opinion=None,
+    source_suggestion=None,
 ) -> Candidate:
     """Add a proposal to the pool while the cycle is collecting.
 
     Who proposes decides what is recorded: a deputy proposes as themselves, a unit
     officer for their department, staff and the office enter any kind of proposal;
-    ``actor=None`` is a constituent using the public form.
+    ``actor=None`` is a constituent using the public form. A proposal drawn from a
+    recorded opinion or a suggestion links it (the actor must be able to see it) and
+    takes its kind, and by default its text, from it.
     """
     cycle = _lock_cycle(cycle)
     _check_stage(cycle, "candidate_add")
+    if actor is not None and not actor.has_role(
+        Role.OFFICE, Role.ADMIN, Role.STATION_STAFF, Role.DEPUTY, Role.UNIT_OFFICER
+    ):
+        raise PermissionRefused(_("You may not add candidates."))
     if actor is None:
         proposer_kind, proposer_deputy = ProposerKind.CONSTITUENT, None
     elif actor.has_role(Role.DEPUTY):
@@ -196,11 +206,14 @@ def candidate_add(
         proposer_kind, proposer_deputy, proposer_phone = ProposerKind.DEPARTMENT, None, ""
         proposer_name = proposer_name or str(actor.unit)
         responsible_unit = responsible_unit or actor.unit
-    elif not actor.has_role(Role.OFFICE, Role.ADMIN, Role.STATION_STAFF):
-        raise PermissionRefused(_("You may not add candidates."))
+    if source_opinion is not None or source_suggestion is not None:
+        title, description, proposer_kind, proposer_deputy = _from_source(
+            actor=actor, opinion=source_opinion, suggestion=source_suggestion, title=title, description=description
+        )
+        proposer_name = proposer_phone = ""
     if proposer_kind not in ProposerKind.values:
         raise ValidationError({"proposer_kind": _("Choose who proposed it.")})
-    if proposer_kind != ProposerKind.DEPUTY:
+    if proposer_kind != ProposerKind.DEPUTY and not (source_opinion or source_suggestion):
         proposer_deputy = None
     candidate = Candidate(
         cycle=cycle,
@@ -212,12 +225,39 @@ def candidate_add(
         proposer_deputy=proposer_deputy,
         estimated_budget=estimated_budget,
         responsible_unit=responsible_unit,
+        source_opinion=source_opinion,
+        source_suggestion=source_suggestion,
         created_by=actor,
     )
     candidate.full_clean()
     candidate.save()
     _record(cycle, "candidate_add", actor=actor, candidate=candidate, proposer_kind=proposer_kind)
     return candidate
+
+
+def _from_source(*, actor, opinion, suggestion, title: str, description: str):
+    """Kind, text and proposing deputy of a candidate drawn from an opinion or a suggestion.
+
+    The actor must be able to see the source through its app's own selector; the source's
+    personal details (a constituent's name and phone) are not copied.
+    """
+    if actor is None:
+        raise PermissionRefused(_("Only signed-in users can draw a candidate from an opinion or a suggestion."))
+    if opinion is not None and suggestion is not None:
+        raise ValidationError(_("A candidate comes from one opinion or one suggestion, not both."))
+    if opinion is not None:
+        if not opinions_visible_to(actor).filter(pk=opinion.pk).exists():
+            raise ValidationError({"source_opinion": _("You cannot see this opinion.")})
+        text = (description or "").strip() or opinion.content
+        return (title or "").strip() or text[:30], text, ProposerKind.OPINION, opinion.deputy
+    if not suggestions_visible_to(actor).filter(pk=suggestion.pk).exists():
+        raise ValidationError({"source_suggestion": _("You cannot see this suggestion.")})
+    return (
+        (title or "").strip() or suggestion.title,
+        (description or "").strip() or suggestion.content,
+        ProposerKind.SUGGESTION,
+        suggestion.lead_deputy,
+    )
 
 
 CANDIDATE_EDITABLE = ("title", "description", "estimated_budget", "responsible_unit")

@@ -16,6 +16,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
+from liaison.models import Opinion
 from livelihood import forms, selectors, services
 from livelihood.models import (
     Ballot,
@@ -31,6 +32,7 @@ from livelihood.models import (
     VotingSession,
 )
 from livelihood.services import PaperBallot
+from suggestions.models import Suggestion
 
 # The office's next step from each stage: (service name or None for a page of its own, button label).
 NEXT_STEP = {
@@ -133,11 +135,21 @@ def cycle_advance(request, pk):
 @login_required
 def candidate_add(request, pk):
     cycle = _cycle(request, pk)
-    form = forms.CandidateForm(request.POST or None, user=request.user)
+    initial = {key: request.GET[key] for key in ("source_opinion", "source_suggestion") if request.GET.get(key)}
+    form = forms.CandidateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        ok, _candidate = _attempt(
-            request, services.candidate_add, form=form, cycle=cycle, actor=request.user, **form.cleaned_data
-        )
+        data = dict(form.cleaned_data)
+        # The numbers name records of other apps; the service checks the user may see them.
+        for field, model in (("source_opinion", Opinion), ("source_suggestion", Suggestion)):
+            data[field] = model.objects.filter(pk=data[field]).first() if data[field] else None
+        for field in ("source_opinion", "source_suggestion"):
+            if form.cleaned_data[field] and data[field] is None:
+                form.add_error(field, _("No such record."))
+        ok = False
+        if not form.errors:
+            ok, _candidate = _attempt(
+                request, services.candidate_add, form=form, cycle=cycle, actor=request.user, **data
+            )
         if ok:
             messages.success(request, _("The candidate has been added to the pool."))
             return redirect("livelihood:cycle_detail", cycle.pk)

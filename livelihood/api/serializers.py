@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from core.masking import mask_phone
 from deputies.models import Deputy
+from liaison.models import Opinion
 from livelihood import selectors
 from livelihood.models import (
     Ballot,
@@ -23,7 +24,7 @@ from livelihood.models import (
     VotingSession,
     YearCycle,
 )
-from suggestions.models import HandlingUnit
+from suggestions.models import HandlingUnit, Suggestion
 
 
 def _user(serializer):
@@ -116,6 +117,8 @@ class CandidateSerializer(serializers.ModelSerializer):
             "estimated_budget",
             "responsible_unit",
             "responsible_unit_name",
+            "source_opinion",
+            "source_suggestion",
             "shortlisted",
             "votes_for",
             "votes_against",
@@ -125,6 +128,8 @@ class CandidateSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["shortlisted", "votes_for", "votes_against", "votes_abstain", "result", "created_at"]
+        # Whether the user may see the source is the service's decision (400 when not).
+        extra_kwargs = {"title": {"required": False}, "description": {"required": False}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,6 +137,8 @@ class CandidateSerializer(serializers.ModelSerializer):
             self.fields["cycle"].queryset = YearCycle.objects.all()
             self.fields["responsible_unit"].queryset = HandlingUnit.objects.filter(is_active=True)
             self.fields["proposer_deputy"].queryset = Deputy.objects.filter(is_active=True)
+            self.fields["source_opinion"].queryset = Opinion.objects.all()
+            self.fields["source_suggestion"].queryset = Suggestion.objects.all()
 
     def to_representation(self, candidate):
         data = super().to_representation(candidate)
