@@ -20,6 +20,10 @@ from accounts.models import User
 from accounts.services import user_create, user_deactivate, user_update
 from core.errors import ActionRefused
 
+admin.site.site_header = _("Deputy Liaison Station administration")
+admin.site.site_title = _("Deputy Liaison Station")
+admin.site.index_title = _("Users, organisation and reference data")
+
 PROFILE_FIELDS = ("first_name", "last_name", "email", "phone")
 LINK_FIELDS = ("role", "stations", "deputy", "unit")
 
