@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from deputies.models import Deputy
 from liaison.models import Station, StationKind
 from reports import charts
+from reports.figures import month_labels, station_year, street_year
 from reports.models import ReportKind
 from reports.pdf.fonts import pdf_font_families
 from reports.pdf.render import PDF_LANGUAGE, RenderedPdf, html_to_pdf, render_report_html
 from reports.performance import performance_file
-from reports.statistics import month_labels, station_year, street_year
 
 
 class SubjectMissing(LookupError):
@@ -69,7 +69,7 @@ def deputy_document(deputy: Deputy, year: int) -> Document:
         chart = _monthly_chart(
             _("Visits received and opinions collected by month"),
             [
-                charts.Series(_("Visits"), file.monthly_visits),
+                charts.Series(_("Receptions taken part in"), file.monthly_visits),
                 charts.Series(_("Opinions"), file.monthly_opinions),
             ],
         )

@@ -316,7 +316,7 @@ def compliance_summary(deputy_ids: list[int], year: int) -> ComplianceSummary:
                 summary.fully_compliant += 1
         for c in compliance:
             row = rows.setdefault(
-                c.kind, {"kind": c.kind, "label": c.label, "period_label": c.period_label, "due": 0, "done": 0}
+                c.kind, {"kind": c.kind, "label": c.label, "required": c.required, "due": 0, "done": 0}
             )
             row["due"] += c.due
             row["done"] += c.done

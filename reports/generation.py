@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from liaison.models import Station
 from reports import documents, services
+from reports.figures import deputies_of
 from reports.models import ReportJob, ReportKind
 from reports.pdf.fonts import INSTALL_HINT, FontsUnavailable, pdf_font_families
 from reports.pdf.render import (
@@ -29,7 +30,6 @@ from reports.pdf.render import (
     page_counter_css,
     write_documents,
 )
-from reports.statistics import deputies_of
 
 logger = logging.getLogger(__name__)
 

@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Func, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from deputies.models import Deputy
 from liaison.models import (
@@ -211,11 +212,20 @@ def _periods(period: str, start: datetime.date, end: datetime.date) -> list[tupl
     return result
 
 
+def required_label(period: str) -> str:
+    """How often a "四个一" duty is due, as a phrase ("每月一次")."""
+    return {
+        DutyPeriod.MONTH: gettext("Once a month"),
+        DutyPeriod.QUARTER: gettext("Once a quarter"),
+        DutyPeriod.YEAR: gettext("Once a year"),
+    }[period]
+
+
 @dataclass
 class DutyCompliance:
     kind: str
     label: str
-    period_label: str
+    period: str
     due: int
     done: int
     recorded: int
@@ -223,6 +233,10 @@ class DutyCompliance:
     @property
     def rate(self) -> float | None:
         return self.done / self.due if self.due else None
+
+    @property
+    def required(self) -> str:
+        return required_label(self.period)
 
 
 def duty_compliance(deputy_ids, year: int) -> dict[int, list[DutyCompliance]]:
@@ -262,7 +276,7 @@ def duty_compliance(deputy_ids, year: int) -> dict[int, list[DutyCompliance]]:
                 DutyCompliance(
                     kind=kind.value,
                     label=kind.label,
-                    period_label=DutyPeriod(period).label,
+                    period=period,
                     due=due,
                     done=done,
                     recorded=len(dates),

@@ -1,7 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 
 from reports import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("reports/", include("reports.page_urls")),
 ]

@@ -1,0 +1,114 @@
+"""The leaders' and office's dashboard: station figures, suggestion metrics, overdue and key-supervision
+lists, duty compliance and monthly trends, with SVG charts and an Excel download for every table."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from liaison.models import Station
+from reports import charts, figures, tables
+from reports.exports import xlsx_response
+from reports.forms import StationReportForm, YearForm
+from reports.page_access import overseers_only
+
+
+def _scope(request):
+    form = YearForm(request.GET or None, stations=Station.objects.order_by("kind", "name"))
+    year = form.value("year", timezone.localdate().year)
+    station = form.value("station")
+    return form, year, station
+
+
+def dashboard_data(year: int, station: Station | None) -> dict:
+    """The figures of the street, or of one station's subtree (about twenty queries either way)."""
+    if station is None:
+        return figures.street_year(year)
+    data = figures.station_year(station, year)
+    population = figures.assigned_suggestions(year, station)
+    data["by_unit"] = figures.suggestion_metrics_by(population, "lead_unit")
+    data["by_category"] = figures.suggestion_metrics_by(population, "category")
+    data["overdue"] = figures.overdue_suggestions(station)
+    data["key_supervision"] = figures.key_supervision_suggestions(station)
+    return data
+
+
+def dashboard_tables(data: dict) -> dict[str, tables.Table]:
+    built = [
+        tables.per_station_table(data["per_station"]) if data.get("per_station") else None,
+        tables.categories_table(data["categories"]),
+        tables.monthly_table(data["monthly"], figures.month_labels()),
+        tables.units_table(data["by_unit"]),
+        tables.suggestion_categories_table(data["by_category"]),
+        tables.overdue_table(data["overdue"]),
+        tables.key_supervision_table(data["key_supervision"]),
+        tables.compliance_table(data["compliance"]),
+    ]
+    return {table.key: table for table in built if table is not None}
+
+
+def dashboard_charts(data: dict) -> dict:
+    monthly = data["monthly"]
+    labels = figures.month_labels()
+    none = _("No data yet")
+    return {
+        "monthly": charts.line_chart(
+            labels,
+            [
+                charts.Series(_("Person-times"), monthly["person_times"]),
+                charts.Series(_("Opinions"), monthly["opinions"]),
+            ],
+            title=_("Person-times and opinions by month"),
+            empty_message=none,
+        ),
+        "categories": charts.hbar_chart(
+            [r["label"] for r in data["categories"]],
+            [r["total"] for r in data["categories"]],
+            title=_("Opinions by category"),
+            empty_message=none,
+        ),
+        "units": charts.hbar_chart(
+            [r["label"] for r in data["by_unit"][:12]],
+            [r["closure_rate"] or 0 for r in data["by_unit"][:12]],
+            title=_("Closure rate by lead unit"),
+            percent=True,
+            empty_message=none,
+            colour=charts.PALETTE[3],
+        ),
+    }
+
+
+@overseers_only
+def dashboard(request):
+    form, year, station = _scope(request)
+    data = dashboard_data(year, station)
+    print_form = StationReportForm(
+        initial={"kind": "station_annual" if station else "street_annual", "station": station, "year": year}
+    )
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "form": form,
+            "year": year,
+            "station": station,
+            "data": data,
+            "figures": data["figures"],
+            "suggestions": data["suggestions"],
+            "tables": dashboard_tables(data),
+            "charts": dashboard_charts(data),
+            "print_form": print_form,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@overseers_only
+def dashboard_export(request, table: str):
+    _form, year, station = _scope(request)
+    chosen = dashboard_tables(dashboard_data(year, station)).get(table)
+    if chosen is None:
+        raise Http404
+    scope = station.name if station else _("Street")
+    title = f"{year} {scope} {chosen.title}"
+    return xlsx_response(request, title=title, filename=f"{table}-{year}", columns=chosen.columns, rows=chosen.rows)
