@@ -11,7 +11,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str, env_time
+from config.env import env_bool, env_choice, env_int, env_int_list, env_list, env_str, env_time
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -258,6 +258,33 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.prune",
         "schedule": _daily("SCHEDULE_PRUNE_AT", "03:30"),
     },
+    # Reception days of open-ended rules are generated ahead of time; this keeps the horizon moving.
+    "liaison-extend-reception-days": {
+        "task": "liaison.extend_reception_days",
+        "schedule": _daily("SCHEDULE_RECEPTION_DAYS_AT", "02:30"),
+    },
+}
+# The reminder sweeps (one task per rule, so the status page shows each). The suggestion sweeps run
+# before office hours; "reception tomorrow" in the afternoon before, when a deputy can still rearrange.
+_SUGGESTION_REMINDERS_AT = _daily("SCHEDULE_SUGGESTION_REMINDERS_AT", "07:30")
+for _task in ["reply_due", "co_opinion_due", "overdue", "assignment_pending", "evaluation_pending"]:
+    CELERY_BEAT_SCHEDULE[f"suggestions-remind-{_task}"] = {
+        "task": f"suggestions.remind_{_task}",
+        "schedule": _SUGGESTION_REMINDERS_AT,
+    }
+CELERY_BEAT_SCHEDULE |= {
+    "liaison-remind-reception-tomorrow": {
+        "task": "liaison.remind_reception_tomorrow",
+        "schedule": _daily("SCHEDULE_RECEPTION_REMINDER_AT", "16:00"),
+    },
+    "liaison-remind-grid-duties": {
+        "task": "liaison.remind_grid_duties",
+        "schedule": _daily("SCHEDULE_GRID_DUTY_REMINDER_AT", "09:00"),
+    },
+    "livelihood-remind-overdue-milestones": {
+        "task": "livelihood.remind_overdue_milestones",
+        "schedule": _daily("SCHEDULE_LIVELIHOOD_REMINDER_AT", "08:00"),
+    },
 }
 
 # --- Notifications and reminders -------------------------------------------------------------
@@ -268,8 +295,43 @@ NOTIFICATIONS_SMS_CHANNEL = env_str("NOTIFICATIONS_SMS_CHANNEL", "notifications.
 NOTIFICATIONS_SITE_URL = (env_str("NOTIFICATIONS_SITE_URL", "") or "").rstrip("/")
 # A delivery that keeps failing is marked failed (shown on the status page) after this many attempts.
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5, minimum=1)
+# The reminder rules. Each goes at most once per recipient, subject and threshold (notifications.reminders).
+REMINDERS = {
+    # Lead-unit officers, this many days before the reply deadline.
+    "REPLY_DUE_DAYS": env_int_list("REMINDER_REPLY_DUE_DAYS", [15, 7, 1], minimum=1),
+    # Co-unit officers, this many days before their written opinion is due.
+    "CO_OPINION_DUE_DAYS": env_int_list("REMINDER_CO_OPINION_DUE_DAYS", [7, 1], minimum=1),
+    # The deputy, once a reply has waited this many working days for an evaluation.
+    "EVALUATION_PENDING_WORKING_DAYS": env_int("REMINDER_EVALUATION_WORKING_DAYS", 20, minimum=1),
+    # Rostered deputies, this many days before a reception day (1 = the day before).
+    "RECEPTION_DAYS_BEFORE": env_int("REMINDER_RECEPTION_DAYS_BEFORE", 1, minimum=1),
+    # A deputy with a "四个一" duty still missing this many days before the end of its period.
+    "GRID_DUTY_DAYS_BEFORE_END": {
+        "month": env_int("REMINDER_DUTY_MONTH_DAYS", 7, minimum=1),
+        "quarter": env_int("REMINDER_DUTY_QUARTER_DAYS", 15, minimum=1),
+        "year": env_int("REMINDER_DUTY_YEAR_DAYS", 30, minimum=1),
+    },
+    # Overdue suggestions (unit, office, flagging leader) and overdue livelihood milestones (unit)
+    # are reminded once per ISO week while they stay overdue; the assignment deadline (office) once,
+    # the working days coming from SUGGESTION_ASSIGN_WORKING_DAYS.
+}
+REMINDER_RULE_KEYS = {
+    "suggestion_reply_due",
+    "suggestion_co_opinion_due",
+    "suggestion_overdue",
+    "suggestion_assignment_pending",
+    "suggestion_evaluation_pending",
+    "reception_day_tomorrow",
+    "grid_duty_missing",
+    "livelihood_milestone_overdue",
+}
 # Reminder rules that must not run at all, e.g. "suggestion_overdue,grid_duty_missing".
 REMINDERS_DISABLED = set(env_list("REMINDERS_DISABLED", []))
+if REMINDERS_DISABLED - REMINDER_RULE_KEYS:
+    raise ImproperlyConfigured(
+        f"REMINDERS_DISABLED names unknown rules {sorted(REMINDERS_DISABLED - REMINDER_RULE_KEYS)}; "
+        f"known rules: {sorted(REMINDER_RULE_KEYS)}."
+    )
 
 # --- Email ----------------------------------------------------------------------------
 EMAIL_BACKEND = env_choice(

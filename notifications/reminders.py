@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import translation
 
@@ -125,3 +126,50 @@ def run_sweep(rule: ReminderRule, *, today: date | None = None) -> dict:
         notify_each(messages=messages)
     logger.info("Reminder sweep %s for %s: %d due, %d sent", rule.key, today, len(candidates), len(messages))
     return {"rule": rule.key, "today": today.isoformat(), "due": len(candidates), "sent": len(messages)}
+
+
+# --- Helpers for rules -------------------------------------------------------------------------
+
+
+def pending_step(days_left: int, steps) -> int | None:
+    """Which "N days before" reminder an item due in ``days_left`` days is at, or None.
+
+    The smallest step not below ``days_left``: with steps 15, 7, 1 an item 15 to 8 days away is at
+    step 15, 7 to 2 days at step 7, 1 or 0 days at step 1. A day on which the sweep did not run is
+    caught up the next day (same step, still unsent); a step already sent is not sent again.
+    """
+    if days_left < 0:
+        return None
+    candidates = [step for step in steps if step >= days_left]
+    return min(candidates) if candidates else None
+
+
+def users_by_unit(unit_ids) -> dict[int, list[int]]:
+    """Active handling-unit officers of these units: {unit id: [user id, …]}. One query."""
+    from accounts.models import Role
+
+    result: dict[int, list[int]] = {}
+    if not unit_ids:
+        return result
+    rows = (
+        get_user_model()
+        .objects.filter(role=Role.UNIT_OFFICER, unit_id__in=set(unit_ids), is_active=True)
+        .order_by("pk")
+        .values_list("unit_id", "pk")
+    )
+    for unit_id, user_id in rows:
+        result.setdefault(unit_id, []).append(user_id)
+    return result
+
+
+def users_by_deputy(deputy_ids) -> dict[int, int]:
+    """The active account of each of these deputies: {deputy id: user id}. One query."""
+    if not deputy_ids:
+        return {}
+    rows = get_user_model().objects.filter(deputy_id__in=set(deputy_ids), is_active=True).values_list("deputy_id", "pk")
+    return dict(rows)
+
+
+def users_with_role(role: str) -> list[int]:
+    """Active accounts with this role (e.g. the suggestion office). One query."""
+    return list(get_user_model().objects.filter(role=role, is_active=True).order_by("pk").values_list("pk", flat=True))

@@ -1,0 +1,10 @@
+"""Periodic work of livelihood projects (scheduled in settings.CELERY_BEAT_SCHEDULE)."""
+
+from livelihood import reminders
+from notifications.background import periodic_task
+from notifications.reminders import run_sweep
+
+
+@periodic_task(name="livelihood.remind_overdue_milestones")
+def remind_overdue_milestones() -> dict:
+    return run_sweep(reminders.OVERDUE_MILESTONES)

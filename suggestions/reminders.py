@@ -1,0 +1,204 @@
+"""Reminders of the suggestion lifecycle, swept daily by ``suggestions.tasks``.
+
+Each rule reads the due items with one query on an index of ``Suggestion``/``Assignment`` and
+resolves the recipients with a constant number of queries; ``notifications.reminders.run_sweep``
+sends each reminder at most once per recipient, subject and threshold. Parameters come from
+``settings.REMINDERS`` and ``settings.SUGGESTION_DEADLINES``.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from notifications.reminders import (
+    Due,
+    ReminderRule,
+    iso_week,
+    pending_step,
+    users_by_deputy,
+    users_by_unit,
+    users_with_role,
+)
+from suggestions.deadlines import add_working_days
+from suggestions.models import (
+    AWAITING_REPLY,
+    Assignment,
+    AssignmentRole,
+    CoUnitOpinion,
+    State,
+    Suggestion,
+)
+
+
+def _link(pk: int) -> str:
+    return reverse("suggestions:detail", args=[pk])
+
+
+def collect_reply_due(*, today: date):
+    """Lead-unit officers, 15, 7 and 1 days (configurable) before the reply deadline.
+
+    Index: ``sugg_state_reply_due`` (state, reply_due). The threshold carries the deadline, so an
+    extended or re-handling deadline is reminded afresh.
+    """
+    steps = settings.REMINDERS["REPLY_DUE_DAYS"]
+    rows = list(
+        Suggestion.objects.filter(
+            state__in=AWAITING_REPLY, reply_due__gte=today, reply_due__lte=today + timedelta(days=max(steps))
+        )
+        .order_by()
+        .values_list("pk", "title", "reply_due", "lead_unit_id")
+    )
+    officers = users_by_unit({row[3] for row in rows})
+    for pk, title, reply_due, unit_id in rows:
+        step = pending_step((reply_due - today).days, steps)
+        for user_id in officers.get(unit_id, ()):
+            yield Due(
+                recipient_id=user_id,
+                subject_key=f"suggestion:{pk}",
+                threshold=f"{reply_due.isoformat()}:{step}d",
+                title=_("Reply due on %(date)s: %(title)s") % {"date": reply_due.isoformat(), "title": title},
+                body=_("Your unit's written reply to this suggestion is due in %(days)s days.")
+                % {"days": (reply_due - today).days},
+                url=_link(pk),
+            )
+
+
+def collect_co_opinion_due(*, today: date):
+    """Co-unit officers, 7 and 1 days (configurable) before their written opinion is due, until given.
+
+    Index: ``assignment_opinion_due`` (active, opinion_due).
+    """
+    steps = settings.REMINDERS["CO_OPINION_DUE_DAYS"]
+    rows = list(
+        Assignment.objects.filter(
+            active=True,
+            role=AssignmentRole.CO,
+            opinion_due__gte=today,
+            opinion_due__lte=today + timedelta(days=max(steps)),
+            suggestion__state__in=AWAITING_REPLY,
+            suggestion__reply_round=0,
+        )
+        .exclude(Exists(CoUnitOpinion.objects.filter(assignment=OuterRef("pk"))))
+        .order_by()
+        .values_list("pk", "suggestion_id", "suggestion__title", "opinion_due", "unit_id")
+    )
+    officers = users_by_unit({row[4] for row in rows})
+    for assignment_id, pk, title, opinion_due, unit_id in rows:
+        step = pending_step((opinion_due - today).days, steps)
+        for user_id in officers.get(unit_id, ()):
+            yield Due(
+                recipient_id=user_id,
+                subject_key=f"suggestion:{pk}",
+                threshold=f"assignment:{assignment_id}:{opinion_due.isoformat()}:{step}d",
+                title=_("Co-unit opinion due on %(date)s: %(title)s")
+                % {"date": opinion_due.isoformat(), "title": title},
+                body=_("Your unit's written opinion to the lead unit is due in %(days)s days.")
+                % {"days": (opinion_due - today).days},
+                url=_link(pk),
+            )
+
+
+def collect_overdue(*, today: date):
+    """Past the reply deadline: the lead unit's officers, the office and the leader who flagged key
+    supervision, once per ISO week while it stays overdue.
+
+    Index: ``sugg_state_reply_due`` (state, reply_due).
+    """
+    rows = list(
+        Suggestion.objects.filter(state__in=AWAITING_REPLY, reply_due__lt=today)
+        .order_by()
+        .values_list("pk", "title", "reply_due", "lead_unit_id", "key_supervision", "key_supervisor_id")
+    )
+    if not rows:
+        return
+    officers = users_by_unit({row[3] for row in rows})
+    office = users_with_role(Role.OFFICE)
+    week = iso_week(today)
+    for pk, title, reply_due, unit_id, key_supervision, supervisor_id in rows:
+        recipients = list(officers.get(unit_id, ())) + office
+        if key_supervision and supervisor_id:
+            recipients.append(supervisor_id)
+        for user_id in dict.fromkeys(recipients):
+            yield Due(
+                recipient_id=user_id,
+                subject_key=f"suggestion:{pk}",
+                threshold=f"overdue:{week}",
+                title=_("Overdue since %(date)s: %(title)s") % {"date": reply_due.isoformat(), "title": title},
+                body=_("The reply to this suggestion is %(days)s days late.") % {"days": (today - reply_due).days},
+                url=_link(pk),
+            )
+
+
+def collect_assignment_pending(*, today: date):
+    """Still not assigned after the working-day deadline (5 by default) from submission: the office.
+
+    ``assign_due`` was computed on the Chinese working-day calendar at submission.
+    Index: ``sugg_state_assign_due`` (state, assign_due).
+    """
+    rows = list(
+        Suggestion.objects.filter(state=State.SUBMITTED, assign_due__lt=today)
+        .order_by()
+        .values_list("pk", "title", "assign_due")
+    )
+    if not rows:
+        return
+    office = users_with_role(Role.OFFICE)
+    for pk, title, assign_due in rows:
+        for user_id in office:
+            yield Due(
+                recipient_id=user_id,
+                subject_key=f"suggestion:{pk}",
+                threshold=f"assign_due:{assign_due.isoformat()}",
+                title=_("Not yet assigned: %(title)s") % {"title": title},
+                body=_("This suggestion should have been assigned by %(date)s.") % {"date": assign_due.isoformat()},
+                url=_link(pk),
+            )
+
+
+def last_reply_day_to_remind(today: date, working_days: int) -> date:
+    """The latest reply date whose evaluation has waited ``working_days`` full working days by ``today``:
+    the largest ``d`` with ``add_working_days(d, working_days) < today``."""
+    day = today - timedelta(days=1)
+    while add_working_days(day, working_days) >= today:
+        day -= timedelta(days=1)
+    return day
+
+
+def collect_evaluation_pending(*, today: date):
+    """A reply still not evaluated after 20 working days (configurable): the lead deputy, once per reply.
+
+    Index: ``sugg_state_reply_due`` (its leading ``state`` column) then the reply by suggestion.
+    """
+    cutoff = last_reply_day_to_remind(today, settings.REMINDERS["EVALUATION_PENDING_WORKING_DAYS"])
+    rows = list(
+        Suggestion.objects.filter(
+            state=State.REPLIED, replies__replied_on__lte=cutoff, replies__evaluation__isnull=True
+        )
+        .order_by()
+        .values_list("pk", "title", "lead_deputy_id", "replies__pk", "replies__replied_on")
+    )
+    accounts = users_by_deputy({row[2] for row in rows})
+    for pk, title, deputy_id, reply_id, replied_on in rows:
+        user_id = accounts.get(deputy_id)
+        if user_id is None:
+            continue
+        yield Due(
+            recipient_id=user_id,
+            subject_key=f"suggestion:{pk}",
+            threshold=f"evaluate_reply:{reply_id}",
+            title=_("Please evaluate the reply: %(title)s") % {"title": title},
+            body=_("The unit replied on %(date)s; your evaluation is still missing.")
+            % {"date": replied_on.isoformat()},
+            url=_link(pk),
+        )
+
+
+REPLY_DUE = ReminderRule(key="suggestion_reply_due", collect=collect_reply_due)
+CO_OPINION_DUE = ReminderRule(key="suggestion_co_opinion_due", collect=collect_co_opinion_due)
+OVERDUE = ReminderRule(key="suggestion_overdue", collect=collect_overdue)
+ASSIGNMENT_PENDING = ReminderRule(key="suggestion_assignment_pending", collect=collect_assignment_pending)
+EVALUATION_PENDING = ReminderRule(key="suggestion_evaluation_pending", collect=collect_evaluation_pending)
