@@ -20,6 +20,7 @@ from suggestions.selectors import (
     suggestion_detail_queryset,
     suggestion_list,
     suggestion_stats,
+    suggestions_visible_to,
     units_visible_to,
 )
 from suggestions.transitions import actors_of, check
@@ -112,7 +113,10 @@ class SuggestionViewSet(
     def get_queryset(self) -> QuerySet:
         if self.action == "list":
             return suggestion_list(self.request.user)
-        return suggestion_detail_queryset(self.request.user)
+        if self.action == "retrieve":
+            return suggestion_detail_queryset(self.request.user)
+        # Actions only need what the permission check reads; the response reloads the full record.
+        return suggestions_visible_to(self.request.user).prefetch_related("cosignatures", "assignments")
 
     def get_serializer_class(self):
         return s.SuggestionListSerializer if self.action == "list" else s.SuggestionDetailSerializer
