@@ -34,7 +34,7 @@ def _user(serializer):
 # --- cycles -----------------------------------------------------------------------------------------
 
 
-class CycleSerializer(serializers.ModelSerializer):
+class YearCycleSerializer(serializers.ModelSerializer):
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
     candidate_count = serializers.IntegerField(read_only=True)
     shortlist_count = serializers.IntegerField(read_only=True)
@@ -69,6 +69,9 @@ class CycleSerializer(serializers.ModelSerializer):
 
 class CycleEventSerializer(serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField()
+    # Plain strings here: the stage enum is described once, on the cycle.
+    from_stage = serializers.CharField(read_only=True)
+    to_stage = serializers.CharField(read_only=True)
     from_stage_label = serializers.CharField(source="get_from_stage_display", read_only=True)
     to_stage_label = serializers.CharField(source="get_to_stage_display", read_only=True)
 
@@ -162,7 +165,7 @@ class ShortlistSerializer(serializers.Serializer):
 # --- the vote ---------------------------------------------------------------------------------------
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class VotingSessionSerializer(serializers.ModelSerializer):
     is_open = serializers.BooleanField(read_only=True)
     present_count = serializers.IntegerField(read_only=True)
     ballot_count = serializers.IntegerField(read_only=True)
@@ -184,7 +187,7 @@ class SessionSerializer(serializers.ModelSerializer):
         ]
 
 
-class SessionOpenSerializer(serializers.Serializer):
+class VoteOpenSerializer(serializers.Serializer):
     cycle = serializers.PrimaryKeyRelatedField(queryset=YearCycle.objects.all())
     present = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.all(), many=True, allow_empty=False)
 
@@ -198,7 +201,7 @@ class TieDecisionSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class ResultSerializer(serializers.ModelSerializer):
+class VoteResultSerializer(serializers.ModelSerializer):
     """Counts only: nothing here says who voted how."""
 
     result_label = serializers.CharField(source="get_result_display", read_only=True)
@@ -208,7 +211,7 @@ class ResultSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "votes_for", "votes_against", "votes_abstain", "result", "result_label"]
 
 
-class ChoiceSerializer(serializers.Serializer):
+class BallotChoiceSerializer(serializers.Serializer):
     candidate = serializers.IntegerField()
     choice = serializers.ChoiceField(choices=Choice.choices)
 
@@ -226,6 +229,7 @@ class BallotSerializer(serializers.ModelSerializer):
     """The audit view of a ballot (who, when, how entered); ``choices`` only for the deputy's own."""
 
     deputy_name = serializers.CharField(source="deputy.name", read_only=True)
+    channel = serializers.CharField(read_only=True, help_text="online or paper")
     channel_label = serializers.CharField(source="get_channel_display", read_only=True)
     entered_by_name = serializers.SerializerMethodField()
     choices = serializers.SerializerMethodField()
@@ -247,7 +251,7 @@ class BallotSerializer(serializers.ModelSerializer):
 
 class BallotCastSerializer(serializers.Serializer):
     session = serializers.PrimaryKeyRelatedField(queryset=VotingSession.objects.select_related("cycle"))
-    choices = ChoiceSerializer(many=True, allow_empty=False)
+    choices = BallotChoiceSerializer(many=True, allow_empty=False)
 
     def validate_choices(self, value):
         return _choices_map(value)
@@ -255,7 +259,7 @@ class BallotCastSerializer(serializers.Serializer):
 
 class PaperBallotSerializer(serializers.Serializer):
     deputy = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.all())
-    choices = ChoiceSerializer(many=True, allow_empty=False)
+    choices = BallotChoiceSerializer(many=True, allow_empty=False)
 
     def validate_choices(self, value):
         return _choices_map(value)
@@ -269,24 +273,24 @@ class PaperBatchSerializer(serializers.Serializer):
 # --- projects ---------------------------------------------------------------------------------------
 
 
-class SubItemSerializer(serializers.ModelSerializer):
+class ProjectSubItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = SubItem
         fields = ["id", "title", "budget"]
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class ProjectMilestoneSerializer(serializers.ModelSerializer):
     class Meta:
         model = Milestone
         fields = ["id", "title", "due_date", "completed_on"]
         read_only_fields = ["completed_on"]
 
 
-class MilestoneCompleteSerializer(serializers.Serializer):
+class ProjectMilestoneCompleteSerializer(serializers.Serializer):
     completed_on = serializers.DateField(required=False)
 
 
-class ProgressSerializer(serializers.ModelSerializer):
+class ProgressUpdateSerializer(serializers.ModelSerializer):
     photos = serializers.SerializerMethodField()
     recorded_by_name = serializers.SerializerMethodField()
 
@@ -301,17 +305,19 @@ class ProgressSerializer(serializers.ModelSerializer):
         return update.recorded_by.display_name if update.recorded_by else ""
 
 
-class ProgressCreateSerializer(serializers.Serializer):
+class ProgressReportSerializer(serializers.Serializer):
     percent = serializers.IntegerField(min_value=0, max_value=100)
     note = serializers.CharField()
     sub_item = serializers.PrimaryKeyRelatedField(queryset=SubItem.objects.all(), required=False, allow_null=True)
     photos = serializers.ListField(child=serializers.ImageField(), required=False, max_length=6)
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class LivelihoodProjectSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="cycle.year", read_only=True)
     stage = serializers.CharField(source="cycle.stage", read_only=True)
     responsible_unit_name = serializers.CharField(source="responsible_unit.name", read_only=True)
+    # One of the rating values (or empty before 公示); the rating enum is described on ratings.
+    verdict = serializers.CharField(read_only=True)
     verdict_label = serializers.CharField(source="get_verdict_display", read_only=True)
     sub_item_count = serializers.IntegerField(read_only=True)
     milestone_count = serializers.IntegerField(read_only=True)
@@ -341,16 +347,16 @@ class ProjectSerializer(serializers.ModelSerializer):
         ]
 
 
-class ProjectDetailSerializer(ProjectSerializer):
-    sub_items = SubItemSerializer(many=True, read_only=True)
-    milestones = MilestoneSerializer(many=True, read_only=True)
-    progress_updates = ProgressSerializer(many=True, read_only=True)
+class LivelihoodProjectDetailSerializer(LivelihoodProjectSerializer):
+    sub_items = ProjectSubItemSerializer(many=True, read_only=True)
+    milestones = ProjectMilestoneSerializer(many=True, read_only=True)
+    progress_updates = ProgressUpdateSerializer(many=True, read_only=True)
 
-    class Meta(ProjectSerializer.Meta):
-        fields = ProjectSerializer.Meta.fields + ["sub_items", "milestones", "progress_updates"]
+    class Meta(LivelihoodProjectSerializer.Meta):
+        fields = LivelihoodProjectSerializer.Meta.fields + ["sub_items", "milestones", "progress_updates"]
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class SupervisionVisitSerializer(serializers.ModelSerializer):
     deputy_name = serializers.CharField(source="deputy.name", read_only=True)
     project_title = serializers.CharField(source="project.title", read_only=True)
 
@@ -365,7 +371,7 @@ class VisitSerializer(serializers.ModelSerializer):
             self.fields["project"].queryset = selectors.projects_visible_to(_user(self))
 
 
-class RatingSerializer(serializers.ModelSerializer):
+class ProjectRatingSerializer(serializers.ModelSerializer):
     deputy_name = serializers.CharField(source="deputy.name", read_only=True)
     project_title = serializers.CharField(source="project.title", read_only=True)
     rating_label = serializers.CharField(source="get_rating_display", read_only=True)

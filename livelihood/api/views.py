@@ -33,7 +33,7 @@ def _created(serializer_class, instance, request, **extra):
 class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Yearly cycles of 民生实事项目票决制 and the office's moves from stage to stage."""
 
-    serializer_class = s.CycleSerializer
+    serializer_class = s.YearCycleSerializer
     filterset_class = filters.CycleFilter
 
     def get_queryset(self):
@@ -43,12 +43,12 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         cycle = services.cycle_create(actor=request.user, **data.validated_data)
-        return _created(s.CycleSerializer, self.get_queryset().get(pk=cycle.pk), request)
+        return _created(s.YearCycleSerializer, self.get_queryset().get(pk=cycle.pk), request)
 
     def _move(self, request, service_name):
         cycle = self.get_object()
         services.STAGE_SERVICES[service_name](cycle=cycle, actor=request.user)
-        return Response(s.CycleSerializer(self.get_queryset().get(pk=cycle.pk), context={"request": request}).data)
+        return Response(s.YearCycleSerializer(self.get_queryset().get(pk=cycle.pk), context={"request": request}).data)
 
     @extend_schema(request=None, summary="征集 → 初定: close the pool and start shortlisting")
     @action(detail=True, methods=["post"], url_path="start-shortlisting")
@@ -130,7 +130,7 @@ class CandidateViewSet(
 class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Voting sessions (票决): open with attendance, close, decide a tie, read the counts."""
 
-    serializer_class = s.SessionSerializer
+    serializer_class = s.VotingSessionSerializer
     filterset_fields = ["cycle"]
 
     def get_queryset(self):
@@ -138,11 +138,11 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def _respond(self, request, session, code=status.HTTP_200_OK):
         fresh = self.get_queryset().get(pk=session.pk)
-        return Response(s.SessionSerializer(fresh, context={"request": request}).data, status=code)
+        return Response(s.VotingSessionSerializer(fresh, context={"request": request}).data, status=code)
 
-    @extend_schema(request=s.SessionOpenSerializer, summary="Open the vote with the deputies present")
+    @extend_schema(request=s.VoteOpenSerializer, summary="Open the vote with the deputies present")
     def create(self, request, *args, **kwargs):
-        data = s.SessionOpenSerializer(data=request.data)
+        data = s.VoteOpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         session = services.vote_open(
             cycle=data.validated_data["cycle"], present=data.validated_data["present"], actor=request.user
@@ -172,14 +172,14 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         session = services.tie_decide(session=self.get_object(), actor=request.user, **data.validated_data)
         return self._respond(request, session)
 
-    @extend_schema(responses=s.ResultSerializer(many=True), summary="Counts per candidate (after the vote closes)")
+    @extend_schema(responses=s.VoteResultSerializer(many=True), summary="Counts per candidate (after the vote closes)")
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
         session = self.get_object()
         if session.is_open:
             raise ActionRefused(gettext("The results are available once the vote has closed."), code="vote_open")
         rows = session.cycle.candidates.filter(shortlisted=True).order_by("-votes_for", "id")
-        return Response(s.ResultSerializer(rows, many=True).data)
+        return Response(s.VoteResultSerializer(rows, many=True).data)
 
 
 @extend_schema(tags=["livelihood"])
@@ -191,7 +191,7 @@ class BallotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def get_queryset(self):
         qs = selectors.ballots_visible_to(self.request.user)
-        if self.request.user.has_role(Role.DEPUTY):
+        if self.request.user.is_authenticated and self.request.user.has_role(Role.DEPUTY):
             # Only the deputy's own ballots are in this queryset, so loading their choices reveals nothing.
             qs = qs.prefetch_related(Prefetch("choices", queryset=BallotChoice.objects.order_by("candidate_id")))
         return qs
@@ -245,51 +245,53 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return qs
 
     def get_serializer_class(self):
-        return s.ProjectDetailSerializer if self.action == "retrieve" else s.ProjectSerializer
+        return s.LivelihoodProjectDetailSerializer if self.action == "retrieve" else s.LivelihoodProjectSerializer
 
-    @extend_schema(request=s.ProgressCreateSerializer, responses=s.ProgressSerializer, summary="Record progress")
+    @extend_schema(request=s.ProgressReportSerializer, responses=s.ProgressUpdateSerializer, summary="Record progress")
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         project = self.get_object()
-        data = s.ProgressCreateSerializer(data=request.data)
+        data = s.ProgressReportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         update = services.progress_record(project=project, actor=request.user, **data.validated_data)
-        return _created(s.ProgressSerializer, update, request)
+        return _created(s.ProgressUpdateSerializer, update, request)
 
-    @extend_schema(request=s.SubItemSerializer, responses=s.SubItemSerializer, summary="Add a sub-item")
+    @extend_schema(request=s.ProjectSubItemSerializer, responses=s.ProjectSubItemSerializer, summary="Add a sub-item")
     @action(detail=True, methods=["post"], url_path="sub-items")
     def sub_items(self, request, pk=None):
         project = self.get_object()
-        data = s.SubItemSerializer(data=request.data)
+        data = s.ProjectSubItemSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = services.sub_item_add(project=project, actor=request.user, **data.validated_data)
-        return _created(s.SubItemSerializer, item, request)
+        return _created(s.ProjectSubItemSerializer, item, request)
 
-    @extend_schema(request=s.MilestoneSerializer, responses=s.MilestoneSerializer, summary="Add a milestone")
+    @extend_schema(
+        request=s.ProjectMilestoneSerializer, responses=s.ProjectMilestoneSerializer, summary="Add a milestone"
+    )
     @action(detail=True, methods=["post"])
     def milestones(self, request, pk=None):
         project = self.get_object()
-        data = s.MilestoneSerializer(data=request.data)
+        data = s.ProjectMilestoneSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         milestone = services.milestone_add(project=project, actor=request.user, **data.validated_data)
-        return _created(s.MilestoneSerializer, milestone, request)
+        return _created(s.ProjectMilestoneSerializer, milestone, request)
 
-    @extend_schema(request=s.MilestoneCompleteSerializer, responses=s.MilestoneSerializer)
+    @extend_schema(request=s.ProjectMilestoneCompleteSerializer, responses=s.ProjectMilestoneSerializer)
     @action(detail=True, methods=["post"], url_path=r"milestones/(?P<milestone_id>[0-9]+)/complete")
     def complete_milestone(self, request, pk=None, milestone_id=None):
         project = self.get_object()
         milestone = get_object_or_404(project.milestones.all(), pk=milestone_id)
-        data = s.MilestoneCompleteSerializer(data=request.data)
+        data = s.ProjectMilestoneCompleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         milestone = services.milestone_complete(milestone=milestone, actor=request.user, **data.validated_data)
-        return Response(s.MilestoneSerializer(milestone).data)
+        return Response(s.ProjectMilestoneSerializer(milestone).data)
 
 
 @extend_schema(tags=["livelihood"])
 class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Supervision visits (监督): deputies record their own; the office may record one for a deputy."""
 
-    serializer_class = s.VisitSerializer
+    serializer_class = s.SupervisionVisitSerializer
     filterset_class = filters.VisitFilter
 
     def get_queryset(self):
@@ -303,14 +305,14 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         if deputy is None:
             raise ValidationError({"deputy": gettext("Name the deputy who made the visit.")})
         visit = services.visit_record(deputy=deputy, actor=request.user, **fields)
-        return _created(s.VisitSerializer, visit, request)
+        return _created(s.SupervisionVisitSerializer, visit, request)
 
 
 @extend_schema(tags=["livelihood"])
 class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Evaluations (测评): each deputy rates each project once."""
 
-    serializer_class = s.RatingSerializer
+    serializer_class = s.ProjectRatingSerializer
     filterset_class = filters.RatingFilter
 
     def get_queryset(self):
@@ -327,4 +329,4 @@ class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             rating=data.validated_data["rating"],
             actor=request.user,
         )
-        return _created(s.RatingSerializer, rating, request)
+        return _created(s.ProjectRatingSerializer, rating, request)

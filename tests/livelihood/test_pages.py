@@ -327,3 +327,17 @@ def test_pages_render_for_each_role(street, client, role_user):
         f"/livelihood/projects/{project.pk}/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_admin_lists_are_read_only(street, client, make_user):
+    cycle, (project, _other) = street.implementing()
+    client.force_login(make_user("admin", username="root"))
+    for url in (
+        "/admin/livelihood/yearcycle/",
+        f"/admin/livelihood/yearcycle/{cycle.pk}/change/",
+        "/admin/livelihood/project/",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/admin/livelihood/project/add/").status_code == 403
+    client.post(f"/admin/livelihood/project/{project.pk}/delete/", {"post": "yes"})
+    assert project.__class__.objects.filter(pk=project.pk).exists()
