@@ -142,3 +142,46 @@ def drive(w: World, state: str, *, title: str = "关于加装老旧小区电梯�
     s.refresh_from_db()
     assert s.state == state, (s.state, state)
     return s
+
+
+def handled(
+    w: World,
+    *,
+    deputy_user=None,
+    unit=None,
+    officer=None,
+    title: str = "建议",
+    reply: bool = True,
+    reply_class: str = ReplyClass.A,
+    late: bool = False,
+    contacted: bool = False,
+    first_rating: str | None = None,
+    second_rating: str | None = None,
+):
+    """One suggestion taken as far as asked: assigned to ``unit``, replied (late if asked), rated once,
+    re-handled and rated again — all through the services (a late reply: its deadline is moved into the
+    past first, as if the months had gone by)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from suggestions.models import Suggestion
+
+    deputy_user = deputy_user or w.deputy
+    officer = officer or w.lead_officer
+    s = services.suggestion_create(actor=deputy_user, title=title, content="内容", category="traffic")
+    services.suggestion_submit(suggestion=s, actor=deputy_user)
+    services.suggestion_assign(suggestion=s, actor=w.office, lead_unit=unit or w.lead_unit)
+    services.suggestion_acknowledge(suggestion=s, actor=officer)
+    if not reply:
+        return s
+    if late:
+        Suggestion.objects.filter(pk=s.pk).update(reply_due=timezone.localdate() - timedelta(days=1))
+    services.suggestion_reply(suggestion=s, actor=officer, reply_class=reply_class, content="答复", contacted=contacted)
+    if first_rating:
+        services.suggestion_evaluate(suggestion=s, actor=deputy_user, rating=first_rating)
+        if second_rating:
+            services.suggestion_reply(suggestion=s, actor=officer, reply_class=reply_class, content="再次答复")
+            services.suggestion_evaluate(suggestion=s, actor=deputy_user, rating=second_rating)
+    s.refresh_from_db()
+    return s
