@@ -8,11 +8,14 @@ a deputy account for each deputy, and an officer of the community unit.
 """
 
 import io
-import itertools
+import random
+import time
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django_ratelimit.core import _get_window
 from PIL import Image
 
 from accounts.models import Role
@@ -28,13 +31,23 @@ from liaison.services.organisation import (
 )
 from suggestions.models import HandlingUnit, UnitKind
 
-_ip = itertools.count(1)
+
+def fresh_ip(min_seconds_left: int = 20) -> str:
+    """A random client address whose one-minute rate-limit window has time left.
+
+    django-ratelimit counts in fixed windows whose edge depends on the address; an address
+    whose window ends in the next seconds could reset mid-test and hide a limit.
+    """
+    while True:
+        ip = f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
+        if _get_window(ip, 60) - time.time() >= min_seconds_left:
+            return ip
 
 
-def fresh_ip() -> str:
-    """A client address nobody else used: rate-limit counters are per address and outlive a test."""
-    n = next(_ip)
-    return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
+@pytest.fixture
+def isolated_rate_limits(settings):
+    """Count this test's requests apart from every other run sharing the cache (Redis in CI)."""
+    settings.RATELIMIT_CACHE_PREFIX = f"rl-test-{uuid.uuid4().hex}:"
 
 
 @dataclass
