@@ -1,0 +1,63 @@
+"""Overdue livelihood milestones: the responsible unit's officers, once per ISO week while overdue."""
+
+from datetime import date
+
+import pytest
+
+from livelihood import reminders, services
+from notifications.models import Notification
+from notifications.reminders import run_sweep
+from tests.livelihood.conftest import Street
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def street(make_user):
+    from accounts.models import Role
+    from suggestions.models import HandlingUnit
+
+    unit = HandlingUnit.objects.create(name="区住建局")
+    other_unit = HandlingUnit.objects.create(name="区交通局")
+    return Street(
+        make_user=make_user,
+        office=make_user(Role.OFFICE, username="office"),
+        leader=make_user(Role.LEADER, username="leader"),
+        unit=unit,
+        other_unit=other_unit,
+        unit_officer=make_user(Role.UNIT_OFFICER, unit=unit, username="officer"),
+        colleague_officer=make_user(Role.UNIT_OFFICER, unit=unit, username="colleague"),
+        other_officer=make_user(Role.UNIT_OFFICER, unit=other_unit, username="outsider"),
+    )
+
+
+def sent_to(today) -> set[str]:
+    before = set(Notification.objects.values_list("pk", flat=True))
+    run_sweep(reminders.OVERDUE_MILESTONES, today=today)
+    return set(Notification.objects.exclude(pk__in=before).values_list("recipient__username", flat=True))
+
+
+def test_an_overdue_milestone_reminds_the_responsible_unit_weekly(street):
+    _cycle, projects = street.implementing()
+    project = projects[0]
+    milestone = services.milestone_add(
+        project=project, title="完成施工招标", due_date=date(2024, 6, 12), actor=street.unit_officer
+    )  # a Wednesday
+    unit = {street.unit_officer.username, street.colleague_officer.username}
+    assert sent_to(date(2024, 6, 12)) == set()  # due today: not overdue
+    assert sent_to(date(2024, 6, 13)) == unit  # the day after the due date
+    assert sent_to(date(2024, 6, 14)) == set()  # same ISO week
+    assert sent_to(date(2024, 6, 17)) == unit  # next week, still open
+    notification = Notification.objects.filter(recipient=street.unit_officer).first()
+    assert notification.url == f"/livelihood/projects/{project.pk}/"
+    assert "完成施工招标" in notification.title
+    services.milestone_complete(milestone=milestone, actor=street.unit_officer, completed_on=date(2024, 6, 18))
+    assert sent_to(date(2024, 6, 24)) == set()
+
+
+def test_milestones_of_other_units_and_cycles_not_implementing_are_left_alone(street):
+    _cycle, projects = street.implementing()
+    services.milestone_add(project=projects[0], title="开工", due_date=date(2024, 6, 1), actor=street.office)
+    assert street.other_officer.username not in sent_to(date(2024, 6, 5))
+    street.cycle(year=2025)  # a cycle still collecting candidates has no projects to remind about
+    assert sent_to(date(2024, 6, 6)) == set()

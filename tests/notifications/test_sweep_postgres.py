@@ -1,0 +1,174 @@
+"""On PostgreSQL: each sweep's due-items query uses its index, and query counts do not grow with the load.
+
+Scale data is copied in bulk from rows created through the services: what matters here is the number
+and spread of rows, and a thousand lifecycles through the services would dominate the run.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from liaison import reminders as liaison_reminders
+from liaison.models import ReceptionDay, ReceptionDayOrigin
+from liaison.services import reception
+from livelihood import reminders as livelihood_reminders
+from livelihood import services as livelihood_services
+from livelihood.models import Milestone
+from notifications.models import Notification, ReminderSent
+from notifications.reminders import run_sweep
+from suggestions import reminders, services
+from suggestions.models import Assignment, State, Suggestion
+from tests.suggestions.helpers import build_world, drive
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+TODAY = date(2024, 5, 25)
+
+
+def clone_suggestions(template: Suggestion, count: int, **fields) -> list[Suggestion]:
+    template = Suggestion.objects.get(pk=template.pk)
+    rows = []
+    for i in range(count):
+        copy = Suggestion(**{f.attname: getattr(template, f.attname) for f in Suggestion._meta.concrete_fields})
+        copy.pk = None
+        copy.title = f"{template.title} {i}"
+        for name, value in fields.items():
+            setattr(copy, name, value(i) if callable(value) else value)
+        rows.append(copy)
+    return Suggestion.objects.bulk_create(rows)
+
+
+def due_items_plan(rule, today) -> str:
+    """EXPLAIN of the first query the rule runs: the one that reads the due items."""
+    with CaptureQueriesContext(connection) as queries:
+        list(rule.collect(today=today))
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + queries.captured_queries[0]["sql"])
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.fixture
+def busy_street(make_user, monkeypatch):
+    """A street with years of history: thousands of closed suggestions, past reception days, done milestones."""
+    monkeypatch.setattr(services, "_today", lambda: date(2024, 3, 1))
+    world = build_world(make_user)
+    assigned = drive(world, State.ASSIGNED, title="在办建议")
+    closed = drive(world, State.CLOSED, title="已办结建议")
+    drive(world, State.SUBMITTED, title="待交办建议")
+    drive(world, State.REPLIED, title="待评价建议")
+    # History: closed suggestions with deadlines spread over five years, each with its old assignments.
+    history = clone_suggestions(closed, 4000, reply_due=lambda i: date(2019, 1, 1) + timedelta(days=i % 1800))
+    template = Assignment.objects.filter(suggestion=assigned).first()
+    Assignment.objects.bulk_create(
+        [
+            Assignment(
+                suggestion=s,
+                unit_id=template.unit_id,
+                role="co",
+                active=False,
+                assigned_on=s.reply_due - timedelta(days=90),
+                opinion_due=s.reply_due - timedelta(days=60),
+            )
+            for s in history
+        ]
+    )
+    # Reception days: one a day for eight years at one station.
+    ReceptionDay.objects.bulk_create(
+        [
+            ReceptionDay(
+                station=world.station_a, date=date(2018, 1, 1) + timedelta(days=i), origin=ReceptionDayOrigin.ONE_OFF
+            )
+            for i in range(3000)
+        ]
+    )
+    return world
+
+
+def analyze():
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+# Either (state, date) index serves an equality on state; the planner picks by its statistics.
+STATE_INDEXES = ("sugg_state_reply_due", "sugg_state_assign_due")
+
+
+@pytest.mark.parametrize(
+    ("rule", "indexes"),
+    [
+        (reminders.REPLY_DUE, ("sugg_state_reply_due",)),
+        (reminders.OVERDUE, STATE_INDEXES),
+        (reminders.ASSIGNMENT_PENDING, ("sugg_state_assign_due",)),
+        (reminders.EVALUATION_PENDING, STATE_INDEXES),
+        (reminders.CO_OPINION_DUE, ("assignment_opinion_due",)),
+    ],
+    ids=lambda value: getattr(value, "key", "index"),
+)
+def test_suggestion_sweeps_read_due_items_through_their_index(busy_street, rule, indexes):
+    analyze()
+    plan = due_items_plan(rule, TODAY)
+    assert any(index in plan for index in indexes), plan
+    assert "Seq Scan on suggestions_suggestion" not in plan, plan
+    assert "Seq Scan on suggestions_assignment" not in plan, plan
+
+
+def test_the_reception_sweep_reads_days_through_the_date_index(busy_street):
+    day = reception.reception_day_add(
+        station=busy_street.station_b, date=TODAY + timedelta(days=1), actor=busy_street.admin
+    )
+    reception.roster_set(day=day, actor=busy_street.admin, deputies=[busy_street.lead_deputy])
+    analyze()
+    plan = due_items_plan(liaison_reminders.RECEPTION_TOMORROW, TODAY)
+    date_index = next(i.name for i in ReceptionDay._meta.indexes if i.fields == ["date"])
+    assert date_index in plan, plan
+    assert "Seq Scan on liaison_receptionday" not in plan, plan
+
+
+def test_the_milestone_sweep_reads_open_milestones_through_the_partial_index(make_user):
+    from accounts.models import Role
+    from suggestions.models import HandlingUnit
+    from tests.notifications.test_rules_livelihood import Street
+
+    unit = HandlingUnit.objects.create(name="区住建局")
+    street = Street(
+        make_user=make_user,
+        office=make_user(Role.OFFICE, username="office"),
+        unit=unit,
+        other_unit=HandlingUnit.objects.create(name="区交通局"),
+        unit_officer=make_user(Role.UNIT_OFFICER, unit=unit, username="officer"),
+    )
+    _cycle, projects = street.implementing()
+    livelihood_services.milestone_add(project=projects[0], title="开工", due_date=date(2024, 5, 1), actor=street.office)
+    # Years of completed milestones, outside the partial index.
+    Milestone.objects.bulk_create(
+        [
+            Milestone(project=projects[i % 2], title=f"节点{i}", due_date=date(2020, 1, 1) + timedelta(days=i % 1500),
+                      completed_on=date(2020, 1, 1) + timedelta(days=i % 1500))
+            for i in range(4000)
+        ]
+    )  # fmt: skip
+    analyze()
+    plan = due_items_plan(livelihood_reminders.OVERDUE_MILESTONES, TODAY)
+    assert "milestone_open_due_idx" in plan, plan
+
+
+def test_the_reply_due_sweep_issues_the_same_queries_for_10_or_1000_due_suggestions(make_user, monkeypatch):
+    monkeypatch.setattr(services, "_today", lambda: date(2024, 3, 1))
+    world = build_world(make_user)
+    template = drive(world, State.ASSIGNED)
+    today = template.reply_due - timedelta(days=7)
+    counts = []
+    for total in (10, 1000):
+        Suggestion.objects.exclude(pk=template.pk).delete()
+        ReminderSent.objects.all().delete()
+        Notification.objects.all().delete()
+        clone_suggestions(template, total - 1)
+        with CaptureQueriesContext(connection) as queries:
+            result = run_sweep(reminders.REPLY_DUE, today=today)
+        assert result["sent"] == total  # one lead-unit officer per suggestion
+        counts.append(len(queries))
+    # Savepoint, due suggestions, lead-unit officers, claim INSERT, claim read-back, recipients with
+    # preferences, savepoint, notifications INSERT, deliveries INSERT... (none: no email), 2 releases.
+    assert counts[0] == counts[1], counts
