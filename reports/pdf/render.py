@@ -155,12 +155,12 @@ def merge_bundle(
             break
         front_pages = front.pages
     writer = PdfWriter()
-    writer.append(PdfReader(BytesIO(front.data)))
+    writer.append(PdfReader(BytesIO(front.data)), import_outline=False)
     for path in files:
-        writer.append(str(path))
-    writer.add_outline_item(_("Contents"), 1)
+        writer.append(str(path), import_outline=False)
+    writer.add_outline_item(title=_("Contents"), page_number=1)
     for row in rows:
-        writer.add_outline_item(row["title"], row["first_page"] - 1)
+        writer.add_outline_item(title=row["title"], page_number=row["first_page"] - 1)
     writer.add_metadata({"/Title": title, "/Creator": "liaison-station reports"})
     with open(target, "wb") as handle:
         writer.write(handle)
