@@ -672,7 +672,7 @@ class DutyPeriod(models.TextChoices):
 
 class GridDutyKind(models.TextChoices):
     PATROL = "patrol", _("Grid patrol")
-    GRID_MEETING = "grid_meeting", _("Grid meeting")
+    GRID_MEETING = "grid_meeting", _("Community grid meeting")
     RESEARCH = "research", _("Research visit")
     REPORT = "report", _("Report to constituents")
 

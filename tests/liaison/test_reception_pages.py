@@ -9,7 +9,7 @@ from liaison.models import Opinion, OpinionPhoto, ReceptionDay, ReceptionRule, V
 from liaison.public_views import qr_image_bytes
 from liaison.services.duties import activity_create, grid_duty_record
 from liaison.services.opinions import opinion_create, opinion_set_outcome
-from liaison.services.reception import reception_day_add, reception_rule_create, visit_record
+from liaison.services.reception import reception_day_add, reception_rule_create, roster_set, visit_record
 from tests.liaison import reception_support
 from tests.liaison.reception_support import png_upload
 
@@ -345,3 +345,18 @@ def test_qr_codes_in_png_and_svg(client, street):
     public_url = "http://testserver" + reverse("liaison:public_station", args=[street.a.pk])
     assert png.content == qr_image_bytes(public_url, "png")
     assert png.content != qr_image_bytes(public_url.replace(str(street.a.pk), str(street.b.pk)), "png")
+
+
+def test_home_sections_show_todays_reception_and_the_duties(client, street, seeded):
+    roster_set(day=seeded["day"], deputies=[street.colleague], actor=street.staff_a)
+    client.force_login(street.staff_a)
+    page = client.get(reverse("home")).content.decode()
+    assert "今日接待" in page and "李代表" in page  # today's day at station A with its roster
+    assert "1 条社情民意待处理" in page  # the traffic opinion has no outcome yet
+    client.force_login(street.staff_b)
+    page = client.get(reverse("home")).content.decode()
+    assert "李代表" not in page and "今天您的联络站没有接待日" in page
+    client.force_login(street.owner_user)
+    page = client.get(reverse("home")).content.decode()
+    assert "已完成（1）" in page  # the patrol recorded this month
+    assert page.count("未完成") == 3  # grid meeting, research visit, report
