@@ -175,3 +175,6 @@ class GridAssignmentAdmin(ServiceAdmin):
 
     def service_delete(self, obj):
         grid_assignment_delete(assignment=obj)
+
+
+from liaison import admin_reception  # noqa: E402, F401  (registers the reception records)

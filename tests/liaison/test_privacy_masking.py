@@ -129,3 +129,20 @@ def test_the_audit_page_is_for_the_office(client, street, contacts):
     body = response.content.decode()
     assert "查看完整信息" in body and "回访" in body
     assert len(client.get(reverse("liaison:privacy_audit"), {"action": "export"}).context["page_obj"]) == 0
+
+
+def test_the_admin_shows_reception_records_read_only_and_masked(client, street, contacts):
+    client.force_login(street.admin)
+    for url in [
+        f"/admin/liaison/opinion/{contacts['public'].pk}/change/",
+        f"/admin/liaison/visit/{contacts['visit'].pk}/change/",
+        "/admin/liaison/opinion/",
+        "/admin/liaison/visit/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        for value in FULL:
+            assert value not in body, (url, value)
+    assert "135****5432" in client.get(f"/admin/liaison/opinion/{contacts['public'].pk}/change/").content.decode()
+    assert client.get("/admin/liaison/opinion/add/").status_code == 403

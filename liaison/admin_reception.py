@@ -1,0 +1,139 @@
+"""Read-only admin views of the reception records.
+
+Every change to reception days, visits and opinions goes through the services (and their
+history rows), so the admin only shows them; constituents' phones appear masked here too.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from core.masking import mask_phone
+from liaison.models import (
+    Activity,
+    GridDuty,
+    Opinion,
+    OpinionEvent,
+    PersonalDataAccess,
+    ReceptionDay,
+    ReceptionRule,
+    RosterEntry,
+    Visit,
+)
+from liaison.services.privacy import mask_name
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReceptionRule)
+class ReceptionRuleAdmin(ReadOnlyAdmin):
+    list_display = ("station", "describe", "valid_from", "valid_to", "is_active")
+    list_filter = ("kind", "is_active")
+    list_select_related = ("station",)
+
+
+class RosterInline(ReadOnlyInline):
+    model = RosterEntry
+    fields = ("deputy", "group")
+
+
+@admin.register(ReceptionDay)
+class ReceptionDayAdmin(ReadOnlyAdmin):
+    list_display = ("date", "station", "origin", "is_cancelled")
+    list_filter = ("origin", "is_cancelled")
+    list_select_related = ("station",)
+    date_hierarchy = "date"
+    inlines = [RosterInline]
+
+
+@admin.register(Visit)
+class VisitAdmin(ReadOnlyAdmin):
+    list_display = ("date", "station", "channel", "headcount", "recorded_by")
+    list_filter = ("channel",)
+    list_select_related = ("station", "recorded_by")
+    date_hierarchy = "date"
+    exclude = ()
+    readonly_fields = ("station", "date", "channel", "headcount", "grid", "note", "recorded_by", "masked_constituents")
+    fields = readonly_fields
+
+    @admin.display(description=_("Constituents"))
+    def masked_constituents(self, obj):
+        return "、".join(f"{mask_name(c.name)} {mask_phone(c.phone)}".strip() for c in obj.constituents.all())
+
+
+class OpinionEventInline(ReadOnlyInline):
+    model = OpinionEvent
+    fields = ("at", "kind", "outcome", "note", "actor")
+    readonly_fields = fields
+
+
+@admin.register(Opinion)
+class OpinionAdmin(ReadOnlyAdmin):
+    list_display = ("id", "received_on", "station", "category", "outcome", "resolved_at", "source")
+    list_filter = ("outcome", "category", "source")
+    list_select_related = ("station",)
+    search_fields = ("content", "tracking_code")
+    date_hierarchy = "received_on"
+    readonly_fields = (
+        "station",
+        "grid",
+        "visit",
+        "deputy",
+        "source",
+        "category",
+        "content",
+        "received_on",
+        "outcome",
+        "outcome_note",
+        "referral_unit",
+        "resolved_at",
+        "resolution_note",
+        "tracking_code",
+        "masked_contact",
+    )
+    fields = readonly_fields
+    inlines = [OpinionEventInline]
+
+    @admin.display(description=_("Constituent"))
+    def masked_contact(self, obj):
+        return f"{mask_name(obj.contact_name)} {mask_phone(obj.contact_phone)}".strip() or "—"
+
+
+@admin.register(GridDuty)
+class GridDutyAdmin(ReadOnlyAdmin):
+    list_display = ("date", "deputy", "grid", "kind")
+    list_filter = ("kind",)
+    list_select_related = ("deputy", "grid")
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReadOnlyAdmin):
+    list_display = ("date", "title", "kind", "station")
+    list_filter = ("kind",)
+    list_select_related = ("station",)
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
+    list_display = ("at", "user", "action", "subject", "ip_address")
+    list_filter = ("action",)
+    list_select_related = ("user",)
