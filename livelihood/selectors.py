@@ -13,11 +13,13 @@ Who sees what:
 
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from accounts.models import Role
 from livelihood.models import (
     STAGE_ORDER,
+    Attendance,
     Ballot,
     BallotChoice,
     Candidate,
@@ -35,6 +37,21 @@ from livelihood.models import (
 )
 
 
+def _count(model, fk: str, **filters):
+    """A correlated ``COUNT`` of ``model`` rows pointing at the outer row through ``fk``.
+
+    Subqueries rather than joins: several counts over joins would multiply each other's rows.
+    """
+    rows = (
+        model.objects.filter(**{fk: OuterRef("pk")}, **filters)
+        .order_by()
+        .values(fk)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
 def _active(user) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
@@ -48,9 +65,9 @@ def cycles_visible_to(user) -> QuerySet[YearCycle]:
     base = (
         YearCycle.objects.select_related("voting_session")
         .annotate(
-            candidate_count=Count("candidates", distinct=True),
-            shortlist_count=Count("candidates", filter=Q(candidates__shortlisted=True), distinct=True),
-            project_count=Count("projects", distinct=True),
+            candidate_count=_count(Candidate, "cycle"),
+            shortlist_count=_count(Candidate, "cycle", shortlisted=True),
+            project_count=_count(Project, "cycle"),
         )
         .order_by("-year")
     )
@@ -82,7 +99,7 @@ def can_see_proposer(user) -> bool:
 def sessions_visible_to(user) -> QuerySet[VotingSession]:
     base = (
         VotingSession.objects.select_related("cycle", "opened_by", "closed_by")
-        .annotate(present_count=Count("attendance", distinct=True), ballot_count=Count("ballots", distinct=True))
+        .annotate(present_count=_count(Attendance, "session"), ballot_count=_count(Ballot, "session"))
         .order_by("-opened_at", "-id")
     )
     return base if _active(user) else base.none()
@@ -113,9 +130,9 @@ def projects_visible_to(user) -> QuerySet[Project]:
     base = (
         Project.objects.select_related("cycle", "responsible_unit", "candidate")
         .annotate(
-            sub_item_count=Count("sub_items", distinct=True),
-            milestone_count=Count("milestones", distinct=True),
-            open_milestone_count=Count("milestones", filter=Q(milestones__completed_on__isnull=True), distinct=True),
+            sub_item_count=_count(SubItem, "project"),
+            milestone_count=_count(Milestone, "project"),
+            open_milestone_count=_count(Milestone, "project", completed_on__isnull=True),
         )
         .order_by("-cycle__year", "id")
     )
@@ -171,9 +188,9 @@ def ratings_visible_to(user) -> QuerySet[ProjectRating]:
 def with_rating_counts(projects: QuerySet[Project]) -> QuerySet[Project]:
     """Annotate how many deputies chose each rating (counts only, no names)."""
     return projects.annotate(
-        rated_satisfied=Count("ratings", filter=Q(ratings__rating=Rating.SATISFIED), distinct=True),
-        rated_basically=Count("ratings", filter=Q(ratings__rating=Rating.BASICALLY_SATISFIED), distinct=True),
-        rated_unsatisfied=Count("ratings", filter=Q(ratings__rating=Rating.UNSATISFIED), distinct=True),
+        rated_satisfied=_count(ProjectRating, "project", rating=Rating.SATISFIED),
+        rated_basically=_count(ProjectRating, "project", rating=Rating.BASICALLY_SATISFIED),
+        rated_unsatisfied=_count(ProjectRating, "project", rating=Rating.UNSATISFIED),
     )
 
 
@@ -221,7 +238,7 @@ def public_shortlist(cycle: YearCycle) -> QuerySet[Candidate]:
 def public_projects(cycle: YearCycle) -> QuerySet[Project]:
     """Projects with unit, milestones and progress notes; who recorded them is not loaded."""
     return with_rating_counts(
-        cycle.projects.select_related("responsible_unit").annotate(sub_item_count=Count("sub_items", distinct=True))
+        cycle.projects.select_related("responsible_unit").annotate(sub_item_count=_count(SubItem, "project"))
     ).prefetch_related(
         Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")),
         Prefetch(
