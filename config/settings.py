@@ -387,6 +387,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
+
+
+def _direct_opinion_outcomes():
+    """The opinion outcomes other than escalation (imported late: models cannot load with the settings)."""
+    from liaison.models import OpinionOutcome
+
+    return [choice for choice in OpinionOutcome.choices if choice[0] != OpinionOutcome.ESCALATED]
+
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "人大代表联络站 API",
     "DESCRIPTION": "Liaison station, suggestion lifecycle and livelihood project API (v1).",
@@ -406,6 +415,11 @@ SPECTACULAR_SETTINGS = {
         "DeputyGroupKindEnum": "deputies.models.GroupKind",
         "GridRoleEnum": "liaison.models.GridRole",
         "GridModeEnum": "liaison.models.GridMode",
+        "HandlingUnitKindEnum": "suggestions.models.UnitKind",
+        "ReportKindEnum": "reports.models.ReportKind",
+        "OpinionOutcomeEnum": "liaison.models.OpinionOutcome",
+        # What staff may record directly; escalation happens by creating a suggestion.
+        "OpinionDirectOutcomeEnum": _direct_opinion_outcomes,
     },
 }
 
