@@ -34,14 +34,19 @@ from reports.pdf.render import (
 logger = logging.getLogger(__name__)
 
 
-def failure_reason(exc: BaseException) -> str:
-    """A sentence for the status page (in Chinese, like the reports)."""
+def failure_reason(exc: BaseException, *, soft_time_limit: float | None = None) -> str:
+    """A sentence for the status page (in Chinese, like the reports).
+
+    ``soft_time_limit`` is the limit the task ran under (it travels in the message, set by the
+    process that queued it); the worker's own setting is the fallback.
+    """
     with translation.override(PDF_LANGUAGE):
         if isinstance(exc, SoftTimeLimitExceeded):
+            seconds = soft_time_limit or settings.CELERY_TASK_SOFT_TIME_LIMIT
             return _(
                 "The report took longer than %(seconds)s seconds and was stopped. "
                 "Print a smaller batch (one station at a time) or ask the administrator to raise the time limit."
-            ) % {"seconds": settings.CELERY_TASK_SOFT_TIME_LIMIT}
+            ) % {"seconds": f"{seconds:g}"}
         if isinstance(exc, FontsUnavailable):
             return _("No Chinese font is installed on the server, so the PDF cannot be printed. %(hint)s") % {
                 "hint": INSTALL_HINT

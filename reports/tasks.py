@@ -35,7 +35,8 @@ def generate_report(self, job_id: int) -> str:
         return "failed"
     except BaseException as exc:  # SoftTimeLimitExceeded derives from Exception; keep KeyboardInterrupt too
         logger.exception("Report job %s failed", job_id)
-        services.job_fail(job_id=job_id, reason=generation.failure_reason(exc))
+        soft_limit = (self.request.timelimit or (None, None))[1]
+        services.job_fail(job_id=job_id, reason=generation.failure_reason(exc, soft_time_limit=soft_limit))
         if not isinstance(exc, Exception):
             raise
         return "failed"
