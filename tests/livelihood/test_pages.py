@@ -341,3 +341,15 @@ def test_admin_lists_are_read_only(street, client, make_user):
     assert client.get("/admin/livelihood/project/add/").status_code == 403
     client.post(f"/admin/livelihood/project/{project.pk}/delete/", {"post": "yes"})
     assert project.__class__.objects.filter(pk=project.pk).exists()
+
+
+def test_pages_work_in_english(street, client):
+    cycle = street.shortlisted(places=2, candidates=3)
+    client.force_login(street.office)
+    # The language switcher stores the choice in Django's language cookie.
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/livelihood/cycles/{cycle.pk}/").content.decode()
+    assert "Open the vote" in page and "Shortlisting" in page
+    del client.cookies["django_language"]
+    chinese = client.get(f"/livelihood/cycles/{cycle.pk}/").content.decode()
+    assert "开启票决" in chinese and "初定" in chinese
