@@ -71,6 +71,19 @@ def clean_instance(instance: models.Model, *, exclude=None) -> None:
         raise ValidationError(_non_field(exc.message_dict)) from None
 
 
+def check_fields(instance: models.Model) -> None:
+    """Field-level validation (lengths, choices, formats) without queries.
+
+    For rows written in bulk on a busy reception day: relations were looked up by the
+    caller, and the database constraints stay the backstop for the rest.
+    """
+    relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
+    try:
+        instance.clean_fields(exclude=relations)
+    except ValidationError as exc:
+        raise ValidationError(_non_field(exc.message_dict)) from None
+
+
 def _non_field(errors: dict) -> dict:
     if NON_FIELD_ERRORS in errors:
         errors.setdefault("non_field_errors", []).extend(errors.pop(NON_FIELD_ERRORS))

@@ -27,7 +27,7 @@ from liaison.models import (
     GridDutyKind,
     Station,
 )
-from liaison.services.access import can_run_desk, clean_instance, require_desk
+from liaison.services.access import can_run_desk, check_fields, clean_instance, require_desk
 
 
 @transaction.atomic
@@ -63,7 +63,7 @@ def grid_duty_record(
     if errors:
         raise ValidationError(errors)
     duty = GridDuty(deputy=deputy, grid=grid, kind=kind, date=date, note=note, recorded_by=actor)
-    clean_instance(duty, exclude=["recorded_by"])
+    check_fields(duty)
     duty.save()
     return duty
 

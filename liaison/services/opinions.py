@@ -31,7 +31,7 @@ from liaison.models import (
     ReferralFeedback,
     Station,
 )
-from liaison.services.access import can_run_desk, clean_instance, require_desk
+from liaison.services.access import can_run_desk, check_fields, require_desk
 
 MAX_CONTENT = 2000
 MAX_NOTE = 2000
@@ -160,7 +160,7 @@ def opinion_save_built(*, built: BuiltOpinion, visit=None, actor=None) -> Opinio
     """Write a built opinion, its photos and its first history rows (inside the caller's transaction)."""
     opinion = built.opinion
     opinion.visit = visit
-    clean_instance(opinion, exclude=["visit", "recorded_by", "outcome_by", "deputy"])
+    check_fields(opinion)
     opinion.save()
     for photo in built.photos:
         OpinionPhoto.objects.create(opinion=opinion, image=photo)

@@ -36,6 +36,7 @@ from liaison.models import (
 )
 from liaison.services.access import (
     can_run_desk,
+    check_fields,
     clean_instance,
     require_desk,
     save_instance,
@@ -366,7 +367,7 @@ def visit_record(
         note=(note or "").strip(),
         recorded_by=actor,
     )
-    clean_instance(visit, exclude=["recorded_by"])
+    check_fields(visit)
     visit.save()
     visit.deputies.set(deputies)
     VisitConstituent.objects.bulk_create([VisitConstituent(visit=visit, **person) for person in constituents])

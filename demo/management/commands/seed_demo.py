@@ -18,6 +18,7 @@ BUILDERS = [
     "demo.builders.units",
     "demo.builders.accounts",
     "demo.builders.livelihood",
+    "demo.builders.reception",
 ]
 
 
