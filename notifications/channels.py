@@ -68,12 +68,20 @@ class EmailChannel(ExternalChannel):
 
     def send_many(self, messages: list[OutgoingMessage]) -> dict[int, str]:
         # One SMTP connection for the whole batch instead of one per message.
-        self._connection = get_connection()
+        connection = get_connection()
         try:
-            self._connection.open()
+            connection.open()
+        except Exception as exc:  # the mail server is down: every message of the batch failed
+            logger.warning("email: cannot connect to the mail server: %s", exc)
+            return {message.key: f"{type(exc).__name__}: {exc}"[:1000] for message in messages}
+        self._connection = connection
+        try:
             return super().send_many(messages)
         finally:
-            self._connection.close()
+            try:
+                connection.close()
+            except Exception:  # closing a broken connection must not hide the results
+                logger.warning("email: closing the connection failed", exc_info=True)
 
     def send(self, message: OutgoingMessage) -> None:
         text = message.body

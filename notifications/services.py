@@ -197,8 +197,13 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict:
             for row in rows
             if row.channel == channel_name
         ]
-        if batch:
+        if not batch:
+            continue
+        try:
             failures.update(external_channel(channel_name).send_many(batch))
+        except Exception as exc:  # a broken channel must not leave rows claimed ("sending") forever
+            logger.exception("%s channel failed for a whole batch", channel_name)
+            failures.update({message.key: f"{type(exc).__name__}: {exc}"[:1000] for message in batch})
     sent_ids = [row.pk for row in rows if row.pk not in failures]
     if sent_ids:
         Delivery.objects.filter(pk__in=sent_ids, claim_token=token).update(

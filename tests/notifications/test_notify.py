@@ -1,6 +1,7 @@
 """notify(): written in the caller's transaction, delivered after commit, on the channels people chose."""
 
 import logging
+import socket
 from datetime import timedelta
 
 import pytest
@@ -188,3 +189,30 @@ def test_notify_many_people_uses_a_constant_number_of_queries(make_user, django_
     for group in (few, many):
         with django_assert_num_queries(5):
             services.notify(recipients=group, verb="test.event", title="x")
+
+
+def test_a_mail_server_that_is_down_leaves_the_email_to_be_retried(people, settings):
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    services.notify(recipients=[people["emailed"]], verb="test.event", title="x")
+    result = services.deliveries_sweep()
+    assert result["failed"] == 1
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.PENDING, 1)
+    assert "Connection" in delivery.error or "refused" in delivery.error
+
+
+@override_settings(NOTIFICATIONS_SMS_CHANNEL="tests.notifications.test_notify.BrokenSmsChannel")
+def test_a_channel_that_crashes_on_a_batch_leaves_nothing_claimed(people):
+    services.preferences_update(user=people["sms_too"], email=False, sms=True)
+    services.notify(recipients=[people["sms_too"]], verb="test.event", title="x")
+    assert services.deliveries_sweep()["failed"] == 1
+    assert Delivery.objects.get().status == DeliveryStatus.PENDING
+
+
+class BrokenSmsChannel(SmsChannel):
+    def send_many(self, messages):
+        raise RuntimeError("gateway client bug")
