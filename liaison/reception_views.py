@@ -566,8 +566,6 @@ def opinion_list(request):
     user = request.user
     opinions = opinions_visible_to(user).order_by("-received_on", "-id")
     filterset = PageOpinionFilter(request.GET or None, queryset=opinions, request=request)
-    station_field = filterset.form.fields["station"]
-    station_field.widget.attrs["list"] = "station-choices"
     if filterset.is_bound and not filterset.is_valid():
         opinions = opinions.none()
     else:
@@ -583,7 +581,6 @@ def opinion_list(request):
         {
             "page_obj": _page(request, opinions),
             "filter": filterset,
-            "stations": stations_visible_to(user).only("id", "name"),
             "pending": pending,
             "query": request.GET.urlencode(),
         },

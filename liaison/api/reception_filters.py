@@ -12,11 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.api.filters import StrictBooleanFilter
 from liaison.models import (
+    Grid,
     Opinion,
     OpinionCategory,
     OpinionOutcome,
     OpinionSource,
     ReceptionDay,
+    Station,
     Visit,
     VisitChannel,
 )
@@ -87,7 +89,7 @@ class OpinionFilter(_PeriodMixin, django_filters.FilterSet):
         fields = ["station", "grid", "category", "outcome", "resolved", "source", "visit", "date_from", "date_to", "q"]
 
     def filter_station(self, queryset, name, value):
-        return queryset.filter(station_subtree_q(value))
+        return queryset.filter(station_subtree_q(getattr(value, "pk", value)))
 
     def filter_outcome(self, queryset, name, value):
         if value == PENDING:
@@ -106,8 +108,25 @@ class OpinionFilter(_PeriodMixin, django_filters.FilterSet):
         )
 
 
+def _visible_stations(request):
+    from liaison.selectors import stations_visible_to
+
+    return stations_visible_to(request.user) if request is not None else Station.objects.none()
+
+
+def _visible_grids(request):
+    from liaison.selectors import grids_visible_to
+
+    return grids_visible_to(request.user).order_by("code") if request is not None else Grid.objects.none()
+
+
 class PageOpinionFilter(OpinionFilter):
-    """The opinion list page: the same filters with widgets for an HTML form."""
+    """The opinion list page: the same filters with widgets for an HTML form (stations and grids to pick from)."""
+
+    station = django_filters.ModelChoiceFilter(
+        queryset=_visible_stations, method="filter_station", label=_("Station"), empty_label=_("All my stations")
+    )
+    grid = django_filters.ModelChoiceFilter(queryset=_visible_grids, field_name="grid", label=_("Grid"))
 
     date_from = django_filters.DateFilter(
         field_name="received_on", lookup_expr="gte", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})

@@ -215,3 +215,38 @@ def test_a_deputy_logs_their_own_visit_and_is_among_the_receivers(street):
     # …but not at a station that is not theirs.
     with pytest.raises(PermissionRefused):
         visit_record(actor=street.owner_user, station=street.b, date=DAY, channel="home_visit", headcount=1, today=DAY)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_people_recording_an_outcome_at_once_leave_exactly_one(street):
+    """The row lock serialises them: the second sees the first's outcome and is refused."""
+    import threading
+
+    from django.db import connections
+
+    opinion = record(street)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def triage(outcome, unit):
+        try:
+            barrier.wait(timeout=10)
+            opinion_set_outcome(opinion=opinion, outcome=outcome, referral_unit=unit, actor=street.staff_a)
+            results.append(outcome)
+        except ActionRefused as exc:
+            results.append(exc.code)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=triage, args=("answered_on_site", None)),
+        threading.Thread(target=triage, args=("referred", street.unit)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    opinion.refresh_from_db()
+    assert sorted(results, key=str) == sorted([opinion.outcome, "has_outcome"], key=str)
+    assert opinion.events.filter(kind="outcome").count() == 1
