@@ -171,3 +171,24 @@ def test_two_sweeps_at_once_send_each_reminder_once(make_user):
     assert sum(result["sent"] for result in results) == 30
     assert ReminderSent.objects.count() == 30
     assert Notification.objects.count() == 30
+
+
+@pytest.mark.django_db
+def test_the_periodic_tasks_can_be_run_once_from_the_command_line(make_user):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    make_user(Role.OFFICE, username="due-cli")
+    out = StringIO()
+    call_command("run_periodic_tasks", "notifications.deliver_pending", "suggestions.remind_overdue", stdout=out)
+    assert "notifications.deliver_pending: {" in out.getvalue()
+    assert "suggestions.remind_overdue: {" in out.getvalue()
+    from notifications.models import TaskRun
+
+    assert set(TaskRun.objects.values_list("task_name", "status")) == {
+        ("notifications.deliver_pending", "succeeded"),
+        ("suggestions.remind_overdue", "succeeded"),
+    }
+    with pytest.raises(CommandError, match="Unknown task"):
+        call_command("run_periodic_tasks", "no.such_task")
