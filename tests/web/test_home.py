@@ -137,7 +137,7 @@ def test_navigation_targets_are_usable_by_the_role(as_user, users):
     for key in ("staff_a", "owner", "office", "leader", "admin", "unit"):
         client = as_user(key)
         for item in client.get(reverse("home")).context["nav_items"]:
-            assert client.get(item["url"]).status_code == 200, (key, item["url"])
+            assert client.get(item["url"], follow=True).status_code == 200, (key, item["url"])
 
 
 def test_role_label_and_logout_button_in_the_top_bar(as_user, users):
