@@ -360,3 +360,16 @@ def test_home_sections_show_todays_reception_and_the_duties(client, street, seed
     page = client.get(reverse("home")).content.decode()
     assert "已完成（1）" in page  # the patrol recorded this month
     assert page.count("未完成") == 3  # grid meeting, research visit, report
+
+
+def test_english_works_too(client, street, seeded):
+    client.force_login(street.staff_a)
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("liaison:visit_new"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Log a visit" in body and "Add an opinion" in body and "记录接待" not in body
+    response = client.post(
+        reverse("liaison:opinion_detail", args=[seeded["visit"].opinions.order_by("id").first().pk]),
+        {"action": "outcome", "outcome": "referred", "referral_unit": "", "note": ""},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "Choose the community or department it is referred to." in response.content.decode()
