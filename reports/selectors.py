@@ -44,7 +44,7 @@ def _open_leader_grid_ids():
 
 
 def key_figures_for(user) -> KeyFigures:
-    """The organisation's size and gaps as far as ``user`` can see it (nine queries).
+    """The organisation's size and gaps as far as ``user`` can see it (eight queries, whatever the size).
 
     Deputies are counted once each; by level a person holding several current
     terms (县、镇两级) counts at every level they hold, so the levels add up to more

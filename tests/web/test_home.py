@@ -145,3 +145,10 @@ def test_role_label_and_logout_button_in_the_top_bar(as_user, users):
     assert users["staff_a"].display_name in page
     assert "联络站工作人员" in page
     assert 'action="/accounts/logout/"' in page
+
+
+def test_key_figures_take_a_fixed_number_of_queries(org, users, django_assert_num_queries):
+    # Stations by kind, the deputy counts, deputies by level, grid centres, grids, grids without a
+    # leader, groups and deputies on grids: one aggregate query each.
+    with django_assert_num_queries(8):
+        key_figures_for(users["office"])
