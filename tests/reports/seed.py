@@ -23,7 +23,7 @@ from deputies.models import DeputyKind, GroupKind, Level
 from deputies.services import deputy_create, deputy_group_create
 from liaison.models import ActivityKind, AttendanceStatus, GridDutyKind, GridRole, OpinionCategory, StationKind
 from liaison.services.duties import activity_create, grid_duty_record
-from liaison.services.opinions import opinion_create, opinion_mark_escalated, opinion_resolve
+from liaison.services.opinions import opinion_create, opinion_resolve
 from liaison.services.organisation import (
     community_create,
     grid_assignment_create,
@@ -42,6 +42,9 @@ STATION_OPINIONS = 96
 STATION_ANSWERED = 79
 STATION_ESCALATED = 17
 STATION_RESOLVED = 33
+
+# Escalated opinions whose draft suggestion was submitted (the others stay drafts).
+ESCALATED_SUBMITTED = 2
 
 MAIN_LED = 5
 MAIN_CLOSED = 4
@@ -216,8 +219,11 @@ def seed_station_year(street: Street) -> None:
     assert len(opinions) == STATION_OPINIONS
     pending = [o for o in opinions if not o.outcome]
     assert len(pending) == STATION_ESCALATED
-    for opinion in pending:
-        opinion_mark_escalated(opinion=opinion, actor=office, note="形成代表建议")
+    # 形成意见建议: each waiting opinion becomes a draft suggestion of 李秀英; she submits the first two.
+    for index, opinion in enumerate(pending):
+        draft = sugg.suggestion_create_from_opinion(opinion=opinion, deputy=second, actor=office)
+        if index < ESCALATED_SUBMITTED:
+            sugg.suggestion_submit(suggestion=draft, actor=street.second_user)
     for opinion in opinions[:STATION_RESOLVED]:
         opinion_resolve(opinion=opinion, actor=office, note="问题已协调解决并回访群众。")
     # Elsewhere in the street, so the street totals differ from the station's.

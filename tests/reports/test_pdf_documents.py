@@ -10,6 +10,7 @@ import pytest
 
 from reports import documents
 from reports.pdf.render import html_to_pdf
+from suggestions.models import Suggestion
 from tests.reports import seed
 from tests.reports.pdf_checks import flat, fonts, notdef_glyphs, page_texts
 
@@ -58,6 +59,12 @@ def test_station_report_prints_the_seeded_year(street):
     assert "联络站负责人" in body and "（盖章）" in body
     # The per-station table adds up to the subtree: the area desk and its community point.
     assert "桂园社区实践点" in body
+    # The suggestions formed from the station's opinions: the two submitted, not the drafts.
+    escalated = Suggestion.objects.filter(source_opinions__station__in=[street.area, street.point]).distinct()
+    submitted = [s.title for s in escalated if s.submitted_at]
+    assert len(submitted) == seed.ESCALATED_SUBMITTED and escalated.count() == seed.STATION_ESCALATED
+    for title in submitted:
+        assert flat(title) in body
 
 
 def test_deputy_report_prints_the_deputys_suggestions_and_duties(street):
