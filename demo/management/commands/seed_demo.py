@@ -19,6 +19,7 @@ BUILDERS = [
     "demo.builders.accounts",
     "demo.builders.livelihood",
     "demo.builders.reception",
+    "demo.builders.suggestions",
 ]
 
 
