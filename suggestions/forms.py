@@ -7,6 +7,14 @@ from deputies.models import Deputy
 from suggestions.models import Category, ContactMethod, HandlingUnit, Rating, ReplyClass
 
 
+class YesNoSelect(forms.NullBooleanSelect):
+    """A yes/no filter whose empty choice reads "any" rather than "unknown"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", "—"), ("true", _("Yes")), ("false", _("No"))]
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

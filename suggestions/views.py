@@ -75,6 +75,14 @@ class SuggestionPageFilter(SuggestionFilter):
         label=gettext_lazy("Unit"),
     )
 
+    state = django_filters.ChoiceFilter(choices=State.choices, label=gettext_lazy("State"))
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=gettext_lazy("Overdue"), widget=forms.YesNoSelect
+    )
+    key_supervision = django_filters.BooleanFilter(
+        field_name="key_supervision", label=gettext_lazy("Key supervision"), widget=forms.YesNoSelect
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("deputy", "station", "due_soon"):

@@ -9,7 +9,7 @@ really is late. Idempotent: a suggestion whose title exists is left alone, accou
 by username.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -463,14 +463,24 @@ def _age(suggestion: Suggestion, days: int) -> None:
                 if value is not None:
                     setattr(row, name, value - delta)
         model.objects.bulk_update(rows, fields)
+    # The timeline's details quote deadlines as ISO dates: move them too.
+    events = list(SuggestionEvent.objects.filter(suggestion=suggestion.pk))
+    for event in events:
+        for key in ("assign_due", "reply_due", "new_due", "contacted_on"):
+            if event.data.get(key):
+                event.data[key] = (date.fromisoformat(event.data[key]) - delta).isoformat()
+    SuggestionEvent.objects.bulk_update(events, ["data"])
 
 
 def _recompute_working_day_deadlines(suggestion: Suggestion) -> None:
     """Working-day deadlines do not move by calendar days: recompute them from the moved dates."""
+    submits = list(suggestion.events.filter(action__in=["submit", "resubmit"]).order_by("at", "id"))
+    for event in submits:
+        event.data["assign_due"] = deadlines.assignment_due(timezone.localtime(event.at).date()).isoformat()
+    SuggestionEvent.objects.bulk_update(submits, ["data"])
     changes = {}
-    if suggestion.state == State.SUBMITTED and suggestion.submitted_at:
-        last_submit = suggestion.events.filter(action__in=["submit", "resubmit"]).order_by("-at").first()
-        changes["assign_due"] = deadlines.assignment_due(timezone.localtime(last_submit.at).date())
+    if suggestion.state == State.SUBMITTED and submits:
+        changes["assign_due"] = date.fromisoformat(submits[-1].data["assign_due"])
     if suggestion.assigned_on:
         changes["return_request_due"] = deadlines.return_request_due(suggestion.assigned_on)
     if changes:
