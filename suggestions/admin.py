@@ -1,0 +1,64 @@
+"""Admin: handling units are edited here (through the services); suggestions are read-only.
+
+A suggestion changes only through its lifecycle actions (the pages and the API), so the admin shows
+the record and its timeline but offers no way to edit, add or delete one.
+"""
+
+from django.contrib import admin
+
+from suggestions import services
+from suggestions.models import HandlingUnit, Suggestion, SuggestionEvent
+
+
+@admin.register(HandlingUnit)
+class HandlingUnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "contact_person", "phone", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "contact_person")
+    fields = ("name", "kind", "contact_person", "phone", "address", "is_active")
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in self.fields if name in form.cleaned_data}
+        if change:
+            saved = services.unit_update(actor=request.user, unit=obj, **data)
+        else:
+            data.pop("is_active", None)
+            saved = services.unit_create(actor=request.user, **data)
+        obj.pk = saved.pk
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Units are referenced by assignments and replies; deactivate them instead.
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = SuggestionEvent
+    fields = ("at", "actor", "action", "from_state", "to_state", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("at", "id")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(admin.ModelAdmin):
+    list_display = ("title", "state", "lead_deputy", "lead_unit", "reply_due", "key_supervision")
+    list_filter = ("state", "category", "key_supervision")
+    search_fields = ("title", "lead_deputy__name", "lead_unit__name")
+    list_select_related = ("lead_deputy", "lead_unit")
+    inlines = [EventInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields] + ["source_opinions"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # view-only: the admin shows the record and its timeline
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
