@@ -62,9 +62,10 @@ def _monthly_chart(title: str, series: list[charts.Series]):
     )
 
 
-def deputy_document(deputy: Deputy, year: int) -> Document:
+def deputy_document(deputy: Deputy, year: int, *, peers=None) -> Document:
+    """The 履职报告 of one deputy; ``peers`` is the ranking of their kind when a batch has it already."""
     with translation.override(PDF_LANGUAGE):
-        file = performance_file(deputy, year)
+        file = performance_file(deputy, year, peers=peers)
         title = _("%(year)s annual performance report of %(name)s") % {"year": year, "name": deputy.name}
         chart = _monthly_chart(
             _("Visits received and opinions collected by month"),

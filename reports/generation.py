@@ -30,6 +30,7 @@ from reports.pdf.render import (
     page_counter_css,
     write_documents,
 )
+from reports.performance import peer_ranking
 
 logger = logging.getLogger(__name__)
 
@@ -96,9 +97,11 @@ def _run_batch(job: ReportJob, workdir: Path) -> tuple[Path, int, str]:
         with translation.override(PDF_LANGUAGE):
             raise documents.SubjectMissing(_("There are no active deputies to print."))
     services.job_progress(job_id=job.id, progress=3)
+    # Each report prints the deputy's rank among their kind: rank everyone once, not once per report.
+    rankings = {kind: peer_ranking(kind, job.year) for kind in {d.kind for d in deputies}}
     entries, files, chunk = [], [], []
     for index, deputy in enumerate(deputies, start=1):
-        document = documents.deputy_document(deputy, job.year)
+        document = documents.deputy_document(deputy, job.year, peers=rankings[deputy.kind])
         laid_out, _missing = layout(document.html())
         chunk.append(laid_out)
         entries.append(BundleEntry(title=deputy.name, subtitle=document.title, pages=len(laid_out.pages)))

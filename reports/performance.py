@@ -353,16 +353,24 @@ def _monthly(queryset, date_field: str, year: int, value=None) -> list[int]:
     return months
 
 
-def performance_file(deputy: Deputy, year: int) -> PerformanceFile:
+def peer_ranking(kind: str, year: int) -> list[DeputyFigures]:
+    """The ranking a deputy's rank is read from: active deputies of the same kind."""
+    return ranking(Deputy.objects.filter(is_active=True, kind=kind), year)
+
+
+def performance_file(deputy: Deputy, year: int, *, peers: list[DeputyFigures] | None = None) -> PerformanceFile:
     """Assemble the file of ``deputy`` for ``year`` (about fifteen queries, none per row).
 
     The rank is among active deputies of the same kind (congress deputies or
-    deliberation representatives), since 优秀代表 are chosen within each.
+    deliberation representatives), since 优秀代表 are chosen within each. A batch
+    passes ``peers`` (``peer_ranking``) computed once, instead of once per deputy.
     """
     start, end = year_bounds(year)
-    peers = Deputy.objects.filter(Q(is_active=True, kind=deputy.kind) | Q(id=deputy.id))
-    rows = ranking(peers, year)
-    mine = next(row for row in rows if row.deputy.id == deputy.id)
+    rows = peers if peers is not None else peer_ranking(deputy.kind, year)
+    mine = next((row for row in rows if row.deputy.id == deputy.id), None)
+    if mine is None:  # an inactive deputy is not ranked; their own figures still are
+        mine = ranking(Deputy.objects.filter(id=deputy.id), year)[0]
+        mine.rank = None
     visits = Visit.objects.filter(date__range=(start, end), deputies=deputy)
     opinions = Opinion.objects.filter(received_on__range=(start, end)).filter(
         Q(deputy=deputy) | Q(visit__deputies=deputy)
