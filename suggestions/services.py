@@ -406,15 +406,22 @@ def suggestion_withdraw(*, suggestion: Suggestion, actor, reason: str) -> Sugges
 
 
 def _clean_units(lead_unit, co_units) -> list:
+    """The co-units to assign, checked against the units' current rows (one query)."""
     if lead_unit is None:
         raise ValidationError({"lead_unit": _("Choose the lead unit.")})
-    if not lead_unit.is_active:
+    co_units = list(co_units or ())
+    active = set(
+        HandlingUnit.objects.filter(pk__in=[lead_unit.pk, *(u.pk for u in co_units)], is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    if lead_unit.pk not in active:
         raise ValidationError({"lead_unit": _("This unit is no longer active.")})
     result, seen = [], {lead_unit.pk}
-    for unit in co_units or ():
+    for unit in co_units:
         if unit.pk == lead_unit.pk:
             raise ValidationError({"co_units": _("The lead unit cannot also be a co-unit.")})
-        if not unit.is_active:
+        if unit.pk not in active:
             raise ValidationError({"co_units": _("%(unit)s is no longer active.") % {"unit": unit}})
         if unit.pk not in seen:
             seen.add(unit.pk)
