@@ -91,7 +91,8 @@ def public_deputy(request, pk):
 
 @never_cache
 def public_submitted(request):
-    submission = request.session.get(SESSION_KEY)
+    # Shown once: on a shared phone the next person does not see the code and check number.
+    submission = request.session.pop(SESSION_KEY, None)
     if not submission:
         return redirect("liaison:public_status")
     return render(request, "liaison/public/submitted.html", {"submission": submission})

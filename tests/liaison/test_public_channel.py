@@ -172,6 +172,9 @@ def test_qr_page_submit_with_photo_and_status_page(client, street):
     assert OpinionPhoto.objects.filter(opinion=opinion).count() == 1
     done = client.get(reverse("liaison:public_submitted"), REMOTE_ADDR=ip).content.decode()
     assert opinion.tracking_code in done
+    # Shown once: coming back later leads to the status form, not to the code.
+    again = client.get(reverse("liaison:public_submitted"), REMOTE_ADDR=ip)
+    assert again.status_code == 302 and again["Location"] == reverse("liaison:public_status")
     status = client.get(
         reverse("liaison:public_status"), {"code": opinion.tracking_code, "digits": "2468"}, REMOTE_ADDR=ip
     )
