@@ -4,6 +4,7 @@ progress bar finish and downloads a valid PDF."""
 import threading
 
 import pytest
+from django.db import connections
 
 from reports.models import JobStatus, ReportJob, ReportKind
 from reports.tasks import generate_report
@@ -65,8 +66,14 @@ def test_the_progress_bar_follows_a_job_that_runs_after_the_page_opened(page, li
     assert page.locator("#report-progress").get_attribute("aria-valuenow") == "0"
     assert page.locator("#report-download").is_hidden()
 
+    def run_task():
+        try:
+            generate_report.apply(args=[job.id])
+        finally:
+            connections.close_all()  # this thread's own connection, so the test database can be dropped
+
     seen = []
-    worker = threading.Thread(target=lambda: generate_report.apply(args=[job.id]))
+    worker = threading.Thread(target=run_task)
     worker.start()
     while worker.is_alive():
         seen.append(int(page.locator("#report-progress").get_attribute("aria-valuenow")))
