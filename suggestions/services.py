@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
+from deputies.selectors import deputies_visible_to
 from liaison.services.opinions import opinion_mark_escalated
 from suggestions import deadlines
 from suggestions.models import (
@@ -886,6 +887,8 @@ def suggestion_create_from_opinion(*, opinion, deputy, actor, title: str = "") -
         raise PermissionRefused(_("A deputy drafts suggestions in their own name only."))
     if not deputy.is_active:
         raise ValidationError({"deputy": _("%(name)s is no longer an active deputy.") % {"name": deputy}})
+    if actor.has_role(Role.STATION_STAFF) and not deputies_visible_to(actor).filter(pk=deputy.pk).exists():
+        raise ValidationError({"deputy": _("Choose a deputy of your stations.")})
     title = (title or "").strip() or opinion.content.strip().splitlines()[0][:60]
     note = _("Drafted as a suggestion: %(title)s") % {"title": title}
     opinion_mark_escalated(opinion=opinion, actor=actor, note=note)

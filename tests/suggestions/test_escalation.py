@@ -1,6 +1,7 @@
 """形成意见建议: a constituent opinion becomes a draft suggestion for the chosen deputy, linked both ways."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from core.errors import ActionRefused, PermissionRefused
@@ -58,6 +59,8 @@ def test_who_may_escalate(world):
         services.suggestion_create_from_opinion(opinion=source, deputy=world.lead_deputy, actor=world.cosigner)
     with pytest.raises(PermissionRefused):  # staff of another station may not triage it
         services.suggestion_create_from_opinion(opinion=source, deputy=world.lead_deputy, actor=world.staff_b)
+    with pytest.raises(ValidationError):  # station staff choose among their stations' deputies
+        services.suggestion_create_from_opinion(opinion=source, deputy=world.other_deputy_record, actor=world.staff_a)
     assert not Suggestion.objects.exists()
     source.refresh_from_db()
     assert source.outcome is None
