@@ -236,3 +236,18 @@ def test_pages_render_in_english_too(client, owner):
     client.cookies["django_language"] = "zh-hans"
     response = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert "全部标为已读" in response.content.decode()
+
+
+def test_schedules_are_described_for_people():
+    from celery.schedules import crontab
+    from django.utils import translation
+
+    from notifications.selectors import describe_schedule
+
+    with translation.override("en"):
+        assert describe_schedule(crontab(hour=7, minute=30)) == "Daily at 07:30"
+        assert describe_schedule(timedelta(minutes=5)) == "Every 5 minutes"
+        assert describe_schedule(2.0) == "Every 2 seconds"
+        assert describe_schedule(crontab(hour=7, minute=30, day_of_week=1)).startswith("<crontab")
+    with translation.override("zh-hans"):
+        assert describe_schedule(crontab(hour=7, minute=30)) == "每天 07:30"
