@@ -887,11 +887,12 @@ def suggestion_create_from_opinion(*, opinion, deputy, actor, title: str = "") -
         raise PermissionRefused(_("A deputy drafts suggestions in their own name only."))
     if not deputy.is_active:
         raise ValidationError({"deputy": _("%(name)s is no longer an active deputy.") % {"name": deputy}})
-    if actor.has_role(Role.STATION_STAFF) and not deputies_visible_to(actor).filter(pk=deputy.pk).exists():
-        raise ValidationError({"deputy": _("Choose a deputy of your stations.")})
     title = (title or "").strip() or opinion.content.strip().splitlines()[0][:60]
     note = _("Drafted as a suggestion: %(title)s") % {"title": title}
+    # Checks who may triage this opinion (403) and that it has no other outcome (409) first.
     opinion_mark_escalated(opinion=opinion, actor=actor, note=note)
+    if actor.has_role(Role.STATION_STAFF) and not deputies_visible_to(actor).filter(pk=deputy.pk).exists():
+        raise ValidationError({"deputy": _("Choose a deputy of your stations.")})
     suggestion = _create_draft(
         actor=actor,
         lead_deputy=deputy,
