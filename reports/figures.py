@@ -30,8 +30,8 @@ from liaison.selectors import station_statistics
 from livelihood.models import Project, YearCycle
 from reports.access import station_subtree_q
 from reports.performance import compliance_totals, duty_compliance, ranking, year_bounds
-from suggestions.models import SATISFIED_RATINGS, ReplyClass, State, Suggestion
-from suggestions.selectors import deputies_of_station_q, overdue_q, with_deadline
+from suggestions.models import State, Suggestion
+from suggestions.selectors import deputies_of_station_q, metric_aggregates, overdue_q, with_deadline, with_rates
 
 
 def month_labels() -> list[str]:
@@ -186,33 +186,6 @@ def activities_of(stations: QuerySet[Station], year: int) -> list[Activity]:
 # --- Suggestions ------------------------------------------------------------------------------------
 
 
-SUGGESTION_AGGREGATES = {
-    "assigned": Count("id"),
-    "replied": Count("id", filter=Q(first_replied_on__isnull=False)),
-    "on_time": Count("id", filter=Q(first_replied_on__isnull=False, first_reply_on_time=True)),
-    "closed": Count("id", filter=Q(state=State.CLOSED)),
-    "a_class": Count("id", filter=Q(first_replied_on__isnull=False, reply_class=ReplyClass.A)),
-    "contacted": Count("id", filter=Q(first_replied_on__isnull=False, contacted=True)),
-    "final_evaluations": Count("id", filter=~Q(final_rating="")),
-    "final_satisfied": Count("id", filter=Q(final_rating__in=SATISFIED_RATINGS)),
-    "first_evaluations": Count("id", filter=~Q(first_rating="")),
-    "first_satisfied": Count("id", filter=Q(first_rating__in=SATISFIED_RATINGS)),
-}
-
-
-def _with_rates(n: dict) -> dict:
-    return {
-        **n,
-        "reply_rate": _rate(n["replied"], n["assigned"]),
-        "on_time_rate": _rate(n["on_time"], n["replied"]),
-        "closure_rate": _rate(n["closed"], n["assigned"]),
-        "satisfaction_rate": _rate(n["final_satisfied"], n["final_evaluations"]),
-        "first_satisfaction_rate": _rate(n["first_satisfied"], n["first_evaluations"]),
-        "a_class_rate": _rate(n["a_class"], n["replied"]),
-        "contact_rate": _rate(n["contacted"], n["replied"]),
-    }
-
-
 def assigned_suggestions(year: int, station: Station | None = None) -> QuerySet[Suggestion]:
     """The population of the suggestion metrics: assigned (交办) in ``year``, not withdrawn."""
     queryset = Suggestion.objects.filter(assigned_on__year=year).exclude(state=State.WITHDRAWN)
@@ -223,18 +196,18 @@ def assigned_suggestions(year: int, station: Station | None = None) -> QuerySet[
 
 def suggestion_metrics(queryset: QuerySet[Suggestion]) -> dict:
     """The DOMAIN.md rates over ``queryset`` (one query)."""
-    return _with_rates(queryset.aggregate(**SUGGESTION_AGGREGATES))
+    return with_rates(queryset.aggregate(**metric_aggregates()))
 
 
 def suggestion_metrics_by(queryset: QuerySet[Suggestion], group: str) -> list[dict]:
     """The same rates grouped by ``lead_unit`` or ``category``, most assigned first (one query)."""
     if group == "lead_unit":
-        rows = queryset.order_by().values("lead_unit_id", "lead_unit__name").annotate(**SUGGESTION_AGGREGATES)
-        result = [{**_with_rates(row), "label": row["lead_unit__name"] or "—"} for row in rows]
+        rows = queryset.order_by().values("lead_unit_id", "lead_unit__name").annotate(**metric_aggregates())
+        result = [{**with_rates(row), "label": row["lead_unit__name"] or "—"} for row in rows]
     else:
         labels = dict(OpinionCategory.choices)
-        rows = queryset.order_by().values("category").annotate(**SUGGESTION_AGGREGATES)
-        result = [{**_with_rates(row), "label": labels.get(row["category"], row["category"])} for row in rows]
+        rows = queryset.order_by().values("category").annotate(**metric_aggregates())
+        result = [{**with_rates(row), "label": labels.get(row["category"], row["category"])} for row in rows]
     result.sort(key=lambda r: (-r["assigned"], str(r["label"])))
     return result
 

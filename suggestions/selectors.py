@@ -233,7 +233,8 @@ def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _metric_counts() -> dict:
+def metric_aggregates() -> dict:
+    """Aggregates counting what the DOMAIN.md metrics divide; pass to ``aggregate`` or ``annotate``."""
     replied = Q(first_replied_on__isnull=False)
     return {
         "assigned": Count("id"),
@@ -249,11 +250,10 @@ def _metric_counts() -> dict:
     }
 
 
-def _metrics(n: dict) -> dict:
+def with_rates(n: dict) -> dict:
+    """The counts from ``metric_aggregates`` plus every rate DOMAIN.md defines."""
     return {
-        "assigned": n["assigned"],
-        "replied": n["replied"],
-        "closed": n["closed"],
+        **n,
         "reply_rate": _rate(n["replied"], n["assigned"]),
         "on_time_rate": _rate(n["on_time"], n["replied"]),
         "closure_rate": _rate(n["closed"], n["assigned"]),
@@ -262,6 +262,26 @@ def _metrics(n: dict) -> dict:
         "a_class_rate": _rate(n["a_class"], n["replied"]),
         "contact_rate": _rate(n["contacted"], n["replied"]),
     }
+
+
+# The keys of ``GET /api/v1/stats/suggestions/`` (the API contract).
+STATS_KEYS = (
+    "assigned",
+    "replied",
+    "closed",
+    "reply_rate",
+    "on_time_rate",
+    "closure_rate",
+    "satisfaction_rate",
+    "first_satisfaction_rate",
+    "a_class_rate",
+    "contact_rate",
+)
+
+
+def _metrics(n: dict) -> dict:
+    full = with_rates(n)
+    return {key: full[key] for key in STATS_KEYS}
 
 
 def _stats_population(user, *, station=None, unit=None, deputy=None, year=None, category=None):
@@ -299,7 +319,7 @@ def suggestion_stats(
     Rates are fractions 0–1 rounded to 4 places, or null when the denominator is 0.
     """
     population = _stats_population(user, station=station, unit=unit, deputy=deputy, year=year, category=category)
-    return _metrics(population.aggregate(**_metric_counts()))
+    return _metrics(population.aggregate(**metric_aggregates()))
 
 
 def suggestion_stats_by_unit(user, *, year: int | None = None, category: str | None = None) -> list[dict]:
@@ -308,7 +328,7 @@ def suggestion_stats_by_unit(user, *, year: int | None = None, category: str | N
         _stats_population(user, year=year, category=category)
         .order_by()
         .values("lead_unit_id", "lead_unit__name")
-        .annotate(**_metric_counts())
+        .annotate(**metric_aggregates())
         .order_by("-assigned", "lead_unit__name")
     )
     return [{"unit_id": row["lead_unit_id"], "unit": row["lead_unit__name"], **_metrics(row)} for row in rows]
