@@ -68,9 +68,15 @@ def production_env(**overrides: str) -> dict:
 
 class TestCheckDeploy:
     def test_production_settings_pass_check_deploy_without_warnings(self):
-        result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **production_env())
+        result = run_python(["manage.py", "check", "--deploy"], **production_env())
         assert result.returncode == 0, result.stdout + result.stderr
-        assert "no issues" in result.stdout
+        reported = set(re.findall(r"\(([a-z_]+\.[EWC]\d{3})\)", result.stdout + result.stderr))
+        # suggestions.W001 depends on today's date (the working-day calendar nearing its last
+        # covered year, from mid-December) and is tested in tests/suggestions; every other
+        # warning or error is a finding.
+        assert reported - {"suggestions.W001"} == set(), result.stdout + result.stderr
+        if not reported:
+            assert "no issues" in result.stdout
 
     def test_check_deploy_would_report_an_insecure_setting(self):
         # The check above can fail: turning off the HTTPS redirect is reported (security.W008).
