@@ -472,13 +472,9 @@ class RequestStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class Extension(models.Model):
-    """A later reply deadline: asked for by the lead unit (or set by the office), with a reason the deputy sees."""
+class OfficeDecidedRequest(models.Model):
+    """A request the office approves or rejects: who asked, when, and the decision."""
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="extensions")
-    reason = models.TextField(_("reason"))
-    previous_due = models.DateField(_("previous deadline"))
-    new_due = models.DateField(_("new deadline"))
     status = models.CharField(_("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
@@ -487,6 +483,18 @@ class Extension(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Extension(OfficeDecidedRequest):
+    """A later reply deadline: asked for by the lead unit (or set by the office), with a reason the deputy sees."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="extensions")
+    reason = models.TextField(_("reason"))
+    previous_due = models.DateField(_("previous deadline"))
+    new_due = models.DateField(_("new deadline"))
 
     class Meta:
         verbose_name = _("extension")
@@ -511,20 +519,12 @@ class Extension(models.Model):
         return f"{self.suggestion_id} → {self.new_due} ({self.status})"
 
 
-class ReturnRequest(models.Model):
+class ReturnRequest(OfficeDecidedRequest):
     """A unit asks the office to take an item back as not its business (within 7 working days of 交办)."""
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="return_requests")
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="return_requests")
     reason = models.TextField(_("reason"))
-    status = models.CharField(_("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.TextField(_("decision note"), blank=True)
 
     class Meta:
         verbose_name = _("return request")
