@@ -18,6 +18,7 @@ from liaison.models import (
     ReceptionRule,
     RosterEntry,
     Visit,
+    VoterContact,
 )
 from liaison.services.privacy import mask_name
 
@@ -123,6 +124,14 @@ class GridDutyAdmin(ReadOnlyAdmin):
     list_display = ("date", "deputy", "grid", "kind")
     list_filter = ("kind",)
     list_select_related = ("deputy", "grid")
+
+
+@admin.register(VoterContact)
+class VoterContactAdmin(ReadOnlyAdmin):
+    list_display = ("date", "deputy", "way", "subject", "people")
+    list_filter = ("way",)
+    list_select_related = ("deputy",)
+    search_fields = ("deputy__name", "subject")
 
 
 @admin.register(Activity)

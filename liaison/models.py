@@ -709,6 +709,67 @@ class GridDuty(models.Model):
         return f"{self.deputy} {self.get_kind_display()} {self.date}"
 
 
+class VoterContactWay(models.TextChoices):
+    IN_PERSON = "in_person", _("Face to face")
+    HOME_VISIT = "home_visit", _("Home visit")
+    PHONE = "phone", _("Phone call")
+    WECHAT = "wechat", _("WeChat")
+    MEETING = "meeting", _("Talk or forum")
+    OTHER = "other", _("Other")
+
+
+# 双联: a deputy is expected to contact voters at least this many times a year (DOMAIN.md).
+VOTER_CONTACTS_PER_YEAR = 10
+# ... and to keep in regular contact with at least this many constituents.
+CONSTITUENT_LINKS_MIN = 5
+
+
+class VoterContact(models.Model):
+    """One contact of a deputy with voters (联系选民) outside station reception: a call, a home visit, a talk.
+
+    Visits received at a station are recorded as ``Visit``; this is the deputy's own
+    contact work under 双联, recorded by the deputy or for them by the station or office.
+    """
+
+    deputy = models.ForeignKey(
+        Deputy, verbose_name=_("deputy"), on_delete=models.PROTECT, related_name="voter_contacts"
+    )
+    date = models.DateField(_("date"))
+    way = models.CharField(_("way of contact"), max_length=20, choices=VoterContactWay.choices)
+    constituent = models.ForeignKey(
+        "deputies.ConstituentLink",
+        verbose_name=_("linked constituent"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contacts",
+        help_text=_("One of the deputy's linked constituents, when the contact was with one of them."),
+    )
+    people = models.PositiveSmallIntegerField(_("people contacted"), default=1)
+    subject = models.CharField(_("contact subject"), max_length=200)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("voter contact")
+        verbose_name_plural = _("voter contacts")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["deputy", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                name="voter_contact_people_range",
+                condition=Q(people__gte=1) & Q(people__lte=500),
+                violation_error_message=_("Enter between 1 and 500 people."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deputy} {self.get_way_display()} {self.date}"
+
+
 class ActivityKind(models.TextChoices):
     INSPECTION = "inspection", _("Inspection")
     RESEARCH = "research", _("Research")

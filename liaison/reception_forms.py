@@ -14,6 +14,7 @@ from liaison.models import (
     OpinionOutcome,
     ReceptionRuleKind,
     VisitChannel,
+    VoterContactWay,
     Weekday,
 )
 
@@ -236,6 +237,28 @@ class GridDutyForm(forms.Form):
         self.fields["grid"].queryset = grids
         self.fields["grid"].label_from_instance = lambda grid: f"{grid.code} {grid.name}"
         self.fields["date"].initial = timezone.localdate
+
+
+class VoterContactForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    way = forms.ChoiceField(choices=VoterContactWay.choices, label=_("Way of contact"))
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    people = forms.IntegerField(label=_("People contacted"), min_value=1, max_value=500, initial=1)
+    constituent = forms.ModelChoiceField(queryset=None, label=_("Linked constituent"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, links, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["constituent"].queryset = links
+        self.fields["constituent"].label_from_instance = lambda link: link.name
+        self.fields["date"].initial = timezone.localdate
+
+
+class ConstituentLinkForm(forms.Form):
+    name = forms.CharField(label=_("Constituent name"), max_length=50)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    since = forms.DateField(label=_("In contact since"), widget=DATE_INPUT, required=False)
 
 
 class ActivityForm(forms.Form):

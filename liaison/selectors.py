@@ -2,7 +2,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from accounts.models import Role
 from accounts.scoping import staff_station_q
-from liaison.models import Grid, GridAssignment, Station
+from deputies.models import ConstituentLink
+from deputies.selectors import deputies_visible_to
+from liaison.models import Grid, GridAssignment, Station, VoterContact
 
 
 def stations_visible_to(user) -> QuerySet[Station]:
@@ -213,6 +215,45 @@ def activities_visible_to(user):
     else:
         return base.none()
     return base.filter(id__in=Activity.objects.filter(scope).values("id"))
+
+
+# --- 双联: linked constituents and voter contacts ------------------------------------------------------
+
+
+def contact_deputies_for(user) -> QuerySet:
+    """Deputies whose contact work ``user`` may see: a deputy only themselves; others as for deputies.
+
+    A deputy does not see colleagues' contacts, which name constituents.
+    """
+    deputies = deputies_visible_to(user)
+    if user.is_authenticated and user.has_role(Role.DEPUTY):
+        return deputies.filter(id=user.deputy_id)
+    return deputies
+
+
+def voter_contacts_visible_to(user):
+    """Voter contacts of the deputies in ``contact_deputies_for(user)``, with deputy and link loaded."""
+    return VoterContact.objects.filter(deputy__in=contact_deputies_for(user).values("id")).select_related(
+        "deputy", "constituent", "recorded_by"
+    )
+
+
+def voter_contact_counts(deputy_ids, year: int) -> dict[int, dict[str, int]]:
+    """For each deputy: contacts and people contacted in ``year``, and linked constituents. Two queries."""
+    deputy_ids = list(deputy_ids)
+    result = {deputy_id: {"contacts": 0, "people": 0, "links": 0} for deputy_id in deputy_ids}
+    for row in (
+        VoterContact.objects.filter(deputy_id__in=deputy_ids, date__year=year)
+        .values("deputy_id")
+        .annotate(contacts=Count("id"), people=Sum("people"))
+        .order_by()
+    ):
+        result[row["deputy_id"]].update(contacts=row["contacts"], people=row["people"] or 0)
+    for row in (
+        ConstituentLink.objects.filter(deputy_id__in=deputy_ids).values("deputy_id").annotate(n=Count("id")).order_by()
+    ):
+        result[row["deputy_id"]]["links"] = row["n"]
+    return result
 
 
 def personal_data_accesses_for(user):

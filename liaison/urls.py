@@ -1,6 +1,6 @@
 from django.urls import path
 
-from liaison import public_views, reception_views, views
+from liaison import contact_views, public_views, reception_views, views
 
 app_name = "liaison"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("reception/duties/", reception_views.duty_overview, name="duty_overview"),
     path("reception/duties/deputy/<int:pk>/", reception_views.duty_deputy, name="duty_deputy"),
     path("reception/duties/grid/<int:pk>/", reception_views.duty_grid, name="duty_grid"),
+    path("reception/contacts/", contact_views.contact_overview, name="contact_overview"),
+    path("reception/contacts/deputy/<int:pk>/", contact_views.contact_deputy, name="contact_deputy"),
     path("reception/activities/", reception_views.activity_list, name="activity_list"),
     path("reception/activities/<int:pk>/", reception_views.activity_detail, name="activity_detail"),
     path("reception/dashboard/", reception_views.dashboard, name="reception_dashboard"),

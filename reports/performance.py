@@ -12,7 +12,9 @@ Definitions (one year, 1 January to 31 December, never beyond today):
   visit the deputy received (each opinion once);
 - grid duties: patrols, grid meetings and research visits recorded; 述职 (report to
   constituents) is its own item; compliance is periods done ÷ periods due while assigned;
-- activities attended: attendance recorded as present.
+- activities attended: attendance recorded as present;
+- voter contacts (联系选民): contacts with voters the deputy made outside station reception,
+  recorded by the deputy or for them (calls, home visits, talks), against ten a year.
 """
 
 import datetime
@@ -27,7 +29,9 @@ from django.utils.translation import gettext
 
 from deputies.models import Deputy
 from liaison.models import (
+    CONSTITUENT_LINKS_MIN,
     DUTY_PERIODS,
+    VOTER_CONTACTS_PER_YEAR,
     ActivityAttendance,
     AttendanceStatus,
     DutyPeriod,
@@ -37,6 +41,7 @@ from liaison.models import (
     Opinion,
     ReceptionDay,
     Visit,
+    VoterContact,
 )
 from livelihood.models import SupervisionVisit
 from reports.models import DEFAULT_WEIGHTS, PointItem, PointWeight
@@ -133,6 +138,7 @@ def _metric_expressions(year: int) -> dict[str, object]:
                 deputy=deputy, status=AttendanceStatus.PRESENT, activity__date__range=(start, end)
             )
         ),
+        PointItem.VOTER_CONTACT: _count(VoterContact.objects.filter(deputy=deputy, date__range=(start, end))),
     }
     expressions.update(suggestion_expressions(year))
     return expressions
@@ -313,6 +319,8 @@ class PerformanceFile:
     suggestions_led: list
     suggestions_cosigned: list
     projects: list
+    voter_contacts: list
+    constituent_links: int
     monthly_visits: list[int]
     monthly_opinions: list[int]
 
@@ -323,6 +331,18 @@ class PerformanceFile:
         for day in self.reception_days:
             groups.setdefault((day.date.month, day.station.name), []).append(day.date.day)
         return [{"month": m, "station": st, "days": days} for (m, st), days in sorted(groups.items())]
+
+    @property
+    def voter_contact_people(self) -> int:
+        return sum(contact.people for contact in self.voter_contacts)
+
+    @property
+    def voter_contacts_required(self) -> int:
+        return VOTER_CONTACTS_PER_YEAR
+
+    @property
+    def constituent_links_required(self) -> int:
+        return CONSTITUENT_LINKS_MIN
 
     @property
     def duties_done(self) -> int:
@@ -424,6 +444,10 @@ def performance_file(deputy: Deputy, year: int, *, peers: list[DeputyFigures] | 
         suggestions_led=list(led),
         suggestions_cosigned=list(cosigned),
         projects=list(projects),
+        voter_contacts=list(
+            VoterContact.objects.filter(deputy=deputy, date__range=(start, end)).order_by("date", "id")
+        ),
+        constituent_links=deputy.constituent_links.count(),
         monthly_visits=_monthly(visits, "date", year),
         monthly_opinions=_monthly(opinions, "received_on", year),
     )

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from liaison.api import public, reception_views, stats, views
+from liaison.api import contacts, public, reception_views, stats, views
 
 router = DefaultRouter()
 # Organisation
@@ -14,6 +14,7 @@ router.register("grid-assignments", views.GridAssignmentViewSet, basename="grid-
 router.register("reception-days", reception_views.ReceptionDayViewSet, basename="reception-day")
 router.register("visits", reception_views.VisitViewSet, basename="visit")
 router.register("opinions", reception_views.OpinionViewSet, basename="opinion")
+router.register("voter-contacts", contacts.VoterContactViewSet, basename="voter-contact")
 
 urlpatterns = router.urls + [
     path("stats/stations/", stats.StationStatsView.as_view(), name="stats-stations"),

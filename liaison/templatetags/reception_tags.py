@@ -40,13 +40,19 @@ def staff_reception_today(user) -> dict:
 
 @register.simple_tag
 def deputy_duties(user) -> dict:
-    """The deputy's "四个一" duties this month/quarter/year and their next reception days."""
-    from liaison.selectors import duty_compliance, reception_days_of_deputy
+    """The deputy's "四个一" duties this month/quarter/year, their voter contacts this year and next reception days."""
+    from liaison.models import CONSTITUENT_LINKS_MIN, VOTER_CONTACTS_PER_YEAR
+    from liaison.selectors import duty_compliance, reception_days_of_deputy, voter_contact_counts
 
     today = timezone.localdate()
     if not user.deputy_id:
-        return {"duties": [], "next_days": []}
+        return {"duties": [], "next_days": [], "contacts": None}
     return {
         "duties": duty_compliance([user.deputy_id], today)[user.deputy_id],
+        "contacts": {
+            **voter_contact_counts([user.deputy_id], today.year)[user.deputy_id],
+            "contacts_required": VOTER_CONTACTS_PER_YEAR,
+            "links_required": CONSTITUENT_LINKS_MIN,
+        },
         "next_days": list(reception_days_of_deputy(user.deputy_id).filter(date__gte=today, is_cancelled=False)[:3]),
     }

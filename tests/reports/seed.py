@@ -22,6 +22,7 @@ from accounts.services import user_create
 from deputies.models import DeputyKind, GroupKind, Level
 from deputies.services import deputy_create, deputy_group_create
 from liaison.models import ActivityKind, AttendanceStatus, GridDutyKind, GridRole, OpinionCategory, StationKind
+from liaison.services.contacts import constituent_link_add, voter_contact_record
 from liaison.services.duties import activity_create, grid_duty_record
 from liaison.services.opinions import opinion_create, opinion_resolve
 from liaison.services.organisation import (
@@ -49,6 +50,11 @@ ESCALATED_SUBMITTED = 2
 MAIN_LED = 5
 MAIN_CLOSED = 4
 MAIN_SATISFIED = 3
+
+# The main deputy's voter contacts this year (one more last year does not count) and the people reached.
+MAIN_CONTACTS = 11
+MAIN_CONTACT_PEOPLE = 6 * 3 + 5 * 1  # three people at the six even-numbered contacts, one at the five others
+MAIN_LINKS = 2
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
 GIVEN = ["志强", "秀兰", "建华", "丽娟", "海涛", "玉梅", "文博", "春燕", "国栋", "晓红", "德明", "桂芳", "立新", "雪梅"]
@@ -173,6 +179,7 @@ def seed_street(*, deputies: int = 6, full_year: bool = True) -> Street:
     if full_year:
         seed_station_year(street)
         seed_duties_and_activities(street)
+        seed_voter_contacts(street)
         seed_suggestions(street)
     return street
 
@@ -266,6 +273,28 @@ def seed_duties_and_activities(street: Street) -> None:
         if i == 2:
             attendance[street.main.id] = AttendanceStatus.EXCUSED
         activity_create(station=street.area, kind=kind, title=title, date=dates[i], actor=office, attendance=attendance)
+
+
+def seed_voter_contacts(street: Street) -> None:
+    """The main deputy links two constituents and contacts voters eleven times this year, once last year."""
+    main, user = street.main, street.main_user
+    links = [
+        constituent_link_add(deputy=main, name="林阿姨", phone="13912345678", actor=user),
+        constituent_link_add(deputy=main, name="周伯伯", phone="13687654321", actor=user),
+    ]
+    ways = ["phone", "home_visit", "wechat", "meeting", "in_person"]
+    for i, day in enumerate(year_dates(MAIN_CONTACTS)):
+        voter_contact_record(
+            deputy=main,
+            date=day,
+            way=ways[i % len(ways)],
+            subject=f"回访{TOPICS[i % len(TOPICS)]}",
+            people=3 if i % 2 == 0 else 1,
+            constituent=links[i % 2] if ways[i % len(ways)] != "meeting" else None,
+            actor=user,
+        )
+    last_year = datetime.date(street.year - 1, 6, 1)
+    voter_contact_record(deputy=main, date=last_year, way="phone", subject="去年的回访", actor=street.office)
 
 
 def _run_to_reply(suggestion, street: Street, reply_class: str = "A"):

@@ -80,6 +80,14 @@ def test_deputy_report_prints_the_deputys_suggestions_and_duties(street):
     for title in ("关于加快桂园小区加装电梯的建议", "关于缓解学校门口交通拥堵的建议", "关于完善社区垃圾分类设施的建议"):
         assert title in body
     assert "代表本人签字" in body
+    # Voter contacts (联系选民): the sentence, the table and its total, and the points row.
+    assert (
+        f"全年联系选民{seed.MAIN_CONTACTS}次（要求不少于10次），联系群众{seed.MAIN_CONTACT_PEOPLE}人次，"
+        f"固定联系群众{seed.MAIN_LINKS}人" in body
+    )
+    assert f"合计：联系{seed.MAIN_CONTACTS}次（每年要求不少于10次）{seed.MAIN_CONTACT_PEOPLE}" in body
+    assert "回访小区加装电梯协调难" in body and "去年的回访" not in body
+    assert "13912345678" not in body  # linked constituents' phones never reach the report
 
 
 def test_street_report_covers_every_station(street):

@@ -35,6 +35,9 @@ def test_the_file_counts_what_the_deputy_did(street):
     meetings = (months + 1) // 2
     assert f["grid_duty"] == months + meetings + 1
     assert f["report_to_constituents"] == 0
+    assert f["voter_contact"] == seed.MAIN_CONTACTS  # last year's contact is not counted
+    assert (file.voter_contact_people, file.constituent_links) == (seed.MAIN_CONTACT_PEOPLE, seed.MAIN_LINKS)
+    assert [c.date for c in file.voter_contacts] == sorted(c.date for c in file.voter_contacts)
     assert [s.title for s in file.suggestions_cosigned] == ["关于完善社区垃圾分类设施的建议"]
     assert sum(file.monthly_visits) == seed.STATION_VISITS
     assert sum(file.monthly_opinions) == seed.STATION_OPINIONS

@@ -20,6 +20,7 @@ BUILDERS = [
     "demo.builders.livelihood",
     "demo.builders.reception",
     "demo.builders.suggestions",
+    "demo.builders.contacts",
 ]
 
 

@@ -1,0 +1,89 @@
+"""API for voter contacts (联系选民): list, record and remove a deputy's contacts with voters.
+
+Scoped like the pages: a deputy sees their own, station staff the deputies of their
+stations, the office, leaders and admins everyone's. Writes go through the services:
+403 for someone who may not keep the deputy's contacts, 400 with field errors on bad input.
+"""
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from deputies.models import ConstituentLink, Deputy
+from liaison.models import VoterContact, VoterContactWay
+from liaison.selectors import voter_contacts_visible_to
+from liaison.services import contacts as contact_services
+
+
+class VoterContactFilter(django_filters.FilterSet):
+    deputy = django_filters.NumberFilter(field_name="deputy_id")
+    year = django_filters.NumberFilter(field_name="date", lookup_expr="year")
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    way = django_filters.ChoiceFilter(choices=VoterContactWay.choices)
+
+    class Meta:
+        model = VoterContact
+        fields = ["deputy", "year", "date_from", "date_to", "way"]
+
+
+class VoterContactSerializer(serializers.ModelSerializer):
+    deputy_name = serializers.CharField(source="deputy.name", read_only=True)
+    way_label = serializers.CharField(source="get_way_display", read_only=True)
+    constituent_name = serializers.CharField(source="constituent.name", read_only=True, default=None, allow_null=True)
+    recorded_by = serializers.CharField(source="recorded_by.display_name", read_only=True)
+
+    class Meta:
+        model = VoterContact
+        fields = [
+            "id",
+            "deputy",
+            "deputy_name",
+            "date",
+            "way",
+            "way_label",
+            "subject",
+            "people",
+            "constituent",
+            "constituent_name",
+            "note",
+            "recorded_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class VoterContactCreateSerializer(serializers.Serializer):
+    deputy = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.all())
+    date = serializers.DateField()
+    way = serializers.ChoiceField(choices=VoterContactWay.choices)
+    subject = serializers.CharField(max_length=200)
+    people = serializers.IntegerField(min_value=1, max_value=500, default=1)
+    constituent = serializers.PrimaryKeyRelatedField(
+        queryset=ConstituentLink.objects.all(), required=False, allow_null=True
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+@extend_schema(tags=["reception"])
+class VoterContactViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Voter contacts (联系选民) of the deputies the user may see; a deputy sees only their own."""
+
+    serializer_class = VoterContactSerializer
+    filterset_class = VoterContactFilter
+
+    def get_queryset(self):
+        return voter_contacts_visible_to(self.request.user).order_by("-date", "-id")
+
+    @extend_schema(request=VoterContactCreateSerializer, responses={201: VoterContactSerializer})
+    def create(self, request, *args, **kwargs):
+        """Record a contact; the deputy records their own, staff and the office for the deputies they serve."""
+        data = VoterContactCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        contact = contact_services.voter_contact_record(actor=request.user, **data.validated_data)
+        contact = VoterContact.objects.select_related("deputy", "constituent", "recorded_by").get(pk=contact.pk)
+        return Response(VoterContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        contact_services.voter_contact_delete(contact=instance, actor=self.request.user)

@@ -1,0 +1,138 @@
+"""双联 contact work of a deputy: their linked constituents and the contacts they make with voters.
+
+A deputy keeps in regular contact with at least five constituents and contacts voters at
+least ten times a year (DOMAIN.md). The deputy records their own; station staff record
+for the deputies of their stations (resident there, or assigned to one of its grids); the
+office and administrators for anyone. Leaders read.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from core.errors import PermissionRefused
+from deputies.models import ConstituentLink, Deputy
+from deputies.selectors import deputies_visible_to
+from liaison.models import VoterContact, VoterContactWay
+from liaison.services.access import DESK_EVERYWHERE, check_fields, save_instance
+
+# Contacts older than this are not plausible records of the deputy's work.
+EARLIEST_CONTACT = date(2000, 1, 1)
+MAX_NOTE = 2000
+
+
+def can_keep_contacts(user, deputy: Deputy) -> bool:
+    """May record contacts and linked constituents for ``deputy``. At most one query (station staff)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.has_role(Role.DEPUTY):
+        return user.deputy_id == deputy.id
+    if user.has_role(*DESK_EVERYWHERE):
+        return True
+    if user.has_role(Role.STATION_STAFF):
+        return deputies_visible_to(user).filter(id=deputy.id).exists()
+    return False
+
+
+def _require_keeper(actor, deputy: Deputy) -> None:
+    if not can_keep_contacts(actor, deputy):
+        raise PermissionRefused(_("You may record contacts only for yourself or for the deputies of your stations."))
+
+
+@transaction.atomic
+def voter_contact_record(
+    *,
+    deputy: Deputy,
+    date: date,
+    way: str,
+    subject: str,
+    actor,
+    people: int = 1,
+    constituent: ConstituentLink | None = None,
+    note: str = "",
+    today: date | None = None,
+) -> VoterContact:
+    """Record one contact of ``deputy`` with voters. Raises ``ValidationError`` (nothing written) on bad input."""
+    _require_keeper(actor, deputy)
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if way not in VoterContactWay.values:
+        errors["way"] = [_("Choose how the voters were contacted.")]
+    if date is None:
+        errors["date"] = [_("Enter the date.")]
+    elif date > today:
+        errors["date"] = [_("The date cannot be in the future.")]
+    elif date < EARLIEST_CONTACT:
+        errors["date"] = [_("Enter a date after %(date)s.") % {"date": EARLIEST_CONTACT.isoformat()}]
+    subject = (subject or "").strip()
+    if not subject:
+        errors["subject"] = [_("Say briefly what the contact was about.")]
+    if people is None or not 1 <= people <= 500:
+        errors["people"] = [_("Enter between 1 and 500 people.")]
+    if constituent is not None and constituent.deputy_id != deputy.id:
+        errors["constituent"] = [_("This constituent is not linked to the deputy.")]
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        errors["note"] = [_("Keep it under %(n)d characters.") % {"n": MAX_NOTE}]
+    if errors:
+        raise ValidationError(errors)
+    contact = VoterContact(
+        deputy=deputy,
+        date=date,
+        way=way,
+        subject=subject,
+        people=people,
+        constituent=constituent,
+        note=note,
+        recorded_by=actor,
+    )
+    check_fields(contact)
+    save_instance(contact)
+    return contact
+
+
+@transaction.atomic
+def voter_contact_delete(*, contact: VoterContact, actor) -> None:
+    """Remove a contact recorded by mistake (the same people who may record it)."""
+    _require_keeper(actor, contact.deputy)
+    contact.delete()
+
+
+@transaction.atomic
+def constituent_link_add(
+    *, deputy: Deputy, name: str, actor, phone: str = "", address: str = "", since: date | None = None
+) -> ConstituentLink:
+    """Link a constituent to ``deputy`` (双联); the same name and phone twice is refused."""
+    _require_keeper(actor, deputy)
+    link = ConstituentLink(
+        deputy=deputy,
+        name=(name or "").strip(),
+        phone=(phone or "").strip(),
+        address=(address or "").strip(),
+        since=since,
+    )
+    errors: dict[str, list[str]] = {}
+    if not link.name:
+        errors["name"] = [_("Enter the constituent's name.")]
+    if link.phone and not link.phone.replace("-", "").isdigit():
+        errors["phone"] = [_("Enter a phone number of digits.")]
+    if since and since > timezone.localdate():
+        errors["since"] = [_("The date cannot be in the future.")]
+    if errors:
+        raise ValidationError(errors)
+    if ConstituentLink.objects.filter(deputy=deputy, name=link.name, phone=link.phone).exists():
+        raise ValidationError({"name": [_("This constituent is already linked to the deputy.")]})
+    check_fields(link)
+    save_instance(link)
+    return link
+
+
+@transaction.atomic
+def constituent_link_remove(*, link: ConstituentLink, actor) -> None:
+    """Unlink a constituent; contacts recorded with them stay, without the link."""
+    _require_keeper(actor, link.deputy)
+    link.delete()
