@@ -212,6 +212,7 @@ def ranking_table(rows, compliance: dict) -> Table:
             Column(_("Duties done/due"), duty),
             Column(_("Activities"), lambda r: r.counts.get("activity", 0), "int"),
             Column(_("Projects supervised"), lambda r: r.counts.get("project_supervised", 0), "int"),
+            Column(_("Voter contacts"), lambda r: r.counts.get("voter_contact", 0), "int"),
             Column(_("Points"), lambda r: r.points, "decimal"),
         ],
         rows,

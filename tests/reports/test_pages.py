@@ -12,6 +12,7 @@ from liaison.models import PersonalDataAccess, StationKind
 from liaison.services.organisation import station_create
 from reports import services
 from reports.models import JobStatus, PointWeightChange, ReportJob
+from tests.reports import seed
 
 PAGES = ["/reports/dashboard/", "/reports/ranking/", "/reports/weights/", "/reports/dashboard/export/monthly/"]
 
@@ -161,3 +162,13 @@ def test_printing_from_the_page_goes_to_the_job_page(client, org, django_capture
     client.force_login(org.leader)
     response = client.post("/reports/print/request/", {"form": "station", "kind": "station_annual", "year": org.year})
     assert response.status_code == 302 and ReportJob.objects.count() == 1
+
+
+def test_the_ranking_export_counts_voter_contacts(client, street):
+    client.force_login(street.office)
+    sheet = load_workbook(BytesIO(client.get("/reports/ranking/export/").content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    column = rows[1].index("联系选民")
+    main = next(row for row in rows[2:] if row[1] == street.main.name)
+    assert main[column] == seed.MAIN_CONTACTS
+    assert all(row[column] == 0 for row in rows[2:] if row[1] != street.main.name)
