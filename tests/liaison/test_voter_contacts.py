@@ -17,6 +17,7 @@ from liaison.services.contacts import (
     voter_contact_delete,
     voter_contact_record,
 )
+from tests.browser_support import login, page  # noqa: F401  (``page`` is a fixture)
 from tests.liaison import reception_support
 
 pytestmark = pytest.mark.django_db
@@ -222,7 +223,7 @@ def test_api_list_queries_do_not_grow_with_rows(client, street, django_assert_ma
 # --- pages ------------------------------------------------------------------------------------------------
 
 
-def page(deputy):
+def contacts_page(deputy):
     return reverse("liaison:contact_deputy", args=[deputy.pk])
 
 
@@ -230,11 +231,11 @@ def test_the_deputy_records_a_contact_on_their_page(client, street):
     today = timezone.localdate()
     link = constituent_link_add(deputy=street.owner, name="何大爷", phone="13800001111", actor=street.owner_user)
     client.force_login(street.owner_user)
-    response = client.get(page(street.owner))
+    response = client.get(contacts_page(street.owner))
     assert response.status_code == 200
     assert "13800001111" in response.content.decode()  # their own linked constituent, in full
     response = client.post(
-        page(street.owner),
+        contacts_page(street.owner),
         {
             "action": "contact",
             "contact-date": today.isoformat(),
@@ -248,8 +249,8 @@ def test_the_deputy_records_a_contact_on_their_page(client, street):
     contact = VoterContact.objects.get()
     assert (contact.deputy, contact.constituent, contact.recorded_by) == (street.owner, link, street.owner_user)
     # The overview sends a deputy to their own page; a colleague's page does not exist for them.
-    assert client.get(reverse("liaison:contact_overview")).url == page(street.owner)
-    assert client.get(page(street.colleague)).status_code == 404
+    assert client.get(reverse("liaison:contact_overview")).url == contacts_page(street.owner)
+    assert client.get(contacts_page(street.colleague)).status_code == 404
 
 
 def test_a_bad_contact_form_shows_chinese_errors_and_changes_nothing(client, street):
@@ -266,7 +267,7 @@ def test_a_bad_contact_form_shows_chinese_errors_and_changes_nothing(client, str
         ({"contact-subject": " "}, "该字段是必填项"),  # refused by the form
         ({"contact-people": "0"}, "确保该值大于或等于1"),
     ]:
-        response = client.post(page(street.owner), valid | change, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        response = client.post(contacts_page(street.owner), valid | change, HTTP_ACCEPT_LANGUAGE="zh-hans")
         assert response.status_code == 200
         assert response.context["contact_form"].errors
         assert message in response.content.decode()
@@ -276,12 +277,12 @@ def test_a_bad_contact_form_shows_chinese_errors_and_changes_nothing(client, str
 def test_others_see_masked_phones_and_leaders_cannot_write(client, street):
     constituent_link_add(deputy=street.owner, name="何大爷", phone="13800001111", actor=street.owner_user)
     client.force_login(street.leader)
-    response = client.get(page(street.owner))
+    response = client.get(contacts_page(street.owner))
     text = response.content.decode()
     assert response.status_code == 200
     assert "13800001111" not in text and "138****1111" in text
     assert 'name="action" value="contact"' not in text  # no form for a reader
-    refused = client.post(page(street.owner), {"action": "link", "link-name": "周伯"})
+    refused = client.post(contacts_page(street.owner), {"action": "link", "link-name": "周伯"})
     assert refused.status_code == 403
     assert ConstituentLink.objects.filter(deputy=street.owner).count() == 1
     client.force_login(street.unit_officer)
@@ -305,5 +306,37 @@ def test_the_overview_counts_against_the_yearly_requirement(client, street, djan
 def test_anonymous_users_get_nothing(client, street):
     record(street)
     assert client.get(api_url()).status_code in (401, 403)
-    response = client.get(page(street.owner))
+    response = client.get(contacts_page(street.owner))
     assert response.status_code == 302 and "login" in response.url
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_deputy_links_a_constituent_and_records_contacts_in_the_browser(page, street):  # noqa: F811
+    login(page, "owner")
+    page.goto("/")
+    page.click("text=登记联系选民")  # from the deputy's home page
+    page.wait_for_selector("h1:has-text('联系选民')")
+    # Link a constituent, then record a phone call with them.
+    page.fill("input[name='link-name']", "何大爷")
+    page.fill("input[name='link-phone']", "13800001111")
+    page.click("form:has(input[value=link]) button[type=submit]")
+    page.wait_for_selector("#links td:has-text('13800001111')")
+    page.select_option("select[name='contact-way']", "phone")
+    page.fill("input[name='contact-subject']", "电话回访加装电梯进展")
+    page.select_option("select[name='contact-constituent']", label="何大爷")
+    page.click("form:has(input[value=contact]) button[type=submit]")
+    page.wait_for_selector("#contacts td:has-text('电话回访加装电梯进展')")
+    assert "联系选民记录已登记" in page.inner_text(".messages")
+    # A mistake stays on the page with its reason, nothing saved.
+    page.fill("input[name='contact-subject']", "未来的回访")
+    page.fill("input[name='contact-date']", "2999-01-01")
+    page.click("form:has(input[value=contact]) button[type=submit]")
+    page.wait_for_selector("text=日期不能晚于今天")
+    contact = VoterContact.objects.get()
+    assert (contact.subject, contact.way, contact.constituent.name) == ("电话回访加装电梯进展", "phone", "何大爷")
+    # Removing asks first; accepting removes it.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#contacts button:has-text('删除')")
+    page.wait_for_selector("text=本年度尚无联系选民记录")
+    assert not VoterContact.objects.exists()
