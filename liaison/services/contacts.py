@@ -19,6 +19,7 @@ from deputies.models import ConstituentLink, Deputy
 from deputies.selectors import deputies_visible_to
 from liaison.models import VoterContact, VoterContactWay
 from liaison.services.access import DESK_EVERYWHERE, check_fields, save_instance
+from liaison.services.opinions import clean_phone
 
 # Contacts older than this are not plausible records of the deputy's work.
 EARLIEST_CONTACT = date(2000, 1, 1)
@@ -109,17 +110,16 @@ def constituent_link_add(
     """Link a constituent to ``deputy`` (双联); the same name and phone twice is refused."""
     _require_keeper(actor, deputy)
     link = ConstituentLink(
-        deputy=deputy,
-        name=(name or "").strip(),
-        phone=(phone or "").strip(),
-        address=(address or "").strip(),
-        since=since,
+        deputy=deputy, name=(name or "").strip(), phone="", address=(address or "").strip(), since=since
     )
     errors: dict[str, list[str]] = {}
     if not link.name:
         errors["name"] = [_("Enter the constituent's name.")]
-    if link.phone and not link.phone.replace("-", "").isdigit():
-        errors["phone"] = [_("Enter a phone number of digits.")]
+    if (phone or "").strip():
+        try:
+            link.phone = clean_phone(phone)
+        except ValidationError as exc:
+            errors["phone"] = exc.messages
     if since and since > timezone.localdate():
         errors["since"] = [_("The date cannot be in the future.")]
     if errors:
