@@ -1,13 +1,18 @@
-"""Admin: handling units are edited here (through the services); suggestions are read-only.
+"""Admin: handling units and the working-day calendar are edited here (through the services);
+suggestions are read-only.
 
 A suggestion changes only through its lifecycle actions (the pages and the API), so the admin shows
 the record and its timeline but offers no way to edit, add or delete one.
 """
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from suggestions import services
-from suggestions.models import HandlingUnit, Suggestion, SuggestionEvent
+from suggestions import holidays, services
+from suggestions.forms import SCHEDULE_HELP
+from suggestions.models import CalendarYear, HandlingUnit, Suggestion, SuggestionEvent
 
 
 @admin.register(HandlingUnit)
@@ -61,4 +66,58 @@ class SuggestionAdmin(admin.ModelAdmin):
         return False  # view-only: the admin shows the record and its timeline
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class CalendarYearForm(forms.ModelForm):
+    """The year's days as the same text the office pastes on the calendar page."""
+
+    schedule = forms.CharField(
+        label=_("Holidays and make-up working days"),
+        widget=forms.Textarea(attrs={"rows": 16, "cols": 60}),
+        help_text=SCHEDULE_HELP,
+    )
+
+    class Meta:
+        model = CalendarYear
+        fields = ("year", "source", "note")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["schedule"].initial = holidays.schedule_text(self.instance.days.all())
+
+    def clean(self):
+        data = super().clean()
+        year = data.get("year", self.instance.year)
+        if year is not None and "schedule" in data:
+            try:
+                data["entries"] = holidays.check_entries(year, holidays.parse_schedule(data["schedule"]))
+            except ValidationError as exc:
+                self.add_error(None if hasattr(exc, "error_dict") else "schedule", exc)
+        return data
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    form = CalendarYearForm
+    list_display = ("year", "source", "entered_by", "entered_at")
+    fields = ("year", "source", "schedule", "note")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("year",) if obj else ()
+
+    def save_model(self, request, obj, form, change):
+        saved = services.calendar_year_enter(
+            actor=request.user,
+            year=obj.year,
+            entries=form.cleaned_data["entries"],
+            source=form.cleaned_data["source"],
+            note=form.cleaned_data["note"],
+            replace=change,
+        )
+        obj.pk = saved.pk
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deadlines were computed on it; correct a year by entering it again.
         return False

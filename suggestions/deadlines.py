@@ -4,15 +4,25 @@ The periods come from ``settings.SUGGESTION_DEADLINES`` (legal defaults in DOMAI
 months are calendar months, clamped to the end of a shorter month (2024-01-31 plus
 three months is 2024-04-30); working days follow the official Chinese calendar —
 weekends, public holidays and make-up workdays (调休) — as published by the State
-Council and packaged by ``chinesecalendar`` (pinned in requirements.txt).
+Council each November or December.
 
-The package covers a fixed range of years and is updated every year once the next
-year's holidays are announced (usually in November or December). A date outside that
-range raises ``CalendarNotCovered`` instead of silently counting weekdays; a system
-check (see ``suggestions.checks``) warns ahead of time when next year is missing.
+Two sources, in this order:
+
+1. a year the suggestion office entered in the product (``CalendarYear``/``CalendarDay``,
+   see ``services.calendar_year_enter``): its listed holidays and make-up working days,
+   every other day following the week;
+2. otherwise the ``chinesecalendar`` package (pinned in requirements.txt), which covers a
+   fixed range of years.
+
+A year in neither raises ``CalendarNotCovered`` instead of silently counting weekdays; a
+system check (see ``suggestions.checks``) warns ahead of time when next year is missing.
+
+The entered schedules are read from the database once per computation (``WorkingCalendar``,
+one query) rather than cached across requests, so a year entered in one process is used by
+every other at once.
 """
 
-import calendar
+from calendar import monthrange
 from datetime import date, timedelta
 
 import chinese_calendar
@@ -20,59 +30,110 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.errors import ActionRefused
+from suggestions.models import CalendarYear
 
 
 class CalendarNotCovered(ActionRefused):
     """The working-day calendar has no data for this year (refused with a clear message, nothing changed)."""
 
     def __init__(self, year: int):
-        first, last = covered_years()
         super().__init__(
             _(
-                "The working-day calendar covers %(first)s–%(last)s only, so a deadline in %(year)s cannot be "
-                "computed. Ask the administrator to upgrade the chinesecalendar package."
+                "The working-day calendar has no official holiday schedule for %(year)s, so a deadline in "
+                "%(year)s cannot be computed. The suggestion office should enter the %(year)s schedule "
+                "(Suggestions → Working-day calendar) and then try again."
             )
-            % {"first": first, "last": last, "year": year},
+            % {"year": year},
             code="calendar_not_covered",
         )
         self.year = year
 
 
-def covered_years() -> tuple[int, int]:
-    """The first and last year the installed calendar has official holiday data for."""
+def package_years() -> tuple[int, int]:
+    """The first and last year the installed ``chinesecalendar`` has official holiday data for."""
     years = [day.year for day in chinese_calendar.holidays]
     return min(years), max(years)
+
+
+def entered_years() -> list[int]:
+    """The years the office entered, in order. One query."""
+    return list(CalendarYear.objects.order_by("year").values_list("year", flat=True))
+
+
+def covered_years() -> list[int]:
+    """Every year working days can be computed for: the package's range and the entered years. One query."""
+    first, last = package_years()
+    return sorted(set(range(first, last + 1)) | set(entered_years()))
+
+
+class WorkingCalendar:
+    """Which days are working days, for one computation.
+
+    The first question about a year loads the entered schedules of that year and its neighbours
+    in one query, so a deadline that crosses New Year costs one query; later questions about
+    those years cost none. Create one per computation (or per loop of computations) and pass it
+    on; do not keep it across requests, or a schedule entered meanwhile would be missed.
+    """
+
+    def __init__(self):
+        self._entered: dict[int, dict[date, bool] | None] = {}  # year → {date: working?}, None: not entered
+
+    def _entered_year(self, year: int) -> dict[date, bool] | None:
+        if year not in self._entered:
+            wanted = {year - 1, year, year + 1} - set(self._entered)
+            found: dict[int, dict[date, bool]] = {}
+            rows = CalendarYear.objects.filter(year__in=wanted).values_list(
+                "year", "days__date", "days__is_working_day"
+            )
+            for entered_year, day, working in rows:
+                exceptions = found.setdefault(entered_year, {})
+                if day is not None:
+                    exceptions[day] = working
+            for each in wanted:
+                self._entered[each] = found.get(each)
+        return self._entered[year]
+
+    def is_working_day(self, day: date) -> bool:
+        exceptions = self._entered_year(day.year)
+        if exceptions is not None:
+            return exceptions.get(day, day.weekday() < 5)
+        try:
+            return chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            raise CalendarNotCovered(day.year) from None
+
+    def add_working_days(self, start: date, days: int) -> date:
+        """The ``days``-th working day after ``start`` (``start`` itself is not counted)."""
+        if days < 1:
+            raise ValueError("days must be at least 1")
+        day = start
+        counted = 0
+        while counted < days:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                counted += 1
+        return day
 
 
 def config(name: str) -> int:
     return settings.SUGGESTION_DEADLINES[name]
 
 
-def is_working_day(day: date) -> bool:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        raise CalendarNotCovered(day.year) from None
+def is_working_day(day: date, *, calendar: WorkingCalendar | None = None) -> bool:
+    """Whether ``day`` is a working day. One query unless ``calendar`` already read that year."""
+    return (calendar or WorkingCalendar()).is_working_day(day)
 
 
-def add_working_days(start: date, days: int) -> date:
-    """The ``days``-th working day after ``start`` (``start`` itself is not counted)."""
-    if days < 1:
-        raise ValueError("days must be at least 1")
-    day = start
-    counted = 0
-    while counted < days:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            counted += 1
-    return day
+def add_working_days(start: date, days: int, *, calendar: WorkingCalendar | None = None) -> date:
+    """The ``days``-th working day after ``start``. One query unless ``calendar`` already read those years."""
+    return (calendar or WorkingCalendar()).add_working_days(start, days)
 
 
 def add_months(start: date, months: int) -> date:
     """Same day ``months`` calendar months later, or the last day of that month if it is shorter."""
     index = start.month - 1 + months
     year, month = start.year + index // 12, index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+    return date(year, month, min(start.day, monthrange(year, month)[1]))
 
 
 # --- The lifecycle's deadlines -------------------------------------------------------------

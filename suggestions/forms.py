@@ -1,10 +1,20 @@
 """Forms for the suggestion pages. They only parse input; the services decide and write."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy
-from suggestions.models import Category, ContactMethod, HandlingUnit, Rating, ReplyClass
+from suggestions import holidays
+from suggestions.models import (
+    CALENDAR_FIRST_YEAR,
+    CALENDAR_LAST_YEAR,
+    Category,
+    ContactMethod,
+    HandlingUnit,
+    Rating,
+    ReplyClass,
+)
 
 
 class YesNoSelect(forms.NullBooleanSelect):
@@ -159,3 +169,37 @@ class EscalateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["deputy"].queryset = deputies if deputies is not None else Deputy.objects.none()
         self.fields["deputy"].label_from_instance = _deputy_label
+
+
+SCHEDULE_HELP = _(
+    "One line per day or range, as published: “2027-01-01 元旦”, “2027-02-06~2027-02-13 春节”. "
+    "Write 上班 for a weekend day worked in exchange (调休上班): “2027-02-14 上班”. Days not listed "
+    "follow the week: Monday to Friday on, weekends off."
+)
+
+
+class CalendarYearForm(forms.Form):
+    """A year's official holiday schedule as pasted text; ``entries`` holds the parsed days once valid."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=CALENDAR_FIRST_YEAR, max_value=CALENDAR_LAST_YEAR)
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=200,
+        required=False,
+        help_text=_("The notice the schedule comes from, e.g. its number."),
+    )
+    schedule = forms.CharField(
+        label=_("Holidays and make-up working days"),
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
+        help_text=SCHEDULE_HELP,
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if "year" in data and "schedule" in data:
+            try:
+                data["entries"] = holidays.check_entries(data["year"], holidays.parse_schedule(data["schedule"]))
+            except ValidationError as exc:
+                self.add_error(None if hasattr(exc, "error_dict") else "schedule", exc)
+        return data

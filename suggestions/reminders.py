@@ -23,7 +23,7 @@ from notifications.reminders import (
     users_by_unit,
     users_with_role,
 )
-from suggestions.deadlines import add_working_days
+from suggestions.deadlines import WorkingCalendar, add_working_days
 from suggestions.models import (
     AWAITING_REPLY,
     Assignment,
@@ -161,9 +161,11 @@ def collect_assignment_pending(*, today: date):
 
 def last_reply_day_to_remind(today: date, working_days: int) -> date:
     """The latest reply date whose evaluation has waited ``working_days`` full working days by ``today``:
-    the largest ``d`` with ``add_working_days(d, working_days) < today``."""
+    the largest ``d`` with ``add_working_days(d, working_days) < today``. One query (the loop shares
+    one ``WorkingCalendar``)."""
+    working_calendar = WorkingCalendar()
     day = today - timedelta(days=1)
-    while add_working_days(day, working_days) >= today:
+    while add_working_days(day, working_days, calendar=working_calendar) >= today:
         day -= timedelta(days=1)
     return day
 

@@ -22,6 +22,7 @@ from suggestions.models import (
     SATISFIED_RATINGS,
     Assignment,
     AssignmentRole,
+    CalendarYear,
     CoSignature,
     CoSignStatus,
     Extension,
@@ -332,3 +333,21 @@ def suggestion_stats_by_unit(user, *, year: int | None = None, category: str | N
         .order_by("-assigned", "lead_unit__name")
     )
     return [{"unit_id": row["lead_unit_id"], "unit": row["lead_unit__name"], **_metrics(row)} for row in rows]
+
+
+# --- The working-day calendar ---------------------------------------------------------------------
+
+
+def calendar_years() -> QuerySet[CalendarYear]:
+    """The years the office entered, newest first, with who entered them and how many days of each kind.
+
+    Not scoped: the calendar is the same for everyone; the pages showing it are the office's.
+    """
+    return (
+        CalendarYear.objects.select_related("entered_by")
+        .annotate(
+            holiday_count=Count("days", filter=Q(days__is_working_day=False)),
+            working_day_count=Count("days", filter=Q(days__is_working_day=True)),
+        )
+        .order_by("-year")
+    )

@@ -15,7 +15,7 @@ Dates are local dates (Asia/Shanghai); deadlines come from ``suggestions.deadlin
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
 from deputies.selectors import deputies_visible_to
 from liaison.services.opinions import opinion_mark_escalated
-from suggestions import deadlines
+from suggestions import deadlines, holidays
 from suggestions.models import (
     ATTACHMENT_EXTENSIONS,
     ATTACHMENT_MAX_BYTES,
@@ -31,6 +31,8 @@ from suggestions.models import (
     Assignment,
     AssignmentRole,
     Attachment,
+    CalendarDay,
+    CalendarYear,
     Category,
     Contact,
     ContactMethod,
@@ -206,6 +208,60 @@ def unit_update(*, actor, unit: HandlingUnit, **fields) -> HandlingUnit:
     unit.full_clean()
     unit.save()
     return unit
+
+
+# --- The working-day calendar ---------------------------------------------------------------------
+
+
+SOURCE_MAX = 200
+
+
+@transaction.atomic
+def calendar_year_enter(
+    *, actor, year: int, entries, source: str = "", note: str = "", replace: bool = False
+) -> CalendarYear:
+    """The office enters a year's official holiday schedule, or replaces the one entered before.
+
+    ``entries`` are ``holidays.ScheduleEntry`` (from ``holidays.parse_schedule`` or built directly);
+    see ``holidays.check_entries`` for the rules. All or nothing: a bad entry writes no day, and
+    replacing swaps the whole year at once. Replacing needs ``replace=True``, so that a year entered
+    meanwhile by someone else is not overwritten unseen. Deadlines already computed stay as they
+    were; actions refused for want of the year can simply be taken again.
+    """
+    if not actor.has_role(Role.OFFICE, Role.ADMIN):
+        raise PermissionRefused(_("Only the suggestion office and administrators enter the working-day calendar."))
+    entries = holidays.check_entries(year, entries)
+    source = (source or "").strip()
+    if len(source) > SOURCE_MAX:
+        raise ValidationError({"source": _("At most %(n)s characters, please.") % {"n": SOURCE_MAX}})
+    fields = {"source": source, "note": (note or "").strip(), "entered_by": actor, "entered_at": timezone.now()}
+    calendar_year = CalendarYear.objects.select_for_update().filter(year=year).first()
+    if calendar_year is not None and not replace:
+        raise ActionRefused(
+            _("The %(year)s schedule has already been entered; confirm that it should be replaced.") % {"year": year},
+            code="calendar_year_entered",
+        )
+    if calendar_year is None:
+        try:
+            with transaction.atomic():
+                calendar_year = CalendarYear.objects.create(year=year, **fields)
+        except IntegrityError:
+            raise ActionRefused(
+                _("Someone entered the %(year)s schedule just now; look at it before replacing it.") % {"year": year},
+                code="calendar_year_entered",
+            ) from None
+    else:
+        calendar_year.days.all().delete()
+        for name, value in fields.items():
+            setattr(calendar_year, name, value)
+        calendar_year.save()
+    CalendarDay.objects.bulk_create(
+        [
+            CalendarDay(calendar_year=calendar_year, date=e.day, is_working_day=e.is_working_day, name=e.name)
+            for e in entries
+        ]
+    )
+    return calendar_year
 
 
 # --- 提 ------------------------------------------------------------------------------------------

@@ -23,9 +23,9 @@ from core.errors import ActionRefused, PermissionRefused
 from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to
 from liaison.selectors import opinions_visible_to
-from suggestions import forms, selectors, services
+from suggestions import deadlines, forms, holidays, selectors, services
 from suggestions.api.filters import SuggestionFilter
-from suggestions.models import Action, Category, Extension, HandlingUnit, ReturnRequest, State
+from suggestions.models import Action, CalendarYear, Category, Extension, HandlingUnit, ReturnRequest, State
 from suggestions.transitions import actors_of, available_actions, check
 
 PAGE_SIZE = 25
@@ -44,6 +44,7 @@ _TABS = [
     ("suggestions:extensions", gettext_lazy("Extension requests"), {Role.OFFICE, Role.LEADER, Role.ADMIN}),
     ("suggestions:return_requests", gettext_lazy("Return requests"), {Role.OFFICE, Role.LEADER, Role.ADMIN}),
     ("suggestions:stats", gettext_lazy("Statistics"), {Role.OFFICE, Role.LEADER, Role.ADMIN}),
+    ("suggestions:calendar", gettext_lazy("Working-day calendar"), {Role.OFFICE, Role.ADMIN}),
 ]
 
 
@@ -53,7 +54,9 @@ def _tabs(request) -> list[dict]:
     for name, label, roles in _TABS:
         if roles is None or role in roles:
             url = reverse(name)
-            tabs.append({"url": url, "label": label, "active": request.path == url})
+            # The calendar's own pages (a year, the entry form) keep its tab highlighted.
+            active = request.path == url or (name == "suggestions:calendar" and request.path.startswith(url))
+            tabs.append({"url": url, "label": label, "active": active})
     return tabs
 
 
@@ -638,3 +641,113 @@ def _opinion_url(opinion) -> str:
         return reverse("liaison:opinion_detail", args=[opinion.pk])
     except NoReverseMatch:
         return reverse("home")
+
+
+# --- The working-day calendar ---------------------------------------------------------------------
+
+CALENDAR_KEEPERS = (Role.OFFICE, Role.ADMIN)
+
+
+@login_required
+def calendar_overview(request):
+    """Which years working days can be computed for: the package's range and the years the office entered."""
+    _require_role(request, *CALENDAR_KEEPERS)
+    today = timezone.localdate()
+    first, last = deadlines.package_years()
+    years = list(selectors.calendar_years())
+    entered = {calendar_year.year for calendar_year in years}
+    status = []
+    for year in (today.year, today.year + 1):
+        source = "entered" if year in entered else "package" if first <= year <= last else ""
+        status.append({"year": year, "source": source})
+    return render(
+        request,
+        "suggestions/calendar.html",
+        {
+            "tabs": _tabs(request),
+            "package_first": first,
+            "package_last": last,
+            "years": years,
+            "status": status,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_enter(request):
+    """Enter or replace a year: the pasted schedule is previewed first, then saved by the service."""
+    _require_role(request, *CALENDAR_KEEPERS)
+    status, preview, existing = 200, None, None
+    if request.method == "POST":
+        form = forms.CalendarYearForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            # Set only by the preview's own button, never by the editable form.
+            if request.POST.get("confirmed") == "1":
+                try:
+                    services.calendar_year_enter(
+                        actor=request.user,
+                        year=data["year"],
+                        entries=data["entries"],
+                        source=data["source"],
+                        note=data["note"],
+                        replace=request.POST.get("replace") == "1",
+                    )
+                except ValidationError as exc:
+                    _apply_errors(form, exc)
+                    status = 400
+                except (ActionRefused, PermissionRefused) as exc:
+                    form.add_error(None, exc.message)
+                    status = _refusal_status(exc)
+                else:
+                    messages.success(request, _("The %(year)s working-day calendar is saved.") % {"year": data["year"]})
+                    return redirect("suggestions:calendar_year", year=data["year"])
+            else:
+                preview = data["entries"]
+                existing = CalendarYear.objects.select_related("entered_by").filter(year=data["year"]).first()
+        else:
+            status = 400
+    else:
+        form = forms.CalendarYearForm(initial=_calendar_initial(request.GET.get("year", "")))
+    return render(
+        request,
+        "suggestions/calendar_enter.html",
+        {
+            "tabs": _tabs(request),
+            "form": form,
+            "preview": preview,
+            "existing": existing,
+            "holiday_count": sum(1 for e in preview or () if not e.is_working_day and e.day.weekday() < 5),
+            "working_day_count": sum(1 for e in preview or () if e.is_working_day),
+        },
+        status=status,
+    )
+
+
+def _calendar_initial(raw_year: str) -> dict:
+    """Next year by default; an entered year starts from its current schedule, to be corrected."""
+    year = int(raw_year) if raw_year.isdigit() else timezone.localdate().year + 1
+    calendar_year = CalendarYear.objects.filter(year=year).prefetch_related("days").first()
+    if calendar_year is None:
+        return {"year": year}
+    return {
+        "year": year,
+        "source": calendar_year.source,
+        "note": calendar_year.note,
+        "schedule": holidays.schedule_text(calendar_year.days.all()),
+    }
+
+
+@login_required
+def calendar_year_detail(request, year):
+    """The days of a year the office entered."""
+    _require_role(request, *CALENDAR_KEEPERS)
+    calendar_year = get_object_or_404(
+        CalendarYear.objects.select_related("entered_by").prefetch_related("days"), year=year
+    )
+    return render(
+        request,
+        "suggestions/calendar_year.html",
+        {"tabs": _tabs(request), "calendar_year": calendar_year, "days": calendar_year.days.all()},
+    )

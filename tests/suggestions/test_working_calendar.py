@@ -1,0 +1,404 @@
+"""The working-day calendar the office enters: deadlines across an entered year, the text form, the pages.
+
+The installed chinesecalendar covers 2004–2026; 2027 is entered here as the office would, from a
+schedule like the State Council's (New Year on a Friday, Spring Festival 02-06..02-13 with Sunday
+02-14 and Saturday 02-20 worked in exchange).
+"""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from rest_framework.test import APIClient
+
+from core.errors import ActionRefused, PermissionRefused
+from suggestions import deadlines, holidays, services
+from suggestions.checks import working_calendar_covers_today
+from suggestions.models import CalendarDay, CalendarYear, State, SuggestionEvent
+from suggestions.reminders import last_reply_day_to_remind
+from tests.suggestions.helpers import drive
+
+SCHEDULE_2027 = """
+# 国务院办公厅关于2027年部分节假日安排的通知
+2027-01-01~2027-01-03 元旦
+2027-02-06~2027-02-13 春节
+2027-02-14 上班
+2027/2/20 补班 春节调休
+"""
+
+
+def enter(actor, year=2027, text=SCHEDULE_2027, **kwargs):
+    return services.calendar_year_enter(actor=actor, year=year, entries=holidays.parse_schedule(text), **kwargs)
+
+
+@pytest.fixture
+def freeze(monkeypatch):
+    def set_today(day: date):
+        monkeypatch.setattr(services, "_today", lambda: day)
+
+    return set_today
+
+
+@pytest.fixture(autouse=True)
+def package_ends_in_2026():
+    # The dates below assume the pinned package's range; a newer package would cover 2027 itself.
+    assert deadlines.package_years() == (2004, 2026)
+
+
+@pytest.fixture(autouse=True)
+def in_chinese():
+    # Messages are checked in the site's language, whatever an earlier test left active.
+    with translation.override("zh-hans"):
+        yield
+
+
+# --- Deadlines across an entered year ------------------------------------------------------------
+
+
+def test_a_deadline_across_new_year_needs_2027_and_uses_it_once_entered(world):
+    # 2026-12-28 is a Monday: 12-29, 12-30, 12-31, then 01-01 (holiday) and the weekend, 01-04, 01-05.
+    with pytest.raises(deadlines.CalendarNotCovered) as refused:
+        deadlines.assignment_due(date(2026, 12, 28))
+    assert refused.value.message.startswith("工作日历中没有2027年的法定节假日安排")
+    assert "请建议办公室先录入2027年的节假日安排" in refused.value.message
+
+    enter(world.office)
+    assert deadlines.assignment_due(date(2026, 12, 28)) == date(2027, 1, 5)
+    assert deadlines.return_request_due(date(2026, 12, 28)) == date(2027, 1, 7)
+
+
+def test_spring_festival_as_entered_with_its_make_up_days(world):
+    enter(world.office)
+    # Thu 02-04 → Fri 02-05 (1), 02-06..02-13 off, Sun 02-14 worked (2), 02-15..02-17 (3–5).
+    assert deadlines.assignment_due(date(2027, 2, 4)) == date(2027, 2, 17)
+    # … 02-18 (6), 02-19 (7).
+    assert deadlines.return_request_due(date(2027, 2, 4)) == date(2027, 2, 19)
+    assert deadlines.is_working_day(date(2027, 2, 20))  # Saturday worked in exchange
+    assert not deadlines.is_working_day(date(2027, 2, 21))  # an ordinary Sunday
+    assert not deadlines.is_working_day(date(2027, 2, 8))  # a Monday of the Spring Festival
+    assert deadlines.is_working_day(date(2027, 3, 1))  # an ordinary Monday
+    assert CalendarDay.objects.get(date=date(2027, 2, 20)).name == "春节调休"
+    assert CalendarDay.objects.get(date=date(2027, 2, 14)).name == "调休上班"
+
+
+def test_submission_is_refused_until_the_office_enters_next_year(world, freeze):
+    freeze(date(2026, 12, 28))
+    suggestion = drive(world, State.DRAFT)
+    services.suggestion_cosign(suggestion=suggestion, actor=world.cosigner, accept=True)
+    events = SuggestionEvent.objects.filter(suggestion=suggestion).count()
+
+    client = APIClient()
+    client.force_authenticate(world.deputy)
+    response = client.post(f"/api/v1/suggestions/{suggestion.pk}/submit/", format="json")
+    assert response.status_code == 409
+    assert "录入2027年" in response.json()["detail"]
+    suggestion.refresh_from_db()
+    assert suggestion.state == State.DRAFT and suggestion.assign_due is None
+    assert SuggestionEvent.objects.filter(suggestion=suggestion).count() == events
+
+    enter(world.office)
+    suggestion = services.suggestion_submit(suggestion=suggestion, actor=world.deputy)
+    assert suggestion.state == State.SUBMITTED
+    assert suggestion.assign_due == date(2027, 1, 5)
+
+
+def test_a_year_neither_built_in_nor_entered_is_still_refused(world):
+    enter(world.office)
+    with pytest.raises(deadlines.CalendarNotCovered) as refused:
+        deadlines.add_working_days(date(2027, 12, 27), 5)
+    assert refused.value.year == 2028
+    assert "录入2028年" in refused.value.message
+    assert isinstance(refused.value, ActionRefused)
+    with pytest.raises(deadlines.CalendarNotCovered):
+        deadlines.is_working_day(date(2003, 6, 2))
+    assert deadlines.covered_years() == [*range(2004, 2028)]
+
+
+def test_an_entered_year_takes_precedence_over_the_package(world):
+    assert deadlines.is_working_day(date(2026, 12, 28))  # per the package
+    enter(world.office, year=2026, text="2026-12-28 测试假日")
+    assert not deadlines.is_working_day(date(2026, 12, 28))
+    # Only the listed days differ from the week: the package's 2026 holidays no longer apply.
+    assert deadlines.is_working_day(date(2026, 10, 1))
+
+
+def test_the_system_check_is_quiet_once_next_year_is_entered(world):
+    [warning] = working_calendar_covers_today(today=date(2026, 12, 20))
+    assert warning.id == "suggestions.W001"
+    [error] = working_calendar_covers_today(today=date(2027, 1, 5))
+    assert error.id == "suggestions.E001"
+
+    enter(world.office)
+    assert working_calendar_covers_today(today=date(2026, 12, 20)) == []
+    assert working_calendar_covers_today(today=date(2027, 1, 5)) == []
+    assert working_calendar_covers_today(today=date(2027, 6, 1)) == []
+    [warning] = working_calendar_covers_today(today=date(2027, 12, 20))
+    assert warning.id == "suggestions.W001" and "2028" in warning.msg
+    [error] = working_calendar_covers_today(today=date(2028, 3, 1))
+    assert error.id == "suggestions.E001"
+
+
+def test_the_check_asks_the_database_only_when_the_package_falls_short(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert working_calendar_covers_today(today=date(2026, 6, 1)) == []
+    with django_assert_num_queries(1):
+        working_calendar_covers_today(today=date(2026, 12, 20))
+
+
+# --- One query per computation -----------------------------------------------------------------------
+
+
+def test_one_query_per_computation(world, django_assert_num_queries):
+    enter(world.office)
+    # Across New Year: 2026 (package) and 2027 (entered) are read together.
+    with django_assert_num_queries(1):
+        assert deadlines.assignment_due(date(2026, 12, 28)) == date(2027, 1, 5)
+    with django_assert_num_queries(1):
+        assert deadlines.return_request_due(date(2027, 2, 4)) == date(2027, 2, 19)
+    with django_assert_num_queries(1):
+        assert deadlines.assignment_due(date(2024, 9, 27)) == date(2024, 10, 10)  # package only: still one
+    # The reminder rule loops over dozens of computations with one calendar.
+    with django_assert_num_queries(1):
+        last_reply_day_to_remind(date(2027, 2, 26), 20)
+    calendar = deadlines.WorkingCalendar()
+    with django_assert_num_queries(1):
+        for day in range(1, 29):
+            calendar.is_working_day(date(2027, 2, day))
+        calendar.is_working_day(date(2026, 12, 31))
+
+
+# --- The text the office pastes --------------------------------------------------------------------
+
+
+def test_the_text_form_reads_days_and_ranges():
+    entries = holidays.parse_schedule(SCHEDULE_2027)
+    assert len(entries) == 3 + 8 + 1 + 1
+    assert [e.day for e in entries if e.is_working_day] == [date(2027, 2, 14), date(2027, 2, 20)]
+    assert {e.name for e in entries if not e.is_working_day} == {"元旦", "春节"}
+    assert {e.line for e in entries if e.name == "春节"} == {4}
+    # Other ways of writing dates and ranges, full-width spaces included.
+    entries = holidays.parse_schedule("2027年5月1日至2027年5月5日\u3000劳动节\n2027.4.25 上班")
+    assert [e.day.day for e in entries] == [1, 2, 3, 4, 5, 25]
+    assert entries[-1].is_working_day and entries[-1].name == "调休上班"
+
+
+def test_the_text_round_trips_through_the_stored_days(world):
+    enter(world.office)
+    text = holidays.schedule_text(CalendarDay.objects.filter(calendar_year__year=2027))
+    assert text.splitlines() == [
+        "2027-01-01~2027-01-03 元旦",
+        "2027-02-06~2027-02-13 春节",
+        "2027-02-14 调休上班",
+        "2027-02-20 上班 春节调休",
+    ]
+    assert holidays.parse_schedule(text) and [
+        (e.day, e.is_working_day, e.name) for e in holidays.check_entries(2027, holidays.parse_schedule(text))
+    ] == [(d.date, d.is_working_day, d.name) for d in CalendarDay.objects.order_by("date")]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2027-01-01 元旦\n元旦放假三天", "第2行：“元旦放假三天”不是“日期 名称”或“日期~日期 名称”的格式"),
+        ("2027-01-01", "第1行："),
+        ("2027-02-30 春节", "第1行：2027-02-30不是有效日期。"),
+        ("2027-02-13~2027-02-06 春节", "第1行：结束日期早于开始日期。"),
+        ("2027-02-14 调休", "第1行：“调休”含义不明确"),
+        ("\n# 只有注释\n", "节假日安排为空"),
+    ],
+)
+def test_unreadable_lines_are_named_in_chinese(text, message):
+    with pytest.raises(ValidationError) as refused:
+        holidays.parse_schedule(text)
+    assert any(m.startswith(message) for m in refused.value.messages), refused.value.messages
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2027-02-15 上班", "第1行：2027-02-15是周一至周五，本来就是工作日"),
+        ("2027-01-01 元旦\n2026-12-31 元旦", "第2行：2026-12-31不在2027年内。"),
+        ("2027-02-06~2027-02-13 春节\n2027-02-13 上班", "第2行：2027-02-13重复出现（另见第1行）。"),
+        ("2027-01-01 " + "长" * 31, "第1行：名称最多30个字。"),
+    ],
+)
+def test_rules_of_the_schedule_name_the_line(text, message):
+    with pytest.raises(ValidationError) as refused:
+        holidays.check_entries(2027, holidays.parse_schedule(text))
+    assert any(m.startswith(message) for m in refused.value.messages), refused.value.messages
+
+
+def test_every_problem_is_listed_at_once():
+    with pytest.raises(ValidationError) as refused:
+        holidays.parse_schedule("2027-01-01 元旦\n坏行\n2027-13-01 春节")
+    assert [m[:4] for m in refused.value.messages] == ["第2行：", "第3行："]
+
+
+def test_a_holiday_on_a_weekend_is_accepted_so_ranges_can_be_typed_as_published(world):
+    enter(world.office)
+    assert not CalendarDay.objects.get(date=date(2027, 2, 6)).is_working_day  # a Saturday, kept with its name
+    assert CalendarDay.objects.get(date=date(2027, 2, 6)).name == "春节"
+
+
+# --- The service: who, and all or nothing ------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["staff_a", "deputy", "lead_officer", "leader"])
+def test_only_the_office_and_admins_enter_a_year(world, who):
+    with pytest.raises(PermissionRefused):
+        enter(world.users()[who])
+    assert not CalendarYear.objects.exists()
+    enter(world.admin)
+    assert CalendarYear.objects.get().entered_by == world.admin
+
+
+def test_a_bad_line_writes_nothing_and_keeps_the_year_entered_before(world):
+    with pytest.raises(ValidationError):
+        services.calendar_year_enter(
+            actor=world.office,
+            year=2027,
+            entries=[
+                holidays.ScheduleEntry(day=date(2027, 1, 1), is_working_day=False, name="元旦"),
+                holidays.ScheduleEntry(day=date(2027, 1, 4), is_working_day=True, name="上班"),  # a Monday
+            ],
+        )
+    assert not CalendarYear.objects.exists() and not CalendarDay.objects.exists()
+
+    enter(world.office, source="国办发明电〔2026〕7号")
+    before = list(CalendarDay.objects.order_by("date").values_list("date", "is_working_day", "name"))
+    with pytest.raises(ValidationError):
+        enter(world.office, text="2027-01-01 元旦\n2027-01-04 上班", replace=True)
+    assert list(CalendarDay.objects.order_by("date").values_list("date", "is_working_day", "name")) == before
+    assert CalendarYear.objects.get().source == "国办发明电〔2026〕7号"
+
+
+def test_replacing_needs_confirmation_and_swaps_the_whole_year(world, make_user):
+    enter(world.office)
+    colleague = make_user("office", username="office2")
+    with pytest.raises(ActionRefused) as refused:
+        enter(colleague, text="2027-01-01 元旦")
+    assert refused.value.code == "calendar_year_entered"
+    assert CalendarDay.objects.count() == 13
+    enter(colleague, text="2027-01-01 元旦", note="更正", replace=True)
+    calendar_year = CalendarYear.objects.get()
+    assert calendar_year.entered_by == colleague and calendar_year.note == "更正"
+    assert list(CalendarDay.objects.values_list("date", flat=True)) == [date(2027, 1, 1)]
+    assert deadlines.is_working_day(date(2027, 2, 8))  # the Spring Festival is gone with the old schedule
+
+
+def test_a_year_out_of_range_is_refused(world):
+    with pytest.raises(ValidationError) as refused:
+        enter(world.office, year=1999, text="1999-01-01 元旦")
+    assert "year" in refused.value.message_dict
+
+
+def test_the_database_keeps_the_rules_too(world):
+    calendar_year = CalendarYear.objects.create(year=2027)
+    for day, working in [(date(2026, 12, 31), False), (date(2027, 1, 4), True)]:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            CalendarDay.objects.create(calendar_year=calendar_year, date=day, is_working_day=working, name="x")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CalendarDay.objects.create(calendar_year=calendar_year, date=date(2027, 1, 1), is_working_day=False, name="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CalendarYear.objects.create(year=1999)
+    CalendarDay.objects.create(calendar_year=calendar_year, date=date(2027, 2, 14), is_working_day=True, name="上班")
+
+
+# --- The pages -------------------------------------------------------------------------------------
+
+
+def test_the_office_previews_then_saves_a_year(world, client):
+    client.force_login(world.office)
+    page = client.get("/suggestions/calendar/").content.decode()
+    assert 'data-year="2027" data-source=""' in page and "录入2027年节假日安排" in page
+    assert "/suggestions/calendar/" in client.get("/suggestions/").content.decode()  # the tab
+
+    form = {"year": "2027", "source": "国办发明电〔2026〕7号", "schedule": SCHEDULE_2027, "note": ""}
+    response = client.post("/suggestions/calendar/enter/", form)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "预览：2027年" in html and 'data-date="2027-02-14" data-working="1"' in html
+    assert "工作日放假6天" in html and "调休上班2天" in html  # 01-01 and 02-08..02-12
+    assert not CalendarYear.objects.exists()  # a preview writes nothing
+
+    response = client.post("/suggestions/calendar/enter/", {**form, "confirmed": "1"})
+    assert response.status_code == 302 and response["Location"] == "/suggestions/calendar/2027/"
+    assert CalendarDay.objects.filter(calendar_year__year=2027).count() == 13
+    html = client.get("/suggestions/calendar/2027/").content.decode()
+    assert "国办发明电〔2026〕7号" in html and "春节调休" in html
+    assert 'data-year="2027" data-source="entered"' in client.get("/suggestions/calendar/").content.decode()
+
+    # Replacing starts from the current schedule, warns, and needs the preview's confirmation.
+    page = client.get("/suggestions/calendar/enter/?year=2027").content.decode()
+    assert "2027-02-06~2027-02-13 春节" in page
+    changed = {**form, "schedule": "2027-01-01 元旦"}
+    html = client.post("/suggestions/calendar/enter/", changed).content.decode()
+    assert "这将替换" in html and 'name="replace" value="1"' in html
+    response = client.post("/suggestions/calendar/enter/", {**changed, "confirmed": "1"})
+    assert response.status_code == 409 and "已经录入过" in response.content.decode()
+    assert CalendarDay.objects.count() == 13
+    client.post("/suggestions/calendar/enter/", {**changed, "confirmed": "1", "replace": "1"})
+    assert CalendarDay.objects.count() == 1
+
+
+def test_a_bad_paste_shows_the_line_and_writes_nothing(world, client):
+    client.force_login(world.office)
+    bad = {"year": "2027", "schedule": "2027-01-01 元旦\n2027-02-15 上班", "confirmed": "1"}
+    response = client.post("/suggestions/calendar/enter/", bad)
+    assert response.status_code == 400
+    assert "第2行：2027-02-15是周一至周五" in response.content.decode()
+    assert not CalendarYear.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["staff_a", "deputy", "lead_officer", "leader"])
+def test_the_calendar_pages_are_the_offices(world, client, who):
+    enter(world.office)
+    client.force_login(world.users()[who])
+    for url in ["/suggestions/calendar/", "/suggestions/calendar/enter/", "/suggestions/calendar/2027/"]:
+        assert client.get(url).status_code == 403, url
+    response = client.post(
+        "/suggestions/calendar/enter/", {"year": "2028", "schedule": "2028-01-01 元旦", "confirmed": "1"}
+    )
+    assert response.status_code == 403
+    assert not CalendarYear.objects.filter(year=2028).exists()
+    assert "/suggestions/calendar/" not in client.get("/suggestions/").content.decode()
+
+
+def test_the_overview_costs_the_same_for_one_or_three_years(world, client):
+    client.force_login(world.office)
+    enter(world.office)
+    counts = []
+    for year in (2028, 2029, None):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/suggestions/calendar/").status_code == 200
+        counts.append(len(queries))
+        if year:
+            enter(world.office, year=year, text=f"{year}-01-01 元旦")
+    assert counts[0] == counts[-1], counts
+
+
+def test_admin_enters_a_year_through_the_service(world, client):
+    client.force_login(world.admin)
+    response = client.post(
+        "/admin/suggestions/calendaryear/add/",
+        {"year": "2027", "source": "", "note": "", "schedule": "2027-01-04 上班"},
+    )
+    assert response.status_code == 200 and "第1行：2027-01-04是周一至周五" in response.content.decode()
+    assert not CalendarYear.objects.exists()
+    response = client.post(
+        "/admin/suggestions/calendaryear/add/", {"year": "2027", "source": "", "note": "", "schedule": SCHEDULE_2027}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    calendar_year = CalendarYear.objects.get()
+    assert calendar_year.entered_by == world.admin and calendar_year.days.count() == 13
+    page = client.get(f"/admin/suggestions/calendaryear/{calendar_year.pk}/change/").content.decode()
+    assert "2027-02-06~2027-02-13 春节" in page
+    response = client.post(
+        f"/admin/suggestions/calendaryear/{calendar_year.pk}/change/",
+        {"source": "更正", "note": "", "schedule": "2027-01-01 元旦"},
+    )
+    assert response.status_code == 302
+    assert list(CalendarDay.objects.values_list("name", flat=True)) == ["元旦"]
