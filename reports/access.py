@@ -6,7 +6,7 @@ their own annual report; the office, leaders and admins see and print everything
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -50,15 +50,6 @@ def performance_deputies_visible_to(user) -> QuerySet[Deputy]:
     if user.has_role(Role.DEPUTY) and user.deputy_id:
         return Deputy.objects.filter(id=user.deputy_id)
     return Deputy.objects.none()
-
-
-def station_subtree_q(station_id: int, prefix: str = "") -> Q:
-    """Rows whose station (reached by ``prefix``) is ``station_id`` or below it (1+4+N: two levels)."""
-    return (
-        Q(**{f"{prefix}id": station_id})
-        | Q(**{f"{prefix}parent_id": station_id})
-        | Q(**{f"{prefix}parent__parent_id": station_id})
-    )
 
 
 def describe_subject(*, kind: str, subject_id: int | None, year: int, user=None) -> str:

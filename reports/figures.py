@@ -26,9 +26,8 @@ from liaison.models import (
     Station,
     Visit,
 )
-from liaison.selectors import station_statistics
+from liaison.selectors import station_statistics, station_subtree_q
 from livelihood.models import Project, YearCycle
-from reports.access import station_subtree_q
 from reports.performance import compliance_totals, duty_compliance, ranking, year_bounds
 from suggestions.models import State, Suggestion
 from suggestions.selectors import deputies_of_station_q, metric_aggregates, overdue_q, with_deadline, with_rates
@@ -43,7 +42,7 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def subtree(station: Station) -> QuerySet[Station]:
-    return Station.objects.filter(station_subtree_q(station.id))
+    return Station.objects.filter(station_subtree_q(station.id, prefix=""))
 
 
 # --- Station figures ---------------------------------------------------------------------------------

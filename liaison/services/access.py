@@ -12,6 +12,7 @@ from accounts.models import Role
 from accounts.scoping import staff_station_q
 from core.errors import PermissionRefused
 from liaison.models import Station
+from liaison.selectors import station_subtree_q
 
 # Roles that run a station's front desk for the whole jurisdiction.
 DESK_EVERYWHERE = (Role.OFFICE, Role.ADMIN)
@@ -19,11 +20,7 @@ DESK_EVERYWHERE = (Role.OFFICE, Role.ADMIN)
 
 def station_subtree_ids(station: Station) -> set[int]:
     """The station and every station below it (two levels at most). One query."""
-    ids = {station.id}
-    ids.update(
-        Station.objects.filter(models.Q(parent=station) | models.Q(parent__parent=station)).values_list("id", flat=True)
-    )
-    return ids
+    return {station.id, *Station.objects.filter(station_subtree_q(station.id, prefix="")).values_list("id", flat=True)}
 
 
 def staff_covers_station(user, station_id: int) -> bool:
