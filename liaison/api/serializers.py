@@ -9,6 +9,8 @@ class StationSerializer(serializers.ModelSerializer):
     """A station in the 1+4+N tree: ``parent`` is empty for a hub, a hub for an area station, an area for a point.
 
     ``resident_deputies`` (ids) replaces the current set when written; ``residents`` shows their names.
+    Both list only the residents the viewer may see (the view prefetches them through
+    ``deputies_visible_to``), so a station does not reveal deputies that are otherwise hidden.
     """
 
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)

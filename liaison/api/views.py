@@ -1,8 +1,9 @@
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from accounts.api.permissions import OfficeWritesOthersRead
+from deputies.selectors import deputies_visible_to
 from liaison.api.filters import CommunityFilter, GridAssignmentFilter, GridCentreFilter, GridFilter, StationFilter
 from liaison.api.serializers import (
     CommunitySerializer,
@@ -34,7 +35,11 @@ class StationViewSet(viewsets.ModelViewSet):
     filterset_class = StationFilter
 
     def get_queryset(self):
-        return stations_visible_to(self.request.user).prefetch_related("resident_deputies")
+        user = self.request.user
+        # Only the residents the user may see: a station must not reveal deputies hidden elsewhere. One
+        # prefetch query whatever the number of rows (the scope is a subquery; the terms are not needed).
+        visible_residents = deputies_visible_to(user).prefetch_related(None)
+        return stations_visible_to(user).prefetch_related(Prefetch("resident_deputies", queryset=visible_residents))
 
     def perform_create(self, serializer):
         serializer.instance = organisation.station_create(**serializer.validated_data)
