@@ -39,15 +39,18 @@ class StationSerializer(serializers.ModelSerializer):
 
 
 class CommunitySerializer(serializers.ModelSerializer):
+    """A community (社区) and the station that serves it; changing ``station`` moves its grid centres too."""
+
     station_name = serializers.CharField(source="station.name", read_only=True)
 
     class Meta:
         model = Community
         fields = ["id", "name", "station", "station_name"]
-        read_only_fields = fields
 
 
 class GridCentreSerializer(serializers.ModelSerializer):
+    """A grid centre (网格中心) inside a community; ``station`` is the community's, read-only here."""
+
     community_name = serializers.CharField(source="community.name", read_only=True)
     station = serializers.IntegerField(source="community.station_id", read_only=True)
     station_name = serializers.CharField(source="community.station.name", read_only=True)
@@ -55,7 +58,6 @@ class GridCentreSerializer(serializers.ModelSerializer):
     class Meta:
         model = GridCentre
         fields = ["id", "name", "community", "community_name", "station", "station_name"]
-        read_only_fields = fields
 
 
 class GridSerializer(serializers.ModelSerializer):

@@ -1,6 +1,6 @@
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 
 from accounts.api.permissions import OfficeWritesOthersRead
 from deputies.selectors import deputies_visible_to
@@ -85,9 +85,25 @@ def grid_centres_visible_to(user) -> QuerySet[GridCentre]:
     )
 
 
+class _CreateUpdateViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Read for everyone in scope, create and change for office and admin; no delete (no service deletes these)."""
+
+    permission_classes = [OfficeWritesOthersRead]
+
+
+_CREATE_UPDATE_DOCS = {action: _WRITE_DOCS[action] for action in ("create", "update", "partial_update")}
+
+
+@extend_schema_view(**_CREATE_UPDATE_DOCS)
 @extend_schema(tags=["organisation"])
-class CommunityViewSet(viewsets.ReadOnlyModelViewSet):
-    """Communities (社区) and the station serving each. Read-only here."""
+class CommunityViewSet(_CreateUpdateViewSet):
+    """Communities (社区) and the station serving each. Office and admin record and change them."""
 
     serializer_class = CommunitySerializer
     filterset_class = CommunityFilter
@@ -95,16 +111,29 @@ class CommunityViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return communities_visible_to(self.request.user)
 
+    def perform_create(self, serializer):
+        serializer.instance = organisation.community_create(**serializer.validated_data)
 
+    def perform_update(self, serializer):
+        serializer.instance = organisation.community_update(community=serializer.instance, **serializer.validated_data)
+
+
+@extend_schema_view(**_CREATE_UPDATE_DOCS)
 @extend_schema(tags=["organisation"])
-class GridCentreViewSet(viewsets.ReadOnlyModelViewSet):
-    """Grid centres (网格中心) inside communities. Read-only here."""
+class GridCentreViewSet(_CreateUpdateViewSet):
+    """Grid centres (网格中心) inside communities. Office and admin record and change them."""
 
     serializer_class = GridCentreSerializer
     filterset_class = GridCentreFilter
 
     def get_queryset(self):
         return grid_centres_visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = organisation.grid_centre_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = organisation.grid_centre_update(centre=serializer.instance, **serializer.validated_data)
 
 
 @extend_schema_view(**_WRITE_DOCS)

@@ -1,4 +1,4 @@
-"""Changes to the organisation: the 1+4+N station tree, communities, grids and grid assignments.
+"""Changes to the organisation: the 1+4+N station tree, communities, grid centres, grids and grid assignments.
 
 Every function takes keyword-only arguments and runs in one transaction. Bad input
 raises Django's ``ValidationError`` (field → messages) and writes nothing; a change
@@ -29,6 +29,8 @@ from liaison.models import (
 )
 
 STATION_FIELDS = ("name", "kind", "parent", "address", "opening_hours", "phone", "is_active")
+COMMUNITY_FIELDS = ("name", "station")
+GRID_CENTRE_FIELDS = ("name", "community")
 GRID_FIELDS = ("centre", "name", "code", "households")
 ASSIGNMENT_FIELDS = ("role", "mode", "start_date", "end_date")
 
@@ -193,9 +195,33 @@ def community_create(*, name: str, station: Station) -> Community:
 
 
 @transaction.atomic
+def community_update(*, community: Community, **fields) -> Community:
+    """Rename a community or hand it to another station (its grid centres and grids move with it)."""
+    _check_fields(fields, COMMUNITY_FIELDS, "community_update")
+    community = _locked(Community, community)
+    for field, value in fields.items():
+        setattr(community, field, value)
+    _clean(community)
+    _save(community)
+    return community
+
+
+@transaction.atomic
 def grid_centre_create(*, name: str, community: Community) -> GridCentre:
     """Record a grid centre inside a community."""
     centre = GridCentre(name=name, community=community)
+    _clean(centre)
+    _save(centre)
+    return centre
+
+
+@transaction.atomic
+def grid_centre_update(*, centre: GridCentre, **fields) -> GridCentre:
+    """Rename a grid centre or move it to another community (its grids move with it)."""
+    _check_fields(fields, GRID_CENTRE_FIELDS, "grid_centre_update")
+    centre = _locked(GridCentre, centre)
+    for field, value in fields.items():
+        setattr(centre, field, value)
     _clean(centre)
     _save(centre)
     return centre
