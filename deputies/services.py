@@ -30,6 +30,7 @@ DEPUTY_FIELDS = (
     "note",
 )
 TERM_FIELDS = ("level", "congress", "constituency", "start_year", "end_year")
+GROUP_FIELDS = ("name", "kind", "leader")
 
 
 def _messages(exc: ValidationError) -> list[str]:
@@ -83,7 +84,8 @@ def _save_terms(*, deputy: Deputy, terms: list[Mapping]) -> None:
             term.delete()
 
 
-def _full_clean_deputy(deputy: Deputy) -> None:
+def _full_clean_deputy(deputy: Deputy | DeputyGroup) -> None:
+    """``full_clean`` with model-wide errors reported under the API's ``non_field_errors`` key."""
     try:
         deputy.full_clean()
     except ValidationError as exc:
@@ -177,4 +179,36 @@ def deputy_group_create(
     if leader is not None and leader not in members:
         members.append(leader)
     group.members.set(members)
+    return group
+
+
+@transaction.atomic
+def deputy_group_update(*, group: DeputyGroup, members: Iterable[Deputy] | None = None, **fields) -> DeputyGroup:
+    """Change a deputy group; ``members`` replaces the current set when given (None leaves it).
+
+    The leader stays a member: a new leader, or a member list that leaves the leader out, has the
+    leader added. Clearing ``leader`` keeps the former leader as a plain member.
+    """
+    unknown = set(fields) - set(GROUP_FIELDS)
+    if unknown:
+        raise TypeError(f"deputy_group_update() got unexpected fields: {sorted(unknown)}")
+    group = DeputyGroup.objects.select_for_update().get(pk=group.pk)
+    for field, value in fields.items():
+        setattr(group, field, value)
+    _full_clean_deputy(group)
+    try:
+        with transaction.atomic():
+            group.save()
+    except IntegrityError:
+        # A concurrent change took the name between the check and the write.
+        raise ValidationError(
+            {"name": _("This change conflicts with another one made at the same time; please retry.")}
+        ) from None
+    if members is not None:
+        members = list(members)
+        if group.leader is not None and group.leader not in members:
+            members.append(group.leader)
+        group.members.set(members)
+    elif group.leader is not None:
+        group.members.add(group.leader)
     return group

@@ -69,16 +69,35 @@ class DeputyBriefSerializer(serializers.ModelSerializer):
 
 
 class DeputyGroupSerializer(serializers.ModelSerializer):
+    """A deputy group (代表小组) by area or by profession.
+
+    ``members`` (ids) is write-only and replaces the current set when given; list a group's members with
+    ``/api/v1/deputies/?group=<id>``, which shows only the deputies the user may see. The leader is always
+    made a member. ``leader`` and ``leader_name`` are empty when the user may not see the leader.
+    """
+
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    leader = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.all(), allow_null=True, required=False)
     leader_name = serializers.CharField(source="leader.name", read_only=True, default=None, allow_null=True)
+    members = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Deputy.objects.all(), required=False, write_only=True
+    )
     member_count = serializers.SerializerMethodField()
 
     class Meta:
         model = DeputyGroup
-        fields = ["id", "name", "kind", "kind_label", "leader", "leader_name", "member_count"]
-        read_only_fields = fields
+        fields = ["id", "name", "kind", "kind_label", "leader", "leader_name", "members", "member_count"]
+        # A new group states whether it is by area or by profession.
+        extra_kwargs = {"kind": {"required": True}}
 
     @extend_schema_field(serializers.IntegerField())
     def get_member_count(self, group) -> int:
         # Annotated by the view; counting here would cost a query per row.
         return group.member_count
+
+    def to_representation(self, group):
+        data = super().to_representation(group)
+        # Annotated by the view for users who do not see every deputy.
+        if not getattr(group, "leader_visible", True):
+            data["leader"] = data["leader_name"] = None
+        return data

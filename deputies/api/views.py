@@ -1,6 +1,6 @@
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 
 from accounts.api.permissions import OfficeWritesOthersRead
 from accounts.models import Role
@@ -8,7 +8,13 @@ from deputies.api.filters import DeputyFilter
 from deputies.api.serializers import DeputyGroupSerializer, DeputySerializer
 from deputies.models import DeputyGroup
 from deputies.selectors import deputies_visible_to
-from deputies.services import deputy_create, deputy_delete, deputy_update
+from deputies.services import (
+    deputy_create,
+    deputy_delete,
+    deputy_group_create,
+    deputy_group_update,
+    deputy_update,
+)
 
 
 @extend_schema_view(
@@ -42,7 +48,9 @@ class DeputyViewSet(viewsets.ModelViewSet):
 def groups_visible_to(user) -> QuerySet[DeputyGroup]:
     """Deputy groups ``user`` may see: all for those who see everything, else groups with a deputy they see.
 
-    Built on ``deputies_visible_to`` so the two cannot drift apart; unit officers see none.
+    Built on ``deputies_visible_to`` so the two cannot drift apart; unit officers see none. For users
+    who do not see every deputy, each row carries ``leader_visible`` (a subquery, no extra query), so
+    that a group does not reveal a leader who is hidden elsewhere.
     """
     # Meta.ordering is ignored by a GROUP BY query, hence the explicit order.
     base = DeputyGroup.objects.select_related("leader").annotate(member_count=Count("members")).order_by("name", "id")
@@ -52,16 +60,44 @@ def groups_visible_to(user) -> QuerySet[DeputyGroup]:
         return base
     if user.effective_role not in (Role.STATION_STAFF, Role.DEPUTY):
         return base.none()
-    visible_members = deputies_visible_to(user).values("id")
-    return base.filter(id__in=DeputyGroup.objects.filter(members__in=visible_members).values("id"))
+    visible = deputies_visible_to(user)
+    return base.filter(id__in=DeputyGroup.objects.filter(members__in=visible.values("id")).values("id")).annotate(
+        leader_visible=Exists(visible.filter(pk=OuterRef("leader_id")))
+    )
 
 
+@extend_schema_view(
+    create=extend_schema(summary="Create a deputy group (office and admin)"),
+    update=extend_schema(summary="Replace a deputy group (office and admin)"),
+    partial_update=extend_schema(summary="Change a deputy group (office and admin)"),
+)
 @extend_schema(tags=["deputies"])
-class DeputyGroupViewSet(viewsets.ReadOnlyModelViewSet):
-    """Deputy groups (代表小组), by area or by profession. Read-only here."""
+class DeputyGroupViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Deputy groups (代表小组), by area or by profession. Office and admin create and change them.
+
+    There is no delete: no service deletes a group.
+    """
 
     serializer_class = DeputyGroupSerializer
+    permission_classes = [OfficeWritesOthersRead]
     filterset_fields = ["kind"]
 
     def get_queryset(self):
         return groups_visible_to(self.request.user)
+
+    def _reloaded(self, group: DeputyGroup) -> DeputyGroup:
+        # Read back through the selector for the annotated member count (one query).
+        return self.get_queryset().get(pk=group.pk)
+
+    def perform_create(self, serializer):
+        serializer.instance = self._reloaded(deputy_group_create(**serializer.validated_data))
+
+    def perform_update(self, serializer):
+        group = deputy_group_update(group=serializer.instance, **serializer.validated_data)
+        serializer.instance = self._reloaded(group)
