@@ -17,8 +17,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.services import user_create, user_deactivate, user_update
-from core.errors import ActionRefused
+from accounts.services import user_create, user_deactivate, user_reactivate, user_update
+from core.errors import ActionRefused, PermissionRefused
 
 admin.site.site_header = _("Deputy Liaison Station administration")
 admin.site.site_title = _("Deputy Liaison Station")
@@ -217,7 +217,7 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ("username",)
     autocomplete_fields = ("deputy", "stations")
     readonly_fields = ("last_login", "date_joined")
-    actions = ("deactivate",)
+    actions = ("deactivate", "reactivate")
     filter_horizontal = ()
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -280,8 +280,7 @@ class UserAdmin(DjangoUserAdmin):
             user.save(update_fields=["username"])
         if "is_active" in form.changed_data:
             if form.cleaned_data["is_active"]:
-                user.is_active = True
-                user.save(update_fields=["is_active"])
+                user_reactivate(user=user, actor=request.user)
             else:
                 user_deactivate(user=user, actor=request.user)
 
@@ -297,7 +296,20 @@ class UserAdmin(DjangoUserAdmin):
             try:
                 user_deactivate(user=user, actor=request.user)
                 done += 1
-            except ActionRefused as exc:
+            except (ActionRefused, PermissionRefused) as exc:
                 self.message_user(request, f"{user.username}: {exc.message}", messages.WARNING)
         if done:
             self.message_user(request, gettext("%(count)d accounts deactivated.") % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Reactivate the selected accounts"))
+    def reactivate(self, request, queryset):
+        """Switch accounts back on through the service; login lockouts stay (see ``user_reactivate``)."""
+        done = 0
+        for user in queryset.filter(is_active=False):
+            try:
+                user_reactivate(user=user, actor=request.user)
+                done += 1
+            except PermissionRefused as exc:
+                self.message_user(request, f"{user.username}: {exc.message}", messages.WARNING)
+        if done:
+            self.message_user(request, gettext("%(count)d accounts reactivated.") % {"count": done}, messages.SUCCESS)

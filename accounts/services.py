@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, User
-from core.errors import ActionRefused
+from core.errors import ActionRefused, PermissionRefused
 
 # Marks an argument of ``user_update`` that the caller did not pass (None is a real value for links).
 UNSET = object()
@@ -151,13 +151,21 @@ def user_update(
     return user
 
 
+def _require_admin(actor: User | None) -> None:
+    """Switching accounts on and off is for administrators; ``None`` is a trusted caller (a command, the shell)."""
+    if actor is not None and not actor.has_role(Role.ADMIN):
+        raise PermissionRefused(_("Only administrators may switch accounts on or off."))
+
+
 @transaction.atomic
 def user_deactivate(*, user: User, actor: User | None = None) -> User:
     """Switch an account off: it can no longer log in and its API token is revoked.
 
     The account and everything it recorded stay; an administrator cannot switch
-    off their own account.
+    off their own account. Only administrators may do this (``PermissionRefused``).
+    Login lockouts (django-axes) are left as they are.
     """
+    _require_admin(actor)
     if actor is not None and actor.pk == user.pk:
         raise ActionRefused(_("You cannot deactivate your own account."))
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -165,6 +173,28 @@ def user_deactivate(*, user: User, actor: User | None = None) -> User:
         user.is_active = False
         user.save(update_fields=["is_active"])
     Token.objects.filter(user=user).delete()
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, actor: User | None = None) -> User:
+    """Switch a deactivated account back on: it can log in again with its existing password.
+
+    Only administrators may do this (``PermissionRefused``); an account that is already active is
+    left as it is. The role, links and password are unchanged and no API token is issued: the
+    account asks for a new one as usual.
+
+    A login lockout is *not* lifted. django-axes locks a username from an address after repeated
+    failed passwords, which may be someone else guessing (attempts made while the account was off
+    count too); switching the account back on is not a decision about those attempts. The lockout
+    ends by itself after the cool-off time, or an administrator lifts it explicitly (the access
+    attempts in the admin site, or ``manage.py axes_reset_username``).
+    """
+    _require_admin(actor)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
     return user
 
 

@@ -10,7 +10,7 @@ from accounts.api.filters import UserFilter
 from accounts.api.permissions import IsAdministrator
 from accounts.api.serializers import TokenRequestSerializer, TokenResponseSerializer, UserSerializer
 from accounts.models import User
-from accounts.services import api_token_issue, user_create, user_deactivate, user_update
+from accounts.services import api_token_issue, user_create, user_deactivate, user_reactivate, user_update
 from accounts.views import lockout_response
 
 _Detail = inline_serializer("Detail", {"detail": serializers.CharField(), "code": serializers.CharField()})
@@ -57,7 +57,7 @@ class UserViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Accounts, their roles and links; administrators only. Accounts are deactivated, never deleted."""
+    """Accounts, their roles and links; administrators only. Accounts are switched off and on, never deleted."""
 
     serializer_class = UserSerializer
     permission_classes = [IsAdministrator]
@@ -80,4 +80,11 @@ class UserViewSet(
     def deactivate(self, request, pk=None):
         """Switch the account off: no more logins, API token revoked; its records stay."""
         user = user_deactivate(user=self.get_object(), actor=request.user)
+        return Response(self.get_serializer(user).data)
+
+    @extend_schema(request=None, responses={200: UserSerializer})
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request, pk=None):
+        """Switch a deactivated account back on: it logs in again with its password; a login lockout stays."""
+        user = user_reactivate(user=self.get_object(), actor=request.user)
         return Response(self.get_serializer(user).data)

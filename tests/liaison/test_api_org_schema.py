@@ -24,6 +24,7 @@ ORGANISATION_PATHS = {
     "/api/v1/users/",
     "/api/v1/users/{id}/",
     "/api/v1/users/{id}/deactivate/",
+    "/api/v1/users/{id}/reactivate/",
     "/api/v1/deputies/",
     "/api/v1/deputies/{id}/",
     "/api/v1/deputy-groups/",
