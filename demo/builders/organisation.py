@@ -29,7 +29,10 @@ STREET = "白沙街道"
 ADDRESS_PREFIX = "广东省江门市蓬江区白沙街道"
 HUB_NAME = "白沙街道代表之家"
 HUB_ADDRESS = ADDRESS_PREFIX + "白沙大道西1号街道党群服务中心一楼"
+# Opening hours name the reception day of the station's rule (demo.builders.reception): the hub receives
+# on the 15th of every month, the area stations every Friday.
 OPENING_HOURS = "周一至周五 8:30-12:00、14:30-17:30；每月15日为代表接待选民日"
+AREA_OPENING_HOURS = "周一至周五 8:30-12:00、14:30-17:30；每周五为代表固定活动日"
 
 # Area station → (address, the communities it covers, each with its own community point).
 AREAS = {
@@ -380,7 +383,7 @@ def _save_stations(plan: dict, deputies: dict[str, Deputy]) -> dict[str, Station
             kind=StationKind.AREA,
             parent=stations[HUB_NAME],
             address=ADDRESS_PREFIX + address,
-            opening_hours=OPENING_HOURS,
+            opening_hours=AREA_OPENING_HOURS,
             phone=f"0750-32811{n:02d}",
             residents=[deputies[d.name] for d in district],
         )
