@@ -13,16 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from notifications.reminders import (
-    Due,
-    ReminderRule,
-    iso_week,
-    pending_step,
-    users_by_deputy,
-    users_by_unit,
-    users_with_role,
-)
+from notifications.reminders import Due, ReminderRule, iso_week, pending_step
 from suggestions.deadlines import WorkingCalendar, add_working_days
 from suggestions.models import (
     AWAITING_REPLY,
@@ -32,6 +23,7 @@ from suggestions.models import (
     State,
     Suggestion,
 )
+from suggestions.recipients import deputy_accounts, office_users, unit_officers
 
 
 def _link(pk: int) -> str:
@@ -52,7 +44,7 @@ def collect_reply_due(*, today: date):
         .order_by()
         .values_list("pk", "title", "reply_due", "lead_unit_id")
     )
-    officers = users_by_unit({row[3] for row in rows})
+    officers = unit_officers({row[3] for row in rows})
     for pk, title, reply_due, unit_id in rows:
         step = pending_step((reply_due - today).days, steps)
         for user_id in officers.get(unit_id, ()):
@@ -86,7 +78,7 @@ def collect_co_opinion_due(*, today: date):
         .order_by()
         .values_list("pk", "suggestion_id", "suggestion__title", "opinion_due", "unit_id")
     )
-    officers = users_by_unit({row[4] for row in rows})
+    officers = unit_officers({row[4] for row in rows})
     for assignment_id, pk, title, opinion_due, unit_id in rows:
         step = pending_step((opinion_due - today).days, steps)
         for user_id in officers.get(unit_id, ()):
@@ -115,8 +107,8 @@ def collect_overdue(*, today: date):
     )
     if not rows:
         return
-    officers = users_by_unit({row[3] for row in rows})
-    office = users_with_role(Role.OFFICE)
+    officers = unit_officers({row[3] for row in rows})
+    office = office_users()
     week = iso_week(today)
     for pk, title, reply_due, unit_id, key_supervision, supervisor_id in rows:
         recipients = list(officers.get(unit_id, ())) + office
@@ -146,7 +138,7 @@ def collect_assignment_pending(*, today: date):
     )
     if not rows:
         return
-    office = users_with_role(Role.OFFICE)
+    office = office_users()
     for pk, title, assign_due in rows:
         for user_id in office:
             yield Due(
@@ -183,7 +175,7 @@ def collect_evaluation_pending(*, today: date):
         .order_by()
         .values_list("pk", "title", "lead_deputy_id", "replies__pk", "replies__replied_on")
     )
-    accounts = users_by_deputy({row[2] for row in rows})
+    accounts = deputy_accounts({row[2] for row in rows})
     for pk, title, deputy_id, reply_id, replied_on in rows:
         user_id = accounts.get(deputy_id)
         if user_id is None:

@@ -9,6 +9,9 @@ this action in the current state, changes the rows, and appends one
 - ``ActionRefused`` (409): not in the current state, or a rule forbids it now;
 - ``ValidationError`` (400 / form errors): the input is wrong.
 
+The people concerned are notified in the same transaction (``suggestions.notices``): an action
+that rolls back notified nobody.
+
 Dates are local dates (Asia/Shanghai); deadlines come from ``suggestions.deadlines``.
 """
 
@@ -23,7 +26,7 @@ from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
 from deputies.selectors import deputies_visible_to
 from liaison.services.opinions import opinion_mark_escalated
-from suggestions import deadlines, holidays
+from suggestions import deadlines, holidays, notices
 from suggestions.models import (
     ATTACHMENT_EXTENSIONS,
     ATTACHMENT_MAX_BYTES,
@@ -314,6 +317,7 @@ def _create_draft(*, actor, lead_deputy, title, content, category, cosigners=(),
         note=note,
         data={"cosigners": [d.name for d in cosigners], "attachments": names, **(extra or {})},
     )
+    notices.cosign_invited(suggestion, actor=actor, deputy_ids=[d.pk for d in cosigners])
     return suggestion
 
 
@@ -360,6 +364,8 @@ def suggestion_update(
         changed.append("attachments")
     suggestion.save()
     _record(suggestion, actor=actor, action=Action.UPDATE, from_state=suggestion.state, data={"changed": changed})
+    if cosigners is not None:
+        notices.cosign_invited(suggestion, actor=actor, deputy_ids=[c.deputy_id for c in added])
     return suggestion
 
 
@@ -378,6 +384,7 @@ def suggestion_cosign(*, suggestion: Suggestion, actor, accept: bool) -> Suggest
         from_state=suggestion.state,
         data={"deputy": actor.deputy.name, "accepted": bool(accept)},
     )
+    notices.cosign_answered(suggestion, actor=actor, deputy_name=actor.deputy.name, accepted=bool(accept))
     return suggestion
 
 
@@ -408,6 +415,7 @@ def suggestion_submit(*, suggestion: Suggestion, actor) -> Suggestion:
         from_state=from_state,
         data={"assign_due": suggestion.assign_due.isoformat()},
     )
+    notices.submitted(suggestion, actor=actor)
     return suggestion
 
 
@@ -422,6 +430,7 @@ def suggestion_return(*, suggestion: Suggestion, actor, reason: str) -> Suggesti
     suggestion.assign_due = None
     suggestion.save()
     _record(suggestion, actor=actor, action=Action.RETURN, from_state=from_state, note=reason)
+    notices.returned(suggestion, actor=actor, reason=reason)
     return suggestion
 
 
@@ -441,6 +450,7 @@ def suggestion_resubmit(*, suggestion: Suggestion, actor) -> Suggestion:
         from_state=from_state,
         data={"assign_due": suggestion.assign_due.isoformat()},
     )
+    notices.submitted(suggestion, actor=actor, resubmitted=True)
     return suggestion
 
 
@@ -456,6 +466,7 @@ def suggestion_withdraw(*, suggestion: Suggestion, actor, reason: str) -> Sugges
     suggestion.save()
     _close_pending_requests(suggestion, actor=actor, note=_("The suggestion was withdrawn."))
     _record(suggestion, actor=actor, action=Action.WITHDRAW, from_state=from_state, note=reason)
+    notices.withdrawn(suggestion, actor=actor, from_state=from_state, reason=reason)
     return suggestion
 
 
@@ -538,6 +549,7 @@ def suggestion_assign(
             "reply_due": reply_due.isoformat(),
         },
     )
+    notices.assigned(suggestion, actor=actor, lead_unit=lead_unit, co_units=co_units, opinion_due=opinion_due)
     return suggestion
 
 
@@ -571,6 +583,7 @@ def suggestion_request_return(*, suggestion: Suggestion, actor, reason: str) -> 
         note=reason,
         data={"unit": assignment.unit.name, "request": request.pk},
     )
+    notices.return_requested(suggestion, actor=actor, unit_name=assignment.unit.name, reason=reason)
     return request
 
 
@@ -588,9 +601,12 @@ def suggestion_decide_return(*, return_request: ReturnRequest, actor, accept: bo
     request.status = RequestStatus.APPROVED if accept else RequestStatus.REJECTED
     request.decided_by, request.decided_at, request.decision_note = actor, now, (note or "").strip()
     request.save()
-    if accept and request.assignment.role == AssignmentRole.LEAD:
+    whole_item = accept and request.assignment.role == AssignmentRole.LEAD
+    ended_units = [request.assignment.unit_id]
+    if whole_item:
         assign_due = deadlines.assignment_due(_today())
         _close_pending_requests(suggestion, actor=actor, note=_("The item was taken back for re-assignment."))
+        ended_units = list(suggestion.assignments.filter(active=True).values_list("unit_id", flat=True))
         suggestion.assignments.filter(active=True).update(active=False, ended_at=now)
         suggestion.state = State.SUBMITTED
         suggestion.lead_unit = None
@@ -608,6 +624,14 @@ def suggestion_decide_return(*, return_request: ReturnRequest, actor, accept: bo
         from_state=from_state,
         note=request.decision_note,
         data={"unit": request.assignment.unit.name, "accepted": bool(accept)},
+    )
+    notices.return_decided(
+        suggestion,
+        actor=actor,
+        unit_ids=ended_units,
+        accepted=bool(accept),
+        whole_item=whole_item,
+        note=request.decision_note,
     )
     return suggestion
 
@@ -645,6 +669,7 @@ def suggestion_co_unit_opinion(*, suggestion: Suggestion, actor, content: str) -
         from_state=suggestion.state,
         data={"unit": assignment.unit.name, "round": round_},
     )
+    notices.co_unit_opinion_given(suggestion, actor=actor, unit_name=assignment.unit.name)
     return opinion
 
 
@@ -733,6 +758,7 @@ def suggestion_reply(
         from_state=from_state,
         data={"round": round_, "reply_class": reply_class, "on_time": reply.on_time, "contacted": bool(contacted)},
     )
+    notices.replied(suggestion, actor=actor, reply_class=reply_class)
     return reply
 
 
@@ -771,6 +797,10 @@ def suggestion_extend(*, suggestion: Suggestion, actor, new_due: date, reason: s
         note=reason,
         data={"new_due": new_due.isoformat(), "approved": by_office, "extension": extension.pk},
     )
+    if by_office:
+        notices.extended(suggestion, actor=actor, extension=extension)
+    else:
+        notices.extension_requested(suggestion, actor=actor, extension=extension)
     return extension
 
 
@@ -823,6 +853,10 @@ def suggestion_decide_extension(*, extension: Extension, actor, approve: bool, n
         note=extension.decision_note,
         data={"new_due": extension.new_due.isoformat(), "approved": bool(approve), "extension": extension.pk},
     )
+    if approve:
+        notices.extended(suggestion, actor=actor, extension=extension)
+    else:
+        notices.extension_rejected(suggestion, actor=actor, extension=extension)
     return extension
 
 
@@ -851,6 +885,8 @@ def suggestion_follow_up(*, suggestion: Suggestion, actor, content: str, solved:
         note=content,
         data={"solved": bool(solved)},
     )
+    if solved:
+        notices.follow_up_solved(suggestion, actor=actor, content=content)
     return follow_up
 
 
@@ -881,6 +917,7 @@ def suggestion_supervise(
         note=note,
         data={"key_supervision": key_supervision},
     )
+    notices.supervised(suggestion, actor=actor, note=note, key_supervision=key_supervision)
     return supervision
 
 
@@ -920,6 +957,7 @@ def suggestion_evaluate(*, suggestion: Suggestion, actor, rating: str, comment: 
     if rehandle:
         data["reply_due"] = suggestion.reply_due.isoformat()
     _record(suggestion, actor=actor, action=Action.EVALUATE, from_state=from_state, note=evaluation.comment, data=data)
+    notices.evaluated(suggestion, actor=actor, rating=rating, comment=evaluation.comment)
     return evaluation
 
 
@@ -959,4 +997,5 @@ def suggestion_create_from_opinion(*, opinion, deputy, actor, title: str = "") -
         extra={"opinion": opinion.pk},
     )
     suggestion.source_opinions.add(opinion)
+    notices.drafted_for_deputy(suggestion, actor=actor)
     return suggestion
