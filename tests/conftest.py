@@ -31,6 +31,26 @@ def _missing_service(item) -> tuple[str, str] | None:
     return None
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, with stray sessions closed before they are dropped.
+
+    Worker processes and live-server threads may still hold a connection to the PostgreSQL
+    test database when the run ends, and PostgreSQL refuses to drop a database in use.
+    """
+    yield
+    from django.db import connection, connections
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+        connections.close_all()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     """Skip tests whose service is missing, or fail them when the environment requires that service."""
