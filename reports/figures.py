@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from deputies.models import Deputy
 from liaison.models import (
+    VOTER_CONTACTS_PER_YEAR,
     Activity,
     ActivityAttendance,
     AttendanceStatus,
@@ -28,6 +29,7 @@ from liaison.models import (
 )
 from liaison.selectors import station_statistics, station_subtree_q
 from livelihood.models import Project, YearCycle
+from reports.models import PointItem
 from reports.performance import compliance_totals, duty_compliance, ranking, year_bounds
 from suggestions.models import State, Suggestion
 from suggestions.selectors import deputies_of_station_q, metric_aggregates, overdue_q, with_deadline, with_rates
@@ -267,6 +269,11 @@ class ComplianceSummary:
     rows: list[dict] = field(default_factory=list)
     deputies: int = 0
     fully_compliant: int = 0
+    # 双联: deputies who contacted voters at least the yearly number expected, of all ranked, and all contacts.
+    contacts_required: int = VOTER_CONTACTS_PER_YEAR
+    contacts_met: int = 0
+    contacts_deputies: int = 0
+    contacts_total: int = 0
 
     @property
     def rate(self) -> float | None:
@@ -275,11 +282,17 @@ class ComplianceSummary:
         return _rate(done, due)
 
 
-def compliance_summary(deputy_ids: list[int], year: int) -> ComplianceSummary:
-    """Per "四个一" duty: periods due and done over all these deputies; who met every due period. Two queries."""
-    per_deputy = duty_compliance(deputy_ids, year)
+def compliance_summary(ranked: list, year: int) -> ComplianceSummary:
+    """Per "四个一" duty: periods due and done over the ``ranked`` deputies; who met every due period; and
+    who contacted voters as often as expected (from the ranking's counts). Two queries."""
+    per_deputy = duty_compliance([row.deputy.id for row in ranked], year)
     rows: dict[str, dict] = {}
-    summary = ComplianceSummary()
+    contacts = [row.counts.get(PointItem.VOTER_CONTACT, 0) for row in ranked]
+    summary = ComplianceSummary(
+        contacts_met=sum(1 for n in contacts if n >= VOTER_CONTACTS_PER_YEAR),
+        contacts_deputies=len(contacts),
+        contacts_total=sum(contacts),
+    )
     for compliance in per_deputy.values():
         done, due = compliance_totals(compliance)
         if due:
@@ -348,7 +361,7 @@ def station_year(station: Station, year: int) -> dict:
         "escalated_suggestions": escalated_suggestions(stations, year),
         "suggestions": suggestion_metrics(assigned_suggestions(year, station)),
         "ranking": ranked,
-        "compliance": compliance_summary(deputy_ids, year),
+        "compliance": compliance_summary(ranked, year),
         "deputy_compliance": deputy_compliance_rows(deputy_ids, year),
         "attendance": attendance_count(deputy_ids, year),
     }
@@ -377,7 +390,7 @@ def street_year(year: int) -> dict:
         "overdue": overdue_suggestions(),
         "key_supervision": key_supervision_suggestions(),
         "ranking": ranked,
-        "compliance": compliance_summary([row.deputy.id for row in ranked], year),
+        "compliance": compliance_summary(ranked, year),
         "cycle": cycle,
         "projects": projects,
     }

@@ -187,8 +187,14 @@ def compliance_table(summary) -> Table:
             Column(_("Compliance"), lambda r: r["rate"], "pct"),
         ],
         summary.rows,
-        note=_("Deputies with every due duty done: %(full)s of %(of)s")
-        % {"full": summary.fully_compliant, "of": summary.deputies},
+        note=" ".join(
+            [
+                _("Deputies with every due duty done: %(full)s of %(of)s")
+                % {"full": summary.fully_compliant, "of": summary.deputies},
+                _("Deputies who contacted voters at least %(required)s times: %(met)s of %(of)s.")
+                % {"required": summary.contacts_required, "met": summary.contacts_met, "of": summary.contacts_deputies},
+            ]
+        ),
     )
 
 

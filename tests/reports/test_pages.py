@@ -172,3 +172,10 @@ def test_the_ranking_export_counts_voter_contacts(client, street):
     main = next(row for row in rows[2:] if row[1] == street.main.name)
     assert main[column] == seed.MAIN_CONTACTS
     assert all(row[column] == 0 for row in rows[2:] if row[1] != street.main.name)
+
+
+def test_the_dashboard_says_how_many_deputies_met_the_voter_contact_requirement(client, street):
+    client.force_login(street.leader)
+    body = client.get("/reports/dashboard/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    deputies = len(street.deputies)
+    assert f"全年联系选民不少于10次的代表：1名（共{deputies}名）" in body

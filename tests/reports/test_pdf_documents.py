@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from deputies.models import Deputy
 from reports import documents
 from reports.pdf.render import html_to_pdf
 from suggestions.models import Suggestion
@@ -100,6 +101,9 @@ def test_street_report_covers_every_station(street):
     for name in ("东湖片区实践站", "西城片区实践站", "桂园社区实践点"):
         assert name in body
     assert "区住房和城乡建设局" in body  # the suggestions by lead unit
+    # 双联: only the main deputy contacted voters, eleven times (at least ten expected).
+    deputies = Deputy.objects.count()
+    assert f"全年联系选民不少于10次的代表1名（共{deputies}名），合计联系选民{seed.MAIN_CONTACTS}次" in body
 
 
 def test_a_character_no_font_has_is_marked_not_left_as_an_empty_box():
