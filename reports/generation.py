@@ -28,6 +28,7 @@ from reports.pdf.render import (
     layout,
     merge_bundle,
     page_counter_css,
+    release_layouts,
     write_documents,
 )
 from reports.performance import peer_ranking
@@ -109,6 +110,7 @@ def _run_batch(job: ReportJob, workdir: Path) -> tuple[Path, int, str]:
             files.append(workdir / f"part-{len(files) + 1:03d}.pdf")
             write_documents(chunk, files[-1])
             chunk = []
+            release_layouts()
         # Deputies take 3–95 %, the contents and the merge the rest.
         services.job_progress(job_id=job.id, progress=3 + 92 * index // len(deputies))
     filename = f"batch-{job.subject_id or 'street'}-{job.year}.pdf"
