@@ -11,6 +11,7 @@ by username.
 
 from datetime import date, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -19,6 +20,7 @@ from demo.builders.base import DemoContext
 from demo.builders.organisation import FEATURED_DEPUTY
 from demo.builders.units import FEATURED_UNIT
 from deputies.models import Deputy, DeputyKind
+from notifications.models import Notification
 from suggestions import deadlines, services
 from suggestions.models import (
     Assignment,
@@ -415,6 +417,12 @@ def _play(people, title, category, content, lead, cosigners, steps) -> None:
         else:  # pragma: no cover - a typo in the scripts above
             raise ValueError(f"unknown demo step {kind!r}")
     _recompute_working_day_deadlines(Suggestion.objects.get(pk=suggestion.pk))
+    # The replay's notices were written today with today's deadlines, for steps the history above
+    # moved months back: they would tell people to act on things long done. The reminder sweeps
+    # (demo.builders.reminders) tell them what is really due.
+    Notification.objects.filter(
+        target_type=ContentType.objects.get_for_model(Suggestion), target_id=suggestion.pk
+    ).delete()
 
 
 # Every date and time column of a suggestion's record, by model (the suggestion itself first).

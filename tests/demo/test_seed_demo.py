@@ -7,12 +7,14 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role, User
 from demo.builders.accounts import DEMO_USERS
 from deputies.models import ConstituentLink, ContactLink, Deputy, DeputyGroup, DeputyKind, GroupKind, Term
-from liaison.models import Community, Grid, GridAssignment, GridCentre, GridRole, Station, StationKind
-from suggestions.models import HandlingUnit, UnitKind
+from liaison.models import Community, Grid, GridAssignment, GridCentre, GridRole, Station, StationKind, VoterContact
+from notifications.models import Notification
+from suggestions.models import HandlingUnit, State, Suggestion, UnitKind
 
 MODELS = [
     Station,
@@ -27,6 +29,8 @@ MODELS = [
     ConstituentLink,
     HandlingUnit,
     User,
+    VoterContact,
+    Notification,
 ]
 
 
@@ -69,6 +73,8 @@ def test_running_the_command_twice_changes_nothing(demo):
         "ConstituentLink": first["ConstituentLink"],
         "HandlingUnit": 19,
         "User": first["User"],
+        "VoterContact": first["VoterContact"],
+        "Notification": first["Notification"],
     }
     # One account per role; other parts of the demo may add their own (e.g. more unit officers).
     assert User.objects.filter(username__in=[u.username for u in DEMO_USERS]).count() == len(DEMO_USERS)
@@ -148,3 +154,24 @@ def test_every_demo_user_logs_in_and_gets_a_home_page(client, demo, demo_user):
     assert client.session.get("_auth_user_id") == str(User.objects.get(username=demo_user.username).pk)
     home = client.get(response.url)
     assert home.status_code == 200
+
+
+def test_deputies_contact_voters_some_above_and_some_below_ten_a_year(demo):
+    last_year = timezone.localdate().year - 1
+    featured = User.objects.get(username="demo_deputy")
+    counts = Counter(VoterContact.objects.filter(date__year=last_year).values_list("deputy_id", flat=True))
+    assert counts[featured.deputy_id] >= 10
+    assert any(n < 10 for n in counts.values()) and any(n >= 10 for n in counts.values())
+    assert VoterContact.objects.filter(deputy=featured.deputy_id, recorded_by=featured).exists()
+
+
+def test_inboxes_hold_what_is_due_now_not_the_replayed_history(demo):
+    verbs = Counter(Notification.objects.values_list("verb", flat=True))
+    # The scripted lifecycle's notices (written at seeding time) are gone; the sweeps' reminders remain.
+    assert not [verb for verb in verbs if verb.startswith("suggestion.")], verbs
+    assert verbs["reminder.suggestion_overdue"] >= 1
+    submitted = Suggestion.objects.filter(state=State.SUBMITTED, assign_due__lt=timezone.localdate()).count()
+    assert (
+        verbs["reminder.suggestion_assignment_pending"]
+        == submitted * User.objects.filter(role=Role.OFFICE, is_active=True).count()
+    )

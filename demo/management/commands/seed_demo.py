@@ -21,6 +21,7 @@ BUILDERS = [
     "demo.builders.reception",
     "demo.builders.suggestions",
     "demo.builders.contacts",
+    "demo.builders.reminders",
 ]
 
 
