@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role, User
 from accounts.services import api_token_issue
 from tests.conftest import PASSWORD
-from tests.deputies.org import build_street, handling_unit
+from tests.deputies.org import build_street, client_for, handling_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +23,6 @@ def street():
 @pytest.fixture
 def admin(make_user):
     return make_user(Role.ADMIN, username="site_admin")
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_an_admin_creates_station_staff_with_stations(admin, street):

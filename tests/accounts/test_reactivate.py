@@ -17,7 +17,7 @@ from accounts.models import Role, User
 from accounts.services import api_token_issue, user_deactivate, user_reactivate
 from core.errors import PermissionRefused
 from tests.conftest import PASSWORD
-from tests.deputies.org import build_street, handling_unit
+from tests.deputies.org import build_street, client_for, handling_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +36,6 @@ def leaver(make_user, admin):
     user = make_user(Role.OFFICE, username="leaver")
     api_token_issue(user=user)
     return user_deactivate(user=user, actor=admin)
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def token_for(username: str, password: str = PASSWORD):

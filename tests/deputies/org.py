@@ -8,6 +8,8 @@ people around it (owner / colleague / outsider) come from ``people``.
 from dataclasses import dataclass
 from datetime import date
 
+from rest_framework.test import APIClient
+
 from accounts.models import Role
 from deputies.models import Deputy, GroupKind, Level
 from deputies.services import deputy_create, deputy_group_create
@@ -114,3 +116,10 @@ def people(make_user, street: Street) -> People:
         deputy_b=make_user(Role.DEPUTY, deputy=street.b.deputy),
         unit_officer=make_user(Role.UNIT_OFFICER, unit=handling_unit()),
     )
+
+
+def client_for(user) -> APIClient:
+    """An API client authenticated as ``user`` (no session, no CSRF)."""
+    client = APIClient()
+    client.force_authenticate(user)
+    return client

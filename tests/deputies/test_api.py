@@ -1,12 +1,11 @@
 """The ``deputies`` and ``deputy-groups`` collections: role scoping, masking, writes, bad input, filters."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from deputies.models import Deputy, DeputyGroup, DeputyKind, Level, Term
 from deputies.services import deputy_create, deputy_update
 from liaison.services.organisation import station_update
-from tests.deputies.org import build_street, county_term, people, township_term
+from tests.deputies.org import build_street, client_for, county_term, people, township_term
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +20,6 @@ def street():
 @pytest.fixture
 def folks(make_user, street):
     return people(make_user, street)
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def names(response) -> list[str]:

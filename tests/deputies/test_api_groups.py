@@ -2,13 +2,12 @@
 not reveal a leader the viewer may not see."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from deputies.models import DeputyGroup, GroupKind
 from deputies.services import deputy_create, deputy_group_create, deputy_group_update
 from liaison.models import GridRole
 from liaison.services.organisation import grid_assignment_create
-from tests.deputies.org import START, build_street, people
+from tests.deputies.org import START, build_street, client_for, people
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +22,6 @@ def street():
 @pytest.fixture
 def folks(make_user, street):
     return people(make_user, street)
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def snapshot() -> list[tuple]:

@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from rest_framework.test import APIClient
 
 from deputies.services import deputy_create
 from liaison.models import Community, Grid, GridAssignment, GridCentre, GridRole, Station, StationKind
@@ -14,7 +13,7 @@ from liaison.services.organisation import (
     grid_create,
     station_create,
 )
-from tests.deputies.org import START, build_street, people
+from tests.deputies.org import START, build_street, client_for, people
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +32,6 @@ def street():
 @pytest.fixture
 def folks(make_user, street):
     return people(make_user, street)
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def names(response, key: str = "name") -> list[str]:

@@ -2,11 +2,10 @@
 the services; everyone else reads them within their scope."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from liaison.models import Community, Grid, GridCentre
 from liaison.services.organisation import community_update, grid_centre_update
-from tests.deputies.org import build_street, people
+from tests.deputies.org import build_street, client_for, people
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +22,6 @@ def street():
 @pytest.fixture
 def folks(make_user, street):
     return people(make_user, street)
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def snapshot() -> list[tuple]:

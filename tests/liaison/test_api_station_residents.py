@@ -1,12 +1,11 @@
 """The station API lists a station's residents only as far as the viewer may see those deputies."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from deputies.services import deputy_create, deputy_update
 from liaison.models import Station, StationKind
 from liaison.services.organisation import station_create, station_update
-from tests.deputies.org import build_street, people
+from tests.deputies.org import build_street, client_for, people
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +20,6 @@ def street():
 @pytest.fixture
 def folks(make_user, street):
     return people(make_user, street)
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
