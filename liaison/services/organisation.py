@@ -110,6 +110,17 @@ def _locked(model: type[models.Model], instance: models.Model | None):
     return model.objects.select_for_update().get(pk=instance.pk)
 
 
+def _update(instance: models.Model, fields: dict, allowed, service: str, *, clean=None) -> models.Model:
+    """Set ``fields`` on ``instance`` re-read under a row lock, validate (``clean``, default ``_clean``), save."""
+    _check_fields(fields, allowed, service)
+    instance = _locked(type(instance), instance)
+    for field, value in fields.items():
+        setattr(instance, field, value)
+    (clean or _clean)(instance)
+    _save(instance)
+    return instance
+
+
 @transaction.atomic
 def station_create(
     *,
@@ -197,13 +208,7 @@ def community_create(*, name: str, station: Station) -> Community:
 @transaction.atomic
 def community_update(*, community: Community, **fields) -> Community:
     """Rename a community or hand it to another station (its grid centres and grids move with it)."""
-    _check_fields(fields, COMMUNITY_FIELDS, "community_update")
-    community = _locked(Community, community)
-    for field, value in fields.items():
-        setattr(community, field, value)
-    _clean(community)
-    _save(community)
-    return community
+    return _update(community, fields, COMMUNITY_FIELDS, "community_update")
 
 
 @transaction.atomic
@@ -218,13 +223,7 @@ def grid_centre_create(*, name: str, community: Community) -> GridCentre:
 @transaction.atomic
 def grid_centre_update(*, centre: GridCentre, **fields) -> GridCentre:
     """Rename a grid centre or move it to another community (its grids move with it)."""
-    _check_fields(fields, GRID_CENTRE_FIELDS, "grid_centre_update")
-    centre = _locked(GridCentre, centre)
-    for field, value in fields.items():
-        setattr(centre, field, value)
-    _clean(centre)
-    _save(centre)
-    return centre
+    return _update(centre, fields, GRID_CENTRE_FIELDS, "grid_centre_update")
 
 
 def _clean_grid(grid: Grid) -> None:
@@ -250,13 +249,7 @@ def grid_create(*, centre: GridCentre, name: str, code: str, households: int | N
 @transaction.atomic
 def grid_update(*, grid: Grid, **fields) -> Grid:
     """Change a grid's details or move it to another grid centre."""
-    _check_fields(fields, GRID_FIELDS, "grid_update")
-    grid = _locked(Grid, grid)
-    for field, value in fields.items():
-        setattr(grid, field, value)
-    _clean_grid(grid)
-    _save(grid)
-    return grid
+    return _update(grid, fields, GRID_FIELDS, "grid_update", clean=_clean_grid)
 
 
 @transaction.atomic
