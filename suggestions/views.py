@@ -275,6 +275,22 @@ def _refusal_status(exc) -> int:
     return 403 if isinstance(exc, PermissionRefused) else 409
 
 
+def _attempt(form, call):
+    """Run the service ``call()``; on bad input or a refusal, put the reason on ``form``.
+
+    Returns ``(result, None)``, or ``(None, status)`` with the HTTP status to answer: 400 for bad
+    input, 403 for a permission refused, 409 for an action the rules refuse now.
+    """
+    try:
+        return call(), None
+    except ValidationError as exc:
+        _apply_errors(form, exc)
+        return None, 400
+    except (ActionRefused, PermissionRefused) as exc:
+        form.add_error(None, exc.message)
+        return None, _refusal_status(exc)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def suggestion_create(request):
@@ -282,20 +298,19 @@ def suggestion_create(request):
     form = forms.SuggestionForm(request.POST or None, request.FILES or None, lead_deputy_id=request.user.deputy_id)
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            suggestion = services.suggestion_create(
+        suggestion, failed = _attempt(
+            form,
+            lambda: services.suggestion_create(
                 actor=request.user,
                 title=form.cleaned_data["title"],
                 content=form.cleaned_data["content"],
                 category=form.cleaned_data["category"],
                 cosigners=list(form.cleaned_data["cosigners"]),
                 attachments=form.cleaned_data["attachments"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        except (ActionRefused, PermissionRefused) as exc:
-            form.add_error(None, exc.message)
-            status = _refusal_status(exc)
+            ),
+        )
+        if failed:
+            status = failed
         else:
             messages.success(request, _("The draft is saved. Submit it when your co-signers have confirmed."))
             return redirect("suggestions:detail", pk=suggestion.pk)
@@ -327,8 +342,9 @@ def suggestion_edit(request, pk):
     )
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            services.suggestion_update(
+        _result, failed = _attempt(
+            form,
+            lambda: services.suggestion_update(
                 suggestion=suggestion,
                 actor=request.user,
                 title=form.cleaned_data["title"],
@@ -336,13 +352,10 @@ def suggestion_edit(request, pk):
                 category=form.cleaned_data["category"],
                 cosigners=list(form.cleaned_data["cosigners"]),
                 attachments=form.cleaned_data["attachments"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-            status = 400
-        except (ActionRefused, PermissionRefused) as exc:
-            form.add_error(None, exc.message)
-            status = _refusal_status(exc)
+            ),
+        )
+        if failed:
+            status = failed
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect("suggestions:detail", pk=suggestion.pk)
@@ -552,14 +565,9 @@ def suggestion_action(request, pk, action):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
-                page_action.run(request, suggestion, form.cleaned_data)
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-                status = 400
-            except (ActionRefused, PermissionRefused) as exc:
-                form.add_error(None, exc.message)
-                status = _refusal_status(exc)
+            _result, failed = _attempt(form, lambda: page_action.run(request, suggestion, form.cleaned_data))
+            if failed:
+                status = failed
             else:
                 messages.success(request, _("Done: %(action)s.") % {"action": Action(action).label})
                 return redirect("suggestions:detail", pk=suggestion.pk)
@@ -603,19 +611,17 @@ def from_opinion(request, opinion_id):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
-                suggestion = services.suggestion_create_from_opinion(
+            suggestion, failed = _attempt(
+                form,
+                lambda: services.suggestion_create_from_opinion(
                     opinion=opinion,
                     deputy=form.cleaned_data["deputy"],
                     actor=request.user,
                     title=form.cleaned_data["title"],
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-                status = 400
-            except (ActionRefused, PermissionRefused) as exc:
-                form.add_error(None, exc.message)
-                status = _refusal_status(exc)
+                ),
+            )
+            if failed:
+                status = failed
             else:
                 messages.success(
                     request,
@@ -685,21 +691,19 @@ def calendar_enter(request):
             data = form.cleaned_data
             # Set only by the preview's own button, never by the editable form.
             if request.POST.get("confirmed") == "1":
-                try:
-                    services.calendar_year_enter(
+                _result, failed = _attempt(
+                    form,
+                    lambda: services.calendar_year_enter(
                         actor=request.user,
                         year=data["year"],
                         entries=data["entries"],
                         source=data["source"],
                         note=data["note"],
                         replace=request.POST.get("replace") == "1",
-                    )
-                except ValidationError as exc:
-                    _apply_errors(form, exc)
-                    status = 400
-                except (ActionRefused, PermissionRefused) as exc:
-                    form.add_error(None, exc.message)
-                    status = _refusal_status(exc)
+                    ),
+                )
+                if failed:
+                    status = failed
                 else:
                     messages.success(request, _("The %(year)s working-day calendar is saved.") % {"year": data["year"]})
                     return redirect("suggestions:calendar_year", year=data["year"])
