@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ServiceAdmin
 from deputies.models import ConstituentLink, ContactLink, Deputy, DeputyGroup, DeputyKind, Term
-from deputies.services import DEPUTY_FIELDS, deputy_create, deputy_delete, deputy_update
+from deputies.services import (
+    DEPUTY_FIELDS,
+    GROUP_FIELDS,
+    deputy_create,
+    deputy_delete,
+    deputy_group_create,
+    deputy_group_update,
+    deputy_update,
+)
 
 
 class TermFormSet(forms.BaseInlineFormSet):
@@ -73,7 +81,8 @@ class DeputyAdmin(ServiceAdmin):
 
 
 @admin.register(DeputyGroup)
-class DeputyGroupAdmin(admin.ModelAdmin):
+class DeputyGroupAdmin(ServiceAdmin):
+    service_fields = (*GROUP_FIELDS, "members")
     list_display = ("name", "kind", "leader", "member_count")
     list_filter = ("kind",)
     search_fields = ("name", "leader__name", "members__name")
@@ -85,3 +94,12 @@ class DeputyGroupAdmin(admin.ModelAdmin):
     @admin.display(description=_("members"), ordering="member_total")
     def member_count(self, group):
         return group.member_total
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # no service deletes a group: its members and history refer to it
+
+    def service_create(self, data):
+        return deputy_group_create(**data)
+
+    def service_update(self, obj, data):
+        return deputy_group_update(group=obj, **data)

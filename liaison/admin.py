@@ -7,11 +7,17 @@ from accounts.admin import ServiceAdmin
 from liaison.models import Community, Grid, GridAssignment, GridCentre, GridRole, Station
 from liaison.services.organisation import (
     ASSIGNMENT_FIELDS,
+    COMMUNITY_FIELDS,
+    GRID_CENTRE_FIELDS,
     GRID_FIELDS,
     STATION_FIELDS,
+    community_create,
+    community_update,
     grid_assignment_create,
     grid_assignment_delete,
     grid_assignment_update,
+    grid_centre_create,
+    grid_centre_update,
     grid_create,
     grid_delete,
     grid_update,
@@ -57,14 +63,28 @@ class GridCentreInline(admin.TabularInline):
     show_change_link = True
 
 
+class NoDeleteServiceAdmin(ServiceAdmin):
+    """Records the services create and change but never delete (they are referred to by grids and history)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(NoDeleteServiceAdmin):
+    service_fields = COMMUNITY_FIELDS
     list_display = ("name", "station")
     list_filter = ("station__kind", "station")
     search_fields = ("name", "station__name")
     autocomplete_fields = ("station",)
     inlines = (GridCentreInline,)
     list_select_related = ("station",)
+
+    def service_create(self, data):
+        return community_create(**data)
+
+    def service_update(self, obj, data):
+        return community_update(community=obj, **data)
 
 
 class GridInline(admin.TabularInline):
@@ -75,7 +95,8 @@ class GridInline(admin.TabularInline):
 
 
 @admin.register(GridCentre)
-class GridCentreAdmin(admin.ModelAdmin):
+class GridCentreAdmin(NoDeleteServiceAdmin):
+    service_fields = GRID_CENTRE_FIELDS
     list_display = ("name", "community", "station")
     list_filter = ("community__station",)
     search_fields = ("name", "community__name")
@@ -86,6 +107,12 @@ class GridCentreAdmin(admin.ModelAdmin):
     @admin.display(description=_("station"), ordering="community__station__name")
     def station(self, centre):
         return centre.community.station
+
+    def service_create(self, data):
+        return grid_centre_create(**data)
+
+    def service_update(self, obj, data):
+        return grid_centre_update(centre=obj, **data)
 
 
 class AssignmentFormSet(forms.BaseInlineFormSet):

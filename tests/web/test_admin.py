@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from liaison.models import GridAssignment, Station, StationKind
-from liaison.services.organisation import station_create
+from liaison.services.organisation import community_create, station_create
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -213,3 +213,40 @@ def test_deputy_admin_refuses_terms_for_a_deliberation_representative(as_user, o
     response = as_user("admin").post(reverse("admin:deputies_deputy_add"), data)
     assert response.status_code == 200
     assert "议政代表由街道聘任" in response.content.decode()
+
+
+def test_community_and_grid_centre_admins_write_through_the_services(as_user, org):
+    client = as_user("admin")
+    other = community_create(name="兴盛东社区", station=org.point_b)
+    # A name another community already has: the service's rule, shown on the form, nothing written.
+    response = client.post(
+        reverse("admin:liaison_community_change", args=[other.pk]),
+        {"name": org.community_a.name, "station": other.station_id, **inline("grid_centres")},
+    )
+    assert response.status_code == 200 and "errornote" in response.content.decode()
+    other.refresh_from_db()
+    assert other.name == "兴盛东社区"
+    response = client.post(
+        reverse("admin:liaison_gridcentre_change", args=[org.centre_a.pk]),
+        {"name": "范罗岗社区第一网格中心", "community": org.community_a.pk, **inline("grids")},
+    )
+    assert response.status_code == 302
+    org.centre_a.refresh_from_db()
+    assert org.centre_a.name == "范罗岗社区第一网格中心"
+    # No service deletes them: the admin does not offer it.
+    assert client.get(reverse("admin:liaison_community_delete", args=[other.pk])).status_code == 403
+
+
+def test_group_admin_keeps_the_leader_a_member(as_user, org):
+    client = as_user("admin")
+    response = client.post(
+        reverse("admin:deputies_deputygroup_change", args=[org.group_a.pk]),
+        {"name": org.group_a.name, "kind": org.group_a.kind, "leader": org.colleague.pk, "members": [org.owner.pk]},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    # The service adds the new leader to the members, which the form alone would not have done.
+    assert set(org.group_a.members.all()) == {org.owner, org.colleague}
+
+
+def inline(prefix: str) -> dict:
+    return {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
