@@ -14,6 +14,7 @@ from accounts.models import Role
 from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to
 from liaison.models import Station
+from liaison.selectors import station_subtree_q
 from suggestions import deadlines
 from suggestions.models import (
     AWAITING_ASSIGNMENT,
@@ -70,21 +71,15 @@ def suggestions_visible_to(user) -> QuerySet[Suggestion]:
 def deputies_of_station_q(station_id: int, prefix: str = "") -> Q:
     """Deputies resident at ``station_id`` or anything below it, or holding an open grid assignment there."""
     ids = Deputy.objects.filter(
-        Q(resident_stations=station_id)
-        | Q(resident_stations__parent=station_id)
-        | Q(resident_stations__parent__parent=station_id)
+        station_subtree_q(station_id, prefix="resident_stations__")
         | Q(
             grid_assignments__end_date__isnull=True,
-            grid_assignments__grid__centre__community__station__in=_station_subtree(station_id),
+            grid_assignments__grid__centre__community__station__in=Station.objects.filter(
+                station_subtree_q(station_id, prefix="")
+            ).values("id"),
         )
     ).values("id")
     return Q(**{f"{prefix}id__in": ids})
-
-
-def _station_subtree(station_id: int):
-    return Station.objects.filter(Q(id=station_id) | Q(parent_id=station_id) | Q(parent__parent_id=station_id)).values(
-        "id"
-    )
 
 
 # --- Deadlines -------------------------------------------------------------------------------
