@@ -112,7 +112,16 @@ def contact_deputy(request, pk):
     year = _year(request)
     may_keep = contact_services.can_keep_contacts(user, deputy)
     links = deputy.constituent_links.order_by("name", "id")
-    contact_form = VoterContactForm(links=links, prefix="contact")
+    # ``?edit=<id>`` (or a posted correction) puts one of the deputy's contacts into the form.
+    editing = None
+    edit_id = request.POST.get("id") if request.POST.get("action") == "update" else request.GET.get("edit", "")
+    if may_keep and edit_id:
+        editing = deputy.voter_contacts.filter(pk=int(edit_id) if str(edit_id).isdigit() else 0).first()
+    contact_form = VoterContactForm(
+        links=links,
+        prefix="contact",
+        initial={field: getattr(editing, field) for field in contact_services.CONTACT_FIELDS} if editing else None,
+    )
     link_form = ConstituentLinkForm(prefix="link")
     if request.method == "POST":
         if not may_keep:
@@ -123,6 +132,10 @@ def contact_deputy(request, pk):
             contact_form = VoterContactForm(request.POST, links=links, prefix="contact")
             recorded = _("The contact was recorded.")
             done = _apply(request, contact_form, contact_services.voter_contact_record, recorded, deputy=deputy)
+        elif action == "update" and editing is not None:
+            contact_form = VoterContactForm(request.POST, links=links, prefix="contact")
+            corrected = _("The contact was corrected.")
+            done = _apply(request, contact_form, contact_services.voter_contact_update, corrected, contact=editing)
         elif action == "link":
             link_form = ConstituentLinkForm(request.POST, prefix="link")
             linked = _("The constituent was linked.")
@@ -158,6 +171,7 @@ def contact_deputy(request, pk):
             "links_required": CONSTITUENT_LINKS_MIN,
             "may_keep": may_keep,
             "contact_form": contact_form,
+            "editing": editing,
             "link_form": link_form,
         },
     )

@@ -66,6 +66,17 @@ class VoterContactCreateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
+class VoterContactUpdateSerializer(serializers.Serializer):
+    date = serializers.DateField(required=False)
+    way = serializers.ChoiceField(choices=VoterContactWay.choices, required=False)
+    subject = serializers.CharField(max_length=200, required=False)
+    people = serializers.IntegerField(min_value=1, max_value=500, required=False)
+    constituent = serializers.PrimaryKeyRelatedField(
+        queryset=ConstituentLink.objects.all(), required=False, allow_null=True
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
 @extend_schema(tags=["reception"])
 class VoterContactViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
     """Voter contacts (联系选民) of the deputies the user may see; a deputy sees only their own."""
@@ -84,6 +95,15 @@ class VoterContactViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, vie
         contact = contact_services.voter_contact_record(actor=request.user, **data.validated_data)
         contact = VoterContact.objects.select_related("deputy", "constituent", "recorded_by").get(pk=contact.pk)
         return Response(VoterContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=VoterContactUpdateSerializer, responses={200: VoterContactSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        """Correct a contact (the same people who may record it); the deputy cannot change."""
+        contact = self.get_object()
+        data = VoterContactUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        contact_services.voter_contact_update(contact=contact, actor=request.user, **data.validated_data)
+        return Response(VoterContactSerializer(self.get_queryset().get(pk=contact.pk)).data)
 
     def perform_destroy(self, instance):
         contact_services.voter_contact_delete(contact=instance, actor=self.request.user)

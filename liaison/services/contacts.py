@@ -44,6 +44,36 @@ def _require_keeper(actor, deputy: Deputy) -> None:
         raise PermissionRefused(_("You may record contacts only for yourself or for the deputies of your stations."))
 
 
+# What a contact's record consists of; ``voter_contact_update`` changes any of them.
+CONTACT_FIELDS = ("date", "way", "subject", "people", "constituent", "note")
+
+
+def _clean_contact(contact: VoterContact, today: date) -> None:
+    """Check a contact as a whole; ``ValidationError`` (field → messages) lists every problem at once."""
+    errors: dict[str, list[str]] = {}
+    if contact.way not in VoterContactWay.values:
+        errors["way"] = [_("Choose how the voters were contacted.")]
+    if contact.date is None:
+        errors["date"] = [_("Enter the date.")]
+    elif contact.date > today:
+        errors["date"] = [_("The date cannot be in the future.")]
+    elif contact.date < EARLIEST_CONTACT:
+        errors["date"] = [_("Enter a date after %(date)s.") % {"date": EARLIEST_CONTACT.isoformat()}]
+    contact.subject = (contact.subject or "").strip()
+    if not contact.subject:
+        errors["subject"] = [_("Say briefly what the contact was about.")]
+    if contact.people is None or not 1 <= contact.people <= 500:
+        errors["people"] = [_("Enter between 1 and 500 people.")]
+    if contact.constituent is not None and contact.constituent.deputy_id != contact.deputy_id:
+        errors["constituent"] = [_("This constituent is not linked to the deputy.")]
+    contact.note = (contact.note or "").strip()
+    if len(contact.note) > MAX_NOTE:
+        errors["note"] = [_("Keep it under %(n)d characters.") % {"n": MAX_NOTE}]
+    if errors:
+        raise ValidationError(errors)
+    check_fields(contact)
+
+
 @transaction.atomic
 def voter_contact_record(
     *,
@@ -59,28 +89,6 @@ def voter_contact_record(
 ) -> VoterContact:
     """Record one contact of ``deputy`` with voters. Raises ``ValidationError`` (nothing written) on bad input."""
     _require_keeper(actor, deputy)
-    today = today or timezone.localdate()
-    errors: dict[str, list[str]] = {}
-    if way not in VoterContactWay.values:
-        errors["way"] = [_("Choose how the voters were contacted.")]
-    if date is None:
-        errors["date"] = [_("Enter the date.")]
-    elif date > today:
-        errors["date"] = [_("The date cannot be in the future.")]
-    elif date < EARLIEST_CONTACT:
-        errors["date"] = [_("Enter a date after %(date)s.") % {"date": EARLIEST_CONTACT.isoformat()}]
-    subject = (subject or "").strip()
-    if not subject:
-        errors["subject"] = [_("Say briefly what the contact was about.")]
-    if people is None or not 1 <= people <= 500:
-        errors["people"] = [_("Enter between 1 and 500 people.")]
-    if constituent is not None and constituent.deputy_id != deputy.id:
-        errors["constituent"] = [_("This constituent is not linked to the deputy.")]
-    note = (note or "").strip()
-    if len(note) > MAX_NOTE:
-        errors["note"] = [_("Keep it under %(n)d characters.") % {"n": MAX_NOTE}]
-    if errors:
-        raise ValidationError(errors)
     contact = VoterContact(
         deputy=deputy,
         date=date,
@@ -91,7 +99,22 @@ def voter_contact_record(
         note=note,
         recorded_by=actor,
     )
-    check_fields(contact)
+    _clean_contact(contact, today or timezone.localdate())
+    save_instance(contact)
+    return contact
+
+
+@transaction.atomic
+def voter_contact_update(*, contact: VoterContact, actor, today: date | None = None, **fields) -> VoterContact:
+    """Correct a recorded contact (the same people who may record it); the deputy and the recorder stay."""
+    unknown = set(fields) - set(CONTACT_FIELDS)
+    if unknown:
+        raise TypeError(f"voter_contact_update() got unexpected fields: {sorted(unknown)}")
+    contact = VoterContact.objects.select_for_update().select_related("deputy").get(pk=contact.pk)
+    _require_keeper(actor, contact.deputy)
+    for field, value in fields.items():
+        setattr(contact, field, value)
+    _clean_contact(contact, today or timezone.localdate())
     save_instance(contact)
     return contact
 

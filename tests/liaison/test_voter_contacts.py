@@ -16,6 +16,7 @@ from liaison.services.contacts import (
     constituent_link_remove,
     voter_contact_delete,
     voter_contact_record,
+    voter_contact_update,
 )
 from tests.browser_support import login, page  # noqa: F401  (``page`` is a fixture)
 from tests.liaison import reception_support
@@ -340,3 +341,51 @@ def test_a_deputy_links_a_constituent_and_records_contacts_in_the_browser(page, 
     page.click("#contacts button:has-text('删除')")
     page.wait_for_selector("text=本年度尚无联系选民记录")
     assert not VoterContact.objects.exists()
+
+
+def test_a_contact_is_corrected_by_those_who_keep_it(client, street):
+    contact = record(street, people=2)
+    with pytest.raises(PermissionRefused):
+        voter_contact_update(contact=contact, actor=street.colleague_user, today=TODAY, people=3)
+    with pytest.raises(ValidationError) as caught:
+        voter_contact_update(contact=contact, actor=street.staff_a, today=TODAY, subject=" ", date=date(2024, 6, 1))
+    assert set(caught.value.message_dict) == {"subject", "date"}
+    with pytest.raises(TypeError):
+        voter_contact_update(contact=contact, actor=street.staff_a, deputy=street.colleague)
+    contact.refresh_from_db()
+    assert (contact.people, contact.subject) == (2, "电话回访加装电梯进展")
+    voter_contact_update(contact=contact, actor=street.staff_a, today=TODAY, people=3, way="home_visit")
+    contact.refresh_from_db()
+    assert (contact.people, contact.way, contact.recorded_by) == (3, "home_visit", street.owner_user)
+
+
+def test_a_contact_is_corrected_on_the_page_and_through_the_api(client, street):
+    today = timezone.localdate()
+    contact = record(street, date=today, today=today)
+    client.force_login(street.owner_user)
+    form = client.get(contacts_page(street.owner), {"edit": contact.pk})
+    assert form.context["editing"] == contact
+    assert form.context["contact_form"].initial["subject"] == "电话回访加装电梯进展"
+    response = client.post(
+        contacts_page(street.owner),
+        {
+            "action": "update",
+            "id": str(contact.pk),
+            "contact-date": today.isoformat(),
+            "contact-way": "wechat",
+            "contact-subject": "微信群回访",
+            "contact-people": "12",
+        },
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert (contact.way, contact.subject, contact.people) == ("wechat", "微信群回访", 12)
+    assert VoterContact.objects.count() == 1  # corrected, not recorded again
+    patched = client.patch(api_url(contact.pk), {"people": 0}, content_type="application/json")
+    assert patched.status_code == 400 and "people" in patched.json()
+    patched = client.patch(api_url(contact.pk), {"people": 15}, content_type="application/json")
+    assert patched.status_code == 200 and patched.json()["people"] == 15
+    client.force_login(street.colleague_user)
+    assert client.patch(api_url(contact.pk), {"people": 1}, content_type="application/json").status_code == 404
+    contact.refresh_from_db()
+    assert contact.people == 15
