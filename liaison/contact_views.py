@@ -17,6 +17,7 @@ from core.errors import PermissionRefused
 from core.masking import mask_phone
 from liaison.models import CONSTITUENT_LINKS_MIN, VOTER_CONTACTS_PER_YEAR
 from liaison.reception_forms import ConstituentLinkForm, VoterContactForm
+from liaison.reception_views import _add_service_errors, _errors_text
 from liaison.selectors import contact_deputies_for, voter_contact_counts, voter_contacts_visible_to
 from liaison.services import contacts as contact_services
 
@@ -32,6 +33,18 @@ def _year(request) -> int:
     except (TypeError, ValueError):
         return this_year
     return year if 2000 <= year <= this_year else this_year
+
+
+def _years() -> range:
+    """The years offered in the year picker: this year and the four before it."""
+    this_year = timezone.localdate().year
+    return range(this_year, this_year - 5, -1)
+
+
+def _as_id(value) -> int:
+    """A posted or queried id; 0 (matches nothing) when missing or not a number."""
+    value = str(value or "")
+    return int(value) if value.isdigit() else 0
 
 
 def _require_viewer(user) -> None:
@@ -70,7 +83,7 @@ def contact_overview(request):
             "page_obj": page_obj,
             "year": year,
             "q": query,
-            "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+            "years": _years(),
             "contacts_required": VOTER_CONTACTS_PER_YEAR,
             "links_required": CONSTITUENT_LINKS_MIN,
         },
@@ -87,20 +100,12 @@ def _apply(request, form, service, success: str, **extra) -> bool:
         raise PermissionDenied(exc.message) from None
     except ValidationError as exc:
         if form is None:
-            messages.error(request, "；".join(exc.messages))
-            return False
-        for key, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(key if key in form.fields else None, error)
+            messages.error(request, _errors_text(exc))
+        else:
+            _add_service_errors(form, exc)
         return False
     messages.success(request, success)
     return True
-
-
-def _posted_id(request) -> int:
-    """The ``id`` field of the form posted; 0 (matches nothing, hence 404) when missing or not a number."""
-    value = request.POST.get("id", "")
-    return int(value) if value.isdigit() else 0
 
 
 @login_required
@@ -114,9 +119,10 @@ def contact_deputy(request, pk):
     links = deputy.constituent_links.order_by("name", "id")
     # ``?edit=<id>`` (or a posted correction) puts one of the deputy's contacts into the form.
     editing = None
-    edit_id = request.POST.get("id") if request.POST.get("action") == "update" else request.GET.get("edit", "")
-    if may_keep and edit_id:
-        editing = deputy.voter_contacts.filter(pk=int(edit_id) if str(edit_id).isdigit() else 0).first()
+    if may_keep and request.POST.get("action") == "update":
+        editing = get_object_or_404(deputy.voter_contacts.all(), pk=_as_id(request.POST.get("id")))
+    elif may_keep and request.GET.get("edit"):
+        editing = deputy.voter_contacts.filter(pk=_as_id(request.GET["edit"])).first()
     contact_form = VoterContactForm(
         links=links,
         prefix="contact",
@@ -132,7 +138,7 @@ def contact_deputy(request, pk):
             contact_form = VoterContactForm(request.POST, links=links, prefix="contact")
             recorded = _("The contact was recorded.")
             done = _apply(request, contact_form, contact_services.voter_contact_record, recorded, deputy=deputy)
-        elif action == "update" and editing is not None:
+        elif action == "update":
             contact_form = VoterContactForm(request.POST, links=links, prefix="contact")
             corrected = _("The contact was corrected.")
             done = _apply(request, contact_form, contact_services.voter_contact_update, corrected, contact=editing)
@@ -141,11 +147,11 @@ def contact_deputy(request, pk):
             linked = _("The constituent was linked.")
             done = _apply(request, link_form, contact_services.constituent_link_add, linked, deputy=deputy)
         elif action == "delete_contact":
-            contact = get_object_or_404(deputy.voter_contacts.all(), pk=_posted_id(request))
+            contact = get_object_or_404(deputy.voter_contacts.all(), pk=_as_id(request.POST.get("id")))
             removed = _("The contact was removed.")
             done = _apply(request, None, contact_services.voter_contact_delete, removed, contact=contact)
         elif action == "remove_link":
-            link = get_object_or_404(links, pk=_posted_id(request))
+            link = get_object_or_404(links, pk=_as_id(request.POST.get("id")))
             unlinked = _("The constituent was unlinked.")
             done = _apply(request, None, contact_services.constituent_link_remove, unlinked, link=link)
         else:
@@ -163,7 +169,7 @@ def contact_deputy(request, pk):
         {
             "deputy": deputy,
             "year": year,
-            "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+            "years": _years(),
             "contacts": contacts,
             "link_rows": link_rows,
             "counts": counts,
