@@ -52,7 +52,7 @@ def _ranking_scope(request):
     kind = form.value("kind", DeputyKind.CONGRESS)
     rows = ranking(Deputy.objects.filter(is_active=True, kind=kind), year)
     compliance = figures.deputy_compliance_rows([r.deputy.id for r in rows], year)
-    return form, year, kind, tables.ranking_table(rows, compliance)
+    return form, year, kind, tables.ranking_table(rows, compliance, year)
 
 
 @overseers_only

@@ -5,8 +5,10 @@ holds its rows; the page renders it through ``reports/_table.html`` and the expo
 writes the same columns and rows, so a downloaded sheet always matches the screen.
 """
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,12 +24,18 @@ class Table:
     columns: list[Column]
     rows: list
     note: str = ""
-    links: dict = field(default_factory=dict)
+    # On the page, the cell of column ``link_column`` links to ``link(row)`` (the export has no links).
+    link: Callable | None = None
+    link_column: int = 0
 
     def cells(self):
-        """Rows of (text, kind) for the page."""
+        """Rows of (text, kind, url) for the page; ``url`` is empty where the cell is not a link."""
         for row in self.rows:
-            yield [(_display(column, row), column.kind) for column in self.columns]
+            url = self.link(row) if self.link else ""
+            yield [
+                (_display(column, row), column.kind, url if index == self.link_column else "")
+                for index, column in enumerate(self.columns)
+            ]
 
 
 def _display(column: Column, row) -> str:
@@ -198,7 +206,7 @@ def compliance_table(summary) -> Table:
     )
 
 
-def ranking_table(rows, compliance: dict) -> Table:
+def ranking_table(rows, compliance: dict, year: int) -> Table:
     def duty(row):
         done, due = compliance.get(row.deputy.id, (0, 0))
         return f"{done}/{due}"
@@ -222,4 +230,6 @@ def ranking_table(rows, compliance: dict) -> Table:
             Column(_("Points"), lambda r: r.points, "decimal"),
         ],
         rows,
+        link=lambda r: f"{reverse('reports:deputy_file', args=[r.deputy.id])}?year={year}",
+        link_column=1,
     )

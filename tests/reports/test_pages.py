@@ -179,3 +179,11 @@ def test_the_dashboard_says_how_many_deputies_met_the_voter_contact_requirement(
     body = client.get("/reports/dashboard/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     deputies = len(street.deputies)
     assert f"全年联系选民不少于10次的代表：1名（共{deputies}名）" in body
+
+
+def test_the_ranking_links_each_deputy_to_their_file_for_that_year(client, street):
+    client.force_login(street.leader)
+    page = client.get("/reports/ranking/", {"year": street.year}).content.decode()
+    url = f"/reports/deputies/{street.main.id}/file/?year={street.year}"
+    assert f'<a href="{url}">{street.main.name}</a>' in page
+    assert client.get(url).status_code == 200
