@@ -121,6 +121,32 @@ class ServiceAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.path.rsplit("delete/", 1)[0])
 
 
+class NoDeleteServiceAdmin(ServiceAdmin):
+    """For records the services create and change but never delete (grids and history refer to them)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ListedChildrenInline(admin.TabularInline):
+    """The children of a record, listed with a link to their own page, where the services change them."""
+
+    extra = 0
+    show_change_link = True
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class UserAddForm(forms.ModelForm):
     password1 = forms.CharField(
         label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})

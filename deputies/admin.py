@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import ServiceAdmin
+from accounts.admin import NoDeleteServiceAdmin, ServiceAdmin
 from deputies.models import ConstituentLink, ContactLink, Deputy, DeputyGroup, DeputyKind, Term
 from deputies.services import (
     DEPUTY_FIELDS,
@@ -81,7 +81,7 @@ class DeputyAdmin(ServiceAdmin):
 
 
 @admin.register(DeputyGroup)
-class DeputyGroupAdmin(ServiceAdmin):
+class DeputyGroupAdmin(NoDeleteServiceAdmin):
     service_fields = (*GROUP_FIELDS, "members")
     list_display = ("name", "kind", "leader", "member_count")
     list_filter = ("kind",)
@@ -94,9 +94,6 @@ class DeputyGroupAdmin(ServiceAdmin):
     @admin.display(description=_("members"), ordering="member_total")
     def member_count(self, group):
         return group.member_total
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # no service deletes a group: its members and history refer to it
 
     def service_create(self, data):
         return deputy_group_create(**data)

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import ServiceAdmin
+from accounts.admin import ListedChildrenInline, NoDeleteServiceAdmin, ServiceAdmin
 from liaison.models import Community, Grid, GridAssignment, GridCentre, GridRole, Station
 from liaison.services.organisation import (
     ASSIGNMENT_FIELDS,
@@ -27,11 +27,9 @@ from liaison.services.organisation import (
 )
 
 
-class CommunityInline(admin.TabularInline):
+class CommunityInline(ListedChildrenInline):
     model = Community
-    extra = 0
     fields = ("name",)
-    show_change_link = True
 
 
 @admin.register(Station)
@@ -56,18 +54,9 @@ class StationAdmin(ServiceAdmin):
         station_delete(station=obj)
 
 
-class GridCentreInline(admin.TabularInline):
+class GridCentreInline(ListedChildrenInline):
     model = GridCentre
-    extra = 0
     fields = ("name",)
-    show_change_link = True
-
-
-class NoDeleteServiceAdmin(ServiceAdmin):
-    """Records the services create and change but never delete (they are referred to by grids and history)."""
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Community)
@@ -87,11 +76,9 @@ class CommunityAdmin(NoDeleteServiceAdmin):
         return community_update(community=obj, **data)
 
 
-class GridInline(admin.TabularInline):
+class GridInline(ListedChildrenInline):
     model = Grid
-    extra = 0
     fields = ("code", "name", "households")
-    show_change_link = True
 
 
 @admin.register(GridCentre)

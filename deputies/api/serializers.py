@@ -97,7 +97,7 @@ class DeputyGroupSerializer(serializers.ModelSerializer):
 
     def to_representation(self, group):
         data = super().to_representation(group)
-        # Annotated by the view for users who do not see every deputy.
-        if not getattr(group, "leader_visible", True):
+        # Annotated by ``groups_visible_to``; a group read any other way shows no leader.
+        if not getattr(group, "leader_visible", False):
             data["leader"] = data["leader_name"] = None
         return data

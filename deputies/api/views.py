@@ -1,4 +1,4 @@
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Value
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
@@ -57,7 +57,7 @@ def groups_visible_to(user) -> QuerySet[DeputyGroup]:
     if not user.is_authenticated or not user.is_active:
         return base.none()
     if user.sees_everything:
-        return base
+        return base.annotate(leader_visible=Value(True))
     if user.effective_role not in (Role.STATION_STAFF, Role.DEPUTY):
         return base.none()
     visible = deputies_visible_to(user)

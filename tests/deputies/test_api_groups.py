@@ -68,6 +68,7 @@ def test_office_changes_a_group(street, folks):
     renamed = client.patch(f"{URL}{group.id}/", {"name": "A片区第一代表小组", "kind": "profession"}, format="json")
     assert renamed.status_code == 200, renamed.json()
     assert renamed.json()["name"] == "A片区第一代表小组" and renamed.json()["member_count"] == 1
+    assert renamed.json()["kind"] == "profession" and DeputyGroup.objects.get().kind == "profession"
 
     # A new leader joins the group; the former leader stays a plain member.
     led = client.patch(f"{URL}{group.id}/", {"leader": street.b.deputy.id}, format="json")
