@@ -44,7 +44,7 @@ def _years() -> range:
 def _as_id(value) -> int:
     """A posted or queried id; 0 (matches nothing) when missing or not a number."""
     value = str(value or "")
-    return int(value) if value.isdigit() else 0
+    return int(value) if value.isdecimal() else 0
 
 
 def _require_viewer(user) -> None:

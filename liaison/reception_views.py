@@ -131,7 +131,7 @@ def calendar_month(request):
         .filter(date__gte=first, date__lte=last)
         .order_by("date", "station__name")
     )
-    if station_id.isdigit():
+    if station_id.isdecimal():
         days = days.filter(station_subtree_q(int(station_id)))
     by_date: dict = {}
     for day in days:

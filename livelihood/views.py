@@ -160,7 +160,7 @@ def candidate_add(request, pk):
 @require_POST
 def shortlist_set(request, pk):
     cycle = _cycle(request, pk)
-    ids = [int(v) for v in request.POST.getlist("shortlisted") if v.isdigit()]
+    ids = [int(v) for v in request.POST.getlist("shortlisted") if v.isdecimal()]
     ok, chosen = _attempt(
         request,
         services.shortlist_set,
@@ -378,7 +378,7 @@ def session_audit(request, pk):
 def project_list(request):
     projects = selectors.projects_visible_to(request.user).order_by("-cycle__year", "id")
     year = request.GET.get("year", "")
-    if year.isdigit():
+    if year.isdecimal():
         projects = projects.filter(cycle__year=int(year))
     page = Paginator(projects, 50).get_page(request.GET.get("page"))
     return render(request, "livelihood/project_list.html", {"page_obj": page, "year": year})

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.errors import ActionRefused
+from suggestions.holidays import WORKING_DAY_NAME, ScheduleEntry
 from suggestions.models import CalendarYear
 
 
@@ -53,6 +54,26 @@ def package_years() -> tuple[int, int]:
     """The first and last year the installed ``chinesecalendar`` has official holiday data for."""
     years = [day.year for day in chinese_calendar.holidays]
     return min(years), max(years)
+
+
+def package_schedule(year: int) -> list[ScheduleEntry]:
+    """The package's schedule for ``year`` as the office would enter it: every statutory holiday
+    (with its Chinese name) and every weekend make-up working day; empty for a year it lacks.
+
+    Entering a year replaces the package for that year, so the entry form starts from this.
+    """
+    chinese_names = {holiday.value: holiday.chinese for holiday in chinese_calendar.Holiday}
+    entries = [
+        ScheduleEntry(day=day, is_working_day=False, name=chinese_names.get(name, name or "放假"))
+        for day, name in chinese_calendar.holidays.items()
+        if day.year == year
+    ]
+    entries += [
+        ScheduleEntry(day=day, is_working_day=True, name=WORKING_DAY_NAME)
+        for day in chinese_calendar.workdays
+        if day.year == year and day.weekday() >= 5
+    ]
+    return sorted(entries, key=lambda entry: entry.day)
 
 
 def entered_years() -> list[int]:

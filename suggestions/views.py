@@ -214,7 +214,7 @@ def return_requests(request):
 def stats(request):
     _require_role(request, Role.OFFICE, Role.LEADER, Role.ADMIN)
     year = request.GET.get("year", "").strip()
-    year = int(year) if year.isdigit() else None
+    year = int(year) if year.isdecimal() else None
     category = request.GET.get("category") or None
     if category not in Category.values:
         category = None
@@ -395,7 +395,7 @@ def _precheck(request, suggestion, action):
 def _item(request, model, suggestion):
     """The extension or return request an office decision is about (``?item=<id>``)."""
     raw = request.GET.get("item") or request.POST.get("item") or ""
-    if not raw.isdigit():
+    if not raw.isdecimal():
         raise Http404
     return get_object_or_404(model, pk=int(raw), suggestion=suggestion)
 
@@ -730,11 +730,13 @@ def calendar_enter(request):
 
 
 def _calendar_initial(raw_year: str) -> dict:
-    """Next year by default; an entered year starts from its current schedule, to be corrected."""
-    year = int(raw_year) if raw_year.isdigit() else timezone.localdate().year + 1
+    """Next year by default; an entered year starts from its current schedule, a year the package
+    covers from the package's schedule (entering it replaces the package for that year), to be corrected."""
+    year = int(raw_year) if raw_year.isdecimal() else timezone.localdate().year + 1
     calendar_year = CalendarYear.objects.filter(year=year).prefetch_related("days").first()
     if calendar_year is None:
-        return {"year": year}
+        from_package = deadlines.package_schedule(year)
+        return {"year": year, "schedule": holidays.schedule_text(from_package)} if from_package else {"year": year}
     return {
         "year": year,
         "source": calendar_year.source,

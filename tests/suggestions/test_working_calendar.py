@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
 from suggestions import deadlines, holidays, services
 from suggestions.checks import working_calendar_covers_today
@@ -402,3 +403,29 @@ def test_admin_enters_a_year_through_the_service(world, client):
     )
     assert response.status_code == 302
     assert list(CalendarDay.objects.values_list("name", flat=True)) == ["元旦"]
+
+
+def test_a_year_the_package_covers_starts_from_the_package_schedule(client, make_user):
+    """Entering a year replaces the package for it: the form starts from the package's holidays, so that
+    correcting one day does not drop the others; entered as is, every day keeps its package status."""
+    from datetime import timedelta
+
+    import chinese_calendar
+
+    from suggestions.deadlines import WorkingCalendar
+    from suggestions.holidays import parse_schedule
+
+    office = make_user(Role.OFFICE, username="calendar_office")
+    client.force_login(office)
+    response = client.get("/suggestions/calendar/enter/", {"year": "2026"})
+    assert response.status_code == 200
+    text = response.context["form"].initial["schedule"]
+    assert "2026-10-01~2026-10-07 国庆节" in text and "调休上班" in text
+    services.calendar_year_enter(actor=office, year=2026, entries=parse_schedule(text))
+    calendar = WorkingCalendar()
+    day = date(2026, 1, 1)
+    while day.year == 2026:
+        assert calendar.is_working_day(day) == chinese_calendar.is_workday(day), day
+        day += timedelta(days=1)
+    # A malformed year in the address falls back to next year instead of failing.
+    assert client.get("/suggestions/calendar/enter/", {"year": "²"}).status_code == 200
