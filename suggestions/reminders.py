@@ -10,7 +10,6 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from notifications.reminders import Due, ReminderRule, iso_week, pending_step
@@ -23,11 +22,8 @@ from suggestions.models import (
     State,
     Suggestion,
 )
+from suggestions.notices import suggestion_url
 from suggestions.recipients import deputy_accounts, office_users, unit_officers
-
-
-def _link(pk: int) -> str:
-    return reverse("suggestions:detail", args=[pk])
 
 
 def collect_reply_due(*, today: date):
@@ -55,7 +51,7 @@ def collect_reply_due(*, today: date):
                 title=_("Reply due on %(date)s: %(title)s") % {"date": reply_due.isoformat(), "title": title},
                 body=_("Your unit's written reply to this suggestion is due in %(days)s days.")
                 % {"days": (reply_due - today).days},
-                url=_link(pk),
+                url=suggestion_url(pk),
             )
 
 
@@ -90,7 +86,7 @@ def collect_co_opinion_due(*, today: date):
                 % {"date": opinion_due.isoformat(), "title": title},
                 body=_("Your unit's written opinion to the lead unit is due in %(days)s days.")
                 % {"days": (opinion_due - today).days},
-                url=_link(pk),
+                url=suggestion_url(pk),
             )
 
 
@@ -121,7 +117,7 @@ def collect_overdue(*, today: date):
                 threshold=f"overdue:{week}",
                 title=_("Overdue since %(date)s: %(title)s") % {"date": reply_due.isoformat(), "title": title},
                 body=_("The reply to this suggestion is %(days)s days late.") % {"days": (today - reply_due).days},
-                url=_link(pk),
+                url=suggestion_url(pk),
             )
 
 
@@ -147,7 +143,7 @@ def collect_assignment_pending(*, today: date):
                 threshold=f"assign_due:{assign_due.isoformat()}",
                 title=_("Not yet assigned: %(title)s") % {"title": title},
                 body=_("This suggestion should have been assigned by %(date)s.") % {"date": assign_due.isoformat()},
-                url=_link(pk),
+                url=suggestion_url(pk),
             )
 
 
@@ -187,7 +183,7 @@ def collect_evaluation_pending(*, today: date):
             title=_("Please evaluate the reply: %(title)s") % {"title": title},
             body=_("The unit replied on %(date)s; your evaluation is still missing.")
             % {"date": replied_on.isoformat()},
-            url=_link(pk),
+            url=suggestion_url(pk),
         )
 
 

@@ -146,7 +146,8 @@ def test_the_check_asks_the_database_only_when_the_package_falls_short(db, djang
     with django_assert_num_queries(0):
         assert working_calendar_covers_today(today=date(2026, 6, 1)) == []
     with django_assert_num_queries(1):
-        working_calendar_covers_today(today=date(2026, 12, 20))
+        [warning] = working_calendar_covers_today(today=date(2026, 12, 20))
+    assert warning.id == "suggestions.W001"
 
 
 # --- One query per computation -----------------------------------------------------------------------
