@@ -5,6 +5,7 @@ from django.utils import timezone
 from accounts.models import Role
 from deputies.selectors import deputies_visible_to
 from liaison.selectors import open_assignments_of
+from suggestions.deadlines import provisional_years
 from reports import selectors
 
 
@@ -26,6 +27,10 @@ def _overview_context(user) -> dict:
     return {
         "figures": selectors.key_figures_for(user),
         "leaderless_grids": list(selectors.grids_without_leader_for(user)),
+        # Those who enter the working-day calendar hear when deadlines are being counted provisionally.
+        "provisional_calendar_years": (
+            provisional_years(timezone.localdate()) if user.has_role(Role.OFFICE, Role.ADMIN) else []
+        ),
     }
 
 

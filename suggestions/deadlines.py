@@ -12,10 +12,14 @@ Two sources, in this order:
    see ``services.calendar_year_enter``): its listed holidays and make-up working days,
    every other day following the week;
 2. otherwise the ``chinesecalendar`` package (pinned in requirements.txt), which covers a
-   fixed range of years.
+   fixed range of years;
+3. otherwise a *provisional* calendar derived from the law (``suggestions.statutory``): the
+   statutory holidays with their substitute days off, and the weekends.
 
-A year in neither raises ``CalendarNotCovered`` instead of silently counting weekdays; a
-system check (see ``suggestions.checks``) warns ahead of time when next year is missing.
+A deadline counted on a provisional year is stored as provisional (``WorkingDeadline``) and
+shown so, and is recomputed when the office enters that year (``services.calendar_year_enter``);
+a system check (see ``suggestions.checks``) and the office's home page say so while the current
+or next year is provisional. So the product never stops taking suggestions at the turn of a year.
 
 The entered schedules are read from the database once per computation (``WorkingCalendar``,
 one query) rather than cached across requests, so a year entered in one process is used by
@@ -24,30 +28,14 @@ every other at once.
 
 from calendar import monthrange
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import chinese_calendar
 from django.conf import settings
-from django.utils.translation import gettext as _
 
-from core.errors import ActionRefused
+from suggestions import statutory
 from suggestions.holidays import WORKING_DAY_NAME, ScheduleEntry
 from suggestions.models import CalendarYear
-
-
-class CalendarNotCovered(ActionRefused):
-    """The working-day calendar has no data for this year (refused with a clear message, nothing changed)."""
-
-    def __init__(self, year: int):
-        super().__init__(
-            _(
-                "The working-day calendar has no official holiday schedule for %(year)s, so a deadline in "
-                "%(year)s cannot be computed. The suggestion office should enter the %(year)s schedule "
-                "(Suggestions → Working-day calendar) and then try again."
-            )
-            % {"year": year},
-            code="calendar_not_covered",
-        )
-        self.year = year
 
 
 def package_years() -> tuple[int, int]:
@@ -82,9 +70,36 @@ def entered_years() -> list[int]:
 
 
 def covered_years() -> list[int]:
-    """Every year working days can be computed for: the package's range and the entered years. One query."""
+    """Every year with an official schedule: the package's range and the entered years. One query.
+
+    Other years are counted on the provisional calendar."""
     first, last = package_years()
     return sorted(set(range(first, last + 1)) | set(entered_years()))
+
+
+def years_ahead_without_package(today: date) -> list[int]:
+    """This year, and from November next year (the State Council publishes the next year's arrangement in
+    November or December), when the package does not cover them. No query."""
+    first, last = package_years()
+    wanted = [today.year] + ([today.year + 1] if today.month >= 11 else [])
+    return [year for year in wanted if not first <= year <= last]
+
+
+def provisional_years(today: date) -> list[int]:
+    """The years of ``years_ahead_without_package`` that the office has not entered either: their
+    deadlines are being counted provisionally now or soon. One query, none when the package covers them."""
+    missing = years_ahead_without_package(today)
+    if not missing:
+        return []
+    entered = set(CalendarYear.objects.filter(year__in=missing).values_list("year", flat=True))
+    return [year for year in missing if year not in entered]
+
+
+class WorkingDeadline(NamedTuple):
+    """A deadline counted in working days; ``provisional`` when a year it crossed had no official schedule."""
+
+    due: date
+    provisional: bool
 
 
 class WorkingCalendar:
@@ -94,10 +109,13 @@ class WorkingCalendar:
     in one query, so a deadline that crosses New Year costs one query; later questions about
     those years cost none. Create one per computation (or per loop of computations) and pass it
     on; do not keep it across requests, or a schedule entered meanwhile would be missed.
+
+    ``provisional_years_used`` collects the years answered from the provisional calendar.
     """
 
     def __init__(self):
         self._entered: dict[int, dict[date, bool] | None] = {}  # year → {date: working?}, None: not entered
+        self.provisional_years_used: set[int] = set()
 
     def _entered_year(self, year: int) -> dict[date, bool] | None:
         if year not in self._entered:
@@ -121,19 +139,28 @@ class WorkingCalendar:
         try:
             return chinese_calendar.is_workday(day)
         except NotImplementedError:
-            raise CalendarNotCovered(day.year) from None
+            self.provisional_years_used.add(day.year)
+            return statutory.is_provisional_working_day(day)
 
     def add_working_days(self, start: date, days: int) -> date:
         """The ``days``-th working day after ``start`` (``start`` itself is not counted)."""
+        return self.working_deadline(start, days).due
+
+    def working_deadline(self, start: date, days: int) -> WorkingDeadline:
+        """The ``days``-th working day after ``start``, and whether a provisional year was counted on."""
         if days < 1:
             raise ValueError("days must be at least 1")
+        used_before = set(self.provisional_years_used)
+        self.provisional_years_used.clear()
         day = start
         counted = 0
         while counted < days:
             day += timedelta(days=1)
             if self.is_working_day(day):
                 counted += 1
-        return day
+        provisional = bool(self.provisional_years_used)
+        self.provisional_years_used |= used_before
+        return WorkingDeadline(day, provisional)
 
 
 def config(name: str) -> int:
@@ -160,9 +187,9 @@ def add_months(start: date, months: int) -> date:
 # --- The lifecycle's deadlines -------------------------------------------------------------
 
 
-def assignment_due(submitted_on: date) -> date:
+def assignment_due(submitted_on: date, *, calendar: WorkingCalendar | None = None) -> WorkingDeadline:
     """The office assigns within N working days of submission (default 5)."""
-    return add_working_days(submitted_on, config("ASSIGN_WORKING_DAYS"))
+    return (calendar or WorkingCalendar()).working_deadline(submitted_on, config("ASSIGN_WORKING_DAYS"))
 
 
 def reply_due(assigned_on: date) -> date:
@@ -180,9 +207,9 @@ def rereply_due(evaluated_on: date) -> date:
     return add_months(evaluated_on, config("REREPLY_MONTHS"))
 
 
-def return_request_due(assigned_on: date) -> date:
+def return_request_due(assigned_on: date, *, calendar: WorkingCalendar | None = None) -> WorkingDeadline:
     """A unit may ask to return an item up to N working days after 交办 (default 7)."""
-    return add_working_days(assigned_on, config("RETURN_REQUEST_WORKING_DAYS"))
+    return (calendar or WorkingCalendar()).working_deadline(assigned_on, config("RETURN_REQUEST_WORKING_DAYS"))
 
 
 def co_opinion_due(assigned_on: date) -> date:

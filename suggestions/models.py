@@ -105,6 +105,8 @@ class Action(models.TextChoices):
     SUPERVISE = "supervise", _("Supervise")
     WITHDRAW = "withdraw", _("Withdraw")
     FOLLOW_UP = "follow_up", _("Follow-up update")
+    # Not a step of the lifecycle: a deadline counted provisionally moved when the official calendar came.
+    RECOMPUTE_DEADLINE = "recompute_deadline", _("Deadline recomputed")
 
 
 ATTACHMENT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "txt"]
@@ -152,9 +154,22 @@ class Suggestion(models.Model):
     # Deadlines (dates, Asia/Shanghai). Overdue is derived from these and today, never stored.
     submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
     assign_due = models.DateField(_("assignment due"), null=True, blank=True)
+    # The day the assignment clock started (submission, resubmission, or taking the item back): what
+    # ``assign_due`` is counted from, so that it can be counted again when the official calendar comes.
+    assign_counted_from = models.DateField(_("assignment clock started on"), null=True, blank=True)
+    assign_due_provisional = models.BooleanField(
+        _("assignment deadline provisional"),
+        default=False,
+        help_text=_("Counted on the statutory holidays because the year had no official schedule yet."),
+    )
     assigned_on = models.DateField(_("assigned on"), null=True, blank=True)
     reply_due = models.DateField(_("reply due"), null=True, blank=True)
     return_request_due = models.DateField(_("return requests accepted until"), null=True, blank=True)
+    return_request_due_provisional = models.BooleanField(
+        _("return deadline provisional"),
+        default=False,
+        help_text=_("Counted on the statutory holidays because the year had no official schedule yet."),
+    )
 
     # 办 and 评, repeated from the reply and evaluation rows for lists and statistics.
     reply_round = models.PositiveSmallIntegerField(_("replies given"), default=0)
@@ -192,6 +207,13 @@ class Suggestion(models.Model):
             # The reminder sweep and the overdue list: "awaiting reply, due before X".
             models.Index(fields=["state", "reply_due"], name="sugg_state_reply_due"),
             models.Index(fields=["state", "assign_due"], name="sugg_state_assign_due"),
+            # The few deadlines to count again when an official calendar year is entered.
+            models.Index(fields=["assign_due"], condition=Q(assign_due_provisional=True), name="sugg_assign_due_prov"),
+            models.Index(
+                fields=["return_request_due"],
+                condition=Q(return_request_due_provisional=True),
+                name="sugg_return_due_prov",
+            ),
             models.Index(fields=["lead_unit", "state"], name="sugg_unit_state"),
             models.Index(fields=["lead_deputy", "state"], name="sugg_deputy_state"),
             models.Index(fields=["key_supervision", "state"], name="sugg_key_state"),
@@ -224,6 +246,11 @@ class Suggestion(models.Model):
         if self.state in AWAITING_REPLY:
             return self.reply_due
         return None
+
+    @property
+    def current_deadline_provisional(self) -> bool:
+        """Whether ``current_deadline`` was counted on the statutory holidays (no official schedule yet)."""
+        return self.state in AWAITING_ASSIGNMENT and self.assign_due_provisional
 
     def is_overdue_on(self, day) -> bool:
         deadline = self.current_deadline

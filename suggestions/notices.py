@@ -28,6 +28,8 @@ extension decided                      the lead unit's officers; the lead deputy
 supervision note, key supervision      the office while unassigned, the lead unit's officers while
                                        a reply is owed
 follow-up reported solved              the lead deputy
+deadline recounted on the official     the office (assignment), the assigned units' officers
+calendar                               (return requests)
 =====================================  ===========================================================
 
 Acknowledging receipt and recording a contact notify nobody: nobody has to act on them.
@@ -228,6 +230,38 @@ def withdrawn(suggestion, *, actor, from_state: str, reason: str) -> None:
     title = _("Withdrawn by the deputy: %(title)s") % {"title": suggestion.title}
     body = _("Reason: %(reason)s Nothing more needs to be done.") % {"reason": _quote(reason)}
     _send(suggestion, event="withdrawn", actor=actor, notices=[Notice(group, title, body) for group in groups])
+
+
+# --- The official calendar arrives ---------------------------------------------------------------
+
+
+@_in_site_language
+def deadline_recounted(suggestion, *, actor, field: str, previous, year: int) -> None:
+    """A deadline counted on the statutory holidays moved once the official ``year`` was entered."""
+    if field == "assign_due":
+        group = recipients.office_users()
+        title = _("Assignment deadline now %(date)s (was %(previous)s): %(title)s")
+        new = suggestion.assign_due
+    else:
+        group = recipients.assigned_officers(suggestion)
+        title = _("Return requests now accepted until %(date)s (was %(previous)s): %(title)s")
+        new = suggestion.return_request_due
+    _send(
+        suggestion,
+        event="deadline_recounted",
+        actor=actor,
+        notices=[
+            Notice(
+                group,
+                title % {"date": new.isoformat(), "previous": previous.isoformat(), "title": suggestion.title},
+                _(
+                    "The deadline had been counted on the statutory holidays; it was counted again on the "
+                    "official %(year)s holiday schedule."
+                )
+                % {"year": year},
+            )
+        ],
+    )
 
 
 # --- 交 --------------------------------------------------------------------------------------------

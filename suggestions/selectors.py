@@ -99,7 +99,8 @@ def due_soon_q(today: date, days: int | None = None) -> Q:
 
 
 def with_deadline(queryset: QuerySet[Suggestion], today: date | None = None) -> QuerySet[Suggestion]:
-    """Annotate ``deadline`` (the date the next step is due) and ``overdue`` (against ``today``)."""
+    """Annotate ``deadline`` (the date the next step is due), ``deadline_provisional`` (counted on the
+    statutory holidays, see ``suggestions.statutory``) and ``overdue`` (against ``today``)."""
     today = today or timezone.localdate()
     return queryset.annotate(
         deadline=Case(
@@ -107,6 +108,12 @@ def with_deadline(queryset: QuerySet[Suggestion], today: date | None = None) -> 
             When(state__in=AWAITING_ASSIGNMENT, then=F("assign_due")),
             default=Value(None),
             output_field=DateField(),
+        ),
+        # Only working-day deadlines can be provisional; reply deadlines are counted in calendar months.
+        deadline_provisional=Case(
+            When(state__in=AWAITING_ASSIGNMENT, then=F("assign_due_provisional")),
+            default=Value(False),
+            output_field=BooleanField(),
         ),
         overdue=Case(When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()),
     )

@@ -30,6 +30,7 @@ from suggestions import deadlines, holidays, notices
 from suggestions.models import (
     ATTACHMENT_EXTENSIONS,
     ATTACHMENT_MAX_BYTES,
+    AWAITING_ASSIGNMENT,
     Action,
     Assignment,
     AssignmentRole,
@@ -132,6 +133,19 @@ def _today() -> date:
     return timezone.localdate()
 
 
+def _start_assignment_clock(suggestion: Suggestion, day: date) -> None:
+    """The office's N working days to assign start on ``day`` (not saved here)."""
+    suggestion.assign_counted_from = day
+    suggestion.assign_due, suggestion.assign_due_provisional = deadlines.assignment_due(day)
+
+
+def _assign_due_data(suggestion: Suggestion) -> dict:
+    data = {"assign_due": suggestion.assign_due.isoformat()}
+    if suggestion.assign_due_provisional:
+        data["provisional"] = True
+    return data
+
+
 def _close_pending_requests(suggestion: Suggestion, *, actor, note: str) -> None:
     """Pending extension and return requests lapse when the item moves past them."""
     now = timezone.now()
@@ -228,8 +242,9 @@ def calendar_year_enter(
     ``entries`` are ``holidays.ScheduleEntry`` (from ``holidays.parse_schedule`` or built directly);
     see ``holidays.check_entries`` for the rules. All or nothing: a bad entry writes no day, and
     replacing swaps the whole year at once. Replacing needs ``replace=True``, so that a year entered
-    meanwhile by someone else is not overwritten unseen. Deadlines already computed stay as they
-    were; actions refused for want of the year can simply be taken again.
+    meanwhile by someone else is not overwritten unseen. Open deadlines that were counted
+    provisionally across this year are counted again on it (``_recount_provisional_deadlines``);
+    other deadlines already computed stay as they were.
     """
     if not actor.has_role(Role.OFFICE, Role.ADMIN):
         raise PermissionRefused(_("Only the suggestion office and administrators enter the working-day calendar."))
@@ -264,7 +279,66 @@ def calendar_year_enter(
             for e in entries
         ]
     )
+    _recount_provisional_deadlines(year=year, actor=actor)
     return calendar_year
+
+
+# States in which a unit may still ask to return the item (its window is an open deadline).
+_RETURN_WINDOW_STATES = sorted({state for state, action in TRANSITIONS if action == Action.REQUEST_RETURN})
+
+
+def _recount_provisional_deadlines(*, year: int, actor) -> None:
+    """Count again, on the calendar just entered, every open deadline counted provisionally across ``year``.
+
+    Runs in the entering transaction: all moved or none. A moved deadline gets a timeline entry and
+    its people a notice (the office for assignment, the assigned units for return requests); one that
+    stays on the same day just loses its provisional mark. Closed items are not touched: only the
+    states in which the deadline is still owed are read. Uses the partial indexes on the flags.
+    """
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    calendar = deadlines.WorkingCalendar()
+    to_assign = Suggestion.objects.select_for_update().filter(
+        assign_due_provisional=True,
+        state__in=AWAITING_ASSIGNMENT,
+        assign_due__gte=first,
+        assign_counted_from__lte=last,
+    )
+    for suggestion in to_assign.select_related("lead_deputy").order_by("pk"):
+        counted = deadlines.assignment_due(suggestion.assign_counted_from, calendar=calendar)
+        _move_deadline(suggestion, "assign_due", counted, year=year, actor=actor)
+    to_return = Suggestion.objects.select_for_update().filter(
+        return_request_due_provisional=True,
+        state__in=_RETURN_WINDOW_STATES,
+        return_request_due__gte=first,
+        assigned_on__lte=last,
+    )
+    for suggestion in to_return.select_related("lead_deputy").order_by("pk"):
+        counted = deadlines.return_request_due(suggestion.assigned_on, calendar=calendar)
+        _move_deadline(suggestion, "return_request_due", counted, year=year, actor=actor)
+
+
+def _move_deadline(suggestion: Suggestion, field: str, counted: deadlines.WorkingDeadline, *, year: int, actor):
+    previous = getattr(suggestion, field)
+    setattr(suggestion, field, counted.due)
+    setattr(suggestion, f"{field}_provisional", counted.provisional)
+    suggestion.save(update_fields=[field, f"{field}_provisional", "updated_at"])
+    if counted.due == previous:
+        return
+    SuggestionEvent.objects.create(
+        suggestion=suggestion,
+        actor=actor,
+        action=Action.RECOMPUTE_DEADLINE,
+        from_state=suggestion.state,
+        to_state=suggestion.state,
+        data={
+            "deadline": field,
+            "previous": previous.isoformat(),
+            "new": counted.due.isoformat(),
+            "year": year,
+            "provisional": counted.provisional,
+        },
+    )
+    notices.deadline_recounted(suggestion, actor=actor, field=field, previous=previous, year=year)
 
 
 # --- 提 ------------------------------------------------------------------------------------------
@@ -402,9 +476,8 @@ def suggestion_submit(*, suggestion: Suggestion, actor) -> Suggestion:
     """提: the lead deputy submits once every co-signer has confirmed or declined; the office's clock starts."""
     suggestion, _actors = _begin(suggestion, Action.SUBMIT, actor)
     _require_cosigners_answered(suggestion)
-    today = _today()
     from_state = suggestion.state
-    suggestion.assign_due = deadlines.assignment_due(today)
+    _start_assignment_clock(suggestion, _today())
     suggestion.state = State.SUBMITTED
     suggestion.submitted_at = suggestion.submitted_at or timezone.now()
     suggestion.save()
@@ -413,7 +486,7 @@ def suggestion_submit(*, suggestion: Suggestion, actor) -> Suggestion:
         actor=actor,
         action=Action.SUBMIT,
         from_state=from_state,
-        data={"assign_due": suggestion.assign_due.isoformat()},
+        data=_assign_due_data(suggestion),
     )
     notices.submitted(suggestion, actor=actor)
     return suggestion
@@ -428,6 +501,7 @@ def suggestion_return(*, suggestion: Suggestion, actor, reason: str) -> Suggesti
     suggestion.state = State.RETURNED
     suggestion.return_reason = reason
     suggestion.assign_due = None
+    suggestion.assign_due_provisional = False
     suggestion.save()
     _record(suggestion, actor=actor, action=Action.RETURN, from_state=from_state, note=reason)
     notices.returned(suggestion, actor=actor, reason=reason)
@@ -440,7 +514,7 @@ def suggestion_resubmit(*, suggestion: Suggestion, actor) -> Suggestion:
     suggestion, _actors = _begin(suggestion, Action.RESUBMIT, actor)
     _require_cosigners_answered(suggestion)
     from_state = suggestion.state
-    suggestion.assign_due = deadlines.assignment_due(_today())
+    _start_assignment_clock(suggestion, _today())
     suggestion.state = State.SUBMITTED
     suggestion.save()
     _record(
@@ -448,7 +522,7 @@ def suggestion_resubmit(*, suggestion: Suggestion, actor) -> Suggestion:
         actor=actor,
         action=Action.RESUBMIT,
         from_state=from_state,
-        data={"assign_due": suggestion.assign_due.isoformat()},
+        data=_assign_due_data(suggestion),
     )
     notices.submitted(suggestion, actor=actor, resubmitted=True)
     return suggestion
@@ -506,7 +580,7 @@ def suggestion_assign(
     co_units = _clean_units(lead_unit, co_units)
     today = _today()
     reply_due = deadlines.reply_due(today)
-    return_due = deadlines.return_request_due(today)
+    return_due, return_due_provisional = deadlines.return_request_due(today)
     opinion_due = deadlines.co_opinion_due(today)
     now = timezone.now()
     # After a unit's return request was accepted, nothing may remain from the previous round.
@@ -536,6 +610,7 @@ def suggestion_assign(
     suggestion.assigned_on = today
     suggestion.reply_due = reply_due
     suggestion.return_request_due = return_due
+    suggestion.return_request_due_provisional = return_due_provisional
     suggestion.save()
     _record(
         suggestion,
@@ -604,7 +679,6 @@ def suggestion_decide_return(*, return_request: ReturnRequest, actor, accept: bo
     whole_item = accept and request.assignment.role == AssignmentRole.LEAD
     ended_units = [request.assignment.unit_id]
     if whole_item:
-        assign_due = deadlines.assignment_due(_today())
         _close_pending_requests(suggestion, actor=actor, note=_("The item was taken back for re-assignment."))
         ended_units = list(suggestion.assignments.filter(active=True).values_list("unit_id", flat=True))
         suggestion.assignments.filter(active=True).update(active=False, ended_at=now)
@@ -613,7 +687,8 @@ def suggestion_decide_return(*, return_request: ReturnRequest, actor, accept: bo
         suggestion.assigned_on = None
         suggestion.reply_due = None
         suggestion.return_request_due = None
-        suggestion.assign_due = assign_due
+        suggestion.return_request_due_provisional = False
+        _start_assignment_clock(suggestion, _today())
         suggestion.save()
     elif accept:
         Assignment.objects.filter(pk=request.assignment_id).update(active=False, ended_at=now)

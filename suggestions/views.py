@@ -656,7 +656,7 @@ CALENDAR_KEEPERS = (Role.OFFICE, Role.ADMIN)
 
 @login_required
 def calendar_overview(request):
-    """Which years working days can be computed for: the package's range and the years the office entered."""
+    """Where this year's and next year's working days come from: entered, the package, or provisional."""
     _require_role(request, *CALENDAR_KEEPERS)
     today = timezone.localdate()
     first, last = deadlines.package_years()
@@ -664,7 +664,7 @@ def calendar_overview(request):
     entered = {calendar_year.year for calendar_year in years}
     status = []
     for year in (today.year, today.year + 1):
-        source = "entered" if year in entered else "package" if first <= year <= last else ""
+        source = "entered" if year in entered else "package" if first <= year <= last else "provisional"
         status.append({"year": year, "source": source})
     return render(
         request,

@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from accounts.models import Role
 from accounts.services import user_create
@@ -79,3 +80,21 @@ def make_user(db):
         )
 
     return make
+
+
+@pytest.fixture
+def frozen_clock():
+    """Freeze the whole process's clock — ``datetime``, ``date.today()``, ``time.time()`` and so Django's
+    ``timezone.now()`` — at a moment such as ``"2026-12-28 10:00 +08:00"``; call again to move it."""
+    travels = []
+
+    def freeze(moment):
+        while travels:
+            travels.pop().stop()
+        travel = time_machine.travel(moment, tick=False)
+        travel.start()
+        travels.append(travel)
+
+    yield freeze
+    while travels:
+        travels.pop().stop()

@@ -434,6 +434,7 @@ _DATED = [
             "created_at",
             "submitted_at",
             "assign_due",
+            "assign_counted_from",
             "assigned_on",
             "reply_due",
             "return_request_due",
@@ -483,13 +484,21 @@ def _age(suggestion: Suggestion, days: int) -> None:
 def _recompute_working_day_deadlines(suggestion: Suggestion) -> None:
     """Working-day deadlines do not move by calendar days: recompute them from the moved dates."""
     submits = list(suggestion.events.filter(action__in=["submit", "resubmit"]).order_by("at", "id"))
+    counted = None
     for event in submits:
-        event.data["assign_due"] = deadlines.assignment_due(timezone.localtime(event.at).date()).isoformat()
+        counted = deadlines.assignment_due(timezone.localtime(event.at).date())
+        event.data["assign_due"] = counted.due.isoformat()
+        event.data.pop("provisional", None)
+        if counted.provisional:
+            event.data["provisional"] = True
     SuggestionEvent.objects.bulk_update(submits, ["data"])
     changes = {}
-    if suggestion.state == State.SUBMITTED and submits:
-        changes["assign_due"] = date.fromisoformat(submits[-1].data["assign_due"])
+    if suggestion.state == State.SUBMITTED and counted is not None:
+        changes["assign_counted_from"] = timezone.localtime(submits[-1].at).date()
+        changes["assign_due"], changes["assign_due_provisional"] = counted
     if suggestion.assigned_on:
-        changes["return_request_due"] = deadlines.return_request_due(suggestion.assigned_on)
+        changes["return_request_due"], changes["return_request_due_provisional"] = deadlines.return_request_due(
+            suggestion.assigned_on
+        )
     if changes:
         Suggestion.objects.filter(pk=suggestion.pk).update(**changes)

@@ -41,6 +41,12 @@ def _user_name(user) -> str | None:
     return user.display_name if user is not None else None
 
 
+_PROVISIONAL_HELP = (
+    "True when this working-day deadline was counted on the statutory holidays (暂按法定节假日推算) because a "
+    "year it spans had no official holiday schedule yet; it is counted again when that schedule is entered."
+)
+
+
 class SuggestionListSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
@@ -54,9 +60,11 @@ class SuggestionListSerializer(serializers.Serializer):
     key_supervision = serializers.BooleanField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     assign_due = serializers.DateField(allow_null=True)
+    assign_due_provisional = serializers.BooleanField(help_text=_PROVISIONAL_HELP)
     assigned_on = serializers.DateField(allow_null=True)
     reply_due = serializers.DateField(allow_null=True)
     deadline = serializers.DateField(allow_null=True, help_text="The date the next step is due by.")
+    deadline_provisional = serializers.BooleanField(help_text=_PROVISIONAL_HELP)
     overdue = serializers.BooleanField(help_text="Derived against today; never stored.")
     reply_class = serializers.CharField()
     first_rating = serializers.CharField()
@@ -192,6 +200,7 @@ class SuggestionDetailSerializer(SuggestionListSerializer):
     return_reason = serializers.CharField()
     withdraw_reason = serializers.CharField()
     return_request_due = serializers.DateField(allow_null=True)
+    return_request_due_provisional = serializers.BooleanField(help_text=_PROVISIONAL_HELP)
     first_replied_on = serializers.DateField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
     follow_up_solved_on = serializers.DateField(allow_null=True)

@@ -57,6 +57,16 @@ def event_summary(event) -> str:
         )
     elif action in (Action.SUBMIT, Action.RESUBMIT) and data.get("assign_due"):
         parts.append(_("Assignment due by %(date)s") % {"date": data["assign_due"]})
+        if data.get("provisional"):
+            parts.append(_("Provisional: counted on the statutory holidays"))
+    elif action == Action.RECOMPUTE_DEADLINE:
+        if data.get("deadline") == "assign_due":
+            text = _("Assignment deadline counted again on the official %(year)s schedule: %(previous)s → %(new)s")
+        else:
+            text = _("Return-request deadline counted again on the official %(year)s schedule: %(previous)s → %(new)s")
+        parts.append(
+            text % {"year": data.get("year", ""), "previous": data.get("previous", ""), "new": data.get("new", "")}
+        )
     elif action == Action.ASSIGN:
         parts.append(_("Lead unit: %(unit)s") % {"unit": data.get("lead_unit", "")})
         if data.get("co_units"):

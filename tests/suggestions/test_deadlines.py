@@ -25,7 +25,7 @@ def test_reply_due_three_calendar_months_after_assignment_clamped_to_month_end()
 
 def test_assignment_due_five_working_days_skipping_national_day_and_counting_the_make_up_day():
     # 2024-09-28 (Sat) rest, 09-29 (Sun) make-up workday, 09-30 workday, 10-01..07 National Day, 10-08..10 workdays.
-    assert deadlines.assignment_due(date(2024, 9, 27)) == date(2024, 10, 10)
+    assert deadlines.assignment_due(date(2024, 9, 27)).due == date(2024, 10, 10)
 
 
 @pytest.mark.parametrize(
@@ -53,7 +53,7 @@ def test_working_days_follow_the_official_calendar():
 
 
 def test_return_requests_seven_working_days_and_co_opinion_one_month():
-    assert deadlines.return_request_due(date(2024, 9, 27)) == date(2024, 10, 12)  # 10-12 (Sat) is a make-up day
+    assert deadlines.return_request_due(date(2024, 9, 27)).due == date(2024, 10, 12)  # 10-12 (Sat) is a make-up day
     assert deadlines.co_opinion_due(date(2024, 1, 31)) == date(2024, 2, 29)
     assert deadlines.rereply_due(date(2024, 3, 31)) == date(2024, 4, 30)
     assert deadlines.extension_limit(date(2024, 1, 31)) == date(2024, 7, 31)
@@ -74,8 +74,8 @@ def test_every_period_comes_from_settings():
     assert deadlines.reply_due(date(2024, 1, 31)) == date(2024, 3, 31)
     assert deadlines.extension_limit(date(2024, 1, 31)) == date(2024, 5, 31)
     assert deadlines.rereply_due(date(2024, 1, 31)) == date(2024, 3, 31)
-    assert deadlines.assignment_due(date(2024, 9, 27)) == date(2024, 10, 8)
-    assert deadlines.return_request_due(date(2024, 9, 27)) == date(2024, 10, 10)
+    assert deadlines.assignment_due(date(2024, 9, 27)).due == date(2024, 10, 8)
+    assert deadlines.return_request_due(date(2024, 9, 27)).due == date(2024, 10, 10)
     assert deadlines.co_opinion_due(date(2024, 1, 31)) == date(2024, 3, 31)
     assert deadlines.due_soon_days() == 3
 
@@ -83,26 +83,32 @@ def test_every_period_comes_from_settings():
 # --- A year the calendar does not cover ------------------------------------------------------
 
 
-def test_a_year_outside_the_calendar_is_refused_clearly():
+def test_a_year_outside_the_calendar_is_counted_provisionally_on_the_statutory_holidays():
     first, last = deadlines.package_years()
-    with pytest.raises(deadlines.CalendarNotCovered) as refused:
-        deadlines.add_working_days(date(last, 12, 28), 5)
-    assert str(last + 1) in refused.value.message
-    assert "录入" in refused.value.message  # tells the office to enter that year's schedule
-    assert isinstance(refused.value, ActionRefused)  # the API answers 409 with this message
-    with pytest.raises(deadlines.CalendarNotCovered):
-        deadlines.is_working_day(date(first - 1, 6, 1))
+    # The package's last year alone: official.
+    assert deadlines.assignment_due(date(last, 6, 1)).provisional is False
+    # Across New Year into a year nobody entered: counted, and marked provisional.
+    counted = deadlines.add_working_days(date(last, 12, 28), 5)
+    assert counted.year == last + 1
+    assert deadlines.assignment_due(date(last, 12, 28)).provisional is True
+    assert not deadlines.is_working_day(date(last + 1, 1, 1))  # 元旦 by the law
+    assert not deadlines.is_working_day(date(last + 1, 10, 1))  # 国庆 by the law
+    assert deadlines.is_working_day(date(first - 1, 6, 1)) == (date(first - 1, 6, 1).weekday() < 5)
     # Calendar months need no calendar data.
     assert deadlines.add_months(date(last, 12, 31), 3) == date(last + 1, 3, 31)
 
 
-def test_system_check_warns_before_the_calendar_runs_out():
+def test_system_check_warns_while_this_or_next_year_is_provisional():
     _first, last = deadlines.package_years()
     assert working_calendar_covers_today(today=date(last, 6, 1)) == []
-    [warning] = working_calendar_covers_today(today=date(last, 12, 20))
-    assert warning.id == "suggestions.W001"
-    [error] = working_calendar_covers_today(today=date(last + 1, 1, 5))
-    assert error.id == "suggestions.E001"
+    assert working_calendar_covers_today(today=date(last, 10, 31)) == []
+    [warning] = working_calendar_covers_today(today=date(last, 11, 1))
+    assert warning.id == "suggestions.W001" and str(last + 1) in warning.msg
+    [warning] = working_calendar_covers_today(today=date(last + 1, 1, 5))
+    assert warning.id == "suggestions.W002" and str(last + 1) in warning.msg
+    this_year, next_year = working_calendar_covers_today(today=date(last + 1, 12, 20))
+    assert (this_year.id, next_year.id) == ("suggestions.W002", "suggestions.W001")
+    assert str(last + 2) in next_year.msg
 
 
 # --- Deadlines set by the services -------------------------------------------------------------
@@ -111,11 +117,11 @@ def test_system_check_warns_before_the_calendar_runs_out():
 def test_services_set_the_deadlines(world):
     today = timezone.localdate()
     suggestion = drive(world, State.SUBMITTED)
-    assert suggestion.assign_due == deadlines.assignment_due(today)
+    assert suggestion.assign_due == deadlines.assignment_due(today).due
     suggestion = drive(world, State.ASSIGNED, title="交办")
     assert suggestion.assigned_on == today
     assert suggestion.reply_due == deadlines.reply_due(today)
-    assert suggestion.return_request_due == deadlines.return_request_due(today)
+    assert suggestion.return_request_due == deadlines.return_request_due(today).due
     assert set(suggestion.assignments.filter(role="co").values_list("opinion_due", flat=True)) == {
         deadlines.co_opinion_due(today)
     }
