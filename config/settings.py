@@ -258,6 +258,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.prune",
         "schedule": _daily("SCHEDULE_PRUNE_AT", "03:30"),
     },
+    # Report jobs whose worker vanished are failed, so no list shows them "running" for ever.
+    "reports-fail-stale-jobs": {
+        "task": "reports.fail_stale_jobs",
+        "schedule": timedelta(minutes=env_int("SCHEDULE_STALE_REPORTS_MINUTES", 5, minimum=1)),
+    },
     # Reception days of open-ended rules are generated ahead of time; this keeps the horizon moving.
     "liaison-extend-reception-days": {
         "task": "liaison.extend_reception_days",
