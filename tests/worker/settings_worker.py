@@ -45,3 +45,6 @@ if os.environ.get("WORKER_TEST_RETRY_BACKOFF"):
 # Files the processes store (generated reports), in a folder of the test's own.
 if os.environ.get("WORKER_TEST_MEDIA_ROOT"):
     MEDIA_ROOT = os.environ["WORKER_TEST_MEDIA_ROOT"]
+# Persistent database connections, as in production (the test settings close them after each request).
+if os.environ.get("WORKER_TEST_CONN_MAX_AGE"):
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ["WORKER_TEST_CONN_MAX_AGE"])  # noqa: F405
