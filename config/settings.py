@@ -93,7 +93,16 @@ WSGI_APPLICATION = "config.wsgi.application"
 # --- Database -----------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 try:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    # Persistent connections are checked before their first use in each request or task
+    # (CONN_HEALTH_CHECKS): after a PostgreSQL restart or failover ended them, the next request
+    # opens a fresh connection instead of failing with a 500.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0),
+            conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
+        )
+    }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -257,6 +266,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-prune": {
         "task": "notifications.prune",
         "schedule": _daily("SCHEDULE_PRUNE_AT", "03:30"),
+    },
+    # Report jobs whose worker vanished are failed, so no list shows them "running" for ever.
+    "reports-fail-stale-jobs": {
+        "task": "reports.fail_stale_jobs",
+        "schedule": timedelta(minutes=env_int("SCHEDULE_STALE_REPORTS_MINUTES", 5, minimum=1)),
     },
     # Reception days of open-ended rules are generated ahead of time; this keeps the horizon moving.
     "liaison-extend-reception-days": {

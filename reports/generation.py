@@ -7,6 +7,7 @@ job as ``failed`` with a reason a leader can read (see ``failure_reason``).
 """
 
 import logging
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -60,15 +61,26 @@ def failure_reason(exc: BaseException, *, soft_time_limit: float | None = None) 
         }
 
 
+def job_workdir(job_id: int) -> Path:
+    """The job's scratch folder: one name per job, so a run resuming after its killed predecessor
+    removes what that one left behind."""
+    return Path(tempfile.gettempdir()) / f"liaison-report-{job_id}"
+
+
 def run_job(job: ReportJob) -> None:
     """Render ``job`` (already claimed as running) and attach the file; raises on failure."""
     pdf_font_families()  # fail early, with the install hint, when no CJK font is installed
-    with tempfile.TemporaryDirectory(prefix="report-") as workdir:
+    workdir = job_workdir(job.id)
+    shutil.rmtree(workdir, ignore_errors=True)  # a killed earlier run's parts
+    workdir.mkdir(parents=True)
+    try:
         if job.kind == ReportKind.BATCH:
-            path, pages, filename = _run_batch(job, Path(workdir))
+            path, pages, filename = _run_batch(job, workdir)
         else:
-            path, pages, filename = _run_single(job, Path(workdir))
+            path, pages, filename = _run_single(job, workdir)
         services.job_finish(job_id=job.id, path=path, filename=filename, pages=pages)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _run_single(job: ReportJob, workdir: Path) -> tuple[Path, int, str]:

@@ -46,8 +46,11 @@ class ReportJob(models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     # Refreshed with every progress step: a running job whose heartbeat is older than the
-    # task's hard time limit was killed with its worker and is failed by ``job_fail_if_stale``.
+    # task's hard time limit was killed with its worker and is failed by ``jobs_fail_stale``.
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # The Celery task id of the run that claimed the job: a redelivered or retried message carries the
+    # same id and may resume the job its killed predecessor left running.
+    task_id = models.CharField(_("task id"), max_length=255, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

@@ -23,6 +23,7 @@ def print_page(request):
     user = request.user
     if not (access.sees_all_reports(user) or user.has_role(Role.DEPUTY)):
         raise PermissionDenied
+    services.jobs_fail_stale()  # the recent jobs read as their own pages do
     context = {
         "station_form": StationReportForm() if access.sees_all_reports(user) else None,
         "deputy_form": DeputyReportForm(deputies=_deputy_choices(user), initial={"deputy": user.deputy_id}),

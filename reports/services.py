@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -65,19 +65,32 @@ def _enqueue(job_id: int) -> None:
         job_fail(job_id=job_id, reason=_("The report could not be queued: %(error)s") % {"error": exc})
 
 
-def job_claim(*, job_id: int) -> bool:
-    """Move a pending job to running; False when another worker got it first or it is finished.
+def job_claim(*, job_id: int, task_id: str = "") -> bool:
+    """Move a job to running for the task run ``task_id``; False when another run has it or it is finished.
 
-    A job whose worker died (heartbeat older than the hard time limit) may be claimed
-    again, so a redelivered task finishes what its predecessor could not.
+    Claimable: a pending job; a running job claimed by the same ``task_id`` (the message was
+    redelivered after its worker process died, or the task retried after a dropped database
+    connection: both carry the task id of the run that claimed it); a running job whose heartbeat
+    is older than the hard time limit (its worker is gone). The hard time limit is below the
+    broker's visibility timeout, so the same message never runs twice at once.
     """
     now = timezone.now()
     stale = now - stale_after()
     claimable = Q(status=JobStatus.PENDING) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=stale)
+    if task_id:
+        claimable |= Q(status=JobStatus.RUNNING, task_id=task_id)
     return (
         ReportJob.objects.filter(claimable, id=job_id).update(
-            status=JobStatus.RUNNING, progress=1, started_at=now, heartbeat_at=now, error=""
+            status=JobStatus.RUNNING, progress=1, started_at=now, heartbeat_at=now, error="", task_id=task_id
         )
+        == 1
+    )
+
+
+def job_release(*, job_id: int, task_id: str) -> bool:
+    """Put a job claimed by ``task_id`` back to pending (before a retry); False if it is no longer its run's."""
+    return (
+        ReportJob.objects.filter(id=job_id, status=JobStatus.RUNNING, task_id=task_id).update(status=JobStatus.PENDING)
         == 1
     )
 
@@ -124,15 +137,27 @@ def stale_after() -> timedelta:
 
 
 def job_fail_if_stale(job: ReportJob) -> ReportJob:
-    """Fail a running job whose worker vanished (killed at the hard limit, machine lost).
-
-    Called when the job is read, so a status page never shows "running" forever even
-    when no other task is left to notice.
-    """
-    if job.status == JobStatus.RUNNING and job.heartbeat_at and job.heartbeat_at < timezone.now() - stale_after():
-        if job_fail(job_id=job.id, reason=_("The report stopped without finishing (the worker was lost).")):
-            job.refresh_from_db()
+    """Fail ``job`` if its worker vanished (see ``jobs_fail_stale``) and return it fresh."""
+    if job.status == JobStatus.RUNNING and jobs_fail_stale(job_ids=[job.id]):
+        job.refresh_from_db()
     return job
+
+
+def jobs_fail_stale(*, job_ids: list[int] | None = None) -> int:
+    """Fail every running job whose worker vanished (killed at the hard limit, machine lost); returns how many.
+
+    A running job refreshes its heartbeat with each progress step; one without a heartbeat for
+    longer than the hard time limit has no live task left. Run by the beat
+    (``reports.fail_stale_jobs``) and before the job list and a job's page are read, so the list
+    and the detail always agree. One UPDATE.
+    """
+    jobs = ReportJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=timezone.now() - stale_after())
+    if job_ids is not None:
+        jobs = jobs.filter(id__in=job_ids)
+    with translation.override(settings.LANGUAGE_CODE):  # stored, so in the site's language
+        reason = _("The report stopped without finishing (the worker was lost).")
+    now = timezone.now()
+    return jobs.update(status=JobStatus.FAILED, error=reason, finished_at=now, heartbeat_at=now)
 
 
 # --- Point weights ---------------------------------------------------------------------------------

@@ -2,12 +2,13 @@
 
 import logging
 
+from django.db import close_old_connections, connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from notifications.background import TRANSIENT_ERRORS, reliable_task
+from notifications.background import TRANSIENT_ERRORS, periodic_task, reliable_task
 from reports import generation, services
-from reports.models import JobStatus, ReportJob
+from reports.models import ReportJob
 from reports.pdf.render import PDF_LANGUAGE
 
 logger = logging.getLogger(__name__)
@@ -17,18 +18,28 @@ logger = logging.getLogger(__name__)
 def generate_report(self, job_id: int) -> str:
     """Print report job ``job_id``: claim it (pending → running), render, store the file (→ done).
 
-    Safe to run twice: only the run that claims the job works on it. Every failure,
-    including the soft time limit, ends the job as ``failed`` with a readable reason;
-    a transient database error puts it back to pending and retries with backoff.
+    Safe to run twice: only the run that claims the job works on it. A message redelivered
+    after its worker process died, or retried after a dropped database connection, carries the
+    same task id and resumes the job. Every other failure, including the soft time limit, ends
+    the job as ``failed`` with a readable reason.
     """
-    if not services.job_claim(job_id=job_id):
+    task_id = self.request.id or ""
+    if not services.job_claim(job_id=job_id, task_id=task_id):
         return "not claimed"
     job = ReportJob.objects.get(id=job_id)
     try:
         generation.run_job(job)
     except TRANSIENT_ERRORS as exc:
+        # The connection that raised is dead (database restarted, backend terminated): drop it so the
+        # next query opens a fresh one.
+        connection.close()
+        close_old_connections()
         if self.request.retries < self.max_retries and not self.request.is_eager:
-            ReportJob.objects.filter(id=job_id, status=JobStatus.RUNNING).update(status=JobStatus.PENDING)
+            try:
+                services.job_release(job_id=job_id, task_id=task_id)
+            except TRANSIENT_ERRORS:  # still down: the retry resumes the job all the same (same task id)
+                connection.close()
+                logger.warning("Report job %s stays running until its retry; the database is unavailable", job_id)
             raise
         with translation.override(PDF_LANGUAGE):
             services.job_fail(job_id=job_id, reason=_("The database was unavailable: %(error)s") % {"error": exc})
@@ -41,3 +52,9 @@ def generate_report(self, job_id: int) -> str:
             raise
         return "failed"
     return "done"
+
+
+@periodic_task(name="reports.fail_stale_jobs")
+def fail_stale_jobs() -> dict:
+    """Fail running jobs whose worker vanished, so nobody waits on them (see ``services.jobs_fail_stale``)."""
+    return {"failed": services.jobs_fail_stale()}

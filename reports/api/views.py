@@ -39,6 +39,11 @@ class ReportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def get_queryset(self):
         return access.jobs_visible_to(self.request.user).order_by("-created_at", "-id")
 
+    def list(self, request, *args, **kwargs):
+        # Jobs whose worker vanished read as failed here too, as on their own page.
+        services.jobs_fail_stale()
+        return super().list(request, *args, **kwargs)
+
     def get_object(self):
         # A job whose worker vanished is failed here, so nobody polls "running" forever.
         return services.job_fail_if_stale(super().get_object())

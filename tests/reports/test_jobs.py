@@ -184,3 +184,75 @@ def test_a_batch_merges_every_deputy_of_the_station_with_contents(org, django_ca
         assert f"{item.title}代表{org.year}年度履职报告" in texts[first + 1]
         assert "第1页共" in texts[first]
     assert job.pages == len(pdf.pages)
+
+
+def test_a_redelivered_or_retried_task_resumes_the_job_it_claimed_and_no_other_run_does(org):
+    job = services.report_job_request(user=org.leader, kind="street_annual", subject_id=None, year=org.year)
+    assert services.job_claim(job_id=job.id, task_id="task-1")
+    services.job_progress(job_id=job.id, progress=60)
+    # The worker process died: its message comes back with the same task id and resumes the job.
+    assert services.job_claim(job_id=job.id, task_id="task-1")
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.task_id) == (JobStatus.RUNNING, 1, "task-1")
+    # Another message for the same job (a duplicate) does not take a live run's job.
+    assert services.job_claim(job_id=job.id, task_id="task-2") is False
+    assert services.job_claim(job_id=job.id) is False
+    # Before a retry the job goes back to pending, only for the run that holds it.
+    assert services.job_release(job_id=job.id, task_id="task-2") is False
+    assert services.job_release(job_id=job.id, task_id="task-1")
+    job.refresh_from_db()
+    assert job.status == JobStatus.PENDING
+    assert generate_report.apply(args=[job.id], task_id="task-1").get() == "done"
+    # Finished: neither the same message nor another one claims it again.
+    assert services.job_claim(job_id=job.id, task_id="task-1") is False
+    assert generate_report.apply(args=[job.id], task_id="task-1").get() == "not claimed"
+
+
+def _stale_running_job(org, settings, *, task_id="lost-task"):
+    job = services.report_job_request(user=org.leader, kind="street_annual", subject_id=None, year=org.year)
+    assert services.job_claim(job_id=job.id, task_id=task_id)
+    long_ago = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 120)
+    ReportJob.objects.filter(id=job.id).update(heartbeat_at=long_ago)
+    return job
+
+
+def test_the_job_list_fails_jobs_whose_worker_vanished_like_the_detail(org, settings, django_assert_num_queries):
+    lost = _stale_running_job(org, settings)
+    alive = services.report_job_request(user=org.leader, kind="street_annual", subject_id=None, year=org.year)
+    assert services.job_claim(job_id=alive.id, task_id="alive-task")
+    client = client_for(org.leader)
+    client.get("/api/v1/reports/")  # warm up the session and the user's roles
+    lost2 = _stale_running_job(org, settings, task_id="lost-task-2")
+    with django_assert_num_queries(3):  # the stale-job UPDATE, the count, the page
+        listing = client.get("/api/v1/reports/").json()
+    statuses = {row["id"]: row["status"] for row in listing["results"]}
+    assert statuses[lost.id] == statuses[lost2.id] == "failed"
+    assert statuses[alive.id] == "running"
+    for job_id, status in statuses.items():
+        assert client.get(f"/api/v1/reports/{job_id}/").json()["status"] == status
+
+
+def test_the_periodic_sweep_fails_jobs_whose_worker_vanished(org, settings):
+    from django.core.management import call_command
+
+    from notifications.models import TaskRun
+
+    lost = _stale_running_job(org, settings)
+    assert settings.CELERY_BEAT_SCHEDULE["reports-fail-stale-jobs"]["task"] == "reports.fail_stale_jobs"
+    call_command("run_periodic_tasks", "reports.fail_stale_jobs")
+    lost.refresh_from_db()
+    assert lost.status == JobStatus.FAILED and "后台任务进程已丢失" in lost.error
+    assert TaskRun.objects.get(task_name="reports.fail_stale_jobs").summary == {"failed": 1}
+    # A redelivered message of the failed job does nothing.
+    assert generate_report.apply(args=[lost.id], task_id="lost-task").get() == "not claimed"
+
+
+def test_a_resumed_job_removes_what_its_killed_predecessor_left_in_its_work_folder(org):
+    from reports.generation import job_workdir
+
+    job = services.report_job_request(user=org.leader, kind="street_annual", subject_id=None, year=org.year)
+    leftover = job_workdir(job.id)
+    leftover.mkdir(parents=True, exist_ok=True)
+    (leftover / "part-001.pdf").write_bytes(b"%PDF- half written")
+    assert generate_report.apply(args=[job.id]).get() == "done"
+    assert not leftover.exists()

@@ -37,3 +37,14 @@ if os.environ.get("WORKER_TEST_BEAT_SECONDS"):
         "test-sweep": {"task": "tests.sweep_due_accounts", "schedule": _every},
         "test-deliver-pending": {"task": "notifications.deliver_pending", "schedule": _every},
     }
+
+# Retries after a transient database error start after this many seconds (production: 30).
+if os.environ.get("WORKER_TEST_RETRY_BACKOFF"):
+    TASK_RETRY_BACKOFF = int(os.environ["WORKER_TEST_RETRY_BACKOFF"])
+    TASK_RETRY_BACKOFF_MAX = TASK_RETRY_BACKOFF * 4
+# Files the processes store (generated reports), in a folder of the test's own.
+if os.environ.get("WORKER_TEST_MEDIA_ROOT"):
+    MEDIA_ROOT = os.environ["WORKER_TEST_MEDIA_ROOT"]
+# Persistent database connections, as in production (the test settings close them after each request).
+if os.environ.get("WORKER_TEST_CONN_MAX_AGE"):
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ["WORKER_TEST_CONN_MAX_AGE"])  # noqa: F405
