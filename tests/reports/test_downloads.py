@@ -92,3 +92,13 @@ def test_sendfile_to_nginx_leaves_the_body_to_the_web_server(org, printed, setti
     assert response["X-Accel-Redirect"] == f"/protected-media/{printed.file.name}"
     assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
     assert download(org.second_user, printed).status_code == 404
+
+
+def test_the_admin_shows_the_scoped_download_not_the_storage_url(org, printed, client, make_user):
+    admin_user = make_user(Role.ADMIN, username="root")
+    client.force_login(admin_user)
+    page = client.get(f"/admin/reports/reportjob/{printed.pk}/change/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert f"/api/v1/reports/{printed.pk}/download/" in body
+    assert "/media/" not in body and printed.file.name not in body
