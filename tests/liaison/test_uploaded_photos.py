@@ -8,6 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from PIL import Image
+from rest_framework.test import APIClient
 
 from liaison.models import Opinion, OpinionPhoto
 from tests.liaison import reception_support
@@ -102,10 +103,30 @@ def test_opinion_pages_and_api_link_photos_only_through_the_scoped_view(client, 
     photo = OpinionPhoto.objects.get()
     scoped = reverse("liaison:opinion_photo", args=[photo.opinion_id, photo.pk])
     page = client.get(reverse("liaison:opinion_detail", args=[photo.opinion_id])).content.decode()
-    api = client.get(f"/api/v1/opinions/{photo.opinion_id}/").content.decode()
-    for body in (page, api):
-        assert scoped in body
+    detail = client.get(f"/api/v1/opinions/{photo.opinion_id}/")
+    api_url = f"/api/v1/opinions/{photo.opinion_id}/photos/{photo.pk}/"
+    assert scoped in page and detail.json()["photos"] == [api_url]
+    for body in (page, detail.content.decode()):
         assert "/media/" not in body and photo.image.name not in body
+
+
+def test_api_clients_download_photos_through_the_opinions_scope(client, street):
+    submit_staff_api(client, street)
+    photo = OpinionPhoto.objects.get()
+    url = f"/api/v1/opinions/{photo.opinion_id}/photos/{photo.pk}/"
+    for user, status in [
+        (street.staff_a, 200),
+        (street.office, 200),
+        (street.staff_b, 404),
+        (street.outsider_user, 404),
+    ]:
+        api = APIClient()
+        api.force_authenticate(user)
+        response = api.get(url)
+        assert response.status_code == status, user
+        if status == 200:
+            assert response["Content-Type"] == "image/png" and response["X-Content-Type-Options"] == "nosniff"
+    assert APIClient().get(url).status_code in (401, 403)
 
 
 def test_sendfile_settings_hand_the_body_to_the_web_server(client, street, settings):

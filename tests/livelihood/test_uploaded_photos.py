@@ -32,10 +32,17 @@ def test_a_polyglot_progress_photo_is_re_encoded_and_served_as_an_image(street, 
     assert served["X-Content-Type-Options"] == "nosniff" and served["Content-Disposition"].startswith("inline;")
     page = client.get(f"/livelihood/projects/{project.pk}/").content.decode()
     api = client.get(f"/api/v1/livelihood/projects/{project.pk}/").content.decode()
-    assert f"/livelihood/photos/{photo.pk}/" in page
+    api_url = f"/api/v1/livelihood/projects/{project.pk}/photos/{photo.pk}/"
+    assert f"/livelihood/photos/{photo.pk}/" in page and api_url in api
     assert "/media/" not in page and "/media/" not in api and photo.image.name not in page + api
+    assert client.get(api_url)["Content-Type"] == "image/png"
     client.force_login(street.other_officer)
     assert client.get(f"/livelihood/photos/{photo.pk}/").status_code == 404
+    assert client.get(api_url).status_code == 404
+    # The photo's id under another project is not found either, even for the office that sees both.
+    client.force_login(street.office)
+    assert client.get(api_url).status_code == 200
+    assert client.get(f"/api/v1/livelihood/projects/{_other.pk}/photos/{photo.pk}/").status_code == 404
 
 
 def test_a_non_image_progress_photo_is_refused_and_writes_nothing(street, settings, tmp_path):
