@@ -170,6 +170,15 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+# Stored files are only ever served by views that check the user's scope (core/files.py), never under
+# MEDIA_URL. With "nginx" or "apache" the view answers with X-Accel-Redirect / X-Sendfile and the web
+# server sends the bytes from an internal location (MEDIA_SENDFILE_PREFIX for nginx).
+MEDIA_SENDFILE = env_choice("MEDIA_SENDFILE", "off", {"off", "nginx", "apache"})
+MEDIA_SENDFILE_PREFIX = env_str("MEDIA_SENDFILE_PREFIX", "/protected-media/")
+if not (MEDIA_SENDFILE_PREFIX.startswith("/") and MEDIA_SENDFILE_PREFIX.endswith("/")):
+    raise ImproperlyConfigured(
+        f"MEDIA_SENDFILE_PREFIX={MEDIA_SENDFILE_PREFIX!r} must start and end with '/', e.g. /protected-media/."
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
+from core.files import serve_file
 from core.masking import mask_phone
 from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to
@@ -675,10 +676,7 @@ def opinion_photo(request, pk, photo_pk):
     """A photo of an opinion the user may see (media files are never served publicly)."""
     opinion = get_object_or_404(opinions_visible_to(request.user), pk=pk)
     photo = get_object_or_404(opinion.photos.all(), pk=photo_pk)
-    try:
-        return FileResponse(photo.image.open("rb"))
-    except FileNotFoundError:
-        raise Http404(_("The photo file is missing.")) from None
+    return serve_file(photo.image, filename=f"opinion-{opinion.pk}-{photo.pk}")
 
 
 # --- grid duties ----------------------------------------------------------------------------------------

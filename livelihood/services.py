@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
+from core.uploads import clean_image
 from deputies.models import Deputy
 from liaison.selectors import opinions_visible_to
 from livelihood import rules
@@ -674,20 +675,20 @@ def milestone_complete(*, milestone: Milestone, actor, completed_on: date | None
     return milestone
 
 
-def _check_photos(photos) -> None:
-    from PIL import Image, UnidentifiedImageError
-
+def _clean_photos(photos) -> list:
+    """Verified, re-encoded copies of the photos under generated names (``core.uploads``)."""
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": _("At most %(n)s photos per update.") % {"n": MAX_PHOTOS}})
-    for photo in photos:
-        if photo.size > MAX_PHOTO_BYTES:
-            raise ValidationError({"photos": _("Each photo must be smaller than 5 MB.")})
-        try:
-            photo.seek(0)
-            Image.open(photo).verify()
-            photo.seek(0)
-        except (UnidentifiedImageError, OSError, SyntaxError):
-            raise ValidationError({"photos": _("Only image files (JPEG, PNG…) can be attached.")}) from None
+    return [
+        clean_image(
+            photo,
+            field="photos",
+            max_bytes=MAX_PHOTO_BYTES,
+            invalid_message=_("Only image files (JPEG, PNG…) can be attached."),
+            too_big_message=_("Each photo must be smaller than 5 MB."),
+        )
+        for photo in photos
+    ]
 
 
 @transaction.atomic
@@ -698,8 +699,7 @@ def progress_record(
     _require_unit_or_office(actor, project)
     project = _lock_project_cycle(project, "progress_record")
     project = Project.objects.select_for_update().select_related("cycle").get(pk=project.pk)
-    photos = list(photos or [])
-    _check_photos(photos)
+    photos = _clean_photos([photo for photo in photos or [] if photo])
     if sub_item is not None and sub_item.project_id != project.pk:
         raise ValidationError({"sub_item": _("The sub-item belongs to another project.")})
     update = ProgressUpdate(

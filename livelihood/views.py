@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
+from core.files import serve_file
 from liaison.models import Opinion
 from livelihood import forms, selectors, services
 from livelihood.models import (
@@ -530,7 +531,7 @@ def photo(request, pk):
     """A progress photo, for users who may see its project (media is not served publicly)."""
     visible = selectors.projects_visible_to(request.user).values("id")
     item = get_object_or_404(ProgressPhoto.objects.filter(update__project__in=visible), pk=pk)
-    return FileResponse(item.image.open("rb"))
+    return serve_file(item.image, filename=f"progress-{item.pk}")
 
 
 # --- 公示: the public page ----------------------------------------------------------------------------

@@ -41,6 +41,20 @@ def jobs_visible_to(user) -> QuerySet[ReportJob]:
     return base.filter(requested_by=user)
 
 
+def jobs_downloadable_by(user) -> QuerySet[ReportJob]:
+    """Report jobs whose PDF ``user`` may download: visible to them, and of a subject they may still print.
+
+    An owner who has since lost the right (a deputy account linked to someone else, an office
+    account moved to another role) no longer downloads what they printed before.
+    """
+    jobs = jobs_visible_to(user)
+    if sees_all_reports(user):
+        return jobs
+    if user.is_authenticated and user.has_role(Role.DEPUTY) and user.deputy_id:
+        return jobs.filter(kind=ReportKind.DEPUTY_ANNUAL, subject_id=user.deputy_id)
+    return jobs.none()
+
+
 def performance_deputies_visible_to(user) -> QuerySet[Deputy]:
     """Deputies whose performance file ``user`` may read: their own, or all for overseers."""
     if not (user.is_authenticated and user.is_active):

@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from reports.models import PointWeight, PointWeightChange, ReportJob
+from reports.models import JobStatus, PointWeight, PointWeightChange, ReportJob
 
 
 @admin.register(ReportJob)
@@ -11,7 +14,15 @@ class ReportJobAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status", "year"]
     search_fields = ["title", "requested_by__username"]
     list_select_related = ["requested_by"]
-    readonly_fields = [f.name for f in ReportJob._meta.fields]
+    # The stored file is shown as the scoped download link, never as its storage URL.
+    fields = [f.name for f in ReportJob._meta.fields if f.name != "file"] + ["download"]
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, job):
+        if job.status != JobStatus.DONE or not job.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("reports-download", args=[job.pk]), _("Download PDF"))
 
     def has_add_permission(self, request):
         return False

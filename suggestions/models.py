@@ -111,6 +111,8 @@ class Action(models.TextChoices):
 
 ATTACHMENT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "txt"]
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# What an attachment may turn out to be, by the extension it is stored with (core.uploads reads the content).
+ATTACHMENT_KINDS = frozenset({"pdf", "jpg", "png", "doc", "docx", "xls", "xlsx", "txt"})
 
 
 def _attachment_path(instance, filename: str) -> str:
@@ -434,6 +436,7 @@ class Reply(models.Model):
         blank=True,
         validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)],
     )
+    attachment_name = models.CharField(_("attachment file name"), max_length=200, blank=True)
     replied_at = models.DateTimeField(_("replied at"), default=timezone.now)
     replied_on = models.DateField(_("replied on"))
     # The deadline in force when the reply was given (after any approved extension): on time ⇔ replied_on ≤ due_on.

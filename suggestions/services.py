@@ -24,11 +24,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
+from core.uploads import clean_document, display_name
 from deputies.selectors import deputies_visible_to
 from liaison.services.opinions import opinion_mark_escalated
 from suggestions import deadlines, holidays, notices
 from suggestions.models import (
     ATTACHMENT_EXTENSIONS,
+    ATTACHMENT_KINDS,
     ATTACHMENT_MAX_BYTES,
     AWAITING_ASSIGNMENT,
     Action,
@@ -111,22 +113,19 @@ def _choice(value, choices, field: str) -> str:
     return value
 
 
-def _check_upload(upload, field: str) -> None:
+def _clean_upload(upload, field: str):
+    """A verified copy of the upload under a generated name (``core.uploads``), or None without one."""
     if upload is None:
-        return
-    name = getattr(upload, "name", "") or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in ATTACHMENT_EXTENSIONS:
-        raise ValidationError(
-            {
-                field: _("Files of this type cannot be attached; use one of: %(types)s.")
-                % {"types": ", ".join(ATTACHMENT_EXTENSIONS)}
-            }
-        )
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            {field: _("The file is larger than %(mb)s MB.") % {"mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)}}
-        )
+        return None
+    return clean_document(
+        upload,
+        field=field,
+        kinds=ATTACHMENT_KINDS,
+        max_bytes=ATTACHMENT_MAX_BYTES,
+        invalid_message=_("Files of this type cannot be attached; use one of: %(types)s.")
+        % {"types": ", ".join(ATTACHMENT_EXTENSIONS)},
+        too_big_message=_("The file is larger than %(mb)s MB.") % {"mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+    )
 
 
 def _today() -> date:
@@ -179,9 +178,9 @@ def _clean_draft_fields(*, title, content, category) -> tuple[str, str, str]:
 
 def _add_attachments(suggestion, files, actor) -> list[str]:
     names = []
-    for upload in files or ():
-        _check_upload(upload, "attachments")
-        attachment = Attachment(suggestion=suggestion, file=upload, name=upload.name[:200], uploaded_by=actor)
+    cleaned = [(display_name(upload), _clean_upload(upload, "attachments")) for upload in files or ()]
+    for name, stored in cleaned:
+        attachment = Attachment(suggestion=suggestion, file=stored, name=name, uploaded_by=actor)
         attachment.save()
         names.append(attachment.name)
     return names
@@ -797,7 +796,7 @@ def suggestion_reply(
     suggestion, _actors = _begin(suggestion, Action.REPLY, actor)
     reply_class = _choice(reply_class, ReplyClass, "reply_class")
     content = _text(content, "content", _("Write the reply."))
-    _check_upload(attachment, "attachment")
+    stored_attachment = _clean_upload(attachment, "attachment")
     today = _today()
     if contacted is None:
         contacted = suggestion.contacts.exists()
@@ -813,8 +812,9 @@ def suggestion_reply(
         due_on=suggestion.reply_due,
         replied_by=actor,
     )
-    if attachment is not None:
-        reply.attachment = attachment
+    if stored_attachment is not None:
+        reply.attachment = stored_attachment
+        reply.attachment_name = display_name(attachment)
     reply.save()
     from_state = suggestion.state
     suggestion.state = State.REPLIED

@@ -21,5 +21,7 @@ urlpatterns = [
     path("from-opinion/<int:opinion_id>/", views.from_opinion, name="from_opinion"),
     path("<int:pk>/", views.suggestion_detail, name="detail"),
     path("<int:pk>/edit/", views.suggestion_edit, name="edit"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/replies/<int:reply_pk>/attachment/", views.reply_attachment_download, name="reply_attachment"),
     path("<int:pk>/<slug:action>/", views.suggestion_action, name="action"),
 ]

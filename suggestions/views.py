@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
+from core.files import serve_file
 from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to
 from liaison.selectors import opinions_visible_to
@@ -261,6 +262,22 @@ def suggestion_detail(request, pk):
             "tabs": _tabs(request),
         },
     )
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    """A file attached to a suggestion, for whoever may see the suggestion (404 otherwise)."""
+    suggestion = get_object_or_404(selectors.suggestions_visible_to(request.user), pk=pk)
+    attachment = get_object_or_404(suggestion.attachments.all(), pk=attachment_pk)
+    return serve_file(attachment.file, filename=attachment.name)
+
+
+@login_required
+def reply_attachment_download(request, pk, reply_pk):
+    """The signed letter attached to a reply, for whoever may see the suggestion (404 otherwise)."""
+    suggestion = get_object_or_404(selectors.suggestions_visible_to(request.user), pk=pk)
+    reply = get_object_or_404(suggestion.replies.exclude(attachment=""), pk=reply_pk)
+    return serve_file(reply.attachment, filename=reply.attachment_name or f"reply-{reply.round}")
 
 
 def _apply_errors(form, exc: ValidationError) -> None:

@@ -237,7 +237,7 @@ class OpinionDetailSerializer(OpinionSerializer):
         return [s.pk for s in related.all()] if related is not None else []
 
     def get_photos(self, obj) -> list[str]:
-        return [reverse("liaison:opinion_photo", args=[obj.pk, photo.pk]) for photo in obj.photos.all()]
+        return [reverse("opinion-photo", kwargs={"pk": obj.pk, "photo_pk": photo.pk}) for photo in obj.photos.all()]
 
 
 class OpinionCreateSerializer(OpinionInputSerializer):

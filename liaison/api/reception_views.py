@@ -4,12 +4,15 @@ An object the user may not see answers 404; an action they may not take, 403; an
 the rules refuse in the current state, 409 with the reason in Chinese.
 """
 
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.files import serve_file
 from liaison.api.reception_filters import OpinionFilter, ReceptionDayFilter, VisitFilter
 from liaison.api.reception_serializers import (
     FeedbackInputSerializer,
@@ -107,6 +110,16 @@ class OpinionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             .get(pk=opinion.pk)
         )
         return Response(OpinionDetailSerializer(opinion).data, status=code)
+
+    @extend_schema(
+        summary="One of the opinion's photos (an image; 404 outside the user's scope)",
+        responses={(200, "image/*"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_pk>\d+)", url_name="photo")
+    def photo(self, request, pk=None, photo_pk=None):
+        opinion = self.get_object()
+        photo = get_object_or_404(opinion.photos.all(), pk=photo_pk)
+        return serve_file(photo.image, filename=f"opinion-{opinion.pk}-{photo.pk}")
 
     @extend_schema(request=OpinionCreateSerializer, responses={201: OpinionDetailSerializer})
     def create(self, request, *args, **kwargs):

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
+from core.uploads import clean_image
 from liaison.models import (
     Grid,
     Opinion,
@@ -51,25 +51,26 @@ def clean_phone(raw: str) -> str:
     return phone
 
 
-def clean_photos(photos) -> list[UploadedFile]:
-    """Refuse more than three photos, files over 5 MB and anything that is not a real image."""
+def clean_photos(photos) -> list[ContentFile]:
+    """Refuse more than three photos, files over 5 MB and anything that is not a real image.
+
+    Returns re-encoded copies under generated names (``core.uploads``): the uploaded name and
+    any bytes riding along with the image are never stored.
+    """
     photos = [p for p in (photos or []) if p]
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": [_("Attach at most %(n)d photos.") % {"n": MAX_PHOTOS}]})
-    for photo in photos:
-        if photo.size > MAX_PHOTO_BYTES:
-            raise ValidationError({"photos": [_("A photo may be at most 5 MB.")]})
-        try:
-            photo.seek(0)
-            with Image.open(photo) as image:
-                image_format = image.format
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-            raise ValidationError({"photos": [_("Only JPEG, PNG, WebP or GIF photos can be attached.")]}) from None
-        if image_format not in PHOTO_FORMATS:
-            raise ValidationError({"photos": [_("Only JPEG, PNG, WebP or GIF photos can be attached.")]})
-        photo.seek(0)
-    return photos
+    return [
+        clean_image(
+            photo,
+            field="photos",
+            max_bytes=MAX_PHOTO_BYTES,
+            formats=PHOTO_FORMATS,
+            invalid_message=_("Only JPEG, PNG, WebP or GIF photos can be attached."),
+            too_big_message=_("A photo may be at most 5 MB."),
+        )
+        for photo in photos
+    ]
 
 
 def _clean_text(value, *, field_name: str, required: bool, limit: int, errors: dict) -> str:

@@ -299,7 +299,10 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
         fields = ["id", "sub_item", "percent", "note", "photos", "recorded_by_name", "created_at"]
 
     def get_photos(self, update) -> list[str]:
-        return [reverse("livelihood:photo", args=[photo.pk]) for photo in update.photos.all()]
+        return [
+            reverse("livelihood-project-photo", kwargs={"pk": update.project_id, "photo_pk": photo.pk})
+            for photo in update.photos.all()
+        ]
 
     def get_recorded_by_name(self, update) -> str:
         return update.recorded_by.display_name if update.recorded_by else ""

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -16,10 +17,11 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
+from core.files import serve_file
 from livelihood import selectors, services
 from livelihood.api import filters
 from livelihood.api import serializers as s
-from livelihood.models import BallotChoice, ProgressUpdate
+from livelihood.models import BallotChoice, ProgressPhoto, ProgressUpdate
 from livelihood.services import PaperBallot
 
 
@@ -246,6 +248,16 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_serializer_class(self):
         return s.LivelihoodProjectDetailSerializer if self.action == "retrieve" else s.LivelihoodProjectSerializer
+
+    @extend_schema(
+        summary="A progress photo of the project (an image; 404 outside the user's scope)",
+        responses={(200, "image/*"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_pk>\d+)", url_name="photo")
+    def photo(self, request, pk=None, photo_pk=None):
+        project = self.get_object()
+        item = get_object_or_404(ProgressPhoto.objects.filter(update__project=project), pk=photo_pk)
+        return serve_file(item.image, filename=f"progress-{item.pk}")
 
     @extend_schema(request=s.ProgressReportSerializer, responses=s.ProgressUpdateSerializer, summary="Record progress")
     @action(detail=True, methods=["post"])

@@ -4,7 +4,7 @@ Jobs come from ``reports.access.jobs_visible_to`` (someone else's job is a 404);
 through ``reports.services.report_job_request`` (403 when this user may not print that report).
 """
 
-from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.errors import ActionRefused
+from core.files import serve_file
 from reports import access, services
 from reports.api.serializers import ReportAcceptedSerializer, ReportJobSerializer, ReportRequestSerializer
 from reports.models import JobStatus
@@ -68,12 +69,9 @@ class ReportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
-        job = self.get_object()
+        job = services.job_fail_if_stale(
+            get_object_or_404(access.jobs_downloadable_by(request.user), pk=self.kwargs["pk"])
+        )
         if job.status != JobStatus.DONE or not job.file:
             raise ActionRefused(_("The report is not ready yet."), code="not_ready")
-        return FileResponse(
-            job.file.open("rb"),
-            content_type="application/pdf",
-            as_attachment=True,
-            filename=f"{job.title or job.file.name.rsplit('/', 1)[-1]}.pdf",
-        )
+        return serve_file(job.file, filename=f"{job.title or 'report'}.pdf", content_type="application/pdf")

@@ -1,6 +1,7 @@
 """Shapes of suggestions in the API. Output serializers read prefetched rows; input serializers only
 parse — every rule lives in ``suggestions.services``."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from deputies.models import Deputy
@@ -87,7 +88,10 @@ class _Attachment(serializers.Serializer):
     uploaded_at = serializers.DateTimeField()
 
     def get_url(self, obj) -> str:
-        return obj.file.url if obj.file else ""
+        """The scoped download address (stored files have no public URL)."""
+        if not obj.file:
+            return ""
+        return reverse("suggestion-attachment", kwargs={"pk": obj.suggestion_id, "attachment_pk": obj.pk})
 
 
 class _Assignment(serializers.Serializer):
@@ -128,7 +132,10 @@ class _Reply(serializers.Serializer):
     on_time = serializers.BooleanField()
 
     def get_attachment(self, obj) -> str:
-        return obj.attachment.url if obj.attachment else ""
+        """The scoped download address of the reply's file, or "" without one."""
+        if not obj.attachment:
+            return ""
+        return reverse("suggestion-reply-attachment", kwargs={"pk": obj.suggestion_id, "reply_pk": obj.pk})
 
 
 class _Evaluation(serializers.Serializer):

@@ -3,6 +3,7 @@ change goes through ``suggestions.services`` (409 wrong state, 403 wrong user, 4
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.permissions import OfficeWritesOthersRead
+from core.files import serve_file
 from liaison.selectors import opinions_visible_to
 from suggestions import services
 from suggestions.api import serializers as s
@@ -164,6 +166,38 @@ class SuggestionViewSet(
             "source_opinions": [opinion.pk],
         }
         return Response(s.FromOpinionResultSerializer(result).data, status=status.HTTP_201_CREATED)
+
+    # --- files: served only through the suggestion's scope (core.files) ---
+    @extend_schema(
+        summary="Download a file attached to the suggestion",
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="No such suggestion or file in this user's scope"),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_pk>\d+)", url_name="attachment")
+    def attachment(self, request, pk=None, attachment_pk=None):
+        suggestion = self.get_object()
+        attachment = get_object_or_404(suggestion.attachments.all(), pk=attachment_pk)
+        return serve_file(attachment.file, filename=attachment.name)
+
+    @extend_schema(
+        summary="Download the file attached to a reply",
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="No such suggestion or reply file in this user's scope"),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"replies/(?P<reply_pk>\d+)/attachment",
+        url_name="reply-attachment",
+    )
+    def reply_attachment(self, request, pk=None, reply_pk=None):
+        suggestion = self.get_object()
+        reply = get_object_or_404(suggestion.replies.exclude(attachment=""), pk=reply_pk)
+        return serve_file(reply.attachment, filename=reply.attachment_name or f"reply-{reply.round}")
 
     # --- 提 ---
     @_action_schema(s.EmptySerializer, "Submit (lead deputy; every co-signer must have answered)")

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from suggestions.models import CoSignature, Reply, State, Suggestion, SuggestionEvent
 from tests.suggestions.helpers import drive
+from tests.upload_samples import png_upload
 
 
 def state_and_events(suggestion):
@@ -23,7 +24,7 @@ def test_a_deputy_drafts_with_co_signers_and_attachments(world, client):
             "category": "traffic",
             "content": "东片区居民出行不便。",
             "cosigners": [world.cosigner_deputy.pk],
-            "attachments": [SimpleUploadedFile("现场照片.png", b"\x89PNG\r\n\x1a\nfake", content_type="image/png")],
+            "attachments": [png_upload("现场照片.png")],
         },
     )
     suggestion = Suggestion.objects.get(title="关于增设公交站点的建议")
