@@ -9,6 +9,7 @@ months (nothing in the product deletes them).
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.client_ip import client_ip as core_client_ip
 from core.errors import PermissionRefused
 from core.masking import mask_phone
 from liaison.models import Opinion, PersonalDataAccess, PersonalDataAction, Visit
@@ -28,7 +29,8 @@ def masked_contact(name: str, phone: str) -> dict:
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The address logged with an access: the client's, through the trusted proxies (core.client_ip)."""
+    return (core_client_ip(request) or None) if request is not None else None
 
 
 @transaction.atomic
