@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.services import user_create, user_deactivate, user_reactivate, user_update
+from accounts.services import api_tokens_revoke, user_create, user_deactivate, user_reactivate, user_update
 from core.errors import ActionRefused, PermissionRefused
 
 admin.site.site_header = _("Deputy Liaison Station administration")
@@ -243,7 +243,7 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ("username",)
     autocomplete_fields = ("deputy", "stations")
     readonly_fields = ("last_login", "date_joined")
-    actions = ("deactivate", "reactivate")
+    actions = ("deactivate", "reactivate", "revoke_api_tokens")
     filter_horizontal = ()
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -339,3 +339,13 @@ class UserAdmin(DjangoUserAdmin):
                 self.message_user(request, f"{user.username}: {exc.message}", messages.WARNING)
         if done:
             self.message_user(request, gettext("%(count)d accounts reactivated.") % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Revoke the API tokens of the selected accounts"))
+    def revoke_api_tokens(self, request, queryset):
+        done = 0
+        for user in queryset:
+            try:
+                done += api_tokens_revoke(user=user, actor=request.user)
+            except PermissionRefused as exc:
+                self.message_user(request, f"{user.username}: {exc.message}", messages.WARNING)
+        self.message_user(request, gettext("%(count)d API tokens revoked.") % {"count": done}, messages.SUCCESS)

@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
@@ -198,7 +200,32 @@ def user_reactivate(*, user: User, actor: User | None = None) -> User:
     return user
 
 
+def api_token_expires_at(token: Token):
+    """When a token stops working: ``API_TOKEN_LIFETIME`` after it was issued."""
+    return token.created + settings.API_TOKEN_LIFETIME
+
+
+def api_token_is_expired(token: Token) -> bool:
+    return timezone.now() >= api_token_expires_at(token)
+
+
+@transaction.atomic
 def api_token_issue(*, user: User) -> Token:
-    """The API token of ``user`` for scripts, created on first use (one token per account)."""
-    token, _created = Token.objects.get_or_create(user=user)
+    """The API token of ``user`` for scripts (one per account): the current one, or a new one
+    when there is none or it has expired."""
+    token = Token.objects.select_for_update().filter(user=user).first()
+    if token is not None and api_token_is_expired(token):
+        token.delete()
+        token = None
+    if token is None:
+        token, _created = Token.objects.get_or_create(user=user)
     return token
+
+
+@transaction.atomic
+def api_tokens_revoke(*, user: User, actor: User) -> int:
+    """Revoke ``user``'s API token at once; the account itself or an administrator. Returns how many."""
+    if actor.pk != user.pk and not actor.has_role(Role.ADMIN):
+        raise PermissionRefused(_("Only the account itself or an administrator may revoke its API tokens."))
+    deleted, _detail = Token.objects.filter(user=user).delete()
+    return deleted

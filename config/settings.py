@@ -129,13 +129,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login lockout: five failures for one username from one address locks it for the cool-off time.
+# Login lockout: five failures for one username from one address, or twenty for one username
+# from any number of addresses (password spraying), lock it for the cool-off time (accounts.lockout).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_USERNAME_FAILURE_LIMIT = env_int("LOGIN_USERNAME_FAILURE_LIMIT", 20, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "accounts.lockout.LoginAttemptHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# The client's address for the lockout, the rate limits and the privacy audit (core.client_ip):
+# with TRUSTED_PROXY_COUNT reverse proxies in front, the entry that many places from the right of
+# X-Forwarded-For; with 0 (no proxy) the header is ignored and REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
 
 # Idle timeout: the session lives SESSION_IDLE_MINUTES after the last request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
@@ -397,10 +406,12 @@ if SUGGESTION_DEADLINES["EXTENSION_MAX_MONTHS"] < SUGGESTION_DEADLINES["REPLY_MO
     raise ImproperlyConfigured("SUGGESTION_EXTENSION_MAX_MONTHS cannot be shorter than SUGGESTION_REPLY_MONTHS.")
 
 # --- API --------------------------------------------------------------------------------
+# API tokens (POST /api/v1/auth/token/) stop working this many days after they were issued.
+API_TOKEN_LIFETIME = timedelta(days=env_int("API_TOKEN_DAYS", 30, minimum=1))
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing or bad token a 401 rather than a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

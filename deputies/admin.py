@@ -1,10 +1,13 @@
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import NoDeleteServiceAdmin, ServiceAdmin
+from core.masking import mask_phone
 from deputies.models import ConstituentLink, ContactLink, Deputy, DeputyGroup, DeputyKind, Term
 from deputies.services import (
     DEPUTY_FIELDS,
@@ -46,9 +49,32 @@ class CommitteeContactInline(admin.TabularInline):
 
 
 class ConstituentLinkInline(admin.TabularInline):
+    """Linked constituents (双联) with their phones masked, as everywhere else.
+
+    A full number is shown through the logged reveal (a reason is required; it writes the
+    privacy audit log); links are kept on the deputy's contacts page, not here.
+    """
+
     model = ConstituentLink
     extra = 0
-    fields = ("name", "phone", "address", "since")
+    can_delete = False
+    fields = ("name", "masked_phone", "address", "since", "reveal")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, link):
+        return mask_phone(link.phone) or "—"
+
+    @admin.display(description=_("full number"))
+    def reveal(self, link):
+        if not link.phone:
+            return "—"
+        # The reveal view lives with the privacy audit log (liaison), referred to by URL name only.
+        url = reverse("admin:liaison_personaldataaccess_reveal_link", args=[link.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Show (logged)"))
 
 
 @admin.register(Deputy)

@@ -5,9 +5,15 @@ history rows), so the admin only shows them; constituents' phones appear masked 
 """
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import PermissionRefused
 from core.masking import mask_phone
+from deputies.models import ConstituentLink
 from liaison.models import (
     Activity,
     GridDuty,
@@ -20,6 +26,8 @@ from liaison.models import (
     Visit,
     VoterContact,
 )
+from liaison.reception_forms import RevealForm
+from liaison.services import privacy
 from liaison.services.privacy import mask_name
 
 
@@ -146,3 +154,36 @@ class PersonalDataAccessAdmin(ReadOnlyAdmin):
     list_display = ("at", "user", "action", "subject", "ip_address")
     list_filter = ("action",)
     list_select_related = ("user",)
+
+    def get_urls(self):
+        reveal = path(
+            "reveal/constituent-link/<int:link_id>/",
+            self.admin_site.admin_view(self.reveal_constituent_link),
+            name="liaison_personaldataaccess_reveal_link",
+        )
+        return [reveal, *super().get_urls()]
+
+    def reveal_constituent_link(self, request, link_id: int):
+        """A linked constituent's phone in full (the deputy page shows it masked): a reason is required; logged."""
+        link = get_object_or_404(ConstituentLink.objects.select_related("deputy"), pk=link_id)
+        form = RevealForm(request.POST or None)
+        phone = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                phone = privacy.constituent_link_reveal(
+                    link=link, actor=request.user, reason=form.cleaned_data["reason"], ip=privacy.client_ip(request)
+                )
+            except PermissionRefused as exc:
+                raise PermissionDenied(exc.message) from None
+            except ValidationError as exc:
+                form.add_error("reason", exc.message_dict.get("reason", exc.messages))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Full contact details"),
+            "link": link,
+            "masked_phone": mask_phone(link.phone),
+            "phone": phone,
+            "form": form,
+            "deputy_url": reverse("admin:deputies_deputy_change", args=[link.deputy_id]),
+        }
+        return TemplateResponse(request, "admin/liaison/reveal_constituent_link.html", context)

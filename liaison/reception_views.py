@@ -493,9 +493,12 @@ def visit_detail(request, pk):
         if not may_reveal:
             raise PermissionDenied(_("You may not see constituents' full contact details."))
         if form.is_valid():
-            revealed = privacy.visit_contacts_reveal(
-                visit=visit, actor=request.user, reason=form.cleaned_data["reason"], ip=privacy.client_ip(request)
-            )
+            try:
+                revealed = privacy.visit_contacts_reveal(
+                    visit=visit, actor=request.user, reason=form.cleaned_data["reason"], ip=privacy.client_ip(request)
+                )
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
     people = revealed or [
         {"id": c.id, "name": mask_name(c.name), "phone": mask_phone(c.phone)} for c in visit.constituents.all()
     ]

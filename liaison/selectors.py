@@ -2,7 +2,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from accounts.models import Role
 from accounts.scoping import staff_station_q
-from deputies.models import ConstituentLink
+from deputies.models import ConstituentLink, Deputy
 from deputies.selectors import deputies_visible_to
 from liaison.models import Grid, GridAssignment, Station, VoterContact
 
@@ -59,6 +59,22 @@ def open_assignments_of(deputy_id: int) -> QuerySet[GridAssignment]:
     return GridAssignment.objects.filter(deputy_id=deputy_id, end_date__isnull=True).select_related(
         "grid__centre__community__station"
     )
+
+
+def deputies_of_station(station: Station, *, with_residents_above: bool = False) -> QuerySet[Deputy]:
+    """Deputies who belong to ``station``: resident at it or at a station below it, or holding an
+    open grid assignment in its subtree (the same reach as station staff's view of deputies).
+
+    ``with_residents_above`` also admits the residents of the stations above it: hub and area
+    deputies receive constituents at the points below them.
+    """
+    scope = station_subtree_q(station.id, "resident_stations__") | (
+        Q(grid_assignments__end_date__isnull=True)
+        & station_subtree_q(station.id, "grid_assignments__grid__centre__community__station__")
+    )
+    if with_residents_above:
+        scope |= Q(resident_stations__children=station.id) | Q(resident_stations__children__children=station.id)
+    return Deputy.objects.filter(id__in=Deputy.objects.filter(scope).values("id"))
 
 
 # --- Reception, visits and opinions -----------------------------------------------------------------

@@ -22,6 +22,7 @@ from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
 from core.uploads import clean_image
 from deputies.models import Deputy
+from deputies.selectors import deputies_visible_to
 from liaison.selectors import opinions_visible_to
 from livelihood import rules
 from livelihood.models import (
@@ -204,6 +205,8 @@ def candidate_add(
     elif actor.has_role(Role.DEPUTY):
         proposer_kind, proposer_deputy, proposer_name, proposer_phone = ProposerKind.DEPUTY, actor.deputy, "", ""
     elif actor.has_role(Role.UNIT_OFFICER):
+        if actor.unit_id is None or (responsible_unit is not None and responsible_unit.pk != actor.unit_id):
+            raise PermissionRefused(_("A unit officer can propose candidates for their own unit only."))
         proposer_kind, proposer_deputy, proposer_phone = ProposerKind.DEPARTMENT, None, ""
         proposer_name = proposer_name or str(actor.unit)
         responsible_unit = responsible_unit or actor.unit
@@ -487,6 +490,17 @@ def paper_ballots_enter(*, session: VotingSession, ballots: list[PaperBallot], a
     session = _lock_open_session(session, "paper_ballots_enter")
     if not ballots:
         raise ValidationError({"ballots": _("Enter at least one ballot.")})
+    if not actor.sees_everything:
+        # Station staff enter the ballots of the deputies of their stations only.
+        ids = {b.deputy.pk for b in ballots}
+        theirs = set(deputies_visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
+        strangers = sorted({b.deputy.name for b in ballots if b.deputy.pk not in theirs})
+        if strangers:
+            raise PermissionRefused(
+                _("You can enter paper ballots only for deputies of your stations: %(names)s")
+                % {"names": "、".join(strangers)},
+                code="deputy_not_of_station",
+            )
     shortlist, present, voted = _vote_context(session)
     problems = []
     seen = Counter(b.deputy.pk for b in ballots)

@@ -27,6 +27,11 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True, help_text="After this the token gets 401 token_expired.")
+
+
+class TokenRevokedSerializer(serializers.Serializer):
+    revoked = serializers.IntegerField(read_only=True, help_text="How many tokens were revoked (0 or 1).")
 
 
 class UserSerializer(serializers.ModelSerializer):

@@ -8,5 +8,6 @@ router.register("users", views.UserViewSet, basename="user")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("auth/token/revoke/", views.TokenRevokeView.as_view(), name="api-token-revoke"),
     *router.urls,
 ]

@@ -8,9 +8,22 @@ from rest_framework.views import APIView
 
 from accounts.api.filters import UserFilter
 from accounts.api.permissions import IsAdministrator
-from accounts.api.serializers import TokenRequestSerializer, TokenResponseSerializer, UserSerializer
+from accounts.api.serializers import (
+    TokenRequestSerializer,
+    TokenResponseSerializer,
+    TokenRevokedSerializer,
+    UserSerializer,
+)
 from accounts.models import User
-from accounts.services import api_token_issue, user_create, user_deactivate, user_reactivate, user_update
+from accounts.services import (
+    api_token_expires_at,
+    api_token_issue,
+    api_tokens_revoke,
+    user_create,
+    user_deactivate,
+    user_reactivate,
+    user_update,
+)
 from accounts.views import lockout_response
 
 _Detail = inline_serializer("Detail", {"detail": serializers.CharField(), "code": serializers.CharField()})
@@ -46,7 +59,18 @@ class TokenView(APIView):
         # A token request is a login: it records last_login and resets the lockout counter (django-axes).
         user_logged_in.send(sender=user.__class__, request=request, user=user)
         token = api_token_issue(user=user)
-        return Response({"token": token.key})
+        return Response(TokenResponseSerializer({"token": token.key, "expires_at": api_token_expires_at(token)}).data)
+
+
+class TokenRevokeView(APIView):
+    """Revoke the caller's own API token at once (with the token itself or a logged-in session)."""
+
+    @extend_schema(
+        operation_id="auth_token_revoke", request=None, responses={200: TokenRevokedSerializer}, tags=["auth"]
+    )
+    def post(self, request):
+        revoked = api_tokens_revoke(user=request.user, actor=request.user)
+        return Response({"revoked": revoked})
 
 
 @extend_schema(tags=["users"])
@@ -81,6 +105,12 @@ class UserViewSet(
         """Switch the account off: no more logins, API token revoked; its records stay."""
         user = user_deactivate(user=self.get_object(), actor=request.user)
         return Response(self.get_serializer(user).data)
+
+    @extend_schema(request=None, responses={200: TokenRevokedSerializer})
+    @action(detail=True, methods=["post"], url_path="revoke-tokens")
+    def revoke_tokens(self, request, pk=None):
+        """Revoke the account's API token at once (the account asks for a new one with its password)."""
+        return Response({"revoked": api_tokens_revoke(user=self.get_object(), actor=request.user)})
 
     @extend_schema(request=None, responses={200: UserSerializer})
     @action(detail=True, methods=["post"])

@@ -24,6 +24,7 @@ from liaison.models import (
     OpinionPhoto,
     Station,
 )
+from liaison.selectors import deputies_of_station
 from liaison.services.opinions import MAX_CONTENT, clean_phone, clean_photos
 
 # Per client address, shared by the QR pages and the public API (django-ratelimit groups):
@@ -60,6 +61,11 @@ def public_station_for_deputy(deputy: Deputy) -> Station | None:
     return assignment.grid.centre.community.station if assignment else None
 
 
+def _belongs(deputy: Deputy, station: Station) -> bool:
+    """Resident at the station (or below it) or holding a grid under it. One query."""
+    return deputies_of_station(station).filter(pk=deputy.pk).exists()
+
+
 def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -83,6 +89,8 @@ def public_opinion_submit(
         errors["station"] = [_("This QR code does not belong to an open station.")]
     if deputy is not None and not deputy.is_active:
         errors["deputy"] = [_("This deputy no longer receives opinions here.")]
+    elif deputy is not None and station is not None and not _belongs(deputy, station):
+        errors["deputy"] = [_("This deputy does not receive opinions at this station.")]
     if not consent:
         errors["consent"] = [_("Please read and accept the privacy notice first.")]
     if category not in OpinionCategory.values:

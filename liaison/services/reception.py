@@ -34,6 +34,7 @@ from liaison.models import (
     VisitChannel,
     VisitConstituent,
 )
+from liaison.selectors import deputies_of_station
 from liaison.services.access import (
     can_run_desk,
     check_fields,
@@ -273,6 +274,24 @@ def _clean_constituents(constituents) -> list[dict]:
     return cleaned
 
 
+def _check_receivers(deputies: list[Deputy], station: Station) -> None:
+    """Receivers get credit for the visit and see it: only deputies of this station may be named. One query."""
+    if not deputies:
+        return
+    allowed = set(
+        deputies_of_station(station, with_residents_above=True)
+        .filter(pk__in=[d.pk for d in deputies])
+        .values_list("pk", flat=True)
+    )
+    strangers = [d.name for d in deputies if d.pk not in allowed]
+    if strangers:
+        raise PermissionRefused(
+            _("These deputies do not belong to this station and cannot be receivers: %(names)s")
+            % {"names": "、".join(strangers)},
+            code="deputy_not_of_station",
+        )
+
+
 @transaction.atomic
 def visit_record(
     *,
@@ -328,6 +347,7 @@ def visit_record(
     deputies = list({d.pk: d for d in deputies}.values())
     if is_deputy and actor.deputy_id not in {d.pk for d in deputies}:
         deputies.append(actor.deputy)
+    _check_receivers(deputies, station)
     try:
         constituents = _clean_constituents(constituents)
     except ValidationError as exc:

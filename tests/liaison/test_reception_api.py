@@ -269,7 +269,9 @@ def test_reveal_is_logged_and_only_for_entitled_roles(client, street, world):
     )
     client.force_login(street.office)
     response = client.post(
-        f"/api/v1/opinions/{world['opinion_public'].id}/reveal/", {}, content_type="application/json"
+        f"/api/v1/opinions/{world['opinion_public'].id}/reveal/",
+        {"reason": "核实情况"},
+        content_type="application/json",
     )
     assert response.json() == {"name": "钱七", "phone": "13512345678"}
     assert PersonalDataAccess.objects.count() == 2
