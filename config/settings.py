@@ -429,3 +429,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})},
 }
+
+# --- Web-layer hardening: caching, Content-Security-Policy, Permissions-Policy ------------------------
+# Every dynamic response is no-store (core.middleware); WhiteNoise answers static files before it.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "core.middleware.NoStoreMiddleware"
+)
