@@ -435,3 +435,8 @@ LOGGING = {
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "core.middleware.NoStoreMiddleware"
 )
+# Under DEBUG (the demo) a 404 still gets the branded page, not Django's technical one; see the class.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "core.middleware.BrandedNotFoundUnderDebugMiddleware",
+)
