@@ -66,3 +66,19 @@ class BrandedNotFoundUnderDebugMiddleware:
     def _not_found(request, exception):
         callback = get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(404)
         return callback(request, exception)
+
+
+class PermissionsPolicyMiddleware:
+    """``Permissions-Policy`` from ``settings.PERMISSIONS_POLICY`` (feature → allowed origins, [] for none)."""
+
+    def __init__(self, get_response):
+        policy = getattr(settings, "PERMISSIONS_POLICY", None)
+        if not policy:
+            raise MiddlewareNotUsed
+        self.header = ", ".join(f"{feature}=({' '.join(origins)})" for feature, origins in sorted(policy.items()))
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response
