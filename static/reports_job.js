@@ -18,7 +18,7 @@
 
   function show(job) {
     var value = Math.max(0, Math.min(100, job.progress || 0));
-    bar.style.width = value + "%";
+    bar.setAttribute("width", value + "%");
     meter.setAttribute("aria-valuenow", String(value));
     percent.textContent = String(value);
     label.textContent = box.dataset["label" + job.status.charAt(0).toUpperCase() + job.status.slice(1)] || job.status;

@@ -42,7 +42,7 @@ def _counts() -> dict[str, int]:
 def _demo_street(django_db_setup, django_db_blocker):
     """Build the street once for this module, inside a transaction rolled back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", verbosity=0)
+        call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
         yield
         transaction.set_rollback(True)
 
@@ -56,7 +56,7 @@ def test_running_the_command_twice_changes_nothing(demo):
     first = _counts()
     first_memberships = DeputyGroup.members.through.objects.count()
     first_residents = Station.resident_deputies.through.objects.count()
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
     assert _counts() == first
     assert DeputyGroup.members.through.objects.count() == first_memberships
     assert Station.resident_deputies.through.objects.count() == first_residents

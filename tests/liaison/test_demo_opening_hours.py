@@ -12,7 +12,7 @@ WEEKDAYS = "一二三四五六日"
 @pytest.fixture(scope="module")
 def _demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", verbosity=0)
+        call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
         yield
         transaction.set_rollback(True)
 

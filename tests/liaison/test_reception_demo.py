@@ -26,7 +26,7 @@ MODELS = [ReceptionRule, ReceptionDay, RosterEntry, Visit, Opinion, GridDuty, Ac
 @pytest.fixture(scope="module")
 def _demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", verbosity=0)
+        call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
         yield
         transaction.set_rollback(True)
 
@@ -72,5 +72,5 @@ def test_a_calendar_with_rosters_and_the_rest_of_the_year(demo):
 
 def test_running_the_demo_again_adds_nothing(demo):
     before = {model.__name__: model.objects.count() for model in MODELS}
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
     assert {model.__name__: model.objects.count() for model in MODELS} == before

@@ -8,7 +8,7 @@ from livelihood.selectors import overdue_milestones
 
 
 def test_demo_builds_a_full_year_once(db):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
     published = YearCycle.objects.get(stage=Stage.PUBLISHED)
     assert published.candidates.count() == 13
     assert published.candidates.filter(result=VoteResult.SELECTED).count() == 10
@@ -25,6 +25,6 @@ def test_demo_builds_a_full_year_once(db):
     assert YearCycle.objects.filter(stage=Stage.COLLECTING).exists()
 
     events = CycleEvent.objects.count()
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
     assert CycleEvent.objects.count() == events
     assert YearCycle.objects.count() == 3
