@@ -6,7 +6,6 @@ scope is a 404; the services decide the actions and raise ``PermissionRefused`` 
 or ``ActionRefused`` (shown as an error message, nothing changed).
 """
 
-import csv
 from calendar import Calendar, monthrange
 from datetime import date
 
@@ -15,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
+from core.exports import Column, csv_response
 from core.files import serve_file
 from core.masking import mask_phone
 from deputies.models import Deputy
@@ -435,34 +435,19 @@ def _export_visits(request, visits):
         object_type="visit",
         ip=privacy.client_ip(request),
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="visits.csv"'
-    response.write("\ufeff")  # Excel reads UTF-8 only with a byte-order mark
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Date"),
-            _("Station"),
-            _("Channel"),
-            _("Number of constituents"),
-            _("Receiving deputies"),
+    columns = [
+        Column(_("Date"), lambda v: v.date.isoformat()),
+        Column(_("Station"), lambda v: v.station.name),
+        Column(_("Channel"), lambda v: v.get_channel_display()),
+        Column(_("Number of constituents"), lambda v: v.headcount, kind="int"),
+        Column(_("Receiving deputies"), lambda v: "、".join(d.name for d in v.deputies.all())),
+        Column(
             _("Constituents"),
-            _("Opinions"),
-        ]
-    )
-    for visit in visits:
-        writer.writerow(
-            [
-                visit.date.isoformat(),
-                visit.station.name,
-                visit.get_channel_display(),
-                visit.headcount,
-                "、".join(d.name for d in visit.deputies.all()),
-                "、".join(f"{mask_name(c.name)} {mask_phone(c.phone)}".strip() for c in visit.constituents.all()),
-                visit.opinion_count,
-            ]
-        )
-    return response
+            lambda v: "、".join(f"{mask_name(c.name)} {mask_phone(c.phone)}".strip() for c in v.constituents.all()),
+        ),
+        Column(_("Opinions"), lambda v: v.opinion_count, kind="int"),
+    ]
+    return csv_response(filename="visits", columns=columns, rows=visits)
 
 
 @login_required
@@ -527,42 +512,20 @@ def _export_opinions(request, opinions):
         object_type="opinion",
         ip=privacy.client_ip(request),
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="opinions.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Received on"),
-            _("Station"),
-            _("Grid"),
-            _("Category"),
-            _("Content"),
-            _("Outcome"),
-            _("Referred to"),
-            _("Resolved"),
-            _("Source"),
-            _("Constituent"),
-            _("Phone"),
-        ]
-    )
-    for o in opinions:
-        writer.writerow(
-            [
-                o.received_on.isoformat(),
-                o.station.name,
-                o.grid.name if o.grid_id else "",
-                o.get_category_display(),
-                o.content,
-                o.get_outcome_display() if o.outcome else _("Waiting for triage"),
-                o.referral_unit.name if o.referral_unit_id else "",
-                _("Yes") if o.resolved_at else _("No"),
-                o.get_source_display(),
-                mask_name(o.contact_name),
-                mask_phone(o.contact_phone),
-            ]
-        )
-    return response
+    columns = [
+        Column(_("Received on"), lambda o: o.received_on.isoformat()),
+        Column(_("Station"), lambda o: o.station.name),
+        Column(_("Grid"), lambda o: o.grid.name if o.grid_id else ""),
+        Column(_("Category"), lambda o: o.get_category_display()),
+        Column(_("Content"), lambda o: o.content),
+        Column(_("Outcome"), lambda o: o.get_outcome_display() if o.outcome else _("Waiting for triage")),
+        Column(_("Referred to"), lambda o: o.referral_unit.name if o.referral_unit_id else ""),
+        Column(_("Resolved"), lambda o: _("Yes") if o.resolved_at else _("No")),
+        Column(_("Source"), lambda o: o.get_source_display()),
+        Column(_("Constituent"), lambda o: mask_name(o.contact_name)),
+        Column(_("Phone"), lambda o: mask_phone(o.contact_phone)),
+    ]
+    return csv_response(filename="opinions", columns=columns, rows=opinions)
 
 
 @login_required
