@@ -5,8 +5,8 @@ from django.utils import timezone
 from accounts.models import Role
 from deputies.selectors import deputies_visible_to
 from liaison.selectors import open_assignments_of
-from suggestions.deadlines import provisional_years
 from reports import selectors
+from suggestions.deadlines import provisional_years
 
 
 def _staff_context(user) -> dict:
