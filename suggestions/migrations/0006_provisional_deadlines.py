@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('deputies', '0001_initial'),
         ('liaison', '0005_voter_contact'),
-        ('suggestions', '0004_working_calendar'),
+        ('suggestions', '0005_reply_attachment_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
