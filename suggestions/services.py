@@ -282,8 +282,17 @@ def calendar_year_enter(
     return calendar_year
 
 
-# States in which a unit may still ask to return the item (its window is an open deadline).
-_RETURN_WINDOW_STATES = sorted({state for state, action in TRANSITIONS if action == Action.REQUEST_RETURN})
+# The deadlines counted in working days: (field, states in which it is still owed, the date it is counted
+# from, how it is counted). A unit may ask to return the item in the states the transition table allows.
+_WORKING_DAY_DEADLINES = [
+    ("assign_due", list(AWAITING_ASSIGNMENT), "assign_counted_from", deadlines.assignment_due),
+    (
+        "return_request_due",
+        sorted({state for state, action in TRANSITIONS if action == Action.REQUEST_RETURN}),
+        "assigned_on",
+        deadlines.return_request_due,
+    ),
+]
 
 
 def _recount_provisional_deadlines(*, year: int, actor) -> None:
@@ -296,24 +305,13 @@ def _recount_provisional_deadlines(*, year: int, actor) -> None:
     """
     first, last = date(year, 1, 1), date(year, 12, 31)
     calendar = deadlines.WorkingCalendar()
-    to_assign = Suggestion.objects.select_for_update().filter(
-        assign_due_provisional=True,
-        state__in=AWAITING_ASSIGNMENT,
-        assign_due__gte=first,
-        assign_counted_from__lte=last,
-    )
-    for suggestion in to_assign.select_related("lead_deputy").order_by("pk"):
-        counted = deadlines.assignment_due(suggestion.assign_counted_from, calendar=calendar)
-        _move_deadline(suggestion, "assign_due", counted, year=year, actor=actor)
-    to_return = Suggestion.objects.select_for_update().filter(
-        return_request_due_provisional=True,
-        state__in=_RETURN_WINDOW_STATES,
-        return_request_due__gte=first,
-        assigned_on__lte=last,
-    )
-    for suggestion in to_return.select_related("lead_deputy").order_by("pk"):
-        counted = deadlines.return_request_due(suggestion.assigned_on, calendar=calendar)
-        _move_deadline(suggestion, "return_request_due", counted, year=year, actor=actor)
+    for field, states, counted_from, count in _WORKING_DAY_DEADLINES:
+        open_and_provisional = Suggestion.objects.select_for_update().filter(
+            **{f"{field}_provisional": True, "state__in": states, f"{field}__gte": first, f"{counted_from}__lte": last}
+        )
+        for suggestion in open_and_provisional.order_by("pk"):
+            counted = count(getattr(suggestion, counted_from), calendar=calendar)
+            _move_deadline(suggestion, field, counted, year=year, actor=actor)
 
 
 def _move_deadline(suggestion: Suggestion, field: str, counted: deadlines.WorkingDeadline, *, year: int, actor):
