@@ -57,7 +57,7 @@ def _every_demo_user_gets_a_home_page():
 
 def test_the_demo_seeds_on_28_december_and_deadlines_are_counted_again_in_2027(frozen_clock):
     frozen_clock("2026-12-28 10:00 +08:00")
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
     _every_demo_user_gets_a_home_page()
     assert _calendar_warnings() == ["suggestions.W001"]  # next year is provisional
 
@@ -86,7 +86,7 @@ def test_the_demo_seeds_on_28_december_and_deadlines_are_counted_again_in_2027(f
 
 def test_the_demo_seeds_in_mid_2027_without_the_official_schedule(frozen_clock):
     frozen_clock("2027-06-30 10:00 +08:00")
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
     _every_demo_user_gets_a_home_page()
     assert _calendar_warnings() == ["suggestions.W002"]
     # The demo's own open items were counted on the provisional 2027.
@@ -110,7 +110,7 @@ def test_the_demo_seeds_in_mid_2027_without_the_official_schedule(frozen_clock):
 def test_the_demo_seeds_two_years_after_the_newest_official_calendar(frozen_clock):
     newest = deadlines.package_years()[1]
     frozen_clock(f"{newest + 2}-12-28 10:00 +08:00")
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
     _every_demo_user_gets_a_home_page()
     suggestion = _assign(_submit_new("老旧小区加装电梯"))
     assert suggestion.return_request_due.year == newest + 3
