@@ -9,7 +9,7 @@ from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.routers import SimpleRouter
 
-from accounts.api.views import TokenView, UserViewSet
+from accounts.api.views import TokenRevokeView, TokenView, UserViewSet
 from deputies.api.views import DeputyGroupViewSet, DeputyViewSet
 from liaison.api.views import (
     CommunityViewSet,
@@ -21,10 +21,12 @@ from liaison.api.views import (
 
 ORGANISATION_PATHS = {
     "/api/v1/auth/token/",
+    "/api/v1/auth/token/revoke/",
     "/api/v1/users/",
     "/api/v1/users/{id}/",
     "/api/v1/users/{id}/deactivate/",
     "/api/v1/users/{id}/reactivate/",
+    "/api/v1/users/{id}/revoke-tokens/",
     "/api/v1/deputies/",
     "/api/v1/deputies/{id}/",
     "/api/v1/deputy-groups/",
@@ -73,7 +75,8 @@ def test_the_organisation_api_generates_without_warnings():
         ("grid-assignments", GridAssignmentViewSet),
     ]:
         router.register(prefix, viewset, basename=prefix)
-    patterns = [path("api/v1/", include([path("auth/token/", TokenView.as_view()), *router.urls]))]
+    tokens = [path("auth/token/", TokenView.as_view()), path("auth/token/revoke/", TokenRevokeView.as_view())]
+    patterns = [path("api/v1/", include([*tokens, *router.urls]))]
 
     GENERATOR_STATS.reset()
     schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
