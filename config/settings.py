@@ -273,6 +273,11 @@ def _daily(env_name: str, default: str):
     return crontab(hour=hour, minute=minute)
 
 
+# The worker's heartbeat: sent by the beat every HEARTBEAT_SECONDS; older than three intervals
+# means the worker (or the beat, or Redis) is down.
+HEARTBEAT_SECONDS = env_int("SCHEDULE_HEARTBEAT_SECONDS", 60, minimum=10)
+HEARTBEAT_STALE_SECONDS = 3 * HEARTBEAT_SECONDS
+
 # The beat schedule is static (one beat process, no database scheduler). Sweeps compute what is due
 # from the database, so a missed tick (beat or Redis down) is caught up by the next one.
 CELERY_BEAT_SCHEDULE: dict = {
@@ -280,6 +285,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         # Deliveries whose task could not be queued (broker down) or failed and wait for a retry.
         "task": "notifications.deliver_pending",
         "schedule": timedelta(minutes=env_int("SCHEDULE_DELIVER_PENDING_MINUTES", 5, minimum=1)),
+    },
+    # Proof that background work flows (beat → Redis → worker → database), read by the status page
+    # and `manage.py check_background --heartbeat`. A heartbeat that waited longer than one interval
+    # is dropped, so a dead worker's backlog never looks like a live one.
+    "notifications-heartbeat": {
+        "task": "notifications.heartbeat",
+        "schedule": timedelta(seconds=HEARTBEAT_SECONDS),
+        "options": {"expires": HEARTBEAT_SECONDS},
     },
     "notifications-prune": {
         "task": "notifications.prune",

@@ -112,3 +112,23 @@ def delivery_backlog() -> dict:
     """How many deliveries wait to be sent, and the oldest one's age. Queries: 1."""
     row = Delivery.objects.filter(status=DeliveryStatus.PENDING).aggregate(count=Count("pk"), oldest=Min("created_at"))
     return row
+
+
+def worker_heartbeat() -> dict:
+    """The last heartbeat a worker ran, its age and whether it is recent enough. Queries: 1.
+
+    No recent heartbeat means the background work does not flow: the worker is gone or not
+    consuming, or the beat or Redis is down.
+    """
+    from notifications.services import HEARTBEAT_TASK
+
+    row = TaskRun.objects.filter(task_name=HEARTBEAT_TASK).order_by("-id").first()
+    limit = settings.HEARTBEAT_STALE_SECONDS
+    age = (clock.now() - row.finished_at).total_seconds() if row and row.finished_at else None
+    return {
+        "at": row.finished_at if row else None,
+        "worker": row.worker if row else "",
+        "age_seconds": None if age is None else int(age),
+        "stale_after_seconds": limit,
+        "healthy": age is not None and age <= limit,
+    }

@@ -24,6 +24,8 @@ from notifications.models import (
     DeliveryStatus,
     Notification,
     NotificationPreference,
+    TaskRun,
+    TaskRunStatus,
 )
 
 logger = logging.getLogger(__name__)
@@ -285,3 +287,25 @@ def preferences_update(*, user, email: bool, sms: bool) -> NotificationPreferenc
 def test_notification_send(*, user, title: str, body: str) -> list[Notification]:
     """Send the user a notification on every channel they chose: how an admin checks the set-up."""
     return notify(recipients=[user], verb="test", title=title, body=body, url=reverse("notifications:inbox"))
+
+
+# --- The worker's heartbeat ------------------------------------------------------------------------
+
+HEARTBEAT_TASK = "notifications.heartbeat"
+
+
+@transaction.atomic
+def heartbeat_record(*, worker: str, task_id: str = "") -> TaskRun:
+    """Record that a worker ran the beat's heartbeat: beat, Redis, worker and database all work.
+
+    One row, refreshed on every beat (not one per minute): the status page and
+    ``manage.py check_background --heartbeat`` read its age.
+    """
+    now = clock.now()
+    row = TaskRun.objects.select_for_update().filter(task_name=HEARTBEAT_TASK).order_by("-id").first()
+    row = row or TaskRun(task_name=HEARTBEAT_TASK)
+    row.task_id, row.worker, row.status = task_id[:64], worker[:200], TaskRunStatus.SUCCEEDED
+    row.started_at = row.finished_at = now
+    row.summary, row.error = {}, ""
+    row.save()
+    return row

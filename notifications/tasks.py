@@ -1,11 +1,12 @@
 """Background tasks of the notifications app; thin wrappers around services (they take ids)."""
 
+import socket
 from datetime import timedelta
 
 from notifications import clock
 from notifications.background import periodic_task, reliable_task
 from notifications.models import TaskRun
-from notifications.services import deliveries_send, deliveries_sweep
+from notifications.services import HEARTBEAT_TASK, deliveries_send, deliveries_sweep, heartbeat_record
 
 # How long the status page's history of periodic runs is kept.
 TASK_RUN_KEEP_DAYS = 90
@@ -27,3 +28,10 @@ def deliver_pending() -> dict:
 def prune() -> dict:
     deleted, _detail = TaskRun.objects.filter(started_at__lt=clock.now() - timedelta(days=TASK_RUN_KEEP_DAYS)).delete()
     return {"task_runs_deleted": deleted}
+
+
+@reliable_task(name=HEARTBEAT_TASK, soft_time_limit=20, time_limit=30)
+def heartbeat(self) -> str:
+    """Sent by the beat every minute: its run proves the worker consumes (see ``heartbeat_record``)."""
+    heartbeat_record(worker=self.request.hostname or socket.gethostname(), task_id=self.request.id or "")
+    return "ok"

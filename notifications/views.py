@@ -100,6 +100,7 @@ def status(request):
         request,
         "notifications/status.html",
         {
+            "heartbeat": selectors.worker_heartbeat(),
             "tasks": selectors.periodic_task_status(),
             "reminders_today": selectors.reminders_sent_today(),
             "failures": selectors.recent_failures(),

@@ -160,6 +160,37 @@ def jobs_fail_stale(*, job_ids: list[int] | None = None) -> int:
     return jobs.update(status=JobStatus.FAILED, error=reason, finished_at=now, heartbeat_at=now)
 
 
+def jobs_requeue_lost(*, limit: int = 100) -> int:
+    """Queue again the pending jobs whose message was lost (Redis restarted without its data); returns how many.
+
+    A job pending for longer than the hard time limit plus a margin (since its request or its
+    last release) is queued once more, after commit; its time is refreshed so the next sweep waits
+    again. A duplicate message is harmless: only one run claims the job.
+    """
+    cutoff = timezone.now() - stale_after()
+    with transaction.atomic():
+        jobs = list(
+            ReportJob.objects.select_for_update(skip_locked=True)
+            .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+            .filter(status=JobStatus.PENDING)
+            .order_by("id")
+            .values_list("id", flat=True)[:limit]
+        )
+        ReportJob.objects.filter(id__in=jobs).update(heartbeat_at=timezone.now())
+        for job_id in jobs:
+            transaction.on_commit(lambda job_id=job_id: _requeue(job_id))
+    return len(jobs)
+
+
+def _requeue(job_id: int) -> None:
+    from reports.tasks import generate_report
+
+    try:
+        generate_report.delay(job_id)
+    except Exception:  # the broker is down again: the next sweep tries again
+        logger.warning("Could not queue report job %s again; the next sweep will try", job_id)
+
+
 # --- Point weights ---------------------------------------------------------------------------------
 
 

@@ -56,5 +56,6 @@ def generate_report(self, job_id: int) -> str:
 
 @periodic_task(name="reports.fail_stale_jobs")
 def fail_stale_jobs() -> dict:
-    """Fail running jobs whose worker vanished, so nobody waits on them (see ``services.jobs_fail_stale``)."""
-    return {"failed": services.jobs_fail_stale()}
+    """Fail running jobs whose worker vanished (``services.jobs_fail_stale``) and queue again pending jobs
+    whose message was lost (``services.jobs_requeue_lost``), so nobody waits on them for ever."""
+    return {"failed": services.jobs_fail_stale(), "requeued": services.jobs_requeue_lost()}

@@ -242,7 +242,7 @@ def test_the_periodic_sweep_fails_jobs_whose_worker_vanished(org, settings):
     call_command("run_periodic_tasks", "reports.fail_stale_jobs")
     lost.refresh_from_db()
     assert lost.status == JobStatus.FAILED and "后台任务进程已丢失" in lost.error
-    assert TaskRun.objects.get(task_name="reports.fail_stale_jobs").summary == {"failed": 1}
+    assert TaskRun.objects.get(task_name="reports.fail_stale_jobs").summary == {"failed": 1, "requeued": 0}
     # A redelivered message of the failed job does nothing.
     assert generate_report.apply(args=[lost.id], task_id="lost-task").get() == "not claimed"
 
@@ -256,3 +256,21 @@ def test_a_resumed_job_removes_what_its_killed_predecessor_left_in_its_work_fold
     (leftover / "part-001.pdf").write_bytes(b"%PDF- half written")
     assert generate_report.apply(args=[job.id]).get() == "done"
     assert not leftover.exists()
+
+
+def test_the_periodic_sweep_queues_again_a_job_whose_message_was_lost(
+    org, settings, django_capture_on_commit_callbacks
+):
+    lost = services.report_job_request(user=org.leader, kind="street_annual", subject_id=None, year=org.year)
+    recent = services.report_job_request(user=org.leader, kind="street_annual", subject_id=None, year=org.year)
+    # Requested long ago; its message vanished with a Redis that kept no data.
+    long_ago = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 120)
+    ReportJob.objects.filter(id=lost.id).update(created_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert services.jobs_requeue_lost() == 1
+    assert len(callbacks) == 1  # the task ran inline (test settings) when the sweep committed
+    lost.refresh_from_db()
+    recent.refresh_from_db()
+    assert lost.status == JobStatus.DONE and recent.status == JobStatus.PENDING
+    # Queued again once per sweep interval at most: right after, nothing is due.
+    assert services.jobs_requeue_lost() == 0

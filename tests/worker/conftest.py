@@ -118,13 +118,17 @@ class Harness:
         return env
 
     # --- processes -----------------------------------------------------------------------------
-    def start_worker(self, name: str, *, concurrency: int = 1, beat: bool = False, wait: bool = True, **env):
+    def start_worker(
+        self, name: str, *, concurrency: int = 1, beat: bool = False, wait: bool = True, quiet: bool = True, **env
+    ):
+        """``quiet=False`` runs the worker as production does: with gossip, mingle and event heartbeats."""
         command = [
             sys.executable, "-m", "celery", "-A", "config", "worker",
             "--pool", "prefork", "--concurrency", str(concurrency), "--loglevel", "INFO",
-            "--hostname", f"{name}-{self.prefix.split(':')[1]}@%h",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
+            "--hostname", self.worker_hostname(name),
         ]  # fmt: skip
+        if quiet:
+            command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
         if beat:
             command += ["--beat", "--schedule", str(self.tmp_path / f"{name}-beat-schedule")]
         worker = Subprocess(name, command, self.env(**env), self.tmp_path)
@@ -133,6 +137,9 @@ class Harness:
             wait_for(lambda: " ready." in worker.log() or not worker.alive(), timeout=60, message=f"{name} ready")
             assert worker.alive(), worker.log()
         return worker
+
+    def worker_hostname(self, name: str) -> str:
+        return f"{name}-{self.prefix.split(':')[1]}@{socket.gethostname()}"
 
     def start_web(self, name: str = "web", **env) -> tuple[Subprocess, str]:
         port = free_port()
@@ -154,14 +161,20 @@ class Harness:
         wait_for(listening, timeout=60, message="the web server")
         return web, f"http://127.0.0.1:{port}"
 
-    def start_redis(self, port: int | None = None) -> tuple[Subprocess, int]:
+    def start_redis(self, port: int | None = None, *, data_dir: Path | None = None) -> tuple[Subprocess, int]:
+        """A redis-server of the test's own; with ``data_dir``, persistent as docker compose runs it
+        (append-only file, synced on every write), so a restart keeps queued and unacknowledged messages."""
         if shutil.which("redis-server") is None:
             reason = "the Redis fault test runs its own redis-server, which is not installed"
             if os.environ.get("REQUIRE_SERVICES", "").strip().lower() in {"1", "true", "yes", "on"}:
                 pytest.fail(f"{reason} (REQUIRE_SERVICES=1 is set)", pytrace=False)
             pytest.skip(reason)
         port = port or free_port()
-        command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+        if data_dir is None:
+            command += ["--appendonly", "no"]
+        else:
+            command += ["--dir", str(data_dir), "--appendonly", "yes", "--appendfsync", "always"]
         server = Subprocess(f"redis-{port}-{len(self.processes)}", command, dict(os.environ), self.tmp_path)
         self.processes.append(server)
         wait_for(lambda: _ping(port), timeout=20, message=f"redis on port {port}")

@@ -36,3 +36,10 @@ def sweep_due_accounts() -> dict:
         _pause_first_run()
         time.sleep(float(os.environ.get("WORKER_TEST_HOLD_SECONDS", "0")))
     return result
+
+
+@periodic_task(name="tests.nap", soft_time_limit=150, time_limit=170)
+def nap(seconds: float, label: str = "") -> dict:
+    """A task that takes a while (recorded in TaskRun like every periodic task)."""
+    time.sleep(float(seconds))
+    return {"label": label}
