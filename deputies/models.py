@@ -2,6 +2,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import validate_event_date
+
 
 class Level(models.TextChoices):
     """The five levels at which people's congress deputies are elected."""
@@ -118,7 +120,7 @@ class ContactLink(models.Model):
     deputy = models.ForeignKey(
         Deputy, on_delete=models.CASCADE, related_name="committee_contacts", verbose_name=_("deputy")
     )
-    since = models.DateField(_("since"), null=True, blank=True)
+    since = models.DateField(_("since"), null=True, blank=True, validators=[validate_event_date])
 
     class Meta:
         verbose_name = _("committee contact link")
@@ -149,7 +151,7 @@ class ConstituentLink(models.Model):
     name = models.CharField(_("constituent name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    since = models.DateField(_("since"), null=True, blank=True)
+    since = models.DateField(_("since"), null=True, blank=True, validators=[validate_event_date])
 
     class Meta:
         verbose_name = _("constituent contact link")

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import validate_event_date
 from deputies.models import Deputy
 
 
@@ -148,8 +149,8 @@ class GridAssignment(models.Model):
     )
     role = models.CharField(_("grid role"), max_length=10, choices=GridRole.choices, default=GridRole.MEMBER)
     mode = models.CharField(_("mode"), max_length=10, choices=GridMode.choices, default=GridMode.PART_TIME)
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), validators=[validate_event_date])
+    end_date = models.DateField(_("end date"), null=True, blank=True, validators=[validate_event_date])
 
     class Meta:
         verbose_name = _("grid assignment")
@@ -211,9 +212,9 @@ class ReceptionRule(models.Model):
     kind = models.CharField(_("recurrence"), max_length=10, choices=ReceptionRuleKind.choices)
     day_of_month = models.PositiveSmallIntegerField(_("day of month"), null=True, blank=True)
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices, null=True, blank=True)
-    date = models.DateField(_("date"), null=True, blank=True)
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True, validators=[validate_event_date])
+    valid_from = models.DateField(_("valid from"), validators=[validate_event_date])
+    valid_to = models.DateField(_("valid to"), null=True, blank=True, validators=[validate_event_date])
     note = models.CharField(_("note"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -273,7 +274,7 @@ class ReceptionDay(models.Model):
     station = models.ForeignKey(
         Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="reception_days"
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_event_date])
     origin = models.CharField(_("origin"), max_length=10, choices=ReceptionDayOrigin.choices)
     rule = models.ForeignKey(
         ReceptionRule,
@@ -381,7 +382,7 @@ class Visit(models.Model):
         on_delete=models.PROTECT,
         related_name="visits",
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_event_date])
     channel = models.CharField(_("channel"), max_length=20, choices=VisitChannel.choices)
     deputies = models.ManyToManyField(
         Deputy, verbose_name=_("receiving deputies"), related_name="visits_received", blank=True
@@ -492,7 +493,7 @@ class Opinion(models.Model):
     source = models.CharField(_("source"), max_length=10, choices=OpinionSource.choices)
     category = models.CharField(_("category"), max_length=30, choices=OpinionCategory.choices)
     content = models.TextField(_("content"))
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(_("received on"), validators=[validate_event_date])
 
     outcome = models.CharField(_("outcome"), max_length=20, choices=OpinionOutcome.choices, null=True, blank=True)
     outcome_note = models.TextField(
@@ -692,7 +693,7 @@ class GridDuty(models.Model):
     deputy = models.ForeignKey(Deputy, verbose_name=_("deputy"), on_delete=models.PROTECT, related_name="grid_duties")
     grid = models.ForeignKey(Grid, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="duties")
     kind = models.CharField(_("duty"), max_length=20, choices=GridDutyKind.choices)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_event_date])
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         "accounts.User", verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
@@ -734,7 +735,7 @@ class VoterContact(models.Model):
     deputy = models.ForeignKey(
         Deputy, verbose_name=_("deputy"), on_delete=models.PROTECT, related_name="voter_contacts"
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_event_date])
     way = models.CharField(_("way of contact"), max_length=20, choices=VoterContactWay.choices)
     constituent = models.ForeignKey(
         "deputies.ConstituentLink",
@@ -786,7 +787,7 @@ class Activity(models.Model):
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="activities")
     kind = models.CharField(_("kind"), max_length=30, choices=ActivityKind.choices)
     title = models.CharField(_("title"), max_length=200)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_event_date])
     location = models.CharField(_("location"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     created_by = models.ForeignKey(

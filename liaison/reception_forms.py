@@ -5,6 +5,7 @@ from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import validate_event_date
 from deputies.models import Deputy, DeputyGroup
 from liaison.models import (
     ActivityKind,
@@ -51,7 +52,7 @@ class MultipleImageField(forms.FileField):
 
 class VisitHeaderForm(forms.Form):
     station = forms.ModelChoiceField(queryset=None, label=_("Station"))
-    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT, validators=[validate_event_date])
     channel = forms.ChoiceField(choices=VisitChannel.choices, label=_("Channel"))
     headcount = forms.IntegerField(
         label=_("Number of constituents"),
@@ -128,9 +129,11 @@ class ReceptionRuleForm(forms.Form):
     weekday = forms.TypedChoiceField(
         choices=[("", "---------"), *Weekday.choices], coerce=int, empty_value=None, required=False, label=_("Weekday")
     )
-    date = forms.DateField(label=_("Date (once)"), required=False, widget=DATE_INPUT)
-    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DATE_INPUT)
-    valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DATE_INPUT)
+    date = forms.DateField(label=_("Date (once)"), required=False, widget=DATE_INPUT, validators=[validate_event_date])
+    valid_from = forms.DateField(
+        label=_("Valid from"), required=False, widget=DATE_INPUT, validators=[validate_event_date]
+    )
+    valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DATE_INPUT, validators=[validate_event_date])
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args, stations, **kwargs):
@@ -143,7 +146,7 @@ class ReceptionRuleEditForm(forms.Form):
     day_of_month = ReceptionRuleForm.base_fields["day_of_month"]
     weekday = ReceptionRuleForm.base_fields["weekday"]
     date = ReceptionRuleForm.base_fields["date"]
-    valid_from = forms.DateField(label=_("Valid from"), widget=DATE_INPUT)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE_INPUT, validators=[validate_event_date])
     valid_to = ReceptionRuleForm.base_fields["valid_to"]
     note = ReceptionRuleForm.base_fields["note"]
     is_active = forms.BooleanField(label=_("Active"), required=False)
@@ -151,7 +154,7 @@ class ReceptionRuleEditForm(forms.Form):
 
 class OneOffDayForm(forms.Form):
     station = forms.ModelChoiceField(queryset=None, label=_("Station"))
-    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT, validators=[validate_event_date])
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args, stations, **kwargs):
@@ -228,7 +231,7 @@ class GridDutyForm(forms.Form):
     deputy = forms.ModelChoiceField(queryset=None, label=_("Deputy"))
     grid = forms.ModelChoiceField(queryset=None, label=_("Grid"))
     kind = forms.ChoiceField(choices=GridDutyKind.choices, label=_("Duty"))
-    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT, validators=[validate_event_date])
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, deputies, grids, **kwargs):
@@ -240,7 +243,7 @@ class GridDutyForm(forms.Form):
 
 
 class VoterContactForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT, validators=[validate_event_date])
     way = forms.ChoiceField(choices=VoterContactWay.choices, label=_("Way of contact"))
     subject = forms.CharField(label=_("Subject"), max_length=200)
     people = forms.IntegerField(label=_("People contacted"), min_value=1, max_value=500, initial=1)
@@ -258,14 +261,16 @@ class ConstituentLinkForm(forms.Form):
     name = forms.CharField(label=_("Constituent name"), max_length=50)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    since = forms.DateField(label=_("In contact since"), widget=DATE_INPUT, required=False)
+    since = forms.DateField(
+        label=_("In contact since"), widget=DATE_INPUT, required=False, validators=[validate_event_date]
+    )
 
 
 class ActivityForm(forms.Form):
     station = forms.ModelChoiceField(queryset=None, label=_("Station"))
     kind = forms.ChoiceField(choices=ActivityKind.choices, label=_("Kind"))
     title = forms.CharField(label=_("Title"), max_length=200)
-    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT, validators=[validate_event_date])
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     present = forms.ModelMultipleChoiceField(

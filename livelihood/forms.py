@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import validate_event_date
 from deputies.models import Deputy
 from livelihood.models import Choice, ProposerKind, Rating
 from suggestions.models import HandlingUnit
@@ -129,7 +130,9 @@ class SubItemForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=200)
-    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(
+        label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_event_date]
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -160,7 +163,9 @@ class ProgressForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    visited_on = forms.DateField(label=_("Visited on"), widget=forms.DateInput(attrs={"type": "date"}))
+    visited_on = forms.DateField(
+        label=_("Visited on"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_event_date]
+    )
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):

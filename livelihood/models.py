@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import validate_event_date
+
 
 class Stage(models.TextChoices):
     COLLECTING = "collecting", _("Collecting candidates")  # 征集
@@ -458,8 +460,8 @@ class SubItem(models.Model):
 class Milestone(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("project"))
     title = models.CharField(_("milestone"), max_length=200)
-    due_date = models.DateField(_("due date"))
-    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), validators=[validate_event_date])
+    completed_on = models.DateField(_("completed on"), null=True, blank=True, validators=[validate_event_date])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -538,7 +540,7 @@ class SupervisionVisit(models.Model):
     deputy = models.ForeignKey(
         "deputies.Deputy", on_delete=models.PROTECT, related_name="livelihood_visits", verbose_name=_("deputy")
     )
-    visited_on = models.DateField(_("visited on"))
+    visited_on = models.DateField(_("visited on"), validators=[validate_event_date])
     findings = models.TextField(_("findings"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from core.dates import check_event_date
 from core.errors import ActionRefused, PermissionRefused
 from core.uploads import clean_image
 from deputies.models import Deputy
@@ -681,6 +682,7 @@ def milestone_complete(*, milestone: Milestone, actor, completed_on: date | None
     if milestone.completed_on is not None:
         raise ActionRefused(_("This milestone is already completed."), code="already_completed")
     completed_on = completed_on or timezone.localdate()
+    check_event_date(completed_on, "completed_on")
     if completed_on > timezone.localdate():
         raise ValidationError({"completed_on": _("The completion date cannot be in the future.")})
     milestone.completed_on = completed_on

@@ -4,11 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import validate_event_date
 from deputies.models import Deputy
 from suggestions import holidays
 from suggestions.models import (
     CALENDAR_FIRST_YEAR,
     CALENDAR_LAST_YEAR,
+    CONTENT_MAX_LENGTH,
     Category,
     ContactMethod,
     HandlingUnit,
@@ -50,7 +52,9 @@ class SuggestionForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.OTHER)
-    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 10}))
+    content = forms.CharField(
+        label=_("Content"), max_length=CONTENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 10})
+    )
     cosigners = forms.ModelMultipleChoiceField(
         label=_("Co-signers"),
         queryset=Deputy.objects.none(),
@@ -119,7 +123,9 @@ class ContentForm(forms.Form):
 
 class ContactForm(forms.Form):
     method = forms.ChoiceField(label=_("How"), choices=ContactMethod.choices, widget=forms.RadioSelect)
-    contacted_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    contacted_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_event_date]
+    )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -136,7 +142,9 @@ class EvaluateForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    new_due = forms.DateField(label=_("New reply deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    new_due = forms.DateField(
+        label=_("New reply deadline"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_event_date]
+    )
     reason = forms.CharField(label=_("Reason (the deputy will see it)"), widget=forms.Textarea(attrs={"rows": 4}))
 
 

@@ -8,12 +8,13 @@ for a whole city are one indexed query; only the services write them.
 """
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import validate_event_date
 from liaison.models import OpinionCategory
 
 
@@ -119,6 +120,11 @@ def _attachment_path(instance, filename: str) -> str:
     return f"suggestions/{timezone.localdate():%Y/%m}/{filename}"
 
 
+# The longest suggestion text accepted (forms, API, services). A suggestion is a letter to a government
+# department: 20,000 characters is some twenty printed pages; supporting material goes in attachments.
+CONTENT_MAX_LENGTH = 20_000
+
+
 class Suggestion(models.Model):
     """代表建议: one matter (一事一议) raised by a lead deputy, with optional co-signers."""
 
@@ -134,7 +140,9 @@ class Suggestion(models.Model):
         related_name="+",
     )
     title = models.CharField(_("title"), max_length=200)
-    content = models.TextField(_("content"))
+    content = models.TextField(
+        _("content"), max_length=CONTENT_MAX_LENGTH, validators=[MaxLengthValidator(CONTENT_MAX_LENGTH)]
+    )
     category = models.CharField(_("category"), max_length=30, choices=Category.choices, default=Category.OTHER)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
     source_opinions = models.ManyToManyField(
@@ -407,7 +415,7 @@ class Contact(models.Model):
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="contacts")
     unit = models.ForeignKey(HandlingUnit, on_delete=models.PROTECT, related_name="+")
     method = models.CharField(_("method"), max_length=10, choices=ContactMethod.choices)
-    contacted_on = models.DateField(_("date"))
+    contacted_on = models.DateField(_("date"), validators=[validate_event_date])
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
@@ -524,7 +532,7 @@ class Extension(OfficeDecidedRequest):
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="extensions")
     reason = models.TextField(_("reason"))
     previous_due = models.DateField(_("previous deadline"))
-    new_due = models.DateField(_("new deadline"))
+    new_due = models.DateField(_("new deadline"), validators=[validate_event_date])
 
     class Meta:
         verbose_name = _("extension")

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from core.dates import check_event_date
 from core.errors import ActionRefused, PermissionRefused
 from core.uploads import clean_document, display_name
 from deputies.selectors import deputies_visible_to
@@ -33,6 +34,7 @@ from suggestions.models import (
     ATTACHMENT_KINDS,
     ATTACHMENT_MAX_BYTES,
     AWAITING_ASSIGNMENT,
+    CONTENT_MAX_LENGTH,
     Action,
     Assignment,
     AssignmentRole,
@@ -171,7 +173,7 @@ def _clean_cosigners(cosigners, lead_deputy) -> list:
 
 def _clean_draft_fields(*, title, content, category) -> tuple[str, str, str]:
     title = _text(title, "title", _("Give the suggestion a title."), max_length=TITLE_MAX)
-    content = _text(content, "content", _("Write the content of the suggestion."))
+    content = _text(content, "content", _("Write the content of the suggestion."), max_length=CONTENT_MAX_LENGTH)
     category = _choice(category or Category.OTHER, Category, "category")
     return title, content, category
 
@@ -753,6 +755,7 @@ def suggestion_record_contact(
     suggestion, _actors = _begin(suggestion, Action.RECORD_CONTACT, actor)
     method = _choice(method, ContactMethod, "method")
     contacted_on = contacted_on or _today()
+    check_event_date(contacted_on, "contacted_on")
     if contacted_on > _today():
         raise ValidationError({"contacted_on": _("The date cannot be in the future.")})
     if suggestion.assigned_on and contacted_on < suggestion.assigned_on:
@@ -886,6 +889,7 @@ def _close_pending_requests_of(suggestion, model, *, actor, note) -> None:
 def _check_new_due(suggestion: Suggestion, new_due) -> None:
     if not isinstance(new_due, date):
         raise ValidationError({"new_due": _("Give the new deadline as a date.")})
+    check_event_date(new_due, "new_due")
     if new_due <= suggestion.reply_due:
         raise ValidationError(
             {

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from core.dates import validate_event_date
 from deputies.models import ConstituentLink, Deputy
 from liaison.models import VoterContact, VoterContactWay
 from liaison.selectors import voter_contacts_visible_to
@@ -56,7 +57,7 @@ class VoterContactSerializer(serializers.ModelSerializer):
 
 class VoterContactCreateSerializer(serializers.Serializer):
     deputy = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.all())
-    date = serializers.DateField()
+    date = serializers.DateField(validators=[validate_event_date])
     way = serializers.ChoiceField(choices=VoterContactWay.choices)
     subject = serializers.CharField(max_length=200)
     people = serializers.IntegerField(min_value=1, max_value=500, default=1)
@@ -67,7 +68,7 @@ class VoterContactCreateSerializer(serializers.Serializer):
 
 
 class VoterContactUpdateSerializer(serializers.Serializer):
-    date = serializers.DateField(required=False)
+    date = serializers.DateField(required=False, validators=[validate_event_date])
     way = serializers.ChoiceField(choices=VoterContactWay.choices, required=False)
     subject = serializers.CharField(max_length=200, required=False)
     people = serializers.IntegerField(min_value=1, max_value=500, required=False)

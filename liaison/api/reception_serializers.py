@@ -8,6 +8,7 @@ serializers only check shapes and look ids up.
 from django.urls import reverse
 from rest_framework import serializers
 
+from core.dates import validate_event_date
 from core.masking import mask_phone
 from deputies.models import Deputy
 from liaison.models import (
@@ -130,7 +131,7 @@ class OpinionInputSerializer(serializers.Serializer):
 
 class VisitCreateSerializer(serializers.Serializer):
     station = serializers.PrimaryKeyRelatedField(queryset=Station.objects.all())
-    date = serializers.DateField()
+    date = serializers.DateField(validators=[validate_event_date])
     channel = serializers.ChoiceField(choices=VisitChannel.choices)
     headcount = serializers.IntegerField(min_value=1, max_value=10000)
     deputies = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.all(), many=True, required=False)
@@ -242,7 +243,7 @@ class OpinionDetailSerializer(OpinionSerializer):
 
 class OpinionCreateSerializer(OpinionInputSerializer):
     station = serializers.PrimaryKeyRelatedField(queryset=Station.objects.all())
-    received_on = serializers.DateField(required=False)
+    received_on = serializers.DateField(required=False, validators=[validate_event_date])
     visit = serializers.PrimaryKeyRelatedField(queryset=Visit.objects.all(), required=False, allow_null=True)
     photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from core.dates import EARLIEST_EVENT_YEAR
 from core.errors import PermissionRefused
 from deputies.models import ConstituentLink, Deputy
 from deputies.selectors import deputies_visible_to
@@ -22,7 +23,7 @@ from liaison.services.access import DESK_EVERYWHERE, check_fields, save_instance
 from liaison.services.opinions import clean_phone
 
 # Contacts older than this are not plausible records of the deputy's work.
-EARLIEST_CONTACT = date(2000, 1, 1)
+EARLIEST_CONTACT = date(EARLIEST_EVENT_YEAR, 1, 1)
 MAX_NOTE = 2000
 
 

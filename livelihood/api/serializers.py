@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.dates import validate_event_date
 from core.masking import mask_phone
 from deputies.models import Deputy
 from liaison.models import Opinion
@@ -287,7 +288,7 @@ class ProjectMilestoneSerializer(serializers.ModelSerializer):
 
 
 class ProjectMilestoneCompleteSerializer(serializers.Serializer):
-    completed_on = serializers.DateField(required=False)
+    completed_on = serializers.DateField(required=False, validators=[validate_event_date])
 
 
 class ProgressUpdateSerializer(serializers.ModelSerializer):

@@ -4,8 +4,10 @@ parse — every rule lives in ``suggestions.services``."""
 from django.urls import reverse
 from rest_framework import serializers
 
+from core.dates import validate_event_date
 from deputies.models import Deputy
 from suggestions.models import (
+    CONTENT_MAX_LENGTH,
     Category,
     ContactMethod,
     HandlingUnit,
@@ -237,7 +239,11 @@ _deputies = Deputy.objects.filter(is_active=True)
 
 class SuggestionWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    content = serializers.CharField()
+    content = serializers.CharField(
+        max_length=CONTENT_MAX_LENGTH,
+        help_text=f"The suggestion's text, at most {CONTENT_MAX_LENGTH:,} characters; longer material goes in "
+        "attachments.",
+    )
     category = serializers.ChoiceField(choices=Category.choices, default=Category.OTHER)
     cosigners = serializers.PrimaryKeyRelatedField(queryset=_deputies, many=True, required=False)
 
@@ -272,7 +278,9 @@ class ContentSerializer(serializers.Serializer):
 
 class ContactSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=ContactMethod.choices)
-    contacted_on = serializers.DateField(required=False, allow_null=True, default=None)
+    contacted_on = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[validate_event_date]
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -289,7 +297,7 @@ class EvaluateSerializer(serializers.Serializer):
 
 
 class ExtendSerializer(serializers.Serializer):
-    new_due = serializers.DateField()
+    new_due = serializers.DateField(validators=[validate_event_date])
     reason = serializers.CharField(allow_blank=True)
 
 

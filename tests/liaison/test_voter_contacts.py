@@ -264,7 +264,7 @@ def test_a_bad_contact_form_shows_chinese_errors_and_changes_nothing(client, str
         "contact-people": "1",
     }
     for change, message in [
-        ({"contact-date": "2999-01-01"}, "日期不能晚于今天"),  # refused by the service
+        ({"contact-date": "2099-01-01"}, "日期不能晚于今天"),  # refused by the service
         ({"contact-subject": " "}, "该字段是必填项"),  # refused by the form
         ({"contact-people": "0"}, "确保该值大于或等于1"),
     ]:
@@ -331,7 +331,7 @@ def test_a_deputy_links_a_constituent_and_records_contacts_in_the_browser(page, 
     assert "联系选民记录已登记" in page.inner_text(".messages")
     # A mistake stays on the page with its reason, nothing saved.
     page.fill("input[name='contact-subject']", "未来的回访")
-    page.fill("input[name='contact-date']", "2999-01-01")
+    page.fill("input[name='contact-date']", "2099-01-01")
     page.click("form:has(input[value=contact]) button[type=submit]")
     page.wait_for_selector("text=日期不能晚于今天")
     contact = VoterContact.objects.get()

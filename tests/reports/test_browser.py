@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.db import connections
+from playwright.sync_api import expect
 
 from reports.models import JobStatus, ReportJob, ReportKind
 from reports.tasks import generate_report
@@ -39,7 +40,7 @@ def test_a_leader_prints_a_station_report_from_the_dashboard(page, live_server):
 
     assert "/reports/jobs/" in page.url
     bar = page.locator("#report-progress")
-    page.wait_for_function("document.getElementById('report-progress').getAttribute('aria-valuenow') === '100'")
+    expect(page.locator("#report-progress")).to_have_attribute("aria-valuenow", "100", timeout=15_000)
     assert bar.get_attribute("aria-valuenow") == "100"
     link = page.locator("#report-download-link")
     link.wait_for(state="visible")
@@ -79,7 +80,7 @@ def test_the_progress_bar_follows_a_job_that_runs_after_the_page_opened(page, li
         seen.append(int(page.locator("#report-progress").get_attribute("aria-valuenow")))
         page.wait_for_timeout(300)
     worker.join()
-    page.wait_for_function("document.getElementById('report-progress').getAttribute('aria-valuenow') === '100'")
+    expect(page.locator("#report-progress")).to_have_attribute("aria-valuenow", "100", timeout=15_000)
     seen.append(100)
     assert seen == sorted(seen)
     assert len(set(seen)) >= 3, seen  # the bar moved while the batch was printed, not only at the end
