@@ -95,5 +95,6 @@ def serve_file(fieldfile, *, filename: str | None = None, content_type: str | No
     if mode == "nginx":
         response["X-Accel-Redirect"] = settings.MEDIA_SENDFILE_PREFIX.rstrip("/") + "/" + quote(stored)
     else:
-        response["X-Sendfile"] = storage.path(stored)
+        # mod_xsendfile unescapes the path (XSendFileUnescape, on by default); headers must stay ASCII.
+        response["X-Sendfile"] = quote(storage.path(stored))
     return _harden(response, content_type=content_type, inline=inline, name=name)

@@ -211,3 +211,25 @@ def test_the_api_detail_reads_attachments_in_a_constant_number_of_queries(world)
         response = client.get(f"/api/v1/suggestions/{suggestion.pk}/")
     assert len(response.json()["attachments"]) == 5
     assert len(five) == len(one)
+
+
+def test_sendfile_headers_stay_ascii_for_legacy_names(world, client, settings):
+    """Files stored before kept names such as 现场照片.png: the web server gets them percent-encoded."""
+    suggestion = drive(world, State.DRAFT)
+    attach(world, suggestion, SimpleUploadedFile("a.png", png_bytes(), content_type="image/png"))
+    attachment = suggestion.attachments.get()
+    storage = attachment.file.storage
+    name = storage.save("suggestions/2024/01/现场照片.png", SimpleUploadedFile("x", png_bytes()))
+    Attachment.objects.filter(pk=attachment.pk).update(file=name, name="现场照片.png")
+    url = reverse("suggestions:attachment", args=[suggestion.pk, attachment.pk])
+    client.force_login(world.deputy)
+    settings.MEDIA_SENDFILE = "nginx"
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert (
+        response["X-Accel-Redirect"] == "/protected-media/suggestions/2024/01/%E7%8E%B0%E5%9C%BA%E7%85%A7%E7%89%87.png"
+    )
+    settings.MEDIA_SENDFILE = "apache"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["X-Sendfile"].endswith("/suggestions/2024/01/%E7%8E%B0%E5%9C%BA%E7%85%A7%E7%89%87.png")
