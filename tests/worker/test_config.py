@@ -63,6 +63,7 @@ def test_the_limit_check_catches_every_kind_of_offender():
     assert "beat entry late" in problems
 
 
+@pytest.mark.django_db  # the working-calendar check reads the entered years
 def test_the_system_check_reports_no_task_limit_problem():
     errors = [e for e in run_checks() if e.id and e.id.startswith("notifications.")]
     assert errors == []
