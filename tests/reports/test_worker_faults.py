@@ -6,7 +6,7 @@ import signal
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from pypdf import PdfReader
 
 from reports.models import JobStatus, ReportJob
@@ -97,6 +97,9 @@ def test_database_connections_dropped_mid_render_the_job_still_ends_done(harness
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
         assert any(terminated for (terminated,) in cursor.fetchall())
+    # This process's other connections (a live server thread's, say) ended too: drop them, so that the
+    # tests after this one connect afresh instead of meeting a dead session.
+    connections.close_all()
     assert_done_once_with_a_correct_pdf(harness, api, job_id, street, tmp_path)
     log = "\n".join(p.log() for p in harness.processes if p.name.startswith("reports"))
     assert "Retry in" in log, log[-4000:]

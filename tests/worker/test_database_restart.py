@@ -2,7 +2,7 @@
 turn into 500s. A real gunicorn process with persistent connections, as in production."""
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 
 from accounts.models import Role
@@ -18,7 +18,10 @@ def terminate_test_database_sessions() -> int:
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
-        return sum(1 for (terminated,) in cursor.fetchall() if terminated)
+        terminated = sum(1 for (terminated,) in cursor.fetchall() if terminated)
+    # This process's other connections ended too: drop them, so later tests connect afresh.
+    connections.close_all()
+    return terminated
 
 
 def logged_in_browser(harness, make_user, *, health_checks: bool, name: str) -> tuple:
