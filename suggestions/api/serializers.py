@@ -3,6 +3,8 @@ parse — every rule lives in ``suggestions.services``."""
 
 from rest_framework import serializers
 
+from core.filters import INT_MAX
+from core.serializers import StrictModelSerializer, StrictQuerySerializer, StrictSerializer
 from deputies.models import Deputy
 from suggestions.models import (
     Category,
@@ -15,7 +17,7 @@ from suggestions.models import (
 from suggestions.transitions import actors_of, available_actions
 
 
-class HandlingUnitSerializer(serializers.ModelSerializer):
+class HandlingUnitSerializer(StrictModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -23,7 +25,7 @@ class HandlingUnitSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "kind_label", "contact_person", "phone", "address", "is_active"]
 
 
-class HandlingUnitWriteSerializer(serializers.Serializer):
+class HandlingUnitWriteSerializer(StrictSerializer):
     name = serializers.CharField(max_length=100)
     kind = serializers.ChoiceField(choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
     contact_person = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
@@ -32,7 +34,7 @@ class HandlingUnitWriteSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class _Ref(serializers.Serializer):
+class _Ref(StrictSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -41,7 +43,7 @@ def _user_name(user) -> str | None:
     return user.display_name if user is not None else None
 
 
-class SuggestionListSerializer(serializers.Serializer):
+class SuggestionListSerializer(StrictSerializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     category = serializers.CharField()
@@ -65,14 +67,14 @@ class SuggestionListSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class _CoSigner(serializers.Serializer):
+class _CoSigner(StrictSerializer):
     deputy = _Ref()
     status = serializers.CharField()
     status_label = serializers.CharField(source="get_status_display")
     responded_at = serializers.DateTimeField(allow_null=True)
 
 
-class _Attachment(serializers.Serializer):
+class _Attachment(StrictSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     url = serializers.SerializerMethodField()
@@ -82,7 +84,7 @@ class _Attachment(serializers.Serializer):
         return obj.file.url if obj.file else ""
 
 
-class _Assignment(serializers.Serializer):
+class _Assignment(StrictSerializer):
     unit = _Ref()
     role = serializers.CharField()
     role_label = serializers.CharField(source="get_role_display")
@@ -91,14 +93,14 @@ class _Assignment(serializers.Serializer):
     opinion_due = serializers.DateField(allow_null=True)
 
 
-class _CoUnitOpinion(serializers.Serializer):
+class _CoUnitOpinion(StrictSerializer):
     unit = serializers.CharField(source="assignment.unit.name")
     round = serializers.IntegerField()
     content = serializers.CharField()
     submitted_at = serializers.DateTimeField()
 
 
-class _Contact(serializers.Serializer):
+class _Contact(StrictSerializer):
     unit = serializers.CharField(source="unit.name")
     method = serializers.CharField()
     method_label = serializers.CharField(source="get_method_display")
@@ -106,7 +108,7 @@ class _Contact(serializers.Serializer):
     note = serializers.CharField()
 
 
-class _Reply(serializers.Serializer):
+class _Reply(StrictSerializer):
     id = serializers.IntegerField()
     round = serializers.IntegerField()
     unit = serializers.CharField(source="unit.name")
@@ -123,7 +125,7 @@ class _Reply(serializers.Serializer):
         return obj.attachment.url if obj.attachment else ""
 
 
-class _Evaluation(serializers.Serializer):
+class _Evaluation(StrictSerializer):
     reply = serializers.IntegerField(source="reply_id")
     rating = serializers.CharField()
     rating_label = serializers.CharField(source="get_rating_display")
@@ -133,7 +135,7 @@ class _Evaluation(serializers.Serializer):
     evaluated_at = serializers.DateTimeField()
 
 
-class _Extension(serializers.Serializer):
+class _Extension(StrictSerializer):
     id = serializers.IntegerField()
     reason = serializers.CharField()
     previous_due = serializers.DateField()
@@ -145,7 +147,7 @@ class _Extension(serializers.Serializer):
     decision_note = serializers.CharField()
 
 
-class _ReturnRequest(serializers.Serializer):
+class _ReturnRequest(StrictSerializer):
     id = serializers.IntegerField()
     unit = serializers.CharField(source="assignment.unit.name")
     reason = serializers.CharField()
@@ -156,7 +158,7 @@ class _ReturnRequest(serializers.Serializer):
     decision_note = serializers.CharField()
 
 
-class _SupervisionNote(serializers.Serializer):
+class _SupervisionNote(StrictSerializer):
     author = serializers.SerializerMethodField()
     note = serializers.CharField()
     key_supervision = serializers.BooleanField(allow_null=True)
@@ -166,13 +168,13 @@ class _SupervisionNote(serializers.Serializer):
         return _user_name(obj.author)
 
 
-class _FollowUp(serializers.Serializer):
+class _FollowUp(StrictSerializer):
     content = serializers.CharField()
     solved = serializers.BooleanField()
     recorded_at = serializers.DateTimeField()
 
 
-class _Event(serializers.Serializer):
+class _Event(StrictSerializer):
     at = serializers.DateTimeField()
     actor = serializers.SerializerMethodField()
     action = serializers.CharField()
@@ -219,89 +221,89 @@ class SuggestionDetailSerializer(SuggestionListSerializer):
 _deputies = Deputy.objects.filter(is_active=True)
 
 
-class SuggestionWriteSerializer(serializers.Serializer):
+class SuggestionWriteSerializer(StrictSerializer):
     title = serializers.CharField(max_length=200)
     content = serializers.CharField()
     category = serializers.ChoiceField(choices=Category.choices, default=Category.OTHER)
     cosigners = serializers.PrimaryKeyRelatedField(queryset=_deputies, many=True, required=False)
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(StrictSerializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class EmptySerializer(serializers.Serializer):
+class EmptySerializer(StrictSerializer):
     pass
 
 
-class CosignSerializer(serializers.Serializer):
+class CosignSerializer(StrictSerializer):
     accept = serializers.BooleanField(default=True)
 
 
-class AssignSerializer(serializers.Serializer):
+class AssignSerializer(StrictSerializer):
     lead_unit = serializers.PrimaryKeyRelatedField(queryset=HandlingUnit.objects.all())
     co_units = serializers.PrimaryKeyRelatedField(queryset=HandlingUnit.objects.all(), many=True, required=False)
     complex = serializers.BooleanField(default=False)
 
 
-class DecideReturnSerializer(serializers.Serializer):
+class DecideReturnSerializer(StrictSerializer):
     return_request = serializers.IntegerField()
     accept = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ContentSerializer(serializers.Serializer):
+class ContentSerializer(StrictSerializer):
     content = serializers.CharField(allow_blank=True)
 
 
-class ContactSerializer(serializers.Serializer):
+class ContactSerializer(StrictSerializer):
     method = serializers.ChoiceField(choices=ContactMethod.choices)
     contacted_on = serializers.DateField(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReplySerializer(serializers.Serializer):
+class ReplySerializer(StrictSerializer):
     reply_class = serializers.ChoiceField(choices=ReplyClass.choices)
     content = serializers.CharField(allow_blank=True)
     contacted = serializers.BooleanField(required=False, allow_null=True, default=None)
     attachment = serializers.FileField(required=False, allow_null=True, default=None)
 
 
-class EvaluateSerializer(serializers.Serializer):
+class EvaluateSerializer(StrictSerializer):
     rating = serializers.ChoiceField(choices=Rating.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ExtendSerializer(serializers.Serializer):
+class ExtendSerializer(StrictSerializer):
     new_due = serializers.DateField()
     reason = serializers.CharField(allow_blank=True)
 
 
-class DecideExtensionSerializer(serializers.Serializer):
+class DecideExtensionSerializer(StrictSerializer):
     extension = serializers.IntegerField()
     approve = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class SuperviseSerializer(serializers.Serializer):
+class SuperviseSerializer(StrictSerializer):
     note = serializers.CharField(allow_blank=True)
     key_supervision = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
-class FollowUpSerializer(serializers.Serializer):
+class FollowUpSerializer(StrictSerializer):
     content = serializers.CharField(allow_blank=True)
     solved = serializers.BooleanField(default=False)
 
 
-class StatsQuerySerializer(serializers.Serializer):
-    station = serializers.IntegerField(required=False, min_value=1)
-    unit = serializers.IntegerField(required=False, min_value=1)
-    deputy = serializers.IntegerField(required=False, min_value=1)
+class StatsQuerySerializer(StrictQuerySerializer):
+    station = serializers.IntegerField(required=False, min_value=1, max_value=INT_MAX)
+    unit = serializers.IntegerField(required=False, min_value=1, max_value=INT_MAX)
+    deputy = serializers.IntegerField(required=False, min_value=1, max_value=INT_MAX)
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
     category = serializers.ChoiceField(choices=Category.choices, required=False)
 
 
-class StatsSerializer(serializers.Serializer):
+class StatsSerializer(StrictSerializer):
     assigned = serializers.IntegerField(help_text="交办数: assigned and not withdrawn")
     replied = serializers.IntegerField(help_text="with a first reply")
     closed = serializers.IntegerField(help_text="final evaluation recorded")
@@ -324,13 +326,13 @@ class StatsSerializer(serializers.Serializer):
     )
 
 
-class FromOpinionSerializer(serializers.Serializer):
+class FromOpinionSerializer(StrictSerializer):
     opinion = serializers.IntegerField(help_text="An opinion the user may see")
     deputy = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.all())
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class FromOpinionResultSerializer(serializers.Serializer):
+class FromOpinionResultSerializer(StrictSerializer):
     id = serializers.IntegerField()
     state = serializers.CharField()
     lead_deputy = serializers.IntegerField(source="lead_deputy_id")
