@@ -19,7 +19,9 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
@@ -40,6 +42,16 @@ def _token(username: str) -> str:
     return response.json()["token"]
 
 
+def _strategy(operation):
+    """Valid requests (positive) and requests that break the schema on purpose (negative), mixed."""
+    strategies = [operation.as_strategy(GenerationMode.POSITIVE)]
+    try:
+        strategies.append(operation.as_strategy(GenerationMode.NEGATIVE))
+    except Exception:  # an operation with nothing to break (no parameters, no body)
+        pass
+    return st.one_of(*strategies)
+
+
 def _fuzz(operation, headers: dict, examples: int, counter: dict) -> None:
     @settings(
         max_examples=examples,
@@ -48,7 +60,7 @@ def _fuzz(operation, headers: dict, examples: int, counter: dict) -> None:
         derandomize=True,
         suppress_health_check=list(HealthCheck),
     )
-    @given(case=operation.as_strategy())
+    @given(case=_strategy(operation))
     def run(case):
         counter["cases"] += 1
         response = case.call(headers=headers)
