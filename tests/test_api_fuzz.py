@@ -114,3 +114,4 @@ def test_no_operation_answers_a_server_error_or_breaks_its_schema():
                     failures.append(f"{role} {operation.label}: {exc}")
     print(f"\nAPI fuzz: {counter['cases']} requests over {len(operations)} operations and {len(tokens)} users")
     assert not failures, "\n\n".join(failures)
+    assert counter["cases"] >= len(operations) * len(tokens)  # every operation was really exercised
