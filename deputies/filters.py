@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import StrictFilterSet
 from deputies.models import Deputy, DeputyGroup, DeputyKind, Level, Term
 
 
@@ -26,7 +27,7 @@ def _in_station_subtree(station_id: int, prefix: str) -> Q:
     )
 
 
-class DeputyFilter(django_filters.FilterSet):
+class DeputyFilter(StrictFilterSet):
     """Filters for the deputy list.
 
     ``stations`` is the queryset of stations the user may filter by. Stations live in

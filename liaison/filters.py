@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import StrictFilterSet
 from liaison.models import Station, StationKind
 
 
@@ -14,7 +15,7 @@ def tree_order():
     return Case(*ranks, default=Value(len(ranks)), output_field=IntegerField())
 
 
-class StationFilter(django_filters.FilterSet):
+class StationFilter(StrictFilterSet):
     """``stations`` is the queryset of stations the user may see (the choices of "within")."""
 
     q = django_filters.CharFilter(

@@ -198,7 +198,14 @@ def _require_unit_manager(actor) -> None:
 
 @transaction.atomic
 def unit_create(
-    *, actor, name: str, kind: str = UnitKind.DEPARTMENT, contact_person="", phone="", address=""
+    *,
+    actor,
+    name: str,
+    kind: str = UnitKind.DEPARTMENT,
+    contact_person="",
+    phone="",
+    address="",
+    is_active: bool = True,
 ) -> HandlingUnit:
     _require_unit_manager(actor)
     unit = HandlingUnit(
@@ -207,6 +214,7 @@ def unit_create(
         contact_person=contact_person,
         phone=phone,
         address=address,
+        is_active=is_active,
     )
     unit.full_clean()
     unit.save()

@@ -100,7 +100,9 @@ def _render_list(request, queryset, *, heading, intro="", empty=None, with_filte
     filterset = None
     if with_filters:
         filterset = SuggestionPageFilter(request.GET or None, queryset=queryset, request=request)
-        queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+        if filterset.is_bound:
+            # A bad value (an unknown unit, the year 0) shows its error above an empty list.
+            queryset = filterset.qs if filterset.is_valid() else queryset.none()
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -211,26 +213,30 @@ def return_requests(request):
     return render(request, "suggestions/return_requests.html", {"page_obj": page, "tabs": _tabs(request)})
 
 
+# The years the statistics page (and ``/api/v1/stats/suggestions/``) accept.
+STATS_FIRST_YEAR, STATS_LAST_YEAR = 2000, 2100
+
+
 @login_required
 def stats(request):
     _require_role(request, Role.OFFICE, Role.LEADER, Role.ADMIN)
-    year = request.GET.get("year", "").strip()
-    year = int(year) if year.isdecimal() else None
+    raw_year = request.GET.get("year", "").strip()
+    year = int(raw_year) if raw_year.isdecimal() and len(raw_year) <= 4 else None
     category = request.GET.get("category") or None
     if category not in Category.values:
         category = None
-    return render(
-        request,
-        "suggestions/stats.html",
-        {
-            "tabs": _tabs(request),
-            "year": year,
-            "category": category,
-            "categories": Category.choices,
-            "total": selectors.suggestion_stats(request.user, year=year, category=category),
-            "by_unit": selectors.suggestion_stats_by_unit(request.user, year=year, category=category),
-        },
-    )
+    context = {"tabs": _tabs(request), "year": year, "category": category, "categories": Category.choices}
+    if raw_year and (year is None or not STATS_FIRST_YEAR <= year <= STATS_LAST_YEAR):
+        # Figures for every year under a refused year would mislead: the error alone, and a 400.
+        context["year"] = raw_year
+        context["year_error"] = _("Enter a year between %(first)s and %(last)s.") % {
+            "first": STATS_FIRST_YEAR,
+            "last": STATS_LAST_YEAR,
+        }
+        return render(request, "suggestions/stats.html", context, status=400)
+    context["total"] = selectors.suggestion_stats(request.user, year=year, category=category)
+    context["by_unit"] = selectors.suggestion_stats_by_unit(request.user, year=year, category=category)
+    return render(request, "suggestions/stats.html", context)
 
 
 # --- One suggestion ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from core.filters import StrictFilterSet
 
 
 class _StrictBooleanField(forms.Field):
@@ -29,7 +30,7 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(StrictFilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices)
     is_active = StrictBooleanFilter()
     q = django_filters.CharFilter(method="filter_q", label=_("Username or name contains"))

@@ -4,14 +4,22 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from accounts.models import User
+from core.serializers import StrictModelSerializer, StrictSerializer
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(StrictSerializer):
     """Credentials exchanged for an API token; every attempt counts towards the login lockout."""
 
-    username = serializers.CharField(label=gettext_lazy("Username"), write_only=True)
+    # Bounded like the login form: a longer name cannot exist, and would not fit the lockout's records.
+    username = serializers.CharField(
+        label=gettext_lazy("Username"), write_only=True, max_length=User._meta.get_field("username").max_length
+    )
     password = serializers.CharField(
-        label=gettext_lazy("Password"), style={"input_type": "password"}, trim_whitespace=False, write_only=True
+        label=gettext_lazy("Password"),
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        write_only=True,
+        max_length=4096,
     )
 
     def validate(self, attrs):
@@ -25,7 +33,7 @@ class TokenRequestSerializer(serializers.Serializer):
         return attrs
 
 
-class TokenResponseSerializer(serializers.Serializer):
+class TokenResponseSerializer(StrictSerializer):
     token = serializers.CharField(read_only=True)
     expires_at = serializers.DateTimeField(read_only=True, help_text="After this the token gets 401 token_expired.")
 
@@ -34,7 +42,7 @@ class TokenRevokedSerializer(serializers.Serializer):
     revoked = serializers.IntegerField(read_only=True, help_text="How many tokens were revoked (0 or 1).")
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(StrictModelSerializer):
     """An account with its role and links; the password is write-only and checked by the password policy."""
 
     role_label = serializers.CharField(source="get_role_display", read_only=True)

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.api.filters import StrictBooleanFilter
+from core.filters import StrictFilterSet
 from deputies.models import Deputy, DeputyKind, Level
 
 # Lookups from a deputy to a station through their open grid assignments. The liaison app
@@ -19,7 +20,7 @@ def _station_subtree(prefix: str, station_id: int) -> Q:
     )
 
 
-class DeputyFilter(django_filters.FilterSet):
+class DeputyFilter(StrictFilterSet):
     level = django_filters.ChoiceFilter(choices=Level.choices, method="filter_level", label=_("Holds a term at level"))
     kind = django_filters.ChoiceFilter(choices=DeputyKind.choices)
     group = django_filters.NumberFilter(field_name="groups", label=_("Member of deputy group"))

@@ -2,11 +2,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.masking import mask_phone
+from core.serializers import StrictModelSerializer
 from deputies.models import Deputy, DeputyGroup, Term
 from deputies.selectors import can_see_deputy_phone
 
 
-class TermSerializer(serializers.ModelSerializer):
+class TermSerializer(StrictModelSerializer):
     """One level at which the deputy holds a seat."""
 
     level_label = serializers.CharField(source="get_level_display", read_only=True)
@@ -18,7 +19,7 @@ class TermSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class DeputySerializer(serializers.ModelSerializer):
+class DeputySerializer(StrictModelSerializer):
     """A deputy with their terms; ``terms`` and ``groups`` replace the current set when written.
 
     ``phone`` is masked (``138****5678``) for users who may not see it in full.
@@ -59,7 +60,7 @@ class DeputySerializer(serializers.ModelSerializer):
         return data
 
 
-class DeputyBriefSerializer(serializers.ModelSerializer):
+class DeputyBriefSerializer(StrictModelSerializer):
     """A deputy as other records show them: id and name."""
 
     class Meta:
@@ -68,7 +69,7 @@ class DeputyBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DeputyGroupSerializer(serializers.ModelSerializer):
+class DeputyGroupSerializer(StrictModelSerializer):
     """A deputy group (代表小组) by area or by profession.
 
     ``members`` (ids) is write-only and replaces the current set when given; list a group's members with

@@ -11,13 +11,15 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from core.dates import validate_event_date
+from core.filters import StrictFilterSet
+from core.serializers import StrictModelSerializer, StrictSerializer
 from deputies.models import ConstituentLink, Deputy
 from liaison.models import VoterContact, VoterContactWay
 from liaison.selectors import voter_contacts_visible_to
 from liaison.services import contacts as contact_services
 
 
-class VoterContactFilter(django_filters.FilterSet):
+class VoterContactFilter(StrictFilterSet):
     deputy = django_filters.NumberFilter(field_name="deputy_id")
     year = django_filters.NumberFilter(field_name="date", lookup_expr="year")
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
@@ -29,7 +31,7 @@ class VoterContactFilter(django_filters.FilterSet):
         fields = ["deputy", "year", "date_from", "date_to", "way"]
 
 
-class VoterContactSerializer(serializers.ModelSerializer):
+class VoterContactSerializer(StrictModelSerializer):
     deputy_name = serializers.CharField(source="deputy.name", read_only=True)
     way_label = serializers.CharField(source="get_way_display", read_only=True)
     constituent_name = serializers.CharField(source="constituent.name", read_only=True, default=None, allow_null=True)
@@ -55,7 +57,7 @@ class VoterContactSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VoterContactCreateSerializer(serializers.Serializer):
+class VoterContactCreateSerializer(StrictSerializer):
     deputy = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.all())
     date = serializers.DateField(validators=[validate_event_date])
     way = serializers.ChoiceField(choices=VoterContactWay.choices)
@@ -67,7 +69,7 @@ class VoterContactCreateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class VoterContactUpdateSerializer(serializers.Serializer):
+class VoterContactUpdateSerializer(StrictSerializer):
     date = serializers.DateField(required=False, validators=[validate_event_date])
     way = serializers.ChoiceField(choices=VoterContactWay.choices, required=False)
     subject = serializers.CharField(max_length=200, required=False)

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.api.filters import StrictBooleanFilter
+from core.filters import StrictFilterSet
 from liaison.models import Community, Grid, GridAssignment, GridCentre, GridRole, Station, StationKind
 
 
@@ -15,7 +16,7 @@ def _subtree(prefix: str, station_id: int) -> Q:
     )
 
 
-class StationFilter(django_filters.FilterSet):
+class StationFilter(StrictFilterSet):
     kind = django_filters.ChoiceFilter(choices=StationKind.choices)
     parent = django_filters.NumberFilter(field_name="parent")
     active = StrictBooleanFilter(field_name="is_active")
@@ -30,7 +31,7 @@ class StationFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(address__icontains=value))
 
 
-class CommunityFilter(django_filters.FilterSet):
+class CommunityFilter(StrictFilterSet):
     station = django_filters.NumberFilter(field_name="station")
 
     class Meta:
@@ -38,7 +39,7 @@ class CommunityFilter(django_filters.FilterSet):
         fields = ["station"]
 
 
-class GridCentreFilter(django_filters.FilterSet):
+class GridCentreFilter(StrictFilterSet):
     community = django_filters.NumberFilter(field_name="community")
     station = django_filters.NumberFilter(method="filter_station", label=_("In this station or one below it"))
 
@@ -50,7 +51,7 @@ class GridCentreFilter(django_filters.FilterSet):
         return queryset.filter(_subtree("community__station", value))
 
 
-class GridFilter(django_filters.FilterSet):
+class GridFilter(StrictFilterSet):
     centre = django_filters.NumberFilter(field_name="centre")
     community = django_filters.NumberFilter(field_name="centre__community")
     station = django_filters.NumberFilter(method="filter_station", label=_("In this station or one below it"))
@@ -68,7 +69,7 @@ class GridFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
 
 
-class GridAssignmentFilter(django_filters.FilterSet):
+class GridAssignmentFilter(StrictFilterSet):
     grid = django_filters.NumberFilter(field_name="grid")
     deputy = django_filters.NumberFilter(field_name="deputy")
     role = django_filters.ChoiceFilter(choices=GridRole.choices)

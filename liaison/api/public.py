@@ -7,6 +7,7 @@ replies, nothing personal; a wrong code or wrong digits answer the same 404.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -15,6 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.serializers import StrictSerializer
 from deputies.models import Deputy
 from liaison.models import OpinionCategory, Station
 from liaison.services import public as public_services
@@ -30,8 +32,15 @@ def rate_limited_response() -> Response:
     )
 
 
-class PublicOpinionInputSerializer(serializers.Serializer):
-    station = serializers.PrimaryKeyRelatedField(queryset=Station.objects.all(), required=False, allow_null=True)
+class PublicOpinionInputSerializer(StrictSerializer):
+    # The QR code carries its station; a deputy's code carries the deputy's station as well.
+    station = serializers.PrimaryKeyRelatedField(
+        queryset=Station.objects.all(),
+        error_messages={
+            "required": _lazy("This QR code does not belong to an open station."),
+            "null": _lazy("This QR code does not belong to an open station."),
+        },
+    )
     deputy = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.all(), required=False, allow_null=True)
     category = serializers.ChoiceField(choices=OpinionCategory.choices)
     content = serializers.CharField(max_length=2000)
@@ -43,11 +52,6 @@ class PublicOpinionInputSerializer(serializers.Serializer):
         default=True,
         help_text="Clients must show the privacy notice before submitting; false is refused.",
     )
-
-    def validate(self, attrs):
-        if not attrs.get("station") and not attrs.get("deputy"):
-            raise serializers.ValidationError({"station": [_("This QR code does not belong to an open station.")]})
-        return attrs
 
 
 class _Public(APIView):

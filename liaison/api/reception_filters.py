@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.api.filters import StrictBooleanFilter
+from core.filters import StrictFilterSet
 from liaison.models import (
     Grid,
     Opinion,
@@ -42,7 +43,7 @@ class _PeriodMixin:
         return valid
 
 
-class ReceptionDayFilter(_PeriodMixin, django_filters.FilterSet):
+class ReceptionDayFilter(_PeriodMixin, StrictFilterSet):
     station = django_filters.NumberFilter(method="filter_station", label=_("In this station or one below it"))
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
@@ -56,7 +57,7 @@ class ReceptionDayFilter(_PeriodMixin, django_filters.FilterSet):
         return queryset.filter(station_subtree_q(value))
 
 
-class VisitFilter(_PeriodMixin, django_filters.FilterSet):
+class VisitFilter(_PeriodMixin, StrictFilterSet):
     station = django_filters.NumberFilter(method="filter_station", label=_("In this station or one below it"))
     grid = django_filters.NumberFilter(field_name="grid")
     channel = django_filters.ChoiceFilter(choices=VisitChannel.choices)
@@ -72,7 +73,7 @@ class VisitFilter(_PeriodMixin, django_filters.FilterSet):
         return queryset.filter(station_subtree_q(value))
 
 
-class OpinionFilter(_PeriodMixin, django_filters.FilterSet):
+class OpinionFilter(_PeriodMixin, StrictFilterSet):
     station = django_filters.NumberFilter(method="filter_station", label=_("Station"))
     grid = django_filters.NumberFilter(field_name="grid", label=_("Grid"))
     category = django_filters.ChoiceFilter(choices=OpinionCategory.choices, label=_("Category"))

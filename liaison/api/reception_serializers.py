@@ -9,7 +9,9 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from core.dates import validate_event_date
+from core.filters import INT_MAX
 from core.masking import mask_phone
+from core.serializers import StrictModelSerializer, StrictQuerySerializer, StrictSerializer
 from deputies.models import Deputy
 from liaison.models import (
     Grid,
@@ -29,14 +31,14 @@ def _unit_queryset():
     return Opinion._meta.get_field("referral_unit").related_model.objects.all()
 
 
-class RosterEntrySerializer(serializers.Serializer):
+class RosterEntrySerializer(StrictSerializer):
     deputy = serializers.IntegerField(source="deputy_id", allow_null=True)
     deputy_name = serializers.CharField(source="deputy.name", default=None, allow_null=True)
     group = serializers.IntegerField(source="group_id", allow_null=True)
     group_name = serializers.CharField(source="group.name", default=None, allow_null=True)
 
 
-class ReceptionDaySerializer(serializers.ModelSerializer):
+class ReceptionDaySerializer(StrictModelSerializer):
     station_name = serializers.CharField(source="station.name", read_only=True)
     origin_label = serializers.CharField(source="get_origin_display", read_only=True)
     roster = RosterEntrySerializer(many=True, read_only=True)
@@ -59,7 +61,7 @@ class ReceptionDaySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MaskedConstituentSerializer(serializers.Serializer):
+class MaskedConstituentSerializer(StrictSerializer):
     id = serializers.IntegerField()
     name = serializers.SerializerMethodField()
     phone = serializers.SerializerMethodField()
@@ -71,12 +73,12 @@ class MaskedConstituentSerializer(serializers.Serializer):
         return mask_phone(obj.phone)
 
 
-class DeputyBriefField(serializers.Serializer):
+class DeputyBriefField(StrictSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class VisitSerializer(StrictModelSerializer):
     station_name = serializers.CharField(source="station.name", read_only=True)
     channel_label = serializers.CharField(source="get_channel_display", read_only=True)
     grid_name = serializers.CharField(source="grid.name", read_only=True, default=None, allow_null=True)
@@ -108,12 +110,12 @@ class VisitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConstituentInputSerializer(serializers.Serializer):
+class ConstituentInputSerializer(StrictSerializer):
     name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
 
 
-class OpinionInputSerializer(serializers.Serializer):
+class OpinionInputSerializer(StrictSerializer):
     category = serializers.ChoiceField(choices=OpinionCategory.choices)
     content = serializers.CharField(max_length=2000)
     grid = serializers.PrimaryKeyRelatedField(
@@ -129,7 +131,7 @@ class OpinionInputSerializer(serializers.Serializer):
     referral_unit = serializers.PrimaryKeyRelatedField(queryset=_unit_queryset(), required=False, allow_null=True)
 
 
-class VisitCreateSerializer(serializers.Serializer):
+class VisitCreateSerializer(StrictSerializer):
     station = serializers.PrimaryKeyRelatedField(queryset=Station.objects.all())
     date = serializers.DateField(validators=[validate_event_date])
     channel = serializers.ChoiceField(choices=VisitChannel.choices)
@@ -143,7 +145,7 @@ class VisitCreateSerializer(serializers.Serializer):
     opinions = OpinionInputSerializer(many=True, required=False)
 
 
-class OpinionSerializer(serializers.ModelSerializer):
+class OpinionSerializer(StrictModelSerializer):
     station_name = serializers.CharField(source="station.name", read_only=True)
     grid_name = serializers.CharField(source="grid.name", read_only=True, default=None, allow_null=True)
     deputy_name = serializers.CharField(source="deputy.name", read_only=True, default=None, allow_null=True)
@@ -205,7 +207,7 @@ class OpinionSerializer(serializers.ModelSerializer):
         return mask_phone(obj.contact_phone)
 
 
-class OpinionEventSerializer(serializers.Serializer):
+class OpinionEventSerializer(StrictSerializer):
     kind = serializers.CharField()
     kind_label = serializers.CharField(source="get_kind_display")
     outcome = serializers.CharField()
@@ -214,7 +216,7 @@ class OpinionEventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
-class ReferralFeedbackSerializer(serializers.Serializer):
+class ReferralFeedbackSerializer(StrictSerializer):
     id = serializers.IntegerField()
     content = serializers.CharField()
     recorded_by = serializers.CharField(source="recorded_by.display_name")
@@ -248,27 +250,27 @@ class OpinionCreateSerializer(OpinionInputSerializer):
     photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
 
 
-class OutcomeInputSerializer(serializers.Serializer):
+class OutcomeInputSerializer(StrictSerializer):
     # Escalation goes through the suggestions API, which drafts the suggestion and links it.
     outcome = serializers.ChoiceField(choices=[c for c in OpinionOutcome.choices if c[0] != OpinionOutcome.ESCALATED])
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     referral_unit = serializers.PrimaryKeyRelatedField(queryset=_unit_queryset(), required=False, allow_null=True)
 
 
-class NoteInputSerializer(serializers.Serializer):
+class NoteInputSerializer(StrictSerializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class FeedbackInputSerializer(serializers.Serializer):
+class FeedbackInputSerializer(StrictSerializer):
     content = serializers.CharField(max_length=2000)
 
 
-class RevealInputSerializer(serializers.Serializer):
+class RevealInputSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class StationStatsQuerySerializer(serializers.Serializer):
-    station = serializers.IntegerField(required=False, min_value=1)
+class StationStatsQuerySerializer(StrictQuerySerializer):
+    station = serializers.IntegerField(required=False, min_value=1, max_value=INT_MAX)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
 
@@ -281,7 +283,7 @@ class StationStatsQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class StationStatsSerializer(serializers.Serializer):
+class StationStatsSerializer(StrictSerializer):
     visits_person_times = serializers.IntegerField()
     opinions = serializers.IntegerField()
     answered_on_site = serializers.IntegerField()

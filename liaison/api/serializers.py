@@ -1,11 +1,12 @@
 from rest_framework import serializers
 
+from core.serializers import StrictModelSerializer
 from deputies.api.serializers import DeputyBriefSerializer
 from deputies.models import Deputy
 from liaison.models import Community, Grid, GridAssignment, GridCentre, Station
 
 
-class StationSerializer(serializers.ModelSerializer):
+class StationSerializer(StrictModelSerializer):
     """A station in the 1+4+N tree: ``parent`` is empty for a hub, a hub for an area station, an area for a point.
 
     ``resident_deputies`` (ids) replaces the current set when written; ``residents`` shows their names.
@@ -38,7 +39,7 @@ class StationSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
-class CommunitySerializer(serializers.ModelSerializer):
+class CommunitySerializer(StrictModelSerializer):
     """A community (社区) and the station that serves it; changing ``station`` moves its grid centres too."""
 
     station_name = serializers.CharField(source="station.name", read_only=True)
@@ -48,7 +49,7 @@ class CommunitySerializer(serializers.ModelSerializer):
         fields = ["id", "name", "station", "station_name"]
 
 
-class GridCentreSerializer(serializers.ModelSerializer):
+class GridCentreSerializer(StrictModelSerializer):
     """A grid centre (网格中心) inside a community; ``station`` is the community's, read-only here."""
 
     community_name = serializers.CharField(source="community.name", read_only=True)
@@ -60,7 +61,7 @@ class GridCentreSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "community", "community_name", "station", "station_name"]
 
 
-class GridSerializer(serializers.ModelSerializer):
+class GridSerializer(StrictModelSerializer):
     """A unit grid; it belongs to exactly one grid centre (and through it to a community and a station)."""
 
     centre_name = serializers.CharField(source="centre.name", read_only=True)
@@ -87,7 +88,7 @@ class GridSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class GridAssignmentSerializer(serializers.ModelSerializer):
+class GridAssignmentSerializer(StrictModelSerializer):
     """A deputy's place in a grid (网格长 / 网格员, 专职 / 兼职); an empty ``end_date`` means current."""
 
     grid_name = serializers.CharField(source="grid.name", read_only=True)

@@ -1,21 +1,22 @@
 import django_filters
 
+from core.filters import StrictFilterSet
 from livelihood.models import Candidate, Project, ProjectRating, SupervisionVisit, YearCycle
 
 
-class CycleFilter(django_filters.FilterSet):
+class CycleFilter(StrictFilterSet):
     class Meta:
         model = YearCycle
         fields = ["year", "stage"]
 
 
-class CandidateFilter(django_filters.FilterSet):
+class CandidateFilter(StrictFilterSet):
     class Meta:
         model = Candidate
         fields = ["cycle", "shortlisted", "result", "proposer_kind", "responsible_unit"]
 
 
-class ProjectFilter(django_filters.FilterSet):
+class ProjectFilter(StrictFilterSet):
     year = django_filters.NumberFilter(field_name="cycle__year")
     unit = django_filters.NumberFilter(field_name="responsible_unit")
 
@@ -24,13 +25,13 @@ class ProjectFilter(django_filters.FilterSet):
         fields = ["cycle", "year", "unit", "verdict"]
 
 
-class VisitFilter(django_filters.FilterSet):
+class VisitFilter(StrictFilterSet):
     class Meta:
         model = SupervisionVisit
         fields = ["project", "deputy"]
 
 
-class RatingFilter(django_filters.FilterSet):
+class RatingFilter(StrictFilterSet):
     class Meta:
         model = ProjectRating
         fields = ["project", "deputy", "rating"]

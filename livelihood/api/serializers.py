@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from core.dates import validate_event_date
 from core.masking import mask_phone
+from core.serializers import StrictModelSerializer, StrictSerializer
 from deputies.models import Deputy
 from liaison.models import Opinion
 from livelihood import selectors
@@ -35,7 +36,7 @@ def _user(serializer):
 # --- cycles -----------------------------------------------------------------------------------------
 
 
-class YearCycleSerializer(serializers.ModelSerializer):
+class YearCycleSerializer(StrictModelSerializer):
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
     candidate_count = serializers.IntegerField(read_only=True)
     shortlist_count = serializers.IntegerField(read_only=True)
@@ -68,7 +69,7 @@ class YearCycleSerializer(serializers.ModelSerializer):
         return session.pk if session else None
 
 
-class CycleEventSerializer(serializers.ModelSerializer):
+class CycleEventSerializer(StrictModelSerializer):
     actor_name = serializers.SerializerMethodField()
     # Plain strings here: the stage enum is described once, on the cycle.
     from_stage = serializers.CharField(read_only=True)
@@ -99,7 +100,7 @@ class CycleEventSerializer(serializers.ModelSerializer):
 # --- candidates -------------------------------------------------------------------------------------
 
 
-class CandidateSerializer(serializers.ModelSerializer):
+class CandidateSerializer(StrictModelSerializer):
     proposer_kind_label = serializers.CharField(source="get_proposer_kind_display", read_only=True)
     responsible_unit_name = serializers.CharField(source="responsible_unit.name", read_only=True, default="")
     proposer_deputy_name = serializers.CharField(source="proposer_deputy.name", read_only=True, default="")
@@ -153,20 +154,20 @@ class CandidateSerializer(serializers.ModelSerializer):
         return data
 
 
-class CandidateUpdateSerializer(serializers.ModelSerializer):
+class CandidateUpdateSerializer(StrictModelSerializer):
     class Meta:
         model = Candidate
         fields = ["title", "description", "estimated_budget", "responsible_unit"]
 
 
-class ShortlistSerializer(serializers.Serializer):
+class ShortlistSerializer(StrictSerializer):
     shortlisted = serializers.BooleanField()
 
 
 # --- the vote ---------------------------------------------------------------------------------------
 
 
-class VotingSessionSerializer(serializers.ModelSerializer):
+class VotingSessionSerializer(StrictModelSerializer):
     is_open = serializers.BooleanField(read_only=True)
     present_count = serializers.IntegerField(read_only=True)
     ballot_count = serializers.IntegerField(read_only=True)
@@ -188,21 +189,21 @@ class VotingSessionSerializer(serializers.ModelSerializer):
         ]
 
 
-class VoteOpenSerializer(serializers.Serializer):
+class VoteOpenSerializer(StrictSerializer):
     cycle = serializers.PrimaryKeyRelatedField(queryset=YearCycle.objects.all())
     present = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.all(), many=True, allow_empty=False)
 
 
-class AttendanceSerializer(serializers.Serializer):
+class AttendanceSerializer(StrictSerializer):
     deputies = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.all(), many=True, allow_empty=False)
 
 
-class TieDecisionSerializer(serializers.Serializer):
+class TieDecisionSerializer(StrictSerializer):
     selected = serializers.PrimaryKeyRelatedField(queryset=Candidate.objects.all(), many=True)
     note = serializers.CharField()
 
 
-class VoteResultSerializer(serializers.ModelSerializer):
+class VoteResultSerializer(StrictModelSerializer):
     """Counts only: nothing here says who voted how."""
 
     result_label = serializers.CharField(source="get_result_display", read_only=True)
@@ -212,7 +213,7 @@ class VoteResultSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "votes_for", "votes_against", "votes_abstain", "result", "result_label"]
 
 
-class BallotChoiceSerializer(serializers.Serializer):
+class BallotChoiceSerializer(StrictSerializer):
     candidate = serializers.IntegerField()
     choice = serializers.ChoiceField(choices=Choice.choices)
 
@@ -226,7 +227,7 @@ def _choices_map(items) -> dict[int, str]:
     return choices
 
 
-class BallotSerializer(serializers.ModelSerializer):
+class BallotSerializer(StrictModelSerializer):
     """The audit view of a ballot (who, when, how entered); ``choices`` only for the deputy's own."""
 
     deputy_name = serializers.CharField(source="deputy.name", read_only=True)
@@ -250,7 +251,7 @@ class BallotSerializer(serializers.ModelSerializer):
         return [{"candidate": c.candidate_id, "choice": c.choice} for c in ballot.choices.all()]
 
 
-class BallotCastSerializer(serializers.Serializer):
+class BallotCastSerializer(StrictSerializer):
     session = serializers.PrimaryKeyRelatedField(queryset=VotingSession.objects.select_related("cycle"))
     choices = BallotChoiceSerializer(many=True, allow_empty=False)
 
@@ -258,7 +259,7 @@ class BallotCastSerializer(serializers.Serializer):
         return _choices_map(value)
 
 
-class PaperBallotSerializer(serializers.Serializer):
+class PaperBallotSerializer(StrictSerializer):
     deputy = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.all())
     choices = BallotChoiceSerializer(many=True, allow_empty=False)
 
@@ -266,7 +267,7 @@ class PaperBallotSerializer(serializers.Serializer):
         return _choices_map(value)
 
 
-class PaperBatchSerializer(serializers.Serializer):
+class PaperBatchSerializer(StrictSerializer):
     session = serializers.PrimaryKeyRelatedField(queryset=VotingSession.objects.select_related("cycle"))
     ballots = PaperBallotSerializer(many=True, allow_empty=False, max_length=2000)
 
@@ -274,24 +275,24 @@ class PaperBatchSerializer(serializers.Serializer):
 # --- projects ---------------------------------------------------------------------------------------
 
 
-class ProjectSubItemSerializer(serializers.ModelSerializer):
+class ProjectSubItemSerializer(StrictModelSerializer):
     class Meta:
         model = SubItem
         fields = ["id", "title", "budget"]
 
 
-class ProjectMilestoneSerializer(serializers.ModelSerializer):
+class ProjectMilestoneSerializer(StrictModelSerializer):
     class Meta:
         model = Milestone
         fields = ["id", "title", "due_date", "completed_on"]
         read_only_fields = ["completed_on"]
 
 
-class ProjectMilestoneCompleteSerializer(serializers.Serializer):
+class ProjectMilestoneCompleteSerializer(StrictSerializer):
     completed_on = serializers.DateField(required=False, validators=[validate_event_date])
 
 
-class ProgressUpdateSerializer(serializers.ModelSerializer):
+class ProgressUpdateSerializer(StrictModelSerializer):
     photos = serializers.SerializerMethodField()
     recorded_by_name = serializers.SerializerMethodField()
 
@@ -309,14 +310,14 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
         return update.recorded_by.display_name if update.recorded_by else ""
 
 
-class ProgressReportSerializer(serializers.Serializer):
+class ProgressReportSerializer(StrictSerializer):
     percent = serializers.IntegerField(min_value=0, max_value=100)
     note = serializers.CharField()
     sub_item = serializers.PrimaryKeyRelatedField(queryset=SubItem.objects.all(), required=False, allow_null=True)
     photos = serializers.ListField(child=serializers.ImageField(), required=False, max_length=6)
 
 
-class LivelihoodProjectSerializer(serializers.ModelSerializer):
+class LivelihoodProjectSerializer(StrictModelSerializer):
     year = serializers.IntegerField(source="cycle.year", read_only=True)
     stage = serializers.CharField(source="cycle.stage", read_only=True)
     responsible_unit_name = serializers.CharField(source="responsible_unit.name", read_only=True)
@@ -360,7 +361,7 @@ class LivelihoodProjectDetailSerializer(LivelihoodProjectSerializer):
         fields = LivelihoodProjectSerializer.Meta.fields + ["sub_items", "milestones", "progress_updates"]
 
 
-class SupervisionVisitSerializer(serializers.ModelSerializer):
+class SupervisionVisitSerializer(StrictModelSerializer):
     deputy_name = serializers.CharField(source="deputy.name", read_only=True)
     project_title = serializers.CharField(source="project.title", read_only=True)
 
@@ -375,7 +376,7 @@ class SupervisionVisitSerializer(serializers.ModelSerializer):
             self.fields["project"].queryset = selectors.projects_visible_to(_user(self))
 
 
-class ProjectRatingSerializer(serializers.ModelSerializer):
+class ProjectRatingSerializer(StrictModelSerializer):
     deputy_name = serializers.CharField(source="deputy.name", read_only=True)
     project_title = serializers.CharField(source="project.title", read_only=True)
     rating_label = serializers.CharField(source="get_rating_display", read_only=True)

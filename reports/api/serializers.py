@@ -1,10 +1,11 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from core.serializers import StrictModelSerializer, StrictSerializer
 from reports.models import ReportJob, ReportKind
 
 
-class ReportRequestSerializer(serializers.Serializer):
+class ReportRequestSerializer(StrictSerializer):
     """What to print: ``subject`` is a deputy (deputy_annual), a station (station_annual; batch for one
     station's deputies) or empty (street_annual; batch for the whole street)."""
 
@@ -13,13 +14,13 @@ class ReportRequestSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=1900, max_value=9999)
 
 
-class ReportAcceptedSerializer(serializers.ModelSerializer):
+class ReportAcceptedSerializer(StrictModelSerializer):
     class Meta:
         model = ReportJob
         fields = ["id", "status", "progress"]
 
 
-class ReportJobSerializer(serializers.ModelSerializer):
+class ReportJobSerializer(StrictModelSerializer):
     subject = serializers.IntegerField(source="subject_id", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)

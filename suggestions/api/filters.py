@@ -5,11 +5,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import StrictFilterSet
 from suggestions.models import Assignment, Category, HandlingUnit, State, UnitKind
 from suggestions.selectors import deputies_of_station_q, due_soon_q, overdue_q
 
 
-class SuggestionFilter(django_filters.FilterSet):
+class SuggestionFilter(StrictFilterSet):
     """``state`` (repeatable), ``unit`` (lead or co-unit, active assignment), ``deputy`` (lead deputy),
     ``station`` (lead deputy resident at or assigned to a grid of the station or below), ``category``,
     ``overdue``, ``due_soon``, ``key_supervision``, ``year`` (year of first submission) and ``q`` (text in the
@@ -48,7 +49,7 @@ class SuggestionFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(content__icontains=value))
 
 
-class HandlingUnitFilter(django_filters.FilterSet):
+class HandlingUnitFilter(StrictFilterSet):
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices)
     is_active = django_filters.BooleanFilter()
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")

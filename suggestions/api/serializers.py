@@ -5,6 +5,8 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from core.dates import validate_event_date
+from core.filters import INT_MAX
+from core.serializers import StrictModelSerializer, StrictQuerySerializer, StrictSerializer
 from deputies.models import Deputy
 from suggestions.models import (
     CONTENT_MAX_LENGTH,
@@ -18,7 +20,7 @@ from suggestions.models import (
 from suggestions.transitions import actors_of, available_actions
 
 
-class HandlingUnitSerializer(serializers.ModelSerializer):
+class HandlingUnitSerializer(StrictModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -26,7 +28,7 @@ class HandlingUnitSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "kind_label", "contact_person", "phone", "address", "is_active"]
 
 
-class HandlingUnitWriteSerializer(serializers.Serializer):
+class HandlingUnitWriteSerializer(StrictSerializer):
     name = serializers.CharField(max_length=100)
     kind = serializers.ChoiceField(choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
     contact_person = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
@@ -35,7 +37,7 @@ class HandlingUnitWriteSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class _Ref(serializers.Serializer):
+class _Ref(StrictSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -50,7 +52,7 @@ _PROVISIONAL_HELP = (
 )
 
 
-class SuggestionListSerializer(serializers.Serializer):
+class SuggestionListSerializer(StrictSerializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     category = serializers.CharField()
@@ -76,14 +78,14 @@ class SuggestionListSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class _CoSigner(serializers.Serializer):
+class _CoSigner(StrictSerializer):
     deputy = _Ref()
     status = serializers.CharField()
     status_label = serializers.CharField(source="get_status_display")
     responded_at = serializers.DateTimeField(allow_null=True)
 
 
-class _Attachment(serializers.Serializer):
+class _Attachment(StrictSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     url = serializers.SerializerMethodField()
@@ -96,7 +98,7 @@ class _Attachment(serializers.Serializer):
         return reverse("suggestion-attachment", kwargs={"pk": obj.suggestion_id, "attachment_pk": obj.pk})
 
 
-class _Assignment(serializers.Serializer):
+class _Assignment(StrictSerializer):
     unit = _Ref()
     role = serializers.CharField()
     role_label = serializers.CharField(source="get_role_display")
@@ -105,14 +107,14 @@ class _Assignment(serializers.Serializer):
     opinion_due = serializers.DateField(allow_null=True)
 
 
-class _CoUnitOpinion(serializers.Serializer):
+class _CoUnitOpinion(StrictSerializer):
     unit = serializers.CharField(source="assignment.unit.name")
     round = serializers.IntegerField()
     content = serializers.CharField()
     submitted_at = serializers.DateTimeField()
 
 
-class _Contact(serializers.Serializer):
+class _Contact(StrictSerializer):
     unit = serializers.CharField(source="unit.name")
     method = serializers.CharField()
     method_label = serializers.CharField(source="get_method_display")
@@ -120,7 +122,7 @@ class _Contact(serializers.Serializer):
     note = serializers.CharField()
 
 
-class _Reply(serializers.Serializer):
+class _Reply(StrictSerializer):
     id = serializers.IntegerField()
     round = serializers.IntegerField()
     unit = serializers.CharField(source="unit.name")
@@ -140,7 +142,7 @@ class _Reply(serializers.Serializer):
         return reverse("suggestion-reply-attachment", kwargs={"pk": obj.suggestion_id, "reply_pk": obj.pk})
 
 
-class _Evaluation(serializers.Serializer):
+class _Evaluation(StrictSerializer):
     reply = serializers.IntegerField(source="reply_id")
     rating = serializers.CharField()
     rating_label = serializers.CharField(source="get_rating_display")
@@ -150,7 +152,7 @@ class _Evaluation(serializers.Serializer):
     evaluated_at = serializers.DateTimeField()
 
 
-class _Extension(serializers.Serializer):
+class _Extension(StrictSerializer):
     id = serializers.IntegerField()
     reason = serializers.CharField()
     previous_due = serializers.DateField()
@@ -162,7 +164,7 @@ class _Extension(serializers.Serializer):
     decision_note = serializers.CharField()
 
 
-class _ReturnRequest(serializers.Serializer):
+class _ReturnRequest(StrictSerializer):
     id = serializers.IntegerField()
     unit = serializers.CharField(source="assignment.unit.name")
     reason = serializers.CharField()
@@ -173,7 +175,7 @@ class _ReturnRequest(serializers.Serializer):
     decision_note = serializers.CharField()
 
 
-class _SupervisionNote(serializers.Serializer):
+class _SupervisionNote(StrictSerializer):
     author = serializers.SerializerMethodField()
     note = serializers.CharField()
     key_supervision = serializers.BooleanField(allow_null=True)
@@ -183,13 +185,13 @@ class _SupervisionNote(serializers.Serializer):
         return _user_name(obj.author)
 
 
-class _FollowUp(serializers.Serializer):
+class _FollowUp(StrictSerializer):
     content = serializers.CharField()
     solved = serializers.BooleanField()
     recorded_at = serializers.DateTimeField()
 
 
-class _Event(serializers.Serializer):
+class _Event(StrictSerializer):
     at = serializers.DateTimeField()
     actor = serializers.SerializerMethodField()
     action = serializers.CharField()
@@ -237,7 +239,7 @@ class SuggestionDetailSerializer(SuggestionListSerializer):
 _deputies = Deputy.objects.filter(is_active=True)
 
 
-class SuggestionWriteSerializer(serializers.Serializer):
+class SuggestionWriteSerializer(StrictSerializer):
     title = serializers.CharField(max_length=200)
     content = serializers.CharField(
         max_length=CONTENT_MAX_LENGTH,
@@ -248,35 +250,35 @@ class SuggestionWriteSerializer(serializers.Serializer):
     cosigners = serializers.PrimaryKeyRelatedField(queryset=_deputies, many=True, required=False)
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(StrictSerializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class EmptySerializer(serializers.Serializer):
+class EmptySerializer(StrictSerializer):
     pass
 
 
-class CosignSerializer(serializers.Serializer):
+class CosignSerializer(StrictSerializer):
     accept = serializers.BooleanField(default=True)
 
 
-class AssignSerializer(serializers.Serializer):
+class AssignSerializer(StrictSerializer):
     lead_unit = serializers.PrimaryKeyRelatedField(queryset=HandlingUnit.objects.all())
     co_units = serializers.PrimaryKeyRelatedField(queryset=HandlingUnit.objects.all(), many=True, required=False)
     complex = serializers.BooleanField(default=False)
 
 
-class DecideReturnSerializer(serializers.Serializer):
+class DecideReturnSerializer(StrictSerializer):
     return_request = serializers.IntegerField()
     accept = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ContentSerializer(serializers.Serializer):
+class ContentSerializer(StrictSerializer):
     content = serializers.CharField(allow_blank=True)
 
 
-class ContactSerializer(serializers.Serializer):
+class ContactSerializer(StrictSerializer):
     method = serializers.ChoiceField(choices=ContactMethod.choices)
     contacted_on = serializers.DateField(
         required=False, allow_null=True, default=None, validators=[validate_event_date]
@@ -284,48 +286,48 @@ class ContactSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReplySerializer(serializers.Serializer):
+class ReplySerializer(StrictSerializer):
     reply_class = serializers.ChoiceField(choices=ReplyClass.choices)
     content = serializers.CharField(allow_blank=True)
     contacted = serializers.BooleanField(required=False, allow_null=True, default=None)
     attachment = serializers.FileField(required=False, allow_null=True, default=None)
 
 
-class EvaluateSerializer(serializers.Serializer):
+class EvaluateSerializer(StrictSerializer):
     rating = serializers.ChoiceField(choices=Rating.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ExtendSerializer(serializers.Serializer):
+class ExtendSerializer(StrictSerializer):
     new_due = serializers.DateField(validators=[validate_event_date])
     reason = serializers.CharField(allow_blank=True)
 
 
-class DecideExtensionSerializer(serializers.Serializer):
+class DecideExtensionSerializer(StrictSerializer):
     extension = serializers.IntegerField()
     approve = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class SuperviseSerializer(serializers.Serializer):
+class SuperviseSerializer(StrictSerializer):
     note = serializers.CharField(allow_blank=True)
     key_supervision = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
-class FollowUpSerializer(serializers.Serializer):
+class FollowUpSerializer(StrictSerializer):
     content = serializers.CharField(allow_blank=True)
     solved = serializers.BooleanField(default=False)
 
 
-class StatsQuerySerializer(serializers.Serializer):
-    station = serializers.IntegerField(required=False, min_value=1)
-    unit = serializers.IntegerField(required=False, min_value=1)
-    deputy = serializers.IntegerField(required=False, min_value=1)
+class StatsQuerySerializer(StrictQuerySerializer):
+    station = serializers.IntegerField(required=False, min_value=1, max_value=INT_MAX)
+    unit = serializers.IntegerField(required=False, min_value=1, max_value=INT_MAX)
+    deputy = serializers.IntegerField(required=False, min_value=1, max_value=INT_MAX)
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
     category = serializers.ChoiceField(choices=Category.choices, required=False)
 
 
-class StatsSerializer(serializers.Serializer):
+class StatsSerializer(StrictSerializer):
     assigned = serializers.IntegerField(help_text="交办数: assigned and not withdrawn")
     replied = serializers.IntegerField(help_text="with a first reply")
     closed = serializers.IntegerField(help_text="final evaluation recorded")
@@ -348,13 +350,13 @@ class StatsSerializer(serializers.Serializer):
     )
 
 
-class FromOpinionSerializer(serializers.Serializer):
+class FromOpinionSerializer(StrictSerializer):
     opinion = serializers.IntegerField(help_text="An opinion the user may see")
     deputy = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.all())
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class FromOpinionResultSerializer(serializers.Serializer):
+class FromOpinionResultSerializer(StrictSerializer):
     id = serializers.IntegerField()
     state = serializers.CharField()
     lead_deputy = serializers.IntegerField(source="lead_deputy_id")

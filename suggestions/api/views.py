@@ -356,7 +356,9 @@ class SuggestionViewSet(
 class SuggestionStatsView(APIView):
     def get(self, request):
         # ``?station=&year=2024``: an empty parameter means "no filter", as in the list filters.
-        params = {key: value for key, value in request.query_params.items() if value.strip()}
+        # An unknown parameter is kept, even empty, so that the serializer refuses it.
+        known = s.StatsQuerySerializer().fields
+        params = {key: value for key, value in request.query_params.items() if value.strip() or key not in known}
         query = s.StatsQuerySerializer(data=params)
         query.is_valid(raise_exception=True)
         return Response(suggestion_stats(request.user, **query.validated_data))

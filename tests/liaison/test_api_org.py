@@ -337,10 +337,14 @@ def test_office_assigns_ends_and_reappoints(street, folks):
     )
     assert member.status_code == 201, member.json()
 
-    # The grid and the deputy of an assignment do not change through an update.
-    ended = client.patch(
+    # The grid and the deputy of an assignment do not change through an update: sending one is refused.
+    moved = client.patch(
         f"{ASSIGNMENTS}{leader.id}/", {"end_date": "2024-06-30", "grid": street.b.grid.id}, format="json"
     )
+    assert moved.status_code == 400 and moved.json()["code"] == "unknown_field", moved.json()
+    leader.refresh_from_db()
+    assert leader.end_date is None
+    ended = client.patch(f"{ASSIGNMENTS}{leader.id}/", {"end_date": "2024-06-30"}, format="json")
     assert ended.status_code == 200, ended.json()
     leader.refresh_from_db()
     assert leader.end_date == date(2024, 6, 30) and leader.grid == street.a.grid
