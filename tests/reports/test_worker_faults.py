@@ -6,13 +6,14 @@ import signal
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from pypdf import PdfReader
 
 from reports.models import JobStatus, ReportJob
 from tests.reports.seed import seed_street
 from tests.reports.test_worker import Api
 from tests.worker.conftest import harness, wait_for  # noqa: F401  (``harness`` is a fixture)
+from tests.worker.settings_worker_names import SUBPROCESS_APPLICATION_NAME
 
 pytestmark = pytest.mark.worker
 
@@ -94,12 +95,10 @@ def test_database_connections_dropped_mid_render_the_job_still_ends_done(harness
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "WHERE datname = current_database() AND application_name = %s",
+            [SUBPROCESS_APPLICATION_NAME],
         )
         assert any(terminated for (terminated,) in cursor.fetchall())
-    # This process's other connections (a live server thread's, say) ended too: drop them, so that the
-    # tests after this one connect afresh instead of meeting a dead session.
-    connections.close_all()
     assert_done_once_with_a_correct_pdf(harness, api, job_id, street, tmp_path)
     log = "\n".join(p.log() for p in harness.processes if p.name.startswith("reports"))
     assert "Retry in" in log, log[-4000:]

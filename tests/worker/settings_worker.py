@@ -8,6 +8,7 @@ passes everything through the environment (see tests/worker/conftest.py).
 import os
 
 from config.settings_test import *  # noqa: F403
+from tests.worker.settings_worker_names import SUBPROCESS_APPLICATION_NAME
 
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_IMPORTS = ["tests.worker.worker_tasks"]
@@ -48,3 +49,6 @@ if os.environ.get("WORKER_TEST_MEDIA_ROOT"):
 # Persistent database connections, as in production (the test settings close them after each request).
 if os.environ.get("WORKER_TEST_CONN_MAX_AGE"):
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ["WORKER_TEST_CONN_MAX_AGE"])  # noqa: F405
+# Name the sessions of these processes, so that a test ending "the database's sessions" (what a
+# PostgreSQL restart does) ends theirs and never the test process's own (any of its threads).
+DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = SUBPROCESS_APPLICATION_NAME  # noqa: F405

@@ -2,10 +2,11 @@
 turn into 500s. A real gunicorn process with persistent connections, as in production."""
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from accounts.models import Role
+from tests.worker.settings_worker_names import SUBPROCESS_APPLICATION_NAME
 from tests.worker.test_worker import Browser
 
 pytestmark = pytest.mark.worker
@@ -16,12 +17,10 @@ def terminate_test_database_sessions() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "WHERE datname = current_database() AND application_name = %s",
+            [SUBPROCESS_APPLICATION_NAME],
         )
-        terminated = sum(1 for (terminated,) in cursor.fetchall() if terminated)
-    # This process's other connections ended too: drop them, so later tests connect afresh.
-    connections.close_all()
-    return terminated
+        return sum(1 for (terminated,) in cursor.fetchall() if terminated)
 
 
 def logged_in_browser(harness, make_user, *, health_checks: bool, name: str) -> tuple:
