@@ -38,7 +38,7 @@ class TokenResponseSerializer(StrictSerializer):
     expires_at = serializers.DateTimeField(read_only=True, help_text="After this the token gets 401 token_expired.")
 
 
-class TokenRevokedSerializer(serializers.Serializer):
+class TokenRevokedSerializer(StrictSerializer):
     revoked = serializers.IntegerField(read_only=True, help_text="How many tokens were revoked (0 or 1).")
 
 
