@@ -239,6 +239,10 @@ def roster_set(
     inactive = [d.name for d in deputies if not d.is_active]
     if inactive:
         raise ValidationError({"deputies": [_("Not an active deputy: %(names)s") % {"names": "、".join(inactive)}]})
+    # Rostered deputies are reminded and credited: only this station's (or a station's above it).
+    _check_deputies_of_station(
+        deputies, day.station, _("These deputies do not belong to this station and cannot be rostered: %(names)s")
+    )
     day.roster.all().delete()
     return RosterEntry.objects.bulk_create(
         [RosterEntry(day=day, deputy=d) for d in deputies] + [RosterEntry(day=day, group=g) for g in groups]
@@ -276,6 +280,15 @@ def _clean_constituents(constituents) -> list[dict]:
 
 def _check_receivers(deputies: list[Deputy], station: Station) -> None:
     """Receivers get credit for the visit and see it: only deputies of this station may be named. One query."""
+    _check_deputies_of_station(
+        deputies,
+        station,
+        _("These deputies do not belong to this station and cannot be receivers: %(names)s"),
+    )
+
+
+def _check_deputies_of_station(deputies: list[Deputy], station: Station, message: str) -> None:
+    """Refuse (403) deputies who belong neither to ``station`` nor to a station above it. One query."""
     if not deputies:
         return
     allowed = set(
@@ -285,11 +298,7 @@ def _check_receivers(deputies: list[Deputy], station: Station) -> None:
     )
     strangers = [d.name for d in deputies if d.pk not in allowed]
     if strangers:
-        raise PermissionRefused(
-            _("These deputies do not belong to this station and cannot be receivers: %(names)s")
-            % {"names": "、".join(strangers)},
-            code="deputy_not_of_station",
-        )
+        raise PermissionRefused(message % {"names": "、".join(strangers)}, code="deputy_not_of_station")
 
 
 @transaction.atomic

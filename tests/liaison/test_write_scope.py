@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from core.errors import PermissionRefused
 from liaison.models import Opinion, Visit
 from liaison.services.public import public_opinion_submit
-from liaison.services.reception import visit_record
+from liaison.services.reception import reception_day_add, roster_set, visit_record
 from tests.liaison import reception_support
 from tests.liaison.reception_support import fresh_ip
 
@@ -165,3 +165,18 @@ def test_public_service_refuses_the_pairing_too(street):
         public_opinion_submit(station=street.b, deputy=street.colleague, category="traffic", content="x")
     assert "deputy" in refused.value.message_dict
     assert not Opinion.objects.exists()
+
+
+def test_the_roster_takes_only_deputies_of_the_station_and_keeps_the_old_one_on_refusal(street):
+    day = reception_day_add(station=street.a, date=DAY, actor=street.staff_a)
+    roster_set(day=day, deputies=[street.owner], actor=street.staff_a)
+    for actor in (street.staff_a, street.office):
+        with pytest.raises(PermissionRefused) as refused:
+            roster_set(day=day, deputies=[street.colleague, street.outsider], actor=actor)
+        assert refused.value.code == "deputy_not_of_station"
+        assert str(refused.value.message) == "以下代表不属于本站，不能排入接待轮值：赵代表"
+    assert [entry.deputy for entry in day.roster.all()] == [street.owner]
+    # The community point below A takes A's resident deputy.
+    point_day = reception_day_add(station=street.a1, date=DAY, actor=street.staff_a)
+    roster_set(day=point_day, deputies=[street.owner], actor=street.staff_a)
+    assert [entry.deputy for entry in point_day.roster.all()] == [street.owner]
