@@ -338,7 +338,7 @@ def render(rows: list[dict], args, facts: dict, seeding: float | None) -> str:
         raw = statistics.median(row["raw"])
         lines.append(
             f"| {row['name']} | {row['role']} | {p50 * 1000:.0f} ms | {percentile(row['request'], 0.95) * 1000:.0f} ms "
-            f"| {hello * 1000:.1f} ms | {p50 / hello:.0f}× | {raw * 1000:.0f} ms | {raw / p50:.0%} |"
+            f"| {hello * 1000:.1f} ms | {p50 / hello:.0f}× | {raw * 1000:.1f} ms | {raw / p50:.0%} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -357,9 +357,10 @@ The script serves it with gunicorn (2 workers, `DEBUG` off) and measures each li
 (whole jurisdiction) and as the staff of one area station (the area and its community points): p50
 and p95 of the request, the median of a hello-world DRF view on the same server (token
 authentication, one small JSON) requested just before it, and the slowest SQL statement of the
-request run raw with `EXPLAIN ANALYZE` just after it (PostgreSQL's execution time, without the
-network and Django). "p50 ÷ hello" is what the list costs above the framework; "SQL ÷ request" how
-much of it is that one statement.
+request (the one that took longest in process, rows fetched included) run raw with
+`EXPLAIN ANALYZE` just after it (PostgreSQL's execution time, without the network and Django).
+"p50 ÷ hello" is what the list costs above the framework; "SQL ÷ request" how much of it is that
+one statement.
 
 The machine is shared with other test suites running at the same time: absolute times vary with the
 load (given with each run), the ratios much less, since both sides run interleaved.
