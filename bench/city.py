@@ -263,6 +263,9 @@ def main() -> None:
     parser.add_argument("--reseed", action="store_true", help="Drop the database and seed it again.")
     parser.add_argument("--label", default="", help="What this run measures, e.g. 'baseline'.")
     parser.add_argument("--no-write", action="store_true", help="Do not append the run to bench/RESULTS.md.")
+    parser.add_argument(
+        "--skip", action="append", default=[], help="Leave out the lists whose name contains this (repeatable)."
+    )
     args = parser.parse_args()
 
     env = server_env(args.database_url)
@@ -277,7 +280,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     server = start_server(env, port)
     try:
-        rows = run(base, args.repeat)
+        rows = run(base, args.repeat, skip=args.skip)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -289,7 +292,7 @@ def main() -> None:
         write_results(table)
 
 
-def run(base: str, repeat: int) -> list[dict]:
+def run(base: str, repeat: int, skip: list[str]) -> list[dict]:
     targets = []
     for role, username in (("office", OFFICE), ("staff", STAFF)):
         headers = credentials(base, username)
@@ -298,6 +301,7 @@ def run(base: str, repeat: int) -> list[dict]:
             targets.append({"name": name, "role": role, "path": path, "headers": headers["api"]})
         for name, path in pages:
             targets.append({"name": name, "role": role, "path": path, "headers": headers["html"]})
+    targets = [t for t in targets if not any(word.lower() in t["name"].lower() for word in skip)]
     hello_headers = targets[0]["headers"]
     for target in targets:
         target["sql"] = slowest_sql(target["path"], target["headers"])
