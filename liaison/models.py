@@ -408,7 +408,11 @@ class Visit(models.Model):
                 violation_error_message=_("A visit receives at least one constituent."),
             ),
         ]
-        indexes = [models.Index(fields=["station", "date"]), models.Index(fields=["date"])]
+        indexes = [
+            models.Index(fields=["station", "date"]),
+            # The lists' order (-date, -id), read backwards so that a page needs no sort.
+            models.Index(fields=["date", "id"], name="visit_date_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.station} {self.date} ({self.get_channel_display()})"
@@ -579,7 +583,8 @@ class Opinion(models.Model):
         ]
         indexes = [
             models.Index(fields=["station", "received_on"]),
-            models.Index(fields=["received_on"]),
+            # The lists' order (-received_on, -id), read backwards so that a page needs no sort.
+            models.Index(fields=["received_on", "id"], name="opinion_received_id"),
             models.Index(fields=["outcome"]),
         ]
 

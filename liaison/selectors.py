@@ -1,4 +1,5 @@
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from accounts.models import Role
 from accounts.scoping import staff_station_q
@@ -129,12 +130,12 @@ def visits_visible_to(user):
     Office, leaders, admins: all. Station staff: their stations' subtree. A deputy: the
     visits they received or recorded. Others: none. Each row carries ``opinion_count``.
     """
-    from liaison.models import Visit
+    from liaison.models import Opinion, Visit
 
     base = (
         Visit.objects.select_related("station", "grid", "recorded_by", "reception_day")
         .prefetch_related("deputies", "constituents")
-        .annotate(opinion_count=Count("opinions"))
+        .annotate(opinion_count=_count_of(Opinion.objects.filter(visit=OuterRef("pk")), "visit"))
     )
     if not user.is_authenticated or not user.is_active:
         return base.none()
@@ -142,12 +143,27 @@ def visits_visible_to(user):
         return base
     role = user.effective_role
     if role == Role.STATION_STAFF:
-        scope = staff_station_q(user, "station__")
+        return base.filter(station__in=_staff_station_ids(user))
     elif role == Role.DEPUTY and user.deputy_id:
         scope = Q(deputies=user.deputy_id) | Q(recorded_by=user)
     else:
         return base.none()
     return base.filter(id__in=Visit.objects.filter(scope).values("id"))
+
+
+def _count_of(related: QuerySet, column: str) -> Coalesce:
+    """A correlated ``COUNT`` of ``related`` rows per outer row, 0 when there are none.
+
+    Unlike ``Count()`` on the relation it needs no GROUP BY over the whole list: PostgreSQL evaluates
+    it only for the rows of the page, when the list is read in index order under a LIMIT.
+    """
+    counted = related.order_by().values(column).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _staff_station_ids(user) -> QuerySet[Station]:
+    """The ids of the stations in a staff member's subtree: rows are then matched on their station column."""
+    return Station.objects.filter(staff_station_q(user)).values("id")
 
 
 def opinion_scope_q(user) -> Q | None:
@@ -164,7 +180,7 @@ def opinion_scope_q(user) -> Q | None:
         return None
     role = user.effective_role
     if role == Role.STATION_STAFF:
-        return staff_station_q(user, "station__")
+        return Q(station__in=_staff_station_ids(user))
     if role == Role.DEPUTY and user.deputy_id:
         deputy = user.deputy_id
         return (
@@ -184,14 +200,17 @@ def opinions_visible_to(user):
 
     Each row carries ``photo_count``; photos themselves are loaded by the detail views.
     """
-    from liaison.models import Opinion
+    from liaison.models import Opinion, OpinionPhoto
 
     base = Opinion.objects.select_related("station", "grid", "referral_unit", "visit", "deputy").annotate(
-        photo_count=Count("photos", distinct=True)
+        photo_count=_count_of(OpinionPhoto.objects.filter(opinion=OuterRef("pk")), "opinion")
     )
     scope = opinion_scope_q(user)
     if scope is None:
         return base
+    if user.effective_role == Role.STATION_STAFF:
+        # A condition on the opinion's own station column (no join): the (station, received_on) index serves it.
+        return base.filter(scope)
     return base.filter(id__in=Opinion.objects.filter(scope).values("id"))
 
 

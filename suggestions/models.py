@@ -230,6 +230,8 @@ class Suggestion(models.Model):
             models.Index(fields=["assigned_on"], name="sugg_assigned_on"),
             models.Index(fields=["submitted_at"], name="sugg_submitted_at"),
             models.Index(fields=["category", "state"], name="sugg_category_state"),
+            # The lists' order (-created_at, -id), read backwards so that a page needs no sort.
+            models.Index(fields=["created_at", "id"], name="sugg_created_id"),
         ]
         constraints = [
             models.CheckConstraint(

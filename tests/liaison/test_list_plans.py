@@ -1,0 +1,113 @@
+"""The big lists read one page in index order: no GROUP BY over the whole table, no sort of every row.
+
+On a small generated city (``seed_city``), PostgreSQL's plan of each list's page query must walk the
+index matching the list's order under the LIMIT, and count photos / opinions per row of the page only.
+"""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from liaison.models import Opinion, Visit
+from liaison.selectors import opinions_visible_to, visits_visible_to
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+@pytest.fixture
+def city(settings):
+    settings.DEBUG = True
+    call_command("seed_city", "--scale", "0.01", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def plan(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def top_nodes(text: str) -> str:
+    """The plan without its SubPlans: what runs once for the whole list."""
+    kept, skipping = [], None
+    for line in text.splitlines():
+        indent = len(line) - len(line.lstrip())
+        if skipping is not None and indent > skipping:
+            continue
+        skipping = None
+        if line.strip().startswith("SubPlan"):
+            skipping = indent
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def test_office_opinion_page_walks_the_order_index(city):
+    office = User.objects.get(username="city_office")
+    text = plan(opinions_visible_to(office).order_by("-received_on", "-id")[:50])
+    main = top_nodes(text)
+    assert "Index Scan Backward using opinion_received_id" in main, text
+    assert "Aggregate" not in main and "Sort" not in main, text
+    # The photo count is a subquery run for the rows of the page.
+    assert "SubPlan" in text, text
+
+
+def test_office_visit_page_walks_the_order_index(city):
+    office = User.objects.get(username="city_office")
+    text = plan(visits_visible_to(office).order_by("-date", "-id")[:50])
+    main = top_nodes(text)
+    assert "Index Scan Backward using visit_date_id" in main, text
+    assert "Aggregate" not in main and "Sort" not in main, text
+
+
+def test_staff_lists_filter_on_the_station_column_without_grouping(city):
+    staff = User.objects.get(username="city_staff_0001")
+    for queryset in (
+        opinions_visible_to(staff).order_by("-received_on", "-id")[:50],
+        visits_visible_to(staff).order_by("-date", "-id")[:50],
+    ):
+        text = plan(queryset)
+        main = top_nodes(text)
+        assert "Aggregate" not in main, text
+        # The scope is the station column matched against the staff member's stations, not an id list.
+        assert "station_id" in main, text
+
+
+def test_counts_per_row_are_right(city):
+    office = User.objects.get(username="city_office")
+    opinions = list(opinions_visible_to(office).order_by("-received_on", "-id")[:200])
+    photos = {o.pk: o.photos.count() for o in Opinion.objects.filter(pk__in=[o.pk for o in opinions])}
+    assert {o.pk: o.photo_count for o in opinions} == photos
+    visits = list(visits_visible_to(office).order_by("-date", "-id")[:200])
+    assert {v.pk: v.opinion_count for v in visits} == {
+        v.pk: v.opinions.count() for v in Visit.objects.filter(pk__in=[v.pk for v in visits])
+    }
+    assert any(v.opinion_count > 1 for v in visits) and any(o.photo_count for o in opinions_visible_to(office))
+
+
+# Session and user (2), the session saved in a savepoint (3), the paginator's count and the page (2), then one
+# query per prefetched relation; the same for the whole jurisdiction as for one station's subtree.
+API_QUERIES = {
+    "/api/v1/opinions/": 5 + 2,
+    "/api/v1/visits/": 5 + 2 + 2,  # + receiving deputies, constituents
+}
+
+
+def test_api_lists_run_a_fixed_number_of_queries_without_grouping_the_table(city, client):
+    for username in ("city_office", "city_staff_0001"):
+        client.force_login(User.objects.get(username=username))
+        for url, expected in API_QUERIES.items():
+            client.get(url)  # the first request of a session may create it
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            assert response.status_code == 200
+            assert len(response.json()["results"]) == 50
+            sqls = [q["sql"] for q in queries.captured_queries]
+            assert len(sqls) == expected, (username, url, [sql[:120] for sql in sqls])
+            # Before, every row of the table was grouped to count its photos or opinions.
+            assert not any('GROUP BY "liaison_opinion"."id"' in sql for sql in sqls), (username, url)
+            assert not any('GROUP BY "liaison_visit"."id"' in sql for sql in sqls), (username, url)
