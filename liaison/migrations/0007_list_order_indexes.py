@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('liaison', '0005_voter_contact'),
+        ('liaison', '0006_event_dates_between_2000_and_2100'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('suggestions', '0006_provisional_deadlines'),
+        ('suggestions', '0007_event_dates_and_content_max_length'),
     ]
 
     operations = [
