@@ -195,8 +195,12 @@ def test_one_off_day_roster_and_cancel(street):
         reception_day_add(station=street.a, date=date(2024, 5, 8), actor=street.staff_a)
     roster_set(day=day, deputies=[street.owner], groups=[street.group_a], actor=street.staff_a)
     assert RosterEntry.objects.filter(day=day).count() == 2
-    roster_set(day=day, deputies=[street.owner, street.outsider], actor=street.staff_a)
-    assert set(RosterEntry.objects.filter(day=day).values_list("deputy__name", flat=True)) == {"王代表", "赵代表"}
+    roster_set(day=day, deputies=[street.owner, street.colleague], actor=street.staff_a)
+    assert set(RosterEntry.objects.filter(day=day).values_list("deputy", flat=True)) == {
+        street.owner.pk,
+        street.colleague.pk,
+    }
+    # A deputy of another station is refused and the roster stays as it was (tests/liaison/test_write_scope.py).
     with pytest.raises(ValidationError):
         reception_day_cancel(day=day, reason="  ", actor=street.staff_a)
     reception_day_cancel(day=day, reason="台风停班", actor=street.staff_a)

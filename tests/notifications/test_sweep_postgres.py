@@ -119,7 +119,7 @@ def test_the_reception_sweep_reads_days_through_the_date_index(busy_street):
     day = reception.reception_day_add(
         station=busy_street.station_b, date=TODAY + timedelta(days=1), actor=busy_street.admin
     )
-    reception.roster_set(day=day, actor=busy_street.admin, deputies=[busy_street.lead_deputy])
+    reception.roster_set(day=day, actor=busy_street.admin, deputies=[busy_street.other_deputy_record])
     analyze()
     plan = due_items_plan(liaison_reminders.RECEPTION_TOMORROW, TODAY)
     date_index = next(i.name for i in ReceptionDay._meta.indexes if i.fields == ["date"])
