@@ -208,7 +208,7 @@ def opinions_visible_to(user):
     scope = opinion_scope_q(user)
     if scope is None:
         return base
-    if user.effective_role == Role.STATION_STAFF:
+    if user.is_authenticated and user.effective_role == Role.STATION_STAFF:
         # A condition on the opinion's own station column (no join): the (station, received_on) index serves it.
         return base.filter(scope)
     return base.filter(id__in=Opinion.objects.filter(scope).values("id"))

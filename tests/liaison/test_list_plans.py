@@ -111,3 +111,12 @@ def test_api_lists_run_a_fixed_number_of_queries_without_grouping_the_table(city
             # Before, every row of the table was grouped to count its photos or opinions.
             assert not any('GROUP BY "liaison_opinion"."id"' in sql for sql in sqls), (username, url)
             assert not any('GROUP BY "liaison_visit"."id"' in sql for sql in sqls), (username, url)
+
+
+def test_anonymous_users_see_no_opinions_without_an_error(db):
+    # The API schema is generated as an anonymous user: the scope must answer, not raise.
+    from django.contrib.auth.models import AnonymousUser
+
+    from liaison.selectors import opinions_visible_to
+
+    assert list(opinions_visible_to(AnonymousUser())) == []
