@@ -3,14 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    STATION_STAFF = "station_staff", _("Station staff")
-    DEPUTY = "deputy", _("Deputy")
-    OFFICE = "office", _("Suggestion office")
-    UNIT_OFFICER = "unit_officer", _("Handling-unit officer")
-    LEADER = "leader", _("Leader")
-    ADMIN = "admin", _("Administrator")
+from core.roles import Role
 
 
 class User(AbstractUser):
@@ -30,9 +23,11 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="user",
     )
-    stations = models.ManyToManyField("liaison.Station", verbose_name=_("stations"), blank=True, related_name="staff")
+    stations = models.ManyToManyField(
+        "organisation.Station", verbose_name=_("stations"), blank=True, related_name="staff"
+    )
     unit = models.ForeignKey(
-        "suggestions.HandlingUnit",
+        "organisation.HandlingUnit",
         verbose_name=_("handling unit"),
         null=True,
         blank=True,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from core.roles import Role
 
 ALL = {Role.STATION_STAFF, Role.DEPUTY, Role.OFFICE, Role.UNIT_OFFICER, Role.LEADER, Role.ADMIN}
 ORG = {Role.STATION_STAFF, Role.DEPUTY, Role.OFFICE, Role.LEADER, Role.ADMIN}

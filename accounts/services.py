@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from accounts.models import Role, User
+from accounts.models import User
 from core.errors import ActionRefused, PermissionRefused
+from core.roles import Role
 
 # Marks an argument of ``user_update`` that the caller did not pass (None is a real value for links).
 UNSET = object()

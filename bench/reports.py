@@ -49,10 +49,11 @@ def seed(deputies: int):
     """The test street, plus for every deputy a grid, three visits with opinions and monthly patrols."""
     from django.utils import timezone
 
-    from liaison.models import GridDutyKind
-    from liaison.services.duties import grid_duty_record
-    from liaison.services.organisation import grid_assignment_create, grid_create
+    from duties.models import GridDutyKind
+    from duties.services.assignments import grid_assignment_create
+    from duties.services.grid_duties import grid_duty_record
     from liaison.services.reception import visit_record
+    from organisation.services import grid_create
     from tests.reports.seed import seed_street, year_dates
 
     street = seed_street(deputies=deputies - 1)  # the seed adds one deliberation representative

@@ -42,10 +42,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "django_ratelimit",
-    # The product's own apps, lowest layer first (see ARCHITECTURE.md).
+    # The product's own apps, lowest layer first (see docs/architecture.md).
+    "deputies",
+    "organisation",
     "accounts",
     "notifications",
-    "deputies",
+    "duties",
     "liaison",
     "suggestions",
     "livelihood",
@@ -458,12 +460,12 @@ SPECTACULAR_SETTINGS = {
     # Several models have a field called "role" or "mode"; name their choice sets after the model.
     "ENUM_NAME_OVERRIDES": {
         "UserRoleEnum": "accounts.models.Role",
-        "StationKindEnum": "liaison.models.StationKind",
+        "StationKindEnum": "organisation.models.StationKind",
         "DeputyKindEnum": "deputies.models.DeputyKind",
         "DeputyGroupKindEnum": "deputies.models.GroupKind",
-        "GridRoleEnum": "liaison.models.GridRole",
-        "GridModeEnum": "liaison.models.GridMode",
-        "HandlingUnitKindEnum": "suggestions.models.UnitKind",
+        "GridRoleEnum": "duties.models.GridRole",
+        "GridModeEnum": "duties.models.GridMode",
+        "HandlingUnitKindEnum": "organisation.models.UnitKind",
         "ReportKindEnum": "reports.models.ReportKind",
         "OpinionOutcomeEnum": "liaison.models.OpinionOutcome",
         # What staff may record directly; escalation happens by creating a suggestion.

@@ -3,7 +3,6 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from core.api_docs import RedocView, SwaggerView
-from liaison.selectors import stations_visible_to
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -18,9 +17,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
-    # The deputy pages filter and link by station, but stations live in a higher layer than deputies:
-    # the station selector is handed to every deputies view here, where both layers may be imported.
-    path("deputies/", include("deputies.urls"), {"station_scope": stations_visible_to}),
+    path("deputies/", include("deputies.urls")),
     path("stations/", include("liaison.urls")),
     path("suggestions/", include("suggestions.urls")),
     path("livelihood/", include("livelihood.urls")),

@@ -17,6 +17,7 @@ filter of the view nor a pagination, ordering, search or format parameter, so a 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 
 from core.serializers import StrictQuerySerializer, unknown_input_error
@@ -131,3 +132,25 @@ class StrictFilterBackend(DjangoFilterBackend):
 
             raise utils.translate_validation(filterset.errors)
         return filterset.qs
+
+
+class _StrictBooleanField(forms.Field):
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        lowered = str(value).strip().lower()
+        if lowered in ("true", "1"):
+            return True
+        if lowered in ("false", "0"):
+            return False
+        raise ValidationError(_("Use true or false."), code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    """A yes/no filter that answers 400 to a value other than true/false/1/0 instead of ignoring it."""
+
+    field_class = _StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)

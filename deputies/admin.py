@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import NoDeleteServiceAdmin, ServiceAdmin
+from core.admin import NoDeleteServiceAdmin, ServiceAdmin
 from core.masking import mask_phone
 from deputies.models import ConstituentLink, ContactLink, Deputy, DeputyGroup, DeputyKind, Term
 from deputies.services import (

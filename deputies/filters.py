@@ -30,8 +30,8 @@ def _in_station_subtree(station_id: int, prefix: str) -> Q:
 class DeputyFilter(StrictFilterSet):
     """Filters for the deputy list.
 
-    ``stations`` is the queryset of stations the user may filter by. Stations live in
-    a higher layer, so the caller supplies it; without it the station filter is left out.
+    ``stations`` is the queryset of stations the user may filter by; without it the
+    station filter is left out.
     """
 
     q = django_filters.CharFilter(

@@ -37,6 +37,10 @@ class Deputy(models.Model):
     is_standing_committee = models.BooleanField(_("standing committee member"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     note = models.TextField(_("note"), blank=True)
+    # 进站代表: the stations where the deputy is resident (they receive constituents there).
+    resident_stations = models.ManyToManyField(
+        "organisation.Station", verbose_name=_("resident stations"), related_name="resident_deputies", blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -1,8 +1,9 @@
 from django.db.models import Prefetch, Q, QuerySet
 
-from accounts.models import Role
-from accounts.scoping import staff_station_q
+from core.roles import Role
+from core.scoping import staff_station_q
 from deputies.models import Deputy, Term
+from organisation.models import Station, subtree_q
 
 # The path from a deputy to the station of a grid they are assigned to (open assignments only).
 _ASSIGNED_STATION = "grid_assignments__grid__centre__community__station__"
@@ -46,3 +47,19 @@ def can_see_deputy_phone(user, deputy: Deputy) -> bool:
     if user.sees_everything or user.effective_role == Role.STATION_STAFF:
         return True
     return user.effective_role == Role.DEPUTY and user.deputy_id == deputy.id
+
+
+def deputies_of_station(station: Station, *, with_residents_above: bool = False) -> QuerySet[Deputy]:
+    """Deputies who belong to ``station``: resident at it or at a station below it, or holding an
+    open grid assignment in its subtree (the same reach as station staff's view of deputies).
+
+    ``with_residents_above`` also admits the residents of the stations above it: hub and area
+    deputies receive constituents at the points below them.
+    """
+    scope = subtree_q(station.id, "resident_stations__") | (
+        Q(grid_assignments__end_date__isnull=True)
+        & subtree_q(station.id, "grid_assignments__grid__centre__community__station__")
+    )
+    if with_residents_above:
+        scope |= Q(resident_stations__children=station.id) | Q(resident_stations__children__children=station.id)
+    return Deputy.objects.filter(id__in=Deputy.objects.filter(scope).values("id"))

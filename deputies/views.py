@@ -8,13 +8,9 @@ from core.masking import mask_phone
 from deputies.filters import DeputyFilter
 from deputies.models import DeputyGroup
 from deputies.selectors import can_see_deputy_phone, deputies_visible_to
+from organisation.selectors import stations_visible_to
 
 PAGE_SIZE = 20
-
-
-def _visible_stations(user, station_scope):
-    """Stations sit in a higher layer: the URL configuration passes their selector in as ``station_scope``."""
-    return station_scope(user) if station_scope is not None else None
 
 
 def _shown_phone(user, deputy) -> str:
@@ -32,9 +28,9 @@ def _current_level_labels(deputy, year: int) -> list[str]:
 
 
 @login_required
-def deputy_list(request, station_scope=None):
+def deputy_list(request):
     user = request.user
-    stations = _visible_stations(user, station_scope)
+    stations = stations_visible_to(user)
     deputies = deputies_visible_to(user).prefetch_related(
         Prefetch("groups", queryset=DeputyGroup.objects.order_by("name"))
     )
@@ -48,7 +44,7 @@ def deputy_list(request, station_scope=None):
 
 
 @login_required
-def deputy_detail(request, pk, station_scope=None):
+def deputy_detail(request, pk):
     user = request.user
     deputies = deputies_visible_to(user).prefetch_related(
         Prefetch("groups", queryset=DeputyGroup.objects.select_related("leader").order_by("name")),
@@ -64,10 +60,7 @@ def deputy_detail(request, pk, station_scope=None):
     station_ids = {station.id for station in resident_stations} | {
         assignment.grid.centre.community.station_id for assignment in assignments
     }
-    stations = _visible_stations(user, station_scope)
-    visible_station_ids = (
-        set(stations.filter(id__in=station_ids).values_list("id", flat=True)) if stations is not None else set()
-    )
+    visible_station_ids = set(stations_visible_to(user).filter(id__in=station_ids).values_list("id", flat=True))
     year = timezone.localdate().year
     context = {
         "deputy": deputy,

@@ -3,19 +3,22 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import ListedChildrenInline, NoDeleteServiceAdmin, ServiceAdmin
-from liaison.models import Community, Grid, GridAssignment, GridCentre, GridRole, Station
-from liaison.services.organisation import (
+from core.admin import ListedChildrenInline, NoDeleteServiceAdmin, ServiceAdmin
+from duties.models import GridAssignment, GridRole
+from duties.services.assignments import (
     ASSIGNMENT_FIELDS,
+    grid_assignment_create,
+    grid_assignment_delete,
+    grid_assignment_update,
+)
+from organisation.models import Community, Grid, GridCentre, Station
+from organisation.services import (
     COMMUNITY_FIELDS,
     GRID_CENTRE_FIELDS,
     GRID_FIELDS,
     STATION_FIELDS,
     community_create,
     community_update,
-    grid_assignment_create,
-    grid_assignment_delete,
-    grid_assignment_update,
     grid_centre_create,
     grid_centre_update,
     grid_create,

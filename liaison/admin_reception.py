@@ -14,18 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import PermissionRefused
 from core.masking import mask_phone
 from deputies.models import ConstituentLink
-from liaison.models import (
-    Activity,
-    GridDuty,
-    Opinion,
-    OpinionEvent,
-    PersonalDataAccess,
-    ReceptionDay,
-    ReceptionRule,
-    RosterEntry,
-    Visit,
-    VoterContact,
-)
+from duties.models import Activity, GridDuty, VoterContact
+from liaison.models import Opinion, OpinionEvent, PersonalDataAccess, ReceptionDay, ReceptionRule, RosterEntry, Visit
 from liaison.reception_forms import RevealForm
 from liaison.services import privacy
 from liaison.services.privacy import mask_name

@@ -12,14 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from core.errors import PermissionRefused
 from core.masking import mask_phone
-from liaison.models import CONSTITUENT_LINKS_MIN, VOTER_CONTACTS_PER_YEAR
+from core.roles import Role
+from duties.models import CONSTITUENT_LINKS_MIN, VOTER_CONTACTS_PER_YEAR
+from duties.selectors import contact_deputies_for, voter_contact_counts, voter_contacts_visible_to
+from duties.services import contacts as contact_services
 from liaison.reception_forms import ConstituentLinkForm, VoterContactForm
 from liaison.reception_views import _add_service_errors, _errors_text
-from liaison.selectors import contact_deputies_for, voter_contact_counts, voter_contacts_visible_to
-from liaison.services import contacts as contact_services
 
 PAGE_SIZE = 50
 VIEW_ROLES = (Role.STATION_STAFF, Role.OFFICE, Role.LEADER, Role.ADMIN, Role.DEPUTY)

@@ -6,7 +6,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import StrictFilterSet
-from liaison.models import Station, StationKind
+from organisation.models import Station, StationKind
 
 
 def tree_order():

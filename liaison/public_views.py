@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_ratelimit.core import is_ratelimited
 
-from accounts.models import Role
+from core.roles import Role
 from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to
-from liaison.models import Station
 from liaison.reception_forms import PublicOpinionForm, PublicStatusForm
-from liaison.selectors import stations_visible_to
 from liaison.services import public as public_services
+from organisation.models import Station
+from organisation.selectors import stations_visible_to
 
 SESSION_KEY = "liaison_public_submission"
 

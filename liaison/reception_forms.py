@@ -7,17 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import validate_event_date
 from deputies.models import Deputy, DeputyGroup
-from liaison.models import (
-    ActivityKind,
-    GridDutyKind,
-    Opinion,
-    OpinionCategory,
-    OpinionOutcome,
-    ReceptionRuleKind,
-    VisitChannel,
-    VoterContactWay,
-    Weekday,
-)
+from duties.models import ActivityKind, GridDutyKind, VoterContactWay
+from liaison.models import Opinion, OpinionCategory, OpinionOutcome, ReceptionRuleKind, VisitChannel, Weekday
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

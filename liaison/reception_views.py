@@ -21,22 +21,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
 from core.exports import Column, csv_response
 from core.files import serve_file
 from core.masking import mask_phone
+from core.roles import Role
 from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to
+from duties.models import GridAssignment, GridDuty
+from duties.selectors import activities_visible_to, duty_compliance
+from duties.services import grid_duties as duty_services
 from liaison.api.reception_filters import PageOpinionFilter, VisitFilter
-from liaison.models import (
-    GridAssignment,
-    GridDuty,
-    OpinionOutcome,
-    PersonalDataAction,
-    ReceptionRule,
-    Station,
-)
+from liaison.models import OpinionOutcome, PersonalDataAction, ReceptionRule
 from liaison.reception_forms import (
     ActivityForm,
     AttendanceForm,
@@ -56,9 +52,6 @@ from liaison.reception_forms import (
     VisitHeaderForm,
 )
 from liaison.selectors import (
-    activities_visible_to,
-    duty_compliance,
-    grids_visible_to,
     opinion_detail_for,
     opinions_visible_to,
     personal_data_accesses_for,
@@ -66,16 +59,15 @@ from liaison.selectors import (
     reception_days_visible_to,
     station_monthly_series,
     station_statistics,
-    station_subtree_q,
-    stations_visible_to,
     visits_visible_to,
 )
-from liaison.services import duties as duty_services
 from liaison.services import opinions as opinion_services
 from liaison.services import privacy
 from liaison.services import reception as reception_services
-from liaison.services.access import can_reveal_contact, can_run_desk
 from liaison.services.privacy import mask_name
+from organisation.access import can_reveal_contact, can_run_desk
+from organisation.models import Station, subtree_q
+from organisation.selectors import grids_visible_to, stations_visible_to
 
 PAGE_SIZE = 50
 DESK_ROLES = (Role.STATION_STAFF, Role.OFFICE, Role.ADMIN)
@@ -133,7 +125,7 @@ def calendar_month(request):
         .order_by("date", "station__name")
     )
     if station_id.isdecimal():
-        days = days.filter(station_subtree_q(int(station_id)))
+        days = days.filter(subtree_q(int(station_id), "station__"))
     by_date: dict = {}
     for day in days:
         by_date.setdefault(day.date, []).append(day)
@@ -787,7 +779,7 @@ def activity_list(request):
                 return redirect("liaison:activity_detail", activity.pk)
     elif request.method == "POST":
         raise PermissionDenied(_("Only station staff or the office may do this."))
-    from liaison.models import ActivityKind
+    from duties.models import ActivityKind
 
     return render(
         request,
@@ -840,7 +832,7 @@ def dashboard(request):
         station = form.cleaned_data["station"]
     elif form.is_bound:
         messages.error(request, _errors_text(ValidationError(form.errors)))
-    scope = stations.filter(station_subtree_q(station.id, prefix="")) if station else stations
+    scope = stations.filter(subtree_q(station.id)) if station else stations
     figures = station_statistics(stations=scope, date_from=date_from, date_to=date_to)
     series = station_monthly_series(stations=scope, date_from=date_from, date_to=date_to)
     return render(

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from deputies.models import DeputyGroup
-from liaison.models import DUTY_PERIODS, GridAssignment, GridDuty, GridDutyKind, RosterEntry
-from liaison.selectors import duty_period_bounds
+from duties.models import DUTY_PERIODS, GridAssignment, GridDuty, GridDutyKind
+from duties.selectors import duty_period_bounds
+from liaison.models import RosterEntry
 from notifications.reminders import Due, ReminderRule, users_by_deputy
 
 

@@ -1,82 +1,9 @@
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from accounts.models import Role
-from accounts.scoping import staff_station_q
-from deputies.models import ConstituentLink, Deputy
-from deputies.selectors import deputies_visible_to
-from liaison.models import Grid, GridAssignment, Station, VoterContact
-
-
-def stations_visible_to(user) -> QuerySet[Station]:
-    """Stations ``user`` may see, with their parent loaded.
-
-    - office, leaders, admins: all;
-    - station staff: their stations and everything below them;
-    - a deputy: stations where they are resident or that hold a grid they are assigned to;
-    - unit officers and anyone else: none.
-    """
-    base = Station.objects.select_related("parent")
-    if not user.is_authenticated or not user.is_active:
-        return base.none()
-    if user.sees_everything:
-        return base
-    role = user.effective_role
-    if role == Role.STATION_STAFF:
-        scope = staff_station_q(user)
-    elif role == Role.DEPUTY and user.deputy_id:
-        scope = Q(resident_deputies=user.deputy_id) | Q(
-            communities__grid_centres__grids__assignments__deputy=user.deputy_id,
-            communities__grid_centres__grids__assignments__end_date__isnull=True,
-        )
-    else:
-        return base.none()
-    return base.filter(id__in=Station.objects.filter(scope).values("id"))
-
-
-def grids_visible_to(user) -> QuerySet[Grid]:
-    """Grids ``user`` may see, with centre, community and station loaded.
-
-    Station staff see the grids of their stations' communities; a deputy sees the
-    grids they are assigned to; office, leaders and admins see all.
-    """
-    base = Grid.objects.select_related("centre__community__station")
-    if not user.is_authenticated or not user.is_active:
-        return base.none()
-    if user.sees_everything:
-        return base
-    role = user.effective_role
-    if role == Role.STATION_STAFF:
-        scope = staff_station_q(user, "centre__community__station__")
-    elif role == Role.DEPUTY and user.deputy_id:
-        scope = Q(assignments__deputy=user.deputy_id, assignments__end_date__isnull=True)
-    else:
-        return base.none()
-    return base.filter(id__in=Grid.objects.filter(scope).values("id"))
-
-
-def open_assignments_of(deputy_id: int) -> QuerySet[GridAssignment]:
-    """A deputy's current grid assignments, with the grid's place in the tree loaded."""
-    return GridAssignment.objects.filter(deputy_id=deputy_id, end_date__isnull=True).select_related(
-        "grid__centre__community__station"
-    )
-
-
-def deputies_of_station(station: Station, *, with_residents_above: bool = False) -> QuerySet[Deputy]:
-    """Deputies who belong to ``station``: resident at it or at a station below it, or holding an
-    open grid assignment in its subtree (the same reach as station staff's view of deputies).
-
-    ``with_residents_above`` also admits the residents of the stations above it: hub and area
-    deputies receive constituents at the points below them.
-    """
-    scope = station_subtree_q(station.id, "resident_stations__") | (
-        Q(grid_assignments__end_date__isnull=True)
-        & station_subtree_q(station.id, "grid_assignments__grid__centre__community__station__")
-    )
-    if with_residents_above:
-        scope |= Q(resident_stations__children=station.id) | Q(resident_stations__children__children=station.id)
-    return Deputy.objects.filter(id__in=Deputy.objects.filter(scope).values("id"))
-
+from core.roles import Role
+from core.scoping import staff_station_q
+from organisation.models import Station
 
 # --- Reception, visits and opinions -----------------------------------------------------------------
 
@@ -229,66 +156,7 @@ def opinion_detail_for(user, pk: int):
     )
 
 
-def activities_visible_to(user):
-    """Activities: all for office/leaders/admins, the subtree for staff, attended ones for a deputy."""
-    from liaison.models import Activity, ActivityAttendance
-
-    base = (
-        Activity.objects.select_related("station")
-        .prefetch_related(Prefetch("attendance", queryset=ActivityAttendance.objects.select_related("deputy")))
-        .annotate(present_count=Count("attendance", filter=Q(attendance__status="present")))
-    )
-    if not user.is_authenticated or not user.is_active:
-        return base.none()
-    if user.sees_everything:
-        return base
-    role = user.effective_role
-    if role == Role.STATION_STAFF:
-        scope = staff_station_q(user, "station__")
-    elif role == Role.DEPUTY and user.deputy_id:
-        scope = Q(attendance__deputy=user.deputy_id)
-    else:
-        return base.none()
-    return base.filter(id__in=Activity.objects.filter(scope).values("id"))
-
-
 # --- 双联: linked constituents and voter contacts ------------------------------------------------------
-
-
-def contact_deputies_for(user) -> QuerySet:
-    """Deputies whose contact work ``user`` may see: a deputy only themselves; others as for deputies.
-
-    A deputy does not see colleagues' contacts, which name constituents.
-    """
-    deputies = deputies_visible_to(user)
-    if user.is_authenticated and user.has_role(Role.DEPUTY):
-        return deputies.filter(id=user.deputy_id)
-    return deputies
-
-
-def voter_contacts_visible_to(user):
-    """Voter contacts of the deputies in ``contact_deputies_for(user)``, with deputy and link loaded."""
-    return VoterContact.objects.filter(deputy__in=contact_deputies_for(user).values("id")).select_related(
-        "deputy", "constituent", "recorded_by"
-    )
-
-
-def voter_contact_counts(deputy_ids, year: int) -> dict[int, dict[str, int]]:
-    """For each deputy: contacts and people contacted in ``year``, and linked constituents. Two queries."""
-    deputy_ids = list(deputy_ids)
-    result = {deputy_id: {"contacts": 0, "people": 0, "links": 0} for deputy_id in deputy_ids}
-    for row in (
-        VoterContact.objects.filter(deputy_id__in=deputy_ids, date__year=year)
-        .values("deputy_id")
-        .annotate(contacts=Count("id"), people=Sum("people"))
-        .order_by()
-    ):
-        result[row["deputy_id"]].update(contacts=row["contacts"], people=row["people"] or 0)
-    for row in (
-        ConstituentLink.objects.filter(deputy_id__in=deputy_ids).values("deputy_id").annotate(n=Count("id")).order_by()
-    ):
-        result[row["deputy_id"]]["links"] = row["n"]
-    return result
 
 
 def personal_data_accesses_for(user):
@@ -301,15 +169,6 @@ def personal_data_accesses_for(user):
 
 
 # --- Station statistics --------------------------------------------------------------------------------
-
-
-def station_subtree_q(station_id: int, prefix: str = "station__") -> Q:
-    """Rows whose station is ``station_id`` or below it in the 1+4+N tree."""
-    return (
-        Q(**{f"{prefix}id": station_id})
-        | Q(**{f"{prefix}parent_id": station_id})
-        | Q(**{f"{prefix}parent__parent_id": station_id})
-    )
 
 
 def station_statistics(*, stations, date_from, date_to) -> dict:
@@ -386,55 +245,3 @@ def _month_key(value) -> tuple[int, int]:
 
 
 # --- Grid duties "四个一" ------------------------------------------------------------------------------
-
-
-def duty_period_bounds(period: str, today):
-    """First and last day of the month, quarter or year containing ``today``."""
-    from calendar import monthrange
-    from datetime import date
-
-    if period == "month":
-        return date(today.year, today.month, 1), date(today.year, today.month, monthrange(today.year, today.month)[1])
-    if period == "quarter":
-        first_month = 3 * ((today.month - 1) // 3) + 1
-        last_month = first_month + 2
-        return date(today.year, first_month, 1), date(today.year, last_month, monthrange(today.year, last_month)[1])
-    return date(today.year, 1, 1), date(today.year, 12, 31)
-
-
-def duty_compliance(deputy_ids, today) -> dict[int, list[dict]]:
-    """For each deputy: each "四个一" duty, its current period, how many done and whether it is met.
-
-    One query for all deputies: the duties recorded this year (the longest period).
-    """
-    from liaison.models import DUTY_PERIODS, GridDuty, GridDutyKind
-
-    deputy_ids = list(deputy_ids)
-    year_start, year_end = duty_period_bounds("year", today)
-    rows = GridDuty.objects.filter(deputy_id__in=deputy_ids, date__gte=year_start, date__lte=year_end).values_list(
-        "deputy_id", "kind", "date"
-    )
-    done: dict = {}
-    for deputy_id, kind, day in rows:
-        done.setdefault((deputy_id, kind), []).append(day)
-    result = {}
-    for deputy_id in deputy_ids:
-        duties = []
-        for kind in GridDutyKind:
-            period = DUTY_PERIODS[kind]
-            start, end = duty_period_bounds(period, today)
-            count = sum(1 for day in done.get((deputy_id, kind.value), []) if start <= day <= end)
-            duties.append(
-                {
-                    "kind": kind.value,
-                    "label": kind.label,
-                    "period": period.value,
-                    "period_label": period.label,
-                    "start": start,
-                    "end": end,
-                    "done": count,
-                    "met": count >= 1,
-                }
-            )
-        result[deputy_id] = duties
-    return result

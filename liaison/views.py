@@ -4,11 +4,12 @@ from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Q, Subqu
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 
-from accounts.models import Role
+from core.roles import Role
 from deputies.selectors import deputies_visible_to
+from duties.models import GridAssignment
 from liaison.filters import StationFilter, tree_order
-from liaison.models import Community, Grid, GridAssignment, GridCentre, Station
-from liaison.selectors import grids_visible_to, stations_visible_to
+from organisation.models import Community, Grid, GridCentre, Station
+from organisation.selectors import grids_visible_to, stations_visible_to
 
 PAGE_SIZE = 20
 

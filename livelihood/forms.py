@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import validate_event_date
 from deputies.models import Deputy
 from livelihood.models import Choice, ProposerKind, Rating
-from suggestions.models import HandlingUnit
+from organisation.models import HandlingUnit
 
 
 class CycleForm(forms.Form):

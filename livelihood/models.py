@@ -190,7 +190,7 @@ class Candidate(models.Model):
         validators=[MinValueValidator(0)],
     )
     responsible_unit = models.ForeignKey(
-        "suggestions.HandlingUnit",
+        "organisation.HandlingUnit",
         verbose_name=_("responsible unit"),
         null=True,
         blank=True,
@@ -396,7 +396,7 @@ class Project(models.Model):
     title = models.CharField(_("project name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     responsible_unit = models.ForeignKey(
-        "suggestions.HandlingUnit",
+        "organisation.HandlingUnit",
         verbose_name=_("responsible unit"),
         on_delete=models.PROTECT,
         related_name="livelihood_projects",

@@ -16,7 +16,7 @@ from datetime import date
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from accounts.models import Role
+from core.roles import Role
 from livelihood.models import (
     STAGE_ORDER,
     Attendance,

@@ -18,9 +18,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from core.dates import check_event_date
 from core.errors import ActionRefused, PermissionRefused
+from core.roles import Role
 from core.uploads import clean_image
 from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to

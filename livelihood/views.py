@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
 from core.files import serve_file
+from core.roles import Role
 from liaison.models import Opinion
 from livelihood import forms, selectors, services
 from livelihood.models import (

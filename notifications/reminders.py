@@ -146,7 +146,7 @@ def pending_step(days_left: int, steps) -> int | None:
 
 def users_by_unit(unit_ids) -> dict[int, list[int]]:
     """Active handling-unit officers of these units: {unit id: [user id, …]}. One query."""
-    from accounts.models import Role
+    from core.roles import Role
 
     result: dict[int, list[int]] = {}
     if not unit_ids:

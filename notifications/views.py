@@ -10,8 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from core.masking import mask_phone
+from core.roles import Role
 from notifications import selectors, services
 from notifications.forms import PreferencesForm
 from notifications.models import Channel, Notification

@@ -10,9 +10,9 @@ from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from core.roles import Role
 from deputies.models import Deputy
-from liaison.models import Station
+from organisation.models import Station
 from reports.models import ReportJob, ReportKind
 
 # Roles that read dashboards, rankings and every deputy's file, and print every report.

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.models import Station
+from organisation.models import Station
 from reports import charts, figures, tables
 from reports.exports import xlsx_response
 from reports.forms import StationReportForm, YearForm

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from deputies.models import Deputy
-from liaison.models import Station, StationKind
+from organisation.models import Station, StationKind
 from reports import charts
 from reports.figures import month_labels, station_year, street_year
 from reports.models import ReportKind

@@ -15,20 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies.models import Deputy
-from liaison.models import (
-    VOTER_CONTACTS_PER_YEAR,
-    Activity,
-    ActivityAttendance,
-    AttendanceStatus,
-    Opinion,
-    OpinionCategory,
-    OpinionOutcome,
-    ReceptionDay,
-    Station,
-    Visit,
-)
-from liaison.selectors import station_statistics, station_subtree_q
+from duties.models import VOTER_CONTACTS_PER_YEAR, Activity, ActivityAttendance, AttendanceStatus
+from liaison.models import Opinion, OpinionCategory, OpinionOutcome, ReceptionDay, Visit
+from liaison.selectors import station_statistics
 from livelihood.models import Project, YearCycle
+from organisation.models import Station, subtree_q
 from reports.models import PointItem
 from reports.performance import compliance_totals, duty_compliance, ranking, year_bounds
 from suggestions.models import State, Suggestion
@@ -44,7 +35,7 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def subtree(station: Station) -> QuerySet[Station]:
-    return Station.objects.filter(station_subtree_q(station.id, prefix=""))
+    return Station.objects.filter(subtree_q(station.id))
 
 
 # --- Station figures ---------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy
-from liaison.models import Station
+from organisation.models import Station
 from reports.models import PointItem
 from reports.services import EARLIEST_YEAR
 

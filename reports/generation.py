@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from liaison.models import Station
+from organisation.models import Station
 from reports import documents, services
 from reports.figures import deputies_of
 from reports.models import ReportJob, ReportKind

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from deputies.models import Deputy
-from liaison.models import (
+from duties.models import (
     CONSTITUENT_LINKS_MIN,
     DUTY_PERIODS,
     VOTER_CONTACTS_PER_YEAR,
@@ -38,11 +38,9 @@ from liaison.models import (
     GridAssignment,
     GridDuty,
     GridDutyKind,
-    Opinion,
-    ReceptionDay,
-    Visit,
     VoterContact,
 )
+from liaison.models import Opinion, ReceptionDay, Visit
 from livelihood.models import SupervisionVisit
 from reports.models import DEFAULT_WEIGHTS, PointItem, PointWeight
 from suggestions.models import CoSignature, CoSignStatus, Rating, ReplyClass, State, Suggestion

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from core.errors import PermissionRefused
+from core.roles import Role
 from deputies.models import Deputy, DeputyKind
 from reports import access, charts, figures, services, tables
 from reports.exports import xlsx_response

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from core.errors import PermissionRefused
+from core.roles import Role
 from reports import access, services
 from reports.forms import DeputyReportForm, StationReportForm
 

@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from deputies.models import Deputy, DeputyGroup, DeputyKind, Level, Term
 from deputies.selectors import deputies_visible_to
+from duties.models import GridAssignment, GridRole
 from liaison.filters import tree_order
-from liaison.models import GridAssignment, GridCentre, GridRole, Station, StationKind
-from liaison.selectors import grids_visible_to, stations_visible_to
+from organisation.models import GridCentre, Station, StationKind
+from organisation.selectors import grids_visible_to, stations_visible_to
 
 
 @dataclass

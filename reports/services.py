@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from core.errors import PermissionRefused
+from core.roles import Role
 from reports import access
 from reports.models import JobStatus, PointItem, PointWeight, PointWeightChange, ReportJob, ReportKind
 

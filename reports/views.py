@@ -2,9 +2,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.models import Role
+from core.roles import Role
 from deputies.selectors import deputies_visible_to
-from liaison.selectors import open_assignments_of
+from duties.selectors import open_assignments_of
 from reports import selectors
 from suggestions.deadlines import provisional_years
 

@@ -10,9 +10,10 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from organisation.models import HandlingUnit
 from suggestions import holidays, services
 from suggestions.forms import SCHEDULE_HELP
-from suggestions.models import CalendarYear, HandlingUnit, Suggestion, SuggestionEvent
+from suggestions.models import CalendarYear, Suggestion, SuggestionEvent
 
 
 @admin.register(HandlingUnit)

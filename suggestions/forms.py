@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import validate_event_date
 from deputies.models import Deputy
+from organisation.models import HandlingUnit
 from suggestions import holidays
 from suggestions.models import (
     CALENDAR_FIRST_YEAR,
@@ -13,7 +14,6 @@ from suggestions.models import (
     CONTENT_MAX_LENGTH,
     Category,
     ContactMethod,
-    HandlingUnit,
     Rating,
     ReplyClass,
 )

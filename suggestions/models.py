@@ -16,31 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import validate_event_date
 from liaison.models import OpinionCategory
-
-
-class UnitKind(models.TextChoices):
-    DEPARTMENT = "department", _("Government department")
-    COMMUNITY = "community", _("Community")
-    STREET_OFFICE = "street_office", _("Street office")
-
-
-class HandlingUnit(models.Model):
-    """承办单位: a body that handles suggestions assigned to it; its officers are users with ``unit`` set."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
-    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("handling unit")
-        verbose_name_plural = _("handling units")
-        ordering = ["kind", "name"]
-
-    def __str__(self) -> str:
-        return self.name
+from organisation.models import HandlingUnit
 
 
 class State(models.TextChoices):

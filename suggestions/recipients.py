@@ -8,7 +8,7 @@ Every function is one query whatever the number of people, and returns user ids.
 
 from django.contrib.auth import get_user_model
 
-from accounts.models import Role
+from core.roles import Role
 from notifications.reminders import users_by_deputy, users_by_unit, users_with_role
 from suggestions.models import CoSignStatus
 

@@ -10,11 +10,10 @@ from datetime import date, timedelta
 from django.db.models import BooleanField, Case, Count, DateField, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from accounts.models import Role
+from core.roles import Role
 from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to
-from liaison.models import Station
-from liaison.selectors import station_subtree_q
+from organisation.models import HandlingUnit, Station, subtree_q
 from suggestions import deadlines
 from suggestions.models import (
     AWAITING_ASSIGNMENT,
@@ -27,7 +26,6 @@ from suggestions.models import (
     CoSignature,
     CoSignStatus,
     Extension,
-    HandlingUnit,
     ReplyClass,
     RequestStatus,
     ReturnRequest,
@@ -71,12 +69,12 @@ def suggestions_visible_to(user) -> QuerySet[Suggestion]:
 def deputies_of_station_q(station_id: int, prefix: str = "") -> Q:
     """Deputies resident at ``station_id`` or anything below it, or holding an open grid assignment there."""
     ids = Deputy.objects.filter(
-        station_subtree_q(station_id, prefix="resident_stations__")
+        subtree_q(station_id, "resident_stations__")
         | Q(
             grid_assignments__end_date__isnull=True,
-            grid_assignments__grid__centre__community__station__in=Station.objects.filter(
-                station_subtree_q(station_id, prefix="")
-            ).values("id"),
+            grid_assignments__grid__centre__community__station__in=Station.objects.filter(subtree_q(station_id)).values(
+                "id"
+            ),
         )
     ).values("id")
     return Q(**{f"{prefix}id__in": ids})

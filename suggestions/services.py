@@ -22,12 +22,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from core.dates import check_event_date
 from core.errors import ActionRefused, PermissionRefused
+from core.roles import Role
 from core.uploads import clean_document, display_name
 from deputies.selectors import deputies_visible_to
 from liaison.services.opinions import opinion_mark_escalated
+from organisation.models import HandlingUnit, UnitKind
 from suggestions import deadlines, holidays, notices
 from suggestions.models import (
     ATTACHMENT_EXTENSIONS,
@@ -50,7 +51,6 @@ from suggestions.models import (
     Evaluation,
     Extension,
     FollowUp,
-    HandlingUnit,
     Rating,
     Reply,
     ReplyClass,
@@ -60,7 +60,6 @@ from suggestions.models import (
     Suggestion,
     SuggestionEvent,
     SupervisionNote,
-    UnitKind,
 )
 from suggestions.transitions import TRANSITIONS, Actor, actors_of, check
 

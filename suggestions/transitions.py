@@ -14,8 +14,8 @@ from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
+from core.roles import Role
 from suggestions.models import Action, AssignmentRole, State
 
 

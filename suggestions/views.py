@@ -18,15 +18,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
 from core.files import serve_file
+from core.roles import Role
 from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to
 from liaison.selectors import opinions_visible_to
+from organisation.models import HandlingUnit
 from suggestions import deadlines, forms, holidays, selectors, services
 from suggestions.api.filters import SuggestionFilter
-from suggestions.models import Action, CalendarYear, Category, Extension, HandlingUnit, ReturnRequest, State
+from suggestions.models import Action, CalendarYear, Category, Extension, ReturnRequest, State
 from suggestions.transitions import actors_of, available_actions, check
 
 PAGE_SIZE = 25

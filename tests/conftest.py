@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from accounts.models import Role
 from accounts.services import user_create
+from core.roles import Role
 
 CHROMIUM = Path("/usr/bin/chromium")
 

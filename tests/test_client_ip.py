@@ -11,8 +11,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.models import Role
 from core.client_ip import client_ip
+from core.roles import Role
 from liaison.models import Opinion, PersonalDataAccess
 from liaison.services.reception import visit_record
 from tests.conftest import PASSWORD

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.services import user_create
+from core.roles import Role
 from tests.conftest import PASSWORD
 
 GOOD_PASSWORD = "Kx9#mQ2$vLp7"  # 12 characters, nothing common about it

@@ -1,33 +1,10 @@
 import django_filters
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
-from core.filters import StrictFilterSet
-
-
-class _StrictBooleanField(forms.Field):
-    def to_python(self, value):
-        if value in (None, ""):
-            return None
-        lowered = str(value).strip().lower()
-        if lowered in ("true", "1"):
-            return True
-        if lowered in ("false", "0"):
-            return False
-        raise ValidationError(_("Use true or false."), code="invalid")
-
-
-class StrictBooleanFilter(django_filters.BooleanFilter):
-    """A yes/no filter that answers 400 to a value other than true/false/1/0 instead of ignoring it."""
-
-    field_class = _StrictBooleanField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput)
-        super().__init__(*args, **kwargs)
+from accounts.models import User
+from core.filters import StrictBooleanFilter, StrictFilterSet
+from core.roles import Role
 
 
 class UserFilter(StrictFilterSet):

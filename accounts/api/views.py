@@ -7,7 +7,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.filters import UserFilter
-from accounts.api.permissions import IsAdministrator
 from accounts.api.serializers import (
     TokenRequestSerializer,
     TokenResponseSerializer,
@@ -25,6 +24,7 @@ from accounts.services import (
     user_update,
 )
 from accounts.views import lockout_response
+from core.permissions import IsAdministrator
 
 _Detail = inline_serializer("Detail", {"detail": serializers.CharField(), "code": serializers.CharField()})
 

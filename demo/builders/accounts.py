@@ -5,14 +5,14 @@ The README lists these logins; the passwords are long and uncommon enough for th
 
 from dataclasses import dataclass
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.services import user_create
+from core.roles import Role
 from demo.builders.base import DemoContext
 from demo.builders.organisation import FEATURED_DEPUTY
 from demo.builders.units import FEATURED_UNIT
 from deputies.models import Deputy
-from liaison.models import Station
-from suggestions.models import HandlingUnit
+from organisation.models import HandlingUnit, Station
 
 STAFF_STATION = "范罗岗片区实践站"
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from accounts.models import User
 from demo.builders.base import DemoContext
 from deputies.models import Deputy
-from liaison.models import VoterContact, VoterContactWay
-from liaison.services.contacts import voter_contact_record
+from duties.models import VoterContact, VoterContactWay
+from duties.services.contacts import voter_contact_record
 
 OFFICE = "demo_office"
 DEPUTY = "demo_deputy"

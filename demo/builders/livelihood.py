@@ -21,7 +21,7 @@ from demo.builders.units import STREET_OFFICE
 from deputies.models import Deputy, DeputyKind
 from livelihood import services
 from livelihood.models import Choice, ProgressUpdate, Project, ProposerKind, Rating, YearCycle
-from suggestions.models import HandlingUnit
+from organisation.models import HandlingUnit
 
 OFFICE_USERNAME = "demo_office"
 STREET_TITLE = "{year}年白沙街道民生实事项目"

@@ -16,14 +16,10 @@ from demo.builders.base import DemoContext
 from demo.builders.names import NameMaker
 from deputies.models import ConstituentLink, ContactLink, Deputy, DeputyGroup, DeputyKind, GroupKind, Level
 from deputies.services import deputy_create, deputy_group_create
-from liaison.models import Community, Grid, GridAssignment, GridCentre, GridMode, GridRole, Station, StationKind
-from liaison.services.organisation import (
-    community_create,
-    grid_assignment_create,
-    grid_centre_create,
-    grid_create,
-    station_create,
-)
+from duties.models import GridAssignment, GridMode, GridRole
+from duties.services.assignments import grid_assignment_create
+from organisation.models import Community, Grid, GridCentre, Station, StationKind
+from organisation.services import community_create, grid_centre_create, grid_create, station_create
 
 STREET = "白沙街道"
 ADDRESS_PREFIX = "广东省江门市蓬江区白沙街道"

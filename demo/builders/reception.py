@@ -24,25 +24,13 @@ from demo.builders.base import DemoContext
 from demo.builders.names import NameMaker
 from demo.builders.organisation import AREA_GROUP, AREAS, HUB_NAME
 from deputies.models import Deputy, DeputyGroup
-from liaison.models import (
-    Activity,
-    ActivityKind,
-    GridAssignment,
-    GridDuty,
-    GridDutyKind,
-    Opinion,
-    OpinionOutcome,
-    ReceptionDay,
-    ReceptionRule,
-    Station,
-    Visit,
-    VisitChannel,
-)
-from liaison.services.duties import activity_create, grid_duty_record
+from duties.models import Activity, ActivityKind, GridAssignment, GridDuty, GridDutyKind
+from duties.services.grid_duties import activity_create, grid_duty_record
+from liaison.models import Opinion, OpinionOutcome, ReceptionDay, ReceptionRule, Visit, VisitChannel
 from liaison.services.opinions import opinion_resolve, opinion_set_outcome, referral_feedback_add
 from liaison.services.public import public_opinion_submit
 from liaison.services.reception import reception_rule_create, roster_set, visit_record
-from suggestions.models import HandlingUnit, UnitKind
+from organisation.models import HandlingUnit, Station, UnitKind
 from suggestions.services import suggestion_create_from_opinion
 
 OFFICE = "demo_office"

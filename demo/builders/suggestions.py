@@ -14,13 +14,15 @@ from datetime import date, timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.services import user_create
+from core.roles import Role
 from demo.builders.base import DemoContext
 from demo.builders.organisation import FEATURED_DEPUTY
 from demo.builders.units import FEATURED_UNIT
 from deputies.models import Deputy, DeputyKind
 from notifications.models import Notification
+from organisation.models import HandlingUnit
 from suggestions import deadlines, services
 from suggestions.models import (
     Assignment,
@@ -29,7 +31,6 @@ from suggestions.models import (
     Evaluation,
     Extension,
     FollowUp,
-    HandlingUnit,
     Reply,
     ReturnRequest,
     State,

@@ -3,7 +3,7 @@
 from demo.builders.base import DemoContext
 from demo.builders.names import NameMaker
 from demo.builders.organisation import AREAS
-from suggestions.models import HandlingUnit, UnitKind
+from organisation.models import HandlingUnit, UnitKind
 
 STREET_OFFICE = "白沙街道办事处"
 DEPARTMENTS = [

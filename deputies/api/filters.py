@@ -2,8 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.api.filters import StrictBooleanFilter
-from core.filters import StrictFilterSet
+from core.filters import StrictBooleanFilter, StrictFilterSet
 from deputies.models import Deputy, DeputyKind, Level
 
 # Lookups from a deputy to a station through their open grid assignments. The liaison app

@@ -2,8 +2,8 @@ from django.db.models import Count, Exists, OuterRef, QuerySet, Value
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
-from accounts.api.permissions import OfficeWritesOthersRead
-from accounts.models import Role
+from core.permissions import OfficeWritesOthersRead
+from core.roles import Role
 from deputies.api.filters import DeputyFilter
 from deputies.api.serializers import DeputyGroupSerializer, DeputySerializer
 from deputies.models import DeputyGroup

@@ -14,9 +14,9 @@ from core.dates import validate_event_date
 from core.filters import StrictFilterSet
 from core.serializers import StrictModelSerializer, StrictSerializer
 from deputies.models import ConstituentLink, Deputy
-from liaison.models import VoterContact, VoterContactWay
-from liaison.selectors import voter_contacts_visible_to
-from liaison.services import contacts as contact_services
+from duties.models import VoterContact, VoterContactWay
+from duties.selectors import voter_contacts_visible_to
+from duties.services import contacts as contact_services
 
 
 class VoterContactFilter(StrictFilterSet):

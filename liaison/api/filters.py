@@ -2,9 +2,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.api.filters import StrictBooleanFilter
-from core.filters import StrictFilterSet
-from liaison.models import Community, Grid, GridAssignment, GridCentre, GridRole, Station, StationKind
+from core.filters import StrictBooleanFilter, StrictFilterSet
+from duties.models import GridAssignment, GridRole
+from organisation.models import Community, Grid, GridCentre, Station, StationKind
 
 
 def _subtree(prefix: str, station_id: int) -> Q:

@@ -18,8 +18,9 @@ from rest_framework.views import APIView
 
 from core.serializers import StrictSerializer
 from deputies.models import Deputy
-from liaison.models import OpinionCategory, Station
+from liaison.models import OpinionCategory
 from liaison.services import public as public_services
+from organisation.models import Station
 
 
 def rate_limited_response() -> Response:

@@ -10,20 +10,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.api.filters import StrictBooleanFilter
-from core.filters import StrictFilterSet
-from liaison.models import (
-    Grid,
-    Opinion,
-    OpinionCategory,
-    OpinionOutcome,
-    OpinionSource,
-    ReceptionDay,
-    Station,
-    Visit,
-    VisitChannel,
-)
-from liaison.selectors import station_subtree_q
+from core.filters import StrictBooleanFilter, StrictFilterSet
+from liaison.models import Opinion, OpinionCategory, OpinionOutcome, OpinionSource, ReceptionDay, Visit, VisitChannel
+from organisation.models import Grid, Station, subtree_q
 
 PENDING = "pending"
 OUTCOME_FILTER_CHOICES = [(PENDING, _("Waiting for triage")), *OpinionOutcome.choices]
@@ -54,7 +43,7 @@ class ReceptionDayFilter(_PeriodMixin, StrictFilterSet):
         fields = ["station", "date_from", "date_to", "cancelled"]
 
     def filter_station(self, queryset, name, value):
-        return queryset.filter(station_subtree_q(value))
+        return queryset.filter(subtree_q(value, "station__"))
 
 
 class VisitFilter(_PeriodMixin, StrictFilterSet):
@@ -70,7 +59,7 @@ class VisitFilter(_PeriodMixin, StrictFilterSet):
         fields = ["station", "grid", "channel", "deputy", "date_from", "date_to"]
 
     def filter_station(self, queryset, name, value):
-        return queryset.filter(station_subtree_q(value))
+        return queryset.filter(subtree_q(value, "station__"))
 
 
 class OpinionFilter(_PeriodMixin, StrictFilterSet):
@@ -90,7 +79,7 @@ class OpinionFilter(_PeriodMixin, StrictFilterSet):
         fields = ["station", "grid", "category", "outcome", "resolved", "source", "visit", "date_from", "date_to", "q"]
 
     def filter_station(self, queryset, name, value):
-        return queryset.filter(station_subtree_q(getattr(value, "pk", value)))
+        return queryset.filter(subtree_q(getattr(value, "pk", value), "station__"))
 
     def filter_outcome(self, queryset, name, value):
         if value == PENDING:
@@ -110,13 +99,13 @@ class OpinionFilter(_PeriodMixin, StrictFilterSet):
 
 
 def _visible_stations(request):
-    from liaison.selectors import stations_visible_to
+    from organisation.selectors import stations_visible_to
 
     return stations_visible_to(request.user) if request is not None else Station.objects.none()
 
 
 def _visible_grids(request):
-    from liaison.selectors import grids_visible_to
+    from organisation.selectors import grids_visible_to
 
     return grids_visible_to(request.user).order_by("code") if request is not None else Grid.objects.none()
 

@@ -13,17 +13,9 @@ from core.filters import INT_MAX
 from core.masking import mask_phone
 from core.serializers import StrictModelSerializer, StrictQuerySerializer, StrictSerializer
 from deputies.models import Deputy
-from liaison.models import (
-    Grid,
-    Opinion,
-    OpinionCategory,
-    OpinionOutcome,
-    ReceptionDay,
-    Station,
-    Visit,
-    VisitChannel,
-)
+from liaison.models import Opinion, OpinionCategory, OpinionOutcome, ReceptionDay, Visit, VisitChannel
 from liaison.services.privacy import mask_name
+from organisation.models import Grid, Station
 
 
 def _unit_queryset():

@@ -3,7 +3,8 @@ from rest_framework import serializers
 from core.serializers import StrictModelSerializer
 from deputies.api.serializers import DeputyBriefSerializer
 from deputies.models import Deputy
-from liaison.models import Community, Grid, GridAssignment, GridCentre, Station
+from duties.models import GridAssignment
+from organisation.models import Community, Grid, GridCentre, Station
 
 
 class StationSerializer(StrictModelSerializer):

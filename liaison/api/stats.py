@@ -12,9 +12,11 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role
+from core.roles import Role
 from liaison.api.reception_serializers import StationStatsQuerySerializer, StationStatsSerializer
-from liaison.selectors import station_statistics, station_subtree_q, stations_visible_to
+from liaison.selectors import station_statistics
+from organisation.models import subtree_q
+from organisation.selectors import stations_visible_to
 
 
 def stats_scope(user, station_id: int | None):
@@ -26,7 +28,7 @@ def stats_scope(user, station_id: int | None):
         return visible
     if not visible.filter(id=station_id).exists():
         raise NotFound(_("No such station."))
-    return visible.filter(station_subtree_q(station_id, prefix=""))
+    return visible.filter(subtree_q(station_id))
 
 
 @extend_schema(tags=["statistics"])

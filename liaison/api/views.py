@@ -2,8 +2,9 @@ from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
-from accounts.api.permissions import OfficeWritesOthersRead
+from core.permissions import OfficeWritesOthersRead
 from deputies.selectors import deputies_visible_to
+from duties.models import GridAssignment
 from liaison.api.filters import CommunityFilter, GridAssignmentFilter, GridCentreFilter, GridFilter, StationFilter
 from liaison.api.serializers import (
     CommunitySerializer,
@@ -13,9 +14,9 @@ from liaison.api.serializers import (
     GridSerializer,
     StationSerializer,
 )
-from liaison.models import Community, GridAssignment, GridCentre
-from liaison.selectors import grids_visible_to, stations_visible_to
-from liaison.services import organisation
+from organisation import services as organisation
+from organisation.models import Community, GridCentre
+from organisation.selectors import grids_visible_to, stations_visible_to
 
 _WRITE_DOCS = {
     "create": extend_schema(summary="Create (office and admin)"),

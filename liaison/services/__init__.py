@@ -1,6 +1,4 @@
-"""State changes of the liaison app, one module per part of the domain.
+"""State changes of reception: rules and days, rosters, visits, opinions, the public channel, the privacy log.
 
-``organisation``: stations (the 1+4+N tree), communities, grid centres, grids and
-grid assignments. Import from the module itself, e.g.
-``from liaison.services.organisation import station_create``.
+One module per part; import from the module itself, e.g. ``from liaison.services.opinions import opinion_create``.
 """

@@ -6,7 +6,6 @@ outcome refuses another (``ActionRefused``), which with the single ``outcome`` c
 and the check constraints keeps "exactly one outcome" true.
 """
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,11 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
+from core.roles import Role
 from core.uploads import clean_image
+from core.writes import check_fields
 from liaison.models import (
-    Grid,
     Opinion,
     OpinionCategory,
     OpinionEvent,
@@ -29,9 +28,9 @@ from liaison.models import (
     OpinionPhoto,
     OpinionSource,
     ReferralFeedback,
-    Station,
 )
-from liaison.services.access import can_run_desk, check_fields, require_desk
+from organisation.access import can_run_desk, require_desk
+from organisation.models import Grid, Station
 
 MAX_CONTENT = 2000
 MAX_NOTE = 2000
@@ -39,16 +38,8 @@ MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 # Mobile numbers (11 digits starting 1[3-9]) or landlines with area code (0xx-xxxxxxx).
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 # Outcomes the desk records directly; escalation goes through ``opinion_mark_escalated``.
 DIRECT_OUTCOMES = (OpinionOutcome.ANSWERED_ON_SITE, OpinionOutcome.REFERRED, OpinionOutcome.FILED)
-
-
-def clean_phone(raw: str) -> str:
-    phone = re.sub(r"[\s()]", "", raw or "")
-    if not PHONE_RE.match(phone):
-        raise ValidationError(_("Enter a mobile number (11 digits) or a landline with its area code."))
-    return phone
 
 
 def clean_photos(photos) -> list[ContentFile]:
@@ -185,7 +176,7 @@ def opinion_create(
     *, actor, station: Station, data: dict, received_on: date | None = None, visit=None, today: date | None = None
 ) -> Opinion:
     """Record a single opinion outside the visit page (e.g. through the API)."""
-    from liaison.services.access import station_subtree_ids
+    from organisation.access import station_subtree_ids
 
     today = today or timezone.localdate()
     require_desk(actor, station.id)

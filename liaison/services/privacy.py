@@ -14,9 +14,9 @@ from core.client_ip import client_ip as core_client_ip
 from core.errors import PermissionRefused
 from core.masking import mask_phone
 from deputies.models import ConstituentLink
+from duties.services.contacts import can_keep_contacts
 from liaison.models import Opinion, PersonalDataAccess, PersonalDataAction, Visit
-from liaison.services.access import can_reveal_contact
-from liaison.services.contacts import can_keep_contacts
+from organisation.access import can_reveal_contact
 
 
 def mask_name(name: str | None) -> str:

@@ -14,18 +14,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.text import clean_phone
 from deputies.models import Deputy
-from liaison.models import (
-    Opinion,
-    OpinionCategory,
-    OpinionEvent,
-    OpinionEventKind,
-    OpinionOutcome,
-    OpinionPhoto,
-    Station,
-)
-from liaison.selectors import deputies_of_station
-from liaison.services.opinions import MAX_CONTENT, clean_phone, clean_photos
+from deputies.selectors import deputies_of_station
+from liaison.models import Opinion, OpinionCategory, OpinionEvent, OpinionEventKind, OpinionOutcome, OpinionPhoto
+from liaison.services.opinions import MAX_CONTENT, clean_photos
+from organisation.models import Station
 
 # Per client address, shared by the QR pages and the public API (django-ratelimit groups):
 # a sixth submission within a minute is refused, and status look-ups are limited so the

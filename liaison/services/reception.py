@@ -19,30 +19,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
+from core.roles import Role
+from core.writes import check_fields, clean_instance, save_instance
 from deputies.models import Deputy, DeputyGroup
+from deputies.selectors import deputies_of_station
 from liaison.models import (
-    Grid,
     ReceptionDay,
     ReceptionDayOrigin,
     ReceptionRule,
     ReceptionRuleKind,
     RosterEntry,
-    Station,
     Visit,
     VisitChannel,
     VisitConstituent,
 )
-from liaison.selectors import deputies_of_station
-from liaison.services.access import (
-    can_run_desk,
-    check_fields,
-    clean_instance,
-    require_desk,
-    save_instance,
-    station_subtree_ids,
-)
+from organisation.access import can_run_desk, require_desk, station_subtree_ids
+from organisation.models import Grid, Station
 
 # Rules without an end date are generated this far ahead; ``reception_rules_extend``
 # rolls the horizon forward (run it monthly).
@@ -258,7 +251,7 @@ def check_grid_in_station(grid: Grid | None, station: Station, subtree: set[int]
 
 
 def _clean_constituents(constituents) -> list[dict]:
-    from liaison.services.opinions import clean_phone
+    from core.text import clean_phone
 
     cleaned, errors = [], {}
     for index, person in enumerate(constituents or []):
@@ -331,7 +324,7 @@ def visit_record(
     if not is_deputy:
         require_desk(actor, station.id)
     else:
-        from liaison.selectors import stations_visible_to
+        from organisation.selectors import stations_visible_to
 
         if not stations_visible_to(actor).filter(id=station.id).exists():
             raise PermissionRefused(_("You can record visits only at your own stations."))

@@ -41,8 +41,9 @@ def staff_reception_today(user) -> dict:
 @register.simple_tag
 def deputy_duties(user) -> dict:
     """The deputy's "四个一" duties this month/quarter/year, their voter contacts this year and next reception days."""
-    from liaison.models import CONSTITUENT_LINKS_MIN, VOTER_CONTACTS_PER_YEAR
-    from liaison.selectors import duty_compliance, reception_days_of_deputy, voter_contact_counts
+    from duties.models import CONSTITUENT_LINKS_MIN, VOTER_CONTACTS_PER_YEAR
+    from duties.selectors import duty_compliance, voter_contact_counts
+    from liaison.selectors import reception_days_of_deputy
 
     today = timezone.localdate()
     if not user.deputy_id:

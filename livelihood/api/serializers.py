@@ -26,7 +26,8 @@ from livelihood.models import (
     VotingSession,
     YearCycle,
 )
-from suggestions.models import HandlingUnit, Suggestion
+from organisation.models import HandlingUnit
+from suggestions.models import Suggestion
 
 
 def _user(serializer):

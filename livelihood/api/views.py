@@ -15,9 +15,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
 from core.files import serve_file
+from core.roles import Role
 from livelihood import selectors, services
 from livelihood.api import filters
 from livelihood.api import serializers as s

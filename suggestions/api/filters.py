@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import StrictFilterSet
-from suggestions.models import Assignment, Category, HandlingUnit, State, UnitKind
+from organisation.models import HandlingUnit, UnitKind
+from suggestions.models import Assignment, Category, State
 from suggestions.selectors import deputies_of_station_q, due_soon_q, overdue_q
 
 

@@ -8,15 +8,8 @@ from core.dates import validate_event_date
 from core.filters import INT_MAX
 from core.serializers import StrictModelSerializer, StrictQuerySerializer, StrictSerializer
 from deputies.models import Deputy
-from suggestions.models import (
-    CONTENT_MAX_LENGTH,
-    Category,
-    ContactMethod,
-    HandlingUnit,
-    Rating,
-    ReplyClass,
-    UnitKind,
-)
+from organisation.models import HandlingUnit, UnitKind
+from suggestions.models import CONTENT_MAX_LENGTH, Category, ContactMethod, Rating, ReplyClass
 from suggestions.transitions import actors_of, available_actions
 
 

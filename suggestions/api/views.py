@@ -11,8 +11,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.permissions import OfficeWritesOthersRead
 from core.files import serve_file
+from core.permissions import OfficeWritesOthersRead
 from liaison.selectors import opinions_visible_to
 from suggestions import services
 from suggestions.api import serializers as s

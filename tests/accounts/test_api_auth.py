@@ -5,8 +5,8 @@ from django.conf import settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.models import Role
 from accounts.services import user_deactivate
+from core.roles import Role
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

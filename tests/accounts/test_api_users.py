@@ -4,8 +4,9 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.services import api_token_issue
+from core.roles import Role
 from tests.conftest import PASSWORD
 from tests.deputies.org import build_street, client_for, handling_unit
 

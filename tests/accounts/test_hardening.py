@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.models import Role
+from core.roles import Role
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,10 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.services import api_token_issue, user_deactivate, user_reactivate
 from core.errors import PermissionRefused
+from core.roles import Role
 from tests.conftest import PASSWORD
 from tests.deputies.org import build_street, client_for, handling_unit
 

@@ -14,12 +14,12 @@ from django_filters import FilterSet
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
-from accounts.models import Role
 from core.filters import StrictFilterSet
+from core.roles import Role
 from core.serializers import RejectUnknownFieldsMixin
 from deputies.services import deputy_create
 from livelihood import services as livelihood_services
-from suggestions.models import HandlingUnit
+from organisation.models import HandlingUnit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -13,8 +13,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import User
+from organisation.models import HandlingUnit
 from suggestions import deadlines, holidays, services
-from suggestions.models import Action, HandlingUnit, State, Suggestion, SuggestionEvent
+from suggestions.models import Action, State, Suggestion, SuggestionEvent
 
 pytestmark = pytest.mark.django_db
 

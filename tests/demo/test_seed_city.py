@@ -6,10 +6,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from accounts.models import Role, User
+from accounts.models import User
+from core.roles import Role
 from demo.management.commands.seed_city import CITY_PASSWORD
 from deputies.models import Deputy
-from liaison.models import Grid, Opinion, OpinionOutcome, Station, StationKind, Visit
+from liaison.models import Opinion, OpinionOutcome, Visit
+from organisation.models import Grid, Station, StationKind
 from suggestions.models import Assignment, Evaluation, Reply, State, Suggestion
 
 SCALE = 0.002

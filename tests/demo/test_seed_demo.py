@@ -9,12 +9,14 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
+from core.roles import Role
 from demo.builders.accounts import DEMO_USERS
 from deputies.models import ConstituentLink, ContactLink, Deputy, DeputyGroup, DeputyKind, GroupKind, Term
-from liaison.models import Community, Grid, GridAssignment, GridCentre, GridRole, Station, StationKind, VoterContact
+from duties.models import GridAssignment, GridRole, VoterContact
 from notifications.models import Notification
-from suggestions.models import HandlingUnit, State, Suggestion, UnitKind
+from organisation.models import Community, Grid, GridCentre, HandlingUnit, Station, StationKind, UnitKind
+from suggestions.models import State, Suggestion
 
 MODELS = [
     Station,

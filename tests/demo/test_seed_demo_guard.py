@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from demo.management.commands import seed_demo
-from liaison.models import Station
+from organisation.models import Station
 
 
 @pytest.fixture

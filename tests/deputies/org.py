@@ -10,18 +10,13 @@ from datetime import date
 
 from rest_framework.test import APIClient
 
-from accounts.models import Role
+from core.roles import Role
 from deputies.models import Deputy, GroupKind, Level
 from deputies.services import deputy_create, deputy_group_create
-from liaison.models import Community, Grid, GridCentre, GridRole, Station, StationKind
-from liaison.services.organisation import (
-    community_create,
-    grid_assignment_create,
-    grid_centre_create,
-    grid_create,
-    station_create,
-    station_update,
-)
+from duties.models import GridRole
+from duties.services.assignments import grid_assignment_create
+from organisation.models import Community, Grid, GridCentre, Station, StationKind
+from organisation.services import community_create, grid_centre_create, grid_create, station_create, station_update
 
 START = date(2024, 1, 1)
 
@@ -86,7 +81,7 @@ def build_street() -> Street:
 
 def handling_unit(name: str = "区住房和城乡建设局"):
     # Reference data with no service of its own yet: created directly.
-    from suggestions.models import HandlingUnit
+    from organisation.models import HandlingUnit
 
     return HandlingUnit.objects.create(name=name)
 

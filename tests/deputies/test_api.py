@@ -4,7 +4,7 @@ import pytest
 
 from deputies.models import Deputy, DeputyGroup, DeputyKind, Level, Term
 from deputies.services import deputy_create, deputy_update
-from liaison.services.organisation import station_update
+from organisation.services import station_update
 from tests.deputies.org import build_street, client_for, county_term, people, township_term
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import pytest
 
 from deputies.models import DeputyGroup, GroupKind
 from deputies.services import deputy_create, deputy_group_create, deputy_group_update
-from liaison.models import GridRole
-from liaison.services.organisation import grid_assignment_create
+from duties.models import GridRole
+from duties.services.assignments import grid_assignment_create
 from tests.deputies.org import START, build_street, client_for, people
 
 pytestmark = pytest.mark.django_db

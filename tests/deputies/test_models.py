@@ -4,11 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.models import Role
 from core.errors import ActionRefused
+from core.roles import Role
 from deputies.models import Deputy, DeputyKind, GroupKind, Level, Term
 from deputies.services import deputy_create, deputy_delete, deputy_group_create, deputy_update
-from liaison.services.organisation import grid_assignment_create
+from duties.services.assignments import grid_assignment_create
 from tests.deputies.org import START, build_street, county_term, township_term
 
 pytestmark = pytest.mark.django_db

@@ -18,18 +18,12 @@ import pytest
 from django_ratelimit.core import _get_window
 from PIL import Image
 
-from accounts.models import Role
+from core.roles import Role
 from deputies.models import GroupKind
 from deputies.services import deputy_create, deputy_group_create
-from liaison.models import StationKind
-from liaison.services.organisation import (
-    community_create,
-    grid_assignment_create,
-    grid_centre_create,
-    grid_create,
-    station_create,
-)
-from suggestions.models import HandlingUnit, UnitKind
+from duties.services.assignments import grid_assignment_create
+from organisation.models import HandlingUnit, StationKind, UnitKind
+from organisation.services import community_create, grid_centre_create, grid_create, station_create
 
 
 def fresh_ip(min_seconds_left: int = 20) -> str:
@@ -96,7 +90,7 @@ def street(make_user) -> Street:
     owner = deputy_create(name="王代表")
     colleague = deputy_create(name="李代表")
     outsider = deputy_create(name="赵代表")
-    from liaison.services.organisation import station_update
+    from organisation.services import station_update
 
     station_update(station=a, resident_deputies=[owner])
     station_update(station=b, resident_deputies=[outsider])

@@ -5,14 +5,10 @@ from datetime import date
 import pytest
 
 from deputies.services import deputy_create
-from liaison.models import Community, Grid, GridAssignment, GridCentre, GridRole, Station, StationKind
-from liaison.services.organisation import (
-    community_create,
-    grid_assignment_create,
-    grid_centre_create,
-    grid_create,
-    station_create,
-)
+from duties.models import GridAssignment, GridRole
+from duties.services.assignments import grid_assignment_create
+from organisation.models import Community, Grid, GridCentre, Station, StationKind
+from organisation.services import community_create, grid_centre_create, grid_create, station_create
 from tests.deputies.org import START, build_street, client_for, people
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@ the services; everyone else reads them within their scope."""
 
 import pytest
 
-from liaison.models import Community, Grid, GridCentre
-from liaison.services.organisation import community_update, grid_centre_update
+from organisation.models import Community, Grid, GridCentre
+from organisation.services import community_update, grid_centre_update
 from tests.deputies.org import build_street, client_for, people
 
 pytestmark = pytest.mark.django_db

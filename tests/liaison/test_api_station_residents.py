@@ -3,8 +3,8 @@
 import pytest
 
 from deputies.services import deputy_create, deputy_update
-from liaison.models import Station, StationKind
-from liaison.services.organisation import station_create, station_update
+from organisation.models import Station, StationKind
+from organisation.services import station_create, station_update
 from tests.deputies.org import build_street, client_for, people
 
 pytestmark = pytest.mark.django_db

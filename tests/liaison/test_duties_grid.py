@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.errors import PermissionRefused
-from liaison.models import ActivityAttendance, GridDuty
-from liaison.selectors import activities_visible_to, duty_compliance, duty_period_bounds
-from liaison.services.duties import activity_create, activity_set_attendance, grid_duty_record
+from duties.models import ActivityAttendance, GridDuty
+from duties.selectors import activities_visible_to, duty_compliance, duty_period_bounds
+from duties.services.grid_duties import activity_create, activity_set_attendance, grid_duty_record
 from tests.liaison import reception_support
 
 pytestmark = pytest.mark.django_db

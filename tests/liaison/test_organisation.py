@@ -7,15 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from accounts.models import Role
 from core.errors import ActionRefused
+from core.roles import Role
 from deputies.services import deputy_create
-from liaison.models import Grid, GridAssignment, GridRole, Station, StationKind
-from liaison.services.organisation import (
+from duties.models import GridAssignment, GridRole
+from duties.services.assignments import grid_assignment_create, grid_assignment_delete, grid_assignment_update
+from organisation.models import Grid, Station, StationKind
+from organisation.services import (
     community_create,
-    grid_assignment_create,
-    grid_assignment_delete,
-    grid_assignment_update,
     grid_centre_create,
     grid_create,
     grid_delete,

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from deputies.services import deputy_create
-from liaison.models import GridAssignment, GridRole
-from liaison.services.organisation import grid_assignment_create
+from duties.models import GridAssignment, GridRole
+from duties.services.assignments import grid_assignment_create
 from tests.deputies.org import START, build_street
 
 

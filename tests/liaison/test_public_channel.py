@@ -139,7 +139,7 @@ def test_bad_submissions_are_refused_and_write_nothing(client, street, changes, 
 
 
 def test_a_closed_station_refuses_submissions(client, street):
-    from liaison.services.organisation import station_update
+    from organisation.services import station_update
 
     station_update(station=street.b, is_active=False)
     response = submit_api(client, street, fresh_ip(), station=street.b.pk)

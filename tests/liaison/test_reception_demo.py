@@ -7,18 +7,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from liaison.models import (
-    Activity,
-    GridDuty,
-    Opinion,
-    OpinionOutcome,
-    ReceptionDay,
-    ReceptionRule,
-    RosterEntry,
-    Station,
-    Visit,
-)
+from duties.models import Activity, GridDuty
+from liaison.models import Opinion, OpinionOutcome, ReceptionDay, ReceptionRule, RosterEntry, Visit
 from liaison.selectors import station_statistics
+from organisation.models import Station
 
 MODELS = [ReceptionRule, ReceptionDay, RosterEntry, Visit, Opinion, GridDuty, Activity]
 

@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from duties.services.grid_duties import activity_create, grid_duty_record
 from liaison.models import Opinion, OpinionPhoto, ReceptionDay, ReceptionRule, Visit
 from liaison.public_views import qr_image_bytes
-from liaison.services.duties import activity_create, grid_duty_record
 from liaison.services.opinions import opinion_create, opinion_set_outcome
 from liaison.services.reception import reception_day_add, reception_rule_create, roster_set, visit_record
 from tests.liaison import reception_support

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from liaison.services.duties import activity_create
+from duties.services.grid_duties import activity_create
 from liaison.services.reception import reception_day_add, roster_set, visit_record
 from tests.liaison import reception_support
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from duties.services.contacts import constituent_link_add
 from liaison.models import PersonalDataAccess
-from liaison.services.contacts import constituent_link_add
 from tests.liaison import reception_support
 from tests.liaison.test_privacy_masking import PUBLIC_PHONE, VISITOR_PHONE, contacts
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from core.errors import PermissionRefused
 from deputies.models import ConstituentLink
-from liaison.models import VoterContact
-from liaison.selectors import voter_contact_counts, voter_contacts_visible_to
-from liaison.services.contacts import (
+from duties.models import VoterContact
+from duties.selectors import voter_contact_counts, voter_contacts_visible_to
+from duties.services.contacts import (
     constituent_link_add,
     constituent_link_remove,
     voter_contact_delete,

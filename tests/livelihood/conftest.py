@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from accounts.models import Role
+from core.roles import Role
 from deputies.services import deputy_create
 from livelihood import services
 from livelihood.models import Choice, ProposerKind
-from suggestions.models import HandlingUnit
+from organisation.models import HandlingUnit
 
 
 @dataclass

@@ -3,11 +3,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from liaison.models import StationKind
 from liaison.services.opinions import opinion_create
-from liaison.services.organisation import station_create
 from livelihood import services
 from livelihood.models import ProposerKind
+from organisation.models import StationKind
+from organisation.services import station_create
 from suggestions.services import suggestion_create
 
 

@@ -3,13 +3,13 @@
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models import Role
 from core.errors import PermissionRefused
-from liaison.models import StationKind
-from liaison.services.organisation import station_create, station_update
+from core.roles import Role
 from livelihood import services
 from livelihood.models import Ballot, Candidate, Choice, CycleEvent
 from livelihood.services import PaperBallot
+from organisation.models import StationKind
+from organisation.services import station_create, station_update
 
 API = "/api/v1/livelihood"
 

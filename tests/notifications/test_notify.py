@@ -9,7 +9,7 @@ from django.core import mail
 from django.db import transaction
 from django.test import override_settings
 
-from accounts.models import Role
+from core.roles import Role
 from notifications import clock, services
 from notifications.channels import OutgoingMessage, SmsChannel
 from notifications.models import Delivery, DeliveryStatus, Notification, NotificationPreference

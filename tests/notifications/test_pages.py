@@ -7,7 +7,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import Role
+from core.roles import Role
 from notifications import clock, services
 from notifications.models import (
     Delivery,

@@ -9,7 +9,7 @@ from django.core import mail
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import Role
+from core.roles import Role
 from notifications import clock
 from notifications.models import Notification, ReminderSent
 from notifications.reminders import ReminderRule, iso_week, run_sweep

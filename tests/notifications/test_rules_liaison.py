@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
+from duties.services import grid_duties as duty_services
 from liaison import reminders
-from liaison.services import duties as duty_services
 from liaison.services import reception
 from notifications.models import Notification
 from notifications.reminders import run_sweep

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def street(make_user):
-    from accounts.models import Role
-    from suggestions.models import HandlingUnit
+    from core.roles import Role
+    from organisation.models import HandlingUnit
 
     unit = HandlingUnit.objects.create(name="区住建局")
     other_unit = HandlingUnit.objects.create(name="区交通局")

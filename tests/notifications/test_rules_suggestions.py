@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import Role
+from core.roles import Role
 from notifications.models import Notification, ReminderSent
 from notifications.reminders import run_sweep
 from suggestions import reminders, services

@@ -128,8 +128,8 @@ def test_the_reception_sweep_reads_days_through_the_date_index(busy_street):
 
 
 def test_the_milestone_sweep_reads_open_milestones_through_the_partial_index(make_user):
-    from accounts.models import Role
-    from suggestions.models import HandlingUnit
+    from core.roles import Role
+    from organisation.models import HandlingUnit
     from tests.notifications.test_rules_livelihood import Street
 
     unit = HandlingUnit.objects.create(name="区住建局")

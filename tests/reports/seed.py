@@ -17,22 +17,19 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from accounts.models import Role
 from accounts.services import user_create
+from core.roles import Role
 from deputies.models import DeputyKind, GroupKind, Level
 from deputies.services import deputy_create, deputy_group_create
-from liaison.models import ActivityKind, AttendanceStatus, GridDutyKind, GridRole, OpinionCategory, StationKind
-from liaison.services.contacts import constituent_link_add, voter_contact_record
-from liaison.services.duties import activity_create, grid_duty_record
+from duties.models import ActivityKind, AttendanceStatus, GridDutyKind, GridRole
+from duties.services.assignments import grid_assignment_create
+from duties.services.contacts import constituent_link_add, voter_contact_record
+from duties.services.grid_duties import activity_create, grid_duty_record
+from liaison.models import OpinionCategory
 from liaison.services.opinions import opinion_create, opinion_resolve
-from liaison.services.organisation import (
-    community_create,
-    grid_assignment_create,
-    grid_centre_create,
-    grid_create,
-    station_create,
-)
 from liaison.services.reception import reception_day_add, roster_set, visit_record
+from organisation.models import StationKind
+from organisation.services import community_create, grid_centre_create, grid_create, station_create
 from suggestions import services as sugg
 
 PASSWORD = "Liaison-Station-2024!"
@@ -153,7 +150,7 @@ def seed_street(*, deputies: int = 6, full_year: bool = True) -> Street:
     grid_assignment_create(grid=grids[1], deputy=second, start_date=start, role=GridRole.LEADER)
     for i, person in enumerate(people[2:]):
         grid_assignment_create(grid=grids[i % 3], deputy=person, start_date=start)
-    from liaison.services.organisation import station_update
+    from organisation.services import station_update
 
     station_update(station=area, resident_deputies=[main, second])
     main_user = user_create(username="zhangjianguo", password=PASSWORD, role=Role.DEPUTY, deputy=main)

@@ -4,8 +4,8 @@ and the overseers; never under /media/."""
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models import Role
 from accounts.services import user_update
+from core.roles import Role
 from reports.models import JobStatus, ReportJob
 
 pytestmark = pytest.mark.postgres

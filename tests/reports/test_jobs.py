@@ -13,7 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core.errors import PermissionRefused
-from liaison.services.organisation import station_create, station_delete
+from organisation.services import station_create, station_delete
 from reports import services
 from reports.figures import deputies_of
 from reports.models import JobStatus, ReportJob

@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from deputies.services import deputy_create
-from liaison.models import PersonalDataAccess, StationKind
-from liaison.services.organisation import station_create
+from liaison.models import PersonalDataAccess
+from organisation.models import StationKind
+from organisation.services import station_create
 from reports import services
 from reports.models import JobStatus, PointWeightChange, ReportJob
 from tests.reports import seed

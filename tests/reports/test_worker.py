@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from liaison.services.organisation import station_create, station_delete
+from organisation.services import station_create, station_delete
 from tests.conftest import PASSWORD
 from tests.reports.seed import seed_street
 from tests.worker.conftest import harness, wait_for  # noqa: F401  (``harness`` is a fixture)

@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass
 
-from accounts.models import Role
+from core.roles import Role
 from deputies.services import deputy_create
-from liaison.models import StationKind
-from liaison.services.organisation import station_create
+from organisation.models import StationKind, UnitKind
+from organisation.services import station_create
 from suggestions import services
-from suggestions.models import ReplyClass, State, UnitKind
+from suggestions.models import ReplyClass, State
 
 
 @dataclass

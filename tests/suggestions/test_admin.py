@@ -1,4 +1,5 @@
-from suggestions.models import HandlingUnit, State
+from organisation.models import HandlingUnit
+from suggestions.models import State
 from tests.suggestions.helpers import drive
 
 

@@ -11,8 +11,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from accounts.models import Role
 from core.errors import ActionRefused
+from core.roles import Role
 from liaison.services.opinions import opinion_create
 from notifications.models import Delivery, Notification
 from suggestions import services

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from core.errors import ActionRefused, PermissionRefused
+from organisation.models import HandlingUnit
 from suggestions import services
-from suggestions.models import CoSignature, HandlingUnit, State, Suggestion
+from suggestions.models import CoSignature, State, Suggestion
 from tests.suggestions.helpers import drive
 
 

@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from accounts.models import Role
 from core.errors import ActionRefused, PermissionRefused
+from core.roles import Role
 from notifications.models import Notification
 from reports.documents import street_document
 from reports.pdf.render import html_to_pdf

@@ -13,17 +13,13 @@ from datetime import date
 
 import pytest
 
-from accounts.models import Role
+from core.roles import Role
 from deputies.models import DeputyKind, GroupKind, Level
 from deputies.services import deputy_create, deputy_group_create
-from liaison.models import GridRole, StationKind
-from liaison.services.organisation import (
-    community_create,
-    grid_assignment_create,
-    grid_centre_create,
-    grid_create,
-    station_create,
-)
+from duties.models import GridRole
+from duties.services.assignments import grid_assignment_create
+from organisation.models import StationKind
+from organisation.services import community_create, grid_centre_create, grid_create, station_create
 from suggestions.services import unit_create
 
 

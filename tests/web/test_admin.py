@@ -3,9 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role, User
-from liaison.models import GridAssignment, Station, StationKind
-from liaison.services.organisation import community_create, station_create
+from accounts.models import User
+from core.roles import Role
+from duties.models import GridAssignment
+from organisation.models import Station, StationKind
+from organisation.services import community_create, station_create
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -14,11 +16,11 @@ MODELS = [
     "accounts_user",
     "deputies_deputy",
     "deputies_deputygroup",
-    "liaison_station",
-    "liaison_community",
-    "liaison_gridcentre",
-    "liaison_grid",
-    "liaison_gridassignment",
+    "organisation_station",
+    "organisation_community",
+    "organisation_gridcentre",
+    "organisation_grid",
+    "duties_gridassignment",
 ]
 
 
@@ -33,9 +35,9 @@ def test_admin_change_pages_with_inlines_open(as_user, org, users):
     client = as_user("admin")
     for url in (
         reverse("admin:deputies_deputy_change", args=[org.owner.pk]),
-        reverse("admin:liaison_grid_change", args=[org.grid_a1.pk]),
-        reverse("admin:liaison_gridcentre_change", args=[org.centre_a.pk]),
-        reverse("admin:liaison_station_change", args=[org.area_a.pk]),
+        reverse("admin:organisation_grid_change", args=[org.grid_a1.pk]),
+        reverse("admin:organisation_gridcentre_change", args=[org.centre_a.pk]),
+        reverse("admin:organisation_station_change", args=[org.area_a.pk]),
         reverse("admin:accounts_user_change", args=[users["staff_a"].pk]),
     ):
         assert client.get(url).status_code == 200, url
@@ -129,7 +131,7 @@ def test_admin_password_change_uses_the_policy(as_user, users):
 def test_station_admin_keeps_the_tree_valid(as_user, org):
     client = as_user("admin")
     response = client.post(
-        reverse("admin:liaison_station_add"),
+        reverse("admin:organisation_station_add"),
         {
             "name": "无上级的片区站",
             "kind": StationKind.AREA,
@@ -148,7 +150,7 @@ def test_station_admin_refuses_to_delete_a_station_with_staff(as_user, org, user
     station = station_create(name="新社区实践点", kind=StationKind.POINT, parent=org.area_b, address="某路")
     users["staff_b"].stations.add(station)
     response = as_user("admin").post(
-        reverse("admin:liaison_station_delete", args=[station.pk]), {"post": "yes"}, follow=True
+        reverse("admin:organisation_station_delete", args=[station.pk]), {"post": "yes"}, follow=True
     )
     assert response.status_code == 200
     assert "仍有工作人员账号归属该站点" in response.content.decode()
@@ -157,7 +159,7 @@ def test_station_admin_refuses_to_delete_a_station_with_staff(as_user, org, user
 
 def test_station_admin_deletes_an_unused_station(as_user, org):
     station = station_create(name="录错的站点", kind=StationKind.POINT, parent=org.area_b, address="某路")
-    response = as_user("admin").post(reverse("admin:liaison_station_delete", args=[station.pk]), {"post": "yes"})
+    response = as_user("admin").post(reverse("admin:organisation_station_delete", args=[station.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not Station.objects.filter(pk=station.pk).exists()
 
@@ -182,7 +184,9 @@ def test_grid_admin_refuses_two_leaders_in_one_submission(as_user, org):
         {"deputy": org.colleague.pk, "role": "leader", "mode": "part_time", "start_date": "2024-01-01"},
         {"deputy": org.rep.pk, "role": "leader", "mode": "part_time", "start_date": "2024-01-01"},
     ]
-    response = as_user("admin").post(reverse("admin:liaison_grid_change", args=[org.grid_a2.pk]), grid_form(org, rows))
+    response = as_user("admin").post(
+        reverse("admin:organisation_grid_change", args=[org.grid_a2.pk]), grid_form(org, rows)
+    )
     assert response.status_code == 200
     assert "该网格已有网格长" in response.content.decode()
     assert not GridAssignment.objects.filter(grid=org.grid_a2).exists()
@@ -190,7 +194,9 @@ def test_grid_admin_refuses_two_leaders_in_one_submission(as_user, org):
 
 def test_grid_admin_adds_a_leader(as_user, org):
     rows = [{"deputy": org.colleague.pk, "role": "leader", "mode": "full_time", "start_date": "2024-01-01"}]
-    response = as_user("admin").post(reverse("admin:liaison_grid_change", args=[org.grid_a2.pk]), grid_form(org, rows))
+    response = as_user("admin").post(
+        reverse("admin:organisation_grid_change", args=[org.grid_a2.pk]), grid_form(org, rows)
+    )
     assert response.status_code == 302
     assert GridAssignment.objects.get(grid=org.grid_a2).deputy == org.colleague
 
@@ -220,21 +226,21 @@ def test_community_and_grid_centre_admins_write_through_the_services(as_user, or
     other = community_create(name="兴盛东社区", station=org.point_b)
     # A name another community already has: the service's rule, shown on the form, nothing written.
     response = client.post(
-        reverse("admin:liaison_community_change", args=[other.pk]),
+        reverse("admin:organisation_community_change", args=[other.pk]),
         {"name": org.community_a.name, "station": other.station_id, **inline("grid_centres")},
     )
     assert response.status_code == 200 and "errornote" in response.content.decode()
     other.refresh_from_db()
     assert other.name == "兴盛东社区"
     response = client.post(
-        reverse("admin:liaison_gridcentre_change", args=[org.centre_a.pk]),
+        reverse("admin:organisation_gridcentre_change", args=[org.centre_a.pk]),
         {"name": "范罗岗社区第一网格中心", "community": org.community_a.pk, **inline("grids")},
     )
     assert response.status_code == 302
     org.centre_a.refresh_from_db()
     assert org.centre_a.name == "范罗岗社区第一网格中心"
     # No service deletes them: the admin does not offer it.
-    assert client.get(reverse("admin:liaison_community_delete", args=[other.pk])).status_code == 403
+    assert client.get(reverse("admin:organisation_community_delete", args=[other.pk])).status_code == 403
 
 
 def test_group_admin_keeps_the_leader_a_member(as_user, org):

@@ -39,7 +39,7 @@ def test_role_pages_have_no_external_urls(as_user, org, key):
         reverse("liaison:station_detail", args=[org.point_a.pk]),
     ]
     if key == "admin":
-        urls += [reverse("admin:index"), reverse("admin:liaison_grid_change", args=[org.grid_a1.pk])]
+        urls += [reverse("admin:index"), reverse("admin:organisation_grid_change", args=[org.grid_a1.pk])]
     for url in urls:
         response = client.get(url)
         if response.status_code == 404:  # out of this role's scope

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from liaison.models import VoterContact, VoterContactWay
-from liaison.services.contacts import voter_contact_record
+from duties.models import VoterContact, VoterContactWay
+from duties.services.contacts import voter_contact_record
 from tests.browser_support import login, page  # noqa: F401  (``page`` is a fixture)
 
 pytestmark = pytest.mark.browser

@@ -10,8 +10,8 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from core.dates import EARLIEST_EVENT_YEAR, IMPLAUSIBLE_DATE, LATEST_EVENT_YEAR, validate_event_date
-from liaison.models import VoterContact
-from liaison.services.contacts import voter_contact_record
+from duties.models import VoterContact
+from duties.services.contacts import voter_contact_record
 from livelihood import services as livelihood_services
 from livelihood.models import Milestone
 from suggestions.models import CONTENT_MAX_LENGTH, Suggestion

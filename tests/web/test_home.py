@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from deputies.models import Level
-from liaison.models import GridRole
-from liaison.services.organisation import grid_assignment_create, grid_assignment_update
+from duties.models import GridRole
+from duties.services.assignments import grid_assignment_create, grid_assignment_update
 from reports.selectors import key_figures_for
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,10 @@ from django.urls import reverse
 
 from deputies.models import DeputyKind, Level
 from deputies.services import deputy_create
-from liaison.models import GridRole, StationKind
-from liaison.services.organisation import grid_assignment_create, grid_create, station_create
+from duties.models import GridRole
+from duties.services.assignments import grid_assignment_create
+from organisation.models import StationKind
+from organisation.services import grid_create, station_create
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from accounts.models import Role
+from core.roles import Role
 from tests.worker.settings_worker_names import SUBPROCESS_APPLICATION_NAME
 from tests.worker.test_worker import Browser
 

@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 from django.test import Client
 
-from accounts.models import Role
+from core.roles import Role
 from notifications.models import Delivery, DeliveryStatus, Notification, ReminderSent, TaskRun, TaskRunStatus
 from tests.worker.conftest import wait_for
 

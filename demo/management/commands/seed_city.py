@@ -23,39 +23,33 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
+from core.roles import Role
 from demo.builders.names import FAMILY_NAMES, FEMALE_CHARS, MALE_CHARS, MOBILE_PREFIXES
 from deputies.models import Deputy, DeputyKind, Gender, Level, Term
+from duties.models import GridAssignment, GridRole
 from liaison.models import (
-    Community,
-    Grid,
-    GridAssignment,
-    GridCentre,
-    GridRole,
     Opinion,
     OpinionCategory,
     OpinionOutcome,
     OpinionPhoto,
     OpinionSource,
-    Station,
-    StationKind,
     Visit,
     VisitChannel,
     VisitConstituent,
 )
+from organisation.models import Community, Grid, GridCentre, HandlingUnit, Station, StationKind, UnitKind
 from suggestions.models import (
     Assignment,
     AssignmentRole,
     CoSignature,
     CoSignStatus,
     Evaluation,
-    HandlingUnit,
     Rating,
     Reply,
     ReplyClass,
     State,
     Suggestion,
-    UnitKind,
 )
 
 SEED = "city-scale"

@@ -13,14 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from core.dates import EARLIEST_EVENT_YEAR
 from core.errors import PermissionRefused
+from core.roles import Role
+from core.text import clean_phone
+from core.writes import check_fields, save_instance
 from deputies.models import ConstituentLink, Deputy
 from deputies.selectors import deputies_visible_to
-from liaison.models import VoterContact, VoterContactWay
-from liaison.services.access import DESK_EVERYWHERE, check_fields, save_instance
-from liaison.services.opinions import clean_phone
+from duties.models import VoterContact, VoterContactWay
+from organisation.access import DESK_EVERYWHERE
 
 # Contacts older than this are not plausible records of the deputy's work.
 EARLIEST_CONTACT = date(EARLIEST_EVENT_YEAR, 1, 1)

@@ -1,18 +1,15 @@
-"""Who may change what at the station's front desk.
+"""Who may act for a station: its staff (for it and the stations below it) and the office.
 
 Reading is scoped by the selectors; these checks decide the actions. Each one may run
 a query (noted below), so callers in loops should prefer the selectors.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from accounts.scoping import staff_station_q
 from core.errors import PermissionRefused
-from liaison.models import Station
-from liaison.selectors import station_subtree_q
+from core.roles import Role
+from core.scoping import staff_station_q
+from organisation.models import Station
 
 # Roles that run a station's front desk for the whole jurisdiction.
 DESK_EVERYWHERE = (Role.OFFICE, Role.ADMIN)
@@ -20,7 +17,7 @@ DESK_EVERYWHERE = (Role.OFFICE, Role.ADMIN)
 
 def station_subtree_ids(station: Station) -> set[int]:
     """The station and every station below it (two levels at most). One query."""
-    return {station.id, *Station.objects.filter(station_subtree_q(station.id, prefix="")).values_list("id", flat=True)}
+    return {station.id, *Station.objects.within(station).values_list("id", flat=True)}
 
 
 def staff_covers_station(user, station_id: int) -> bool:
@@ -58,41 +55,3 @@ def can_reveal_contact(user, *, station_id: int, referral_unit_id: int | None = 
     if user.has_role(Role.UNIT_OFFICER):
         return referral_unit_id is not None and user.unit_id == referral_unit_id
     return staff_covers_station(user, station_id)
-
-
-def clean_instance(instance: models.Model, *, exclude=None) -> None:
-    """``full_clean`` with model-wide errors under the API's ``non_field_errors`` key."""
-    try:
-        instance.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        raise ValidationError(_non_field(exc.message_dict)) from None
-
-
-def check_fields(instance: models.Model) -> None:
-    """Field-level validation (lengths, choices, formats) without queries.
-
-    For rows written in bulk on a busy reception day: relations were looked up by the
-    caller, and the database constraints stay the backstop for the rest.
-    """
-    relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
-    try:
-        instance.clean_fields(exclude=relations)
-    except ValidationError as exc:
-        raise ValidationError(_non_field(exc.message_dict)) from None
-
-
-def _non_field(errors: dict) -> dict:
-    if NON_FIELD_ERRORS in errors:
-        errors.setdefault("non_field_errors", []).extend(errors.pop(NON_FIELD_ERRORS))
-    return errors
-
-
-def save_instance(instance: models.Model) -> None:
-    """Save in a savepoint; a constraint broken by a concurrent write becomes a validation error."""
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError:
-        raise ValidationError(
-            {"non_field_errors": [_("This change conflicts with another one made at the same time; please retry.")]}
-        ) from None

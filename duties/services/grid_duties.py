@@ -13,21 +13,21 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from core.errors import PermissionRefused
+from core.roles import Role
+from core.writes import check_fields, clean_instance
 from deputies.models import Deputy
-from liaison.models import (
+from duties.models import (
     Activity,
     ActivityAttendance,
     ActivityKind,
     AttendanceStatus,
-    Grid,
     GridAssignment,
     GridDuty,
     GridDutyKind,
-    Station,
 )
-from liaison.services.access import can_run_desk, check_fields, clean_instance, require_desk
+from organisation.access import can_run_desk, require_desk
+from organisation.models import Grid, Station
 
 
 @transaction.atomic
