@@ -1,6 +1,6 @@
 """Every action by every kind of user in every state, through the API.
 
-The expected table below is written out by hand from DOMAIN.md ("The suggestion lifecycle"),
+The expected table below is written out by hand from docs/domain.md ("The suggestion lifecycle"),
 independently of ``suggestions/transitions.py``; the first test checks the two agree, the
 matrix test checks the running code against it: allowed → 200 and a permitted new state;
 invisible → 404; never allowed for this user → 403; not in this state → 409 — and a
