@@ -113,7 +113,7 @@ class VoterContactWay(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-# 双联: a deputy is expected to contact voters at least this many times a year .
+# 双联: a deputy is expected to contact voters at least this many times a year (docs/domain.md).
 VOTER_CONTACTS_PER_YEAR = 10
 # ... and to keep in regular contact with at least this many constituents.
 CONSTITUENT_LINKS_MIN = 5

@@ -59,7 +59,7 @@ class StationFigures:
 
 
 def station_figures(stations: QuerySet[Station], year: int) -> StationFigures:
-    """The five figures of DOMAIN.md plus the other outcomes, for ``stations`` over ``year``. Three queries."""
+    """The five figures (docs/domain.md) plus the other outcomes, for ``stations`` over ``year``. Three queries."""
     start, end = year_bounds(year)
     five = station_statistics(stations=stations, date_from=start, date_to=end)
     extra = Opinion.objects.filter(station__in=stations.values("id"), received_on__range=(start, end)).aggregate(
@@ -187,7 +187,7 @@ def assigned_suggestions(year: int, station: Station | None = None) -> QuerySet[
 
 
 def suggestion_metrics(queryset: QuerySet[Suggestion]) -> dict:
-    """The DOMAIN.md rates over ``queryset`` (one query)."""
+    """The suggestion rates (docs/domain.md) over ``queryset`` (one query)."""
     return with_rates(queryset.aggregate(**metric_aggregates()))
 
 
