@@ -43,8 +43,8 @@ INSTALLED_APPS = [
     "axes",
     "django_ratelimit",
     # The product's own apps, lowest layer first (see docs/architecture.md).
-    "deputies",
     "organisation",
+    "deputies",
     "accounts",
     "notifications",
     "duties",
@@ -401,7 +401,7 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "liaison@localhost")
 
-# --- Suggestion deadlines (DOMAIN.md: the legal defaults; suggestions/deadlines.py uses them) ----------
+# --- Suggestion deadlines (docs/domain.md: the legal defaults; suggestions/deadlines.py uses them) -----
 SUGGESTION_DEADLINES = {
     # Calendar months after 交办 for the first reply, and the furthest an approved extension may go.
     "REPLY_MONTHS": env_int("SUGGESTION_REPLY_MONTHS", 3, minimum=1),

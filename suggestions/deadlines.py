@@ -1,6 +1,6 @@
 """Deadlines of the suggestion lifecycle and the working-day calendar they use.
 
-The periods come from ``settings.SUGGESTION_DEADLINES`` (legal defaults in DOMAIN.md):
+The periods come from ``settings.SUGGESTION_DEADLINES`` (legal defaults in docs/domain.md):
 months are calendar months, clamped to the end of a shorter month (2024-01-31 plus
 three months is 2024-04-30); working days follow the official Chinese calendar —
 weekends, public holidays and make-up workdays (调休) — as published by the State

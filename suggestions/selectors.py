@@ -235,7 +235,7 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def metric_aggregates() -> dict:
-    """Aggregates counting what the DOMAIN.md metrics divide; pass to ``aggregate`` or ``annotate``."""
+    """Aggregates counting what the metrics of ``suggestion_stats`` divide; pass to ``aggregate`` or ``annotate``."""
     replied = Q(first_replied_on__isnull=False)
     return {
         "assigned": Count("id"),
@@ -252,7 +252,7 @@ def metric_aggregates() -> dict:
 
 
 def with_rates(n: dict) -> dict:
-    """The counts from ``metric_aggregates`` plus every rate DOMAIN.md defines."""
+    """The counts from ``metric_aggregates`` plus every rate ``suggestion_stats`` defines (docs/domain.md)."""
     return {
         **n,
         "reply_rate": _rate(n["replied"], n["assigned"]),
@@ -303,7 +303,7 @@ def _stats_population(user, *, station=None, unit=None, deputy=None, year=None, 
 def suggestion_stats(
     user, *, station=None, unit=None, deputy=None, year: int | None = None, category: str | None = None
 ) -> dict:
-    """The DOMAIN.md metrics over the suggestions ``user`` may see, in one query.
+    """The suggestion metrics (docs/domain.md) over the suggestions ``user`` may see, in one query.
 
     Population: suggestions that were assigned (交办) and not withdrawn; ``year`` is the year of
     交办, ``unit`` the lead unit, ``deputy`` the lead deputy, ``station`` the lead deputy's stations

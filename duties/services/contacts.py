@@ -1,7 +1,7 @@
 """双联 contact work of a deputy: their linked constituents and the contacts they make with voters.
 
 A deputy keeps in regular contact with at least five constituents and contacts voters at
-least ten times a year (DOMAIN.md). The deputy records their own; station staff record
+least ten times a year (docs/domain.md). The deputy records their own; station staff record
 for the deputies of their stations (resident there, or assigned to one of its grids); the
 office and administrators for anyone. Leaders read.
 """

@@ -1,4 +1,4 @@
-"""Station statistics: the five figures of DOMAIN.md for a seeded station-year (328 / 96 / 79 / 17 / 33)."""
+"""Station statistics: the five figures (docs/domain.md) for a seeded station-year (328 / 96 / 79 / 17 / 33)."""
 
 from datetime import date, timedelta
 
