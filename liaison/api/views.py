@@ -5,6 +5,7 @@ from rest_framework import mixins, viewsets
 from core.permissions import OfficeWritesOthersRead
 from deputies.selectors import deputies_visible_to
 from duties.models import GridAssignment
+from duties.services import assignments
 from liaison.api.filters import CommunityFilter, GridAssignmentFilter, GridCentreFilter, GridFilter, StationFilter
 from liaison.api.serializers import (
     CommunitySerializer,
@@ -158,12 +159,12 @@ class GridAssignmentViewSet(viewsets.ModelViewSet):
         )
 
     def perform_create(self, serializer):
-        serializer.instance = organisation.grid_assignment_create(**serializer.validated_data)
+        serializer.instance = assignments.grid_assignment_create(**serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = organisation.grid_assignment_update(
+        serializer.instance = assignments.grid_assignment_update(
             assignment=serializer.instance, **serializer.validated_data
         )
 
     def perform_destroy(self, instance):
-        organisation.grid_assignment_delete(assignment=instance)
+        assignments.grid_assignment_delete(assignment=instance)
