@@ -7,13 +7,13 @@ def test_admin_manages_units_through_the_service_and_shows_suggestions_read_only
     suggestion = drive(world, State.REPLIED)
     client.force_login(world.admin)
     response = client.post(
-        "/admin/suggestions/handlingunit/add/",
+        "/admin/organisation/handlingunit/add/",
         {"name": "蓬江区教育局", "kind": "department", "contact_person": "李老师", "phone": "0750-1234567"},
     )
     assert response.status_code == 302, response.content[:2000]
     unit = HandlingUnit.objects.get(name="蓬江区教育局")
     response = client.post(
-        f"/admin/suggestions/handlingunit/{unit.pk}/change/",
+        f"/admin/organisation/handlingunit/{unit.pk}/change/",
         {"name": "蓬江区教育局", "kind": "department", "contact_person": "王老师", "phone": "", "is_active": ""},
     )
     assert response.status_code == 302

@@ -79,7 +79,7 @@ def test_every_menu_page_of_every_role_loads_without_a_violation(watched, org, u
 def test_the_admin_site_loads_without_a_violation(watched, org, users):
     login(watched, "admin")
     _visit(watched, "/admin/")
-    _visit(watched, f"/admin/liaison/grid/{org.grid_a1.pk}/change/")
+    _visit(watched, f"/admin/organisation/grid/{org.grid_a1.pk}/change/")
     _visit(watched, "/admin/accounts/user/")
 
 
