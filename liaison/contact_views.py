@@ -6,20 +6,19 @@ office and administrators everyone's; leaders read. The services decide every ch
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import PermissionRefused
 from core.masking import mask_phone
+from core.pages import run_service
 from core.roles import Role
 from duties.models import CONSTITUENT_LINKS_MIN, VOTER_CONTACTS_PER_YEAR
 from duties.selectors import contact_deputies_for, voter_contact_counts, voter_contacts_visible_to
 from duties.services import contacts as contact_services
 from liaison.reception_forms import ConstituentLinkForm, VoterContactForm
-from liaison.reception_views import _add_service_errors, _errors_text
 
 PAGE_SIZE = 50
 VIEW_ROLES = (Role.STATION_STAFF, Role.OFFICE, Role.LEADER, Role.ADMIN, Role.DEPUTY)
@@ -94,15 +93,11 @@ def _apply(request, form, service, success: str, **extra) -> bool:
     """Run ``service`` with the form's data; service errors go back onto the form."""
     if form is not None and not form.is_valid():
         return False
-    try:
-        service(actor=request.user, **(form.cleaned_data if form is not None else {}), **extra)
-    except PermissionRefused as exc:
-        raise PermissionDenied(exc.message) from None
-    except ValidationError as exc:
-        if form is None:
-            messages.error(request, _errors_text(exc))
-        else:
-            _add_service_errors(form, exc)
+    data = form.cleaned_data if form is not None else {}
+    outcome = run_service(
+        request, form, lambda: service(actor=request.user, **data, **extra), refusals="messages", raise_forbidden=True
+    )
+    if not outcome.ok:
         return False
     messages.success(request, success)
     return True

@@ -9,7 +9,6 @@ import io
 import qrcode
 import qrcode.image.svg
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_ratelimit.core import is_ratelimited
 
+from core.pages import run_service
 from core.roles import Role
 from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to
@@ -44,8 +44,10 @@ def _submit(request, *, station: Station | None, deputy: Deputy | None, title: s
             return _too_many(request)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                submission = public_services.public_opinion_submit(
+            outcome = run_service(
+                request,
+                form,
+                lambda: public_services.public_opinion_submit(
                     station=station,
                     deputy=deputy,
                     category=data["category"],
@@ -54,12 +56,10 @@ def _submit(request, *, station: Station | None, deputy: Deputy | None, title: s
                     contact_phone=data["contact_phone"],
                     photos=request.FILES.getlist("photos"),
                     consent=data["consent"],
-                )
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-            else:
+                ),
+            )
+            if outcome.ok:
+                submission = outcome.result
                 request.session[SESSION_KEY] = {
                     "code": submission.tracking_code,
                     "digits": submission.check_digits,

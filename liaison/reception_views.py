@@ -21,10 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import ActionRefused, PermissionRefused
+from core.errors import PermissionRefused
 from core.exports import Column, csv_response
 from core.files import serve_file
 from core.masking import mask_phone
+from core.pages import errors_text, run_service
 from core.roles import Role
 from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to
@@ -88,14 +89,9 @@ def _desk_stations(user):
     return Station.objects.none()
 
 
-def _refusal(request, exc) -> None:
-    messages.error(request, exc.message)
-
-
-def _errors_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "；".join(str(m) for messages_ in exc.message_dict.values() for m in messages_)
-    return "；".join(exc.messages)
+# Bad input goes on the form, an action refused comes back as a message, a permission refused
+# is the 403 page.
+DESK = {"refusals": "messages", "raise_forbidden": True}
 
 
 def _page(request, queryset):
@@ -159,13 +155,10 @@ def rule_list(request):
         _require_role(request.user, *DESK_ROLES)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                reception_services.reception_rule_create(actor=request.user, **data)
-            except ValidationError as exc:
-                _add_service_errors(form, exc)
-            except PermissionRefused as exc:
-                raise PermissionDenied(exc.message) from None
-            else:
+            outcome = run_service(
+                request, form, lambda: reception_services.reception_rule_create(actor=request.user, **data), **DESK
+            )
+            if outcome.ok:
                 messages.success(request, _("The rule was added and its reception days generated."))
                 return redirect("liaison:reception_rules")
     rules = ReceptionRule.objects.filter(station__in=stations_visible_to(request.user)).select_related("station")
@@ -185,13 +178,13 @@ def rule_edit(request, pk):
     initial = {f: getattr(rule, f) for f in ReceptionRuleEditForm.base_fields}
     form = ReceptionRuleEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            reception_services.reception_rule_update(rule=rule, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        except PermissionRefused as exc:
-            raise PermissionDenied(exc.message) from None
-        else:
+        outcome = run_service(
+            request,
+            form,
+            lambda: reception_services.reception_rule_update(rule=rule, actor=request.user, **form.cleaned_data),
+            **DESK,
+        )
+        if outcome.ok:
             messages.success(request, _("The rule was changed; days that already have visits were kept."))
             return redirect("liaison:reception_rules")
     return render(request, "liaison/reception/rule_edit.html", {"rule": rule, "form": form})
@@ -203,17 +196,15 @@ def day_add(request):
     _require_role(request.user, *DESK_ROLES)
     form = OneOffDayForm(request.POST, stations=_desk_stations(request.user))
     if form.is_valid():
-        try:
-            day = reception_services.reception_day_add(actor=request.user, **form.cleaned_data)
-        except (ActionRefused, PermissionRefused) as exc:
-            _refusal(request, exc)
-        except ValidationError as exc:
-            messages.error(request, _errors_text(exc))
-        else:
+        # Errors and refusals alike come back as messages on the calendar.
+        outcome = run_service(
+            request, None, lambda: reception_services.reception_day_add(actor=request.user, **form.cleaned_data)
+        )
+        if outcome.ok:
             messages.success(request, _("The reception day was added."))
-            return redirect("liaison:reception_day", day.pk)
+            return redirect("liaison:reception_day", outcome.result.pk)
     else:
-        messages.error(request, _errors_text(ValidationError(form.errors)))
+        messages.error(request, errors_text(ValidationError(form.errors)))
     return redirect("liaison:reception_calendar")
 
 
@@ -233,25 +224,30 @@ def day_detail(request, pk):
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied(_("Only this station's staff or the office may do this."))
-        try:
-            if request.POST.get("action") == "cancel":
-                cancel_form = CancelDayForm(request.POST)
-                if cancel_form.is_valid():
-                    reception_services.reception_day_cancel(
-                        day=day, reason=cancel_form.cleaned_data["reason"], actor=request.user
-                    )
+        # Errors and refusals alike come back as messages above both forms.
+        if request.POST.get("action") == "cancel":
+            cancel_form = CancelDayForm(request.POST)
+            if cancel_form.is_valid():
+                reason = cancel_form.cleaned_data["reason"]
+                outcome = run_service(
+                    request,
+                    None,
+                    lambda: reception_services.reception_day_cancel(day=day, reason=reason, actor=request.user),
+                )
+                if outcome.ok:
                     messages.success(request, _("The reception day was cancelled."))
                     return redirect("liaison:reception_day", day.pk)
-            else:
-                roster_form = RosterForm(request.POST, deputies=deputies)
-                if roster_form.is_valid():
-                    reception_services.roster_set(day=day, actor=request.user, **roster_form.cleaned_data)
+        else:
+            roster_form = RosterForm(request.POST, deputies=deputies)
+            if roster_form.is_valid():
+                outcome = run_service(
+                    request,
+                    None,
+                    lambda: reception_services.roster_set(day=day, actor=request.user, **roster_form.cleaned_data),
+                )
+                if outcome.ok:
                     messages.success(request, _("The roster was saved."))
                     return redirect("liaison:reception_day", day.pk)
-        except (ActionRefused, PermissionRefused) as exc:
-            _refusal(request, exc)
-        except ValidationError as exc:
-            messages.error(request, _errors_text(exc))
     visits = visits_visible_to(request.user).filter(reception_day=day)
     return render(
         request,
@@ -299,13 +295,6 @@ def _service_key_to_field(key: str) -> str:
             index, _sep, field = key[len(name) + 1 :].partition("].")
             return f"{prefix}-{index}-{field}"
     return key
-
-
-def _add_service_errors(form, exc: ValidationError) -> None:
-    for key, errors in (exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}).items():
-        field = key if key in form.fields else None
-        for error in errors:
-            form.add_error(field, error)
 
 
 def _form_errors(header, constituents, opinions) -> dict:
@@ -470,12 +459,14 @@ def visit_detail(request, pk):
         if not may_reveal:
             raise PermissionDenied(_("You may not see constituents' full contact details."))
         if form.is_valid():
-            try:
-                revealed = privacy.visit_contacts_reveal(
+            revealed = run_service(
+                request,
+                form,
+                lambda: privacy.visit_contacts_reveal(
                     visit=visit, actor=request.user, reason=form.cleaned_data["reason"], ip=privacy.client_ip(request)
-                )
-            except ValidationError as exc:
-                _add_service_errors(form, exc)
+                ),
+                **DESK,
+            ).result
     people = revealed or [
         {"id": c.id, "name": mask_name(c.name), "phone": mask_phone(c.phone)} for c in visit.constituents.all()
     ]
@@ -575,28 +566,24 @@ def opinion_detail(request, pk):
         form = forms_[action] = form_class(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+
+            def act():
                 if action == "outcome":
-                    opinion_services.opinion_set_outcome(opinion=opinion, actor=user, **data)
-                elif action == "feedback":
-                    opinion_services.referral_feedback_add(opinion=opinion, actor=user, content=data["content"])
-                elif action == "resolve":
-                    opinion_services.opinion_resolve(opinion=opinion, actor=user, note=data["note"])
-                else:
-                    contact = privacy.opinion_contact_reveal(
-                        opinion=opinion, actor=user, reason=data["reason"], ip=privacy.client_ip(request)
-                    )
-                    revealed = True
-            except PermissionRefused as exc:
-                raise PermissionDenied(exc.message) from None
-            except ActionRefused as exc:
-                _refusal(request, exc)
-            except ValidationError as exc:
-                _add_service_errors(form, exc)
-            else:
-                if action != "reveal":
-                    messages.success(request, _("Saved."))
-                    return redirect("liaison:opinion_detail", opinion.pk)
+                    return opinion_services.opinion_set_outcome(opinion=opinion, actor=user, **data)
+                if action == "feedback":
+                    return opinion_services.referral_feedback_add(opinion=opinion, actor=user, content=data["content"])
+                if action == "resolve":
+                    return opinion_services.opinion_resolve(opinion=opinion, actor=user, note=data["note"])
+                return privacy.opinion_contact_reveal(
+                    opinion=opinion, actor=user, reason=data["reason"], ip=privacy.client_ip(request)
+                )
+
+            outcome = run_service(request, form, act, **DESK)
+            if outcome.ok and action == "reveal":
+                contact, revealed = outcome.result, True
+            elif outcome.ok:
+                messages.success(request, _("Saved."))
+                return redirect("liaison:opinion_detail", opinion.pk)
     desk = can_run_desk(user, opinion.station_id)
     unit_officer = user.has_role(Role.UNIT_OFFICER) and user.unit_id == opinion.referral_unit_id
     context = {
@@ -653,12 +640,10 @@ def _duty_deputies(user):
 def _record_duty(request, form) -> bool:
     if not form.is_valid():
         return False
-    try:
-        duty_services.grid_duty_record(actor=request.user, **form.cleaned_data)
-    except PermissionRefused as exc:
-        raise PermissionDenied(exc.message) from None
-    except ValidationError as exc:
-        _add_service_errors(form, exc)
+    outcome = run_service(
+        request, form, lambda: duty_services.grid_duty_record(actor=request.user, **form.cleaned_data), **DESK
+    )
+    if not outcome.ok:
         return False
     messages.success(request, _("The duty was recorded."))
     return True
@@ -768,15 +753,12 @@ def activity_list(request):
             attendance = form.attendance()
             for name in ("present", "excused", "absent"):
                 data.pop(name)
-            try:
-                activity = duty_services.activity_create(actor=user, attendance=attendance, **data)
-            except PermissionRefused as exc:
-                raise PermissionDenied(exc.message) from None
-            except ValidationError as exc:
-                _add_service_errors(form, exc)
-            else:
+            outcome = run_service(
+                request, form, lambda: duty_services.activity_create(actor=user, attendance=attendance, **data), **DESK
+            )
+            if outcome.ok:
                 messages.success(request, _("The activity was recorded."))
-                return redirect("liaison:activity_detail", activity.pk)
+                return redirect("liaison:activity_detail", outcome.result.pk)
     elif request.method == "POST":
         raise PermissionDenied(_("Only station staff or the office may do this."))
     from duties.models import ActivityKind
@@ -802,11 +784,15 @@ def activity_detail(request, pk):
             initial={s: [d for d, status in current.items() if status == s] for s in ("present", "excused", "absent")},
         )
         if request.method == "POST" and form.is_valid():
-            try:
-                duty_services.activity_set_attendance(activity=activity, attendance=form.attendance(), actor=user)
-            except ValidationError as exc:
-                _add_service_errors(form, exc)
-            else:
+            outcome = run_service(
+                request,
+                form,
+                lambda: duty_services.activity_set_attendance(
+                    activity=activity, attendance=form.attendance(), actor=user
+                ),
+                **DESK,
+            )
+            if outcome.ok:
                 messages.success(request, _("The attendance was saved."))
                 return redirect("liaison:activity_detail", activity.pk)
     elif request.method == "POST":
@@ -831,7 +817,7 @@ def dashboard(request):
         date_to = form.cleaned_data["date_to"] or date_to
         station = form.cleaned_data["station"]
     elif form.is_bound:
-        messages.error(request, _errors_text(ValidationError(form.errors)))
+        messages.error(request, errors_text(ValidationError(form.errors)))
     scope = stations.filter(subtree_q(station.id)) if station else stations
     figures = station_statistics(stations=scope, date_from=date_from, date_to=date_to)
     series = station_monthly_series(stations=scope, date_from=date_from, date_to=date_to)

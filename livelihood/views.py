@@ -4,7 +4,7 @@ from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from core.errors import ActionRefused, PermissionRefused
 from core.files import serve_file
+from core.pages import run_service
 from core.roles import Role
 from liaison.models import Opinion
 from livelihood import forms, selectors, services
@@ -48,21 +48,8 @@ def _is_office(user) -> bool:
     return user.has_role(Role.OFFICE, Role.ADMIN)
 
 
-def _attempt(request, service, *, form=None, **kwargs):
-    """Run ``service``; show a refusal as a message, attach bad input to ``form``. Returns (ok, result)."""
-    try:
-        return True, service(**kwargs)
-    except (ActionRefused, PermissionRefused) as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        if form is None:
-            messages.error(request, " ".join(exc.messages))
-        elif hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.messages)
-    return False, None
+# Refusals show as a message on the page the user comes back to; bad input goes on the form.
+SHOW_REFUSALS = {"refusals": "messages", "separator": " "}
 
 
 def _cycle(request, pk):
@@ -81,8 +68,11 @@ def cycle_list(request):
     form = forms.CycleForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            ok, cycle = _attempt(request, services.cycle_create, form=form, actor=request.user, **form.cleaned_data)
-            if ok:
+            outcome = run_service(
+                request, form, lambda: services.cycle_create(actor=request.user, **form.cleaned_data), **SHOW_REFUSALS
+            )
+            if outcome.ok:
+                cycle = outcome.result
                 messages.success(request, _("The cycle has started collecting candidates."))
                 return redirect("livelihood:cycle_detail", cycle.pk)
     cycles = selectors.cycles_visible_to(request.user).order_by("-year")
@@ -124,8 +114,8 @@ def cycle_advance(request, pk):
     if service is None:
         messages.error(request, _("Unknown action."))
     else:
-        ok, _result = _attempt(request, service, cycle=cycle, actor=request.user)
-        if ok:
+        outcome = run_service(request, None, lambda: service(cycle=cycle, actor=request.user), **SHOW_REFUSALS)
+        if outcome.ok:
             cycle.refresh_from_db()
             messages.success(
                 request, _("The cycle is now at the “%(stage)s” stage.") % {"stage": cycle.get_stage_display()}
@@ -148,9 +138,9 @@ def candidate_add(request, pk):
                 form.add_error(field, _("No such record."))
         ok = False
         if not form.errors:
-            ok, _candidate = _attempt(
-                request, services.candidate_add, form=form, cycle=cycle, actor=request.user, **data
-            )
+            ok = run_service(
+                request, form, lambda: services.candidate_add(cycle=cycle, actor=request.user, **data), **SHOW_REFUSALS
+            ).ok
         if ok:
             messages.success(request, _("The candidate has been added to the pool."))
             return redirect("livelihood:cycle_detail", cycle.pk)
@@ -162,14 +152,16 @@ def candidate_add(request, pk):
 def shortlist_set(request, pk):
     cycle = _cycle(request, pk)
     ids = [int(v) for v in request.POST.getlist("shortlisted") if v.isdecimal()]
-    ok, chosen = _attempt(
+    outcome = run_service(
         request,
-        services.shortlist_set,
-        cycle=cycle,
-        candidates=Candidate.objects.filter(cycle=cycle, pk__in=ids),
-        actor=request.user,
+        None,
+        lambda: services.shortlist_set(
+            cycle=cycle, candidates=Candidate.objects.filter(cycle=cycle, pk__in=ids), actor=request.user
+        ),
+        **SHOW_REFUSALS,
     )
-    if ok:
+    if outcome.ok:
+        chosen = outcome.result
         messages.success(
             request,
             _("The shortlist has %(count)s candidates for %(places)s places.")
@@ -188,15 +180,14 @@ def vote_open(request, pk):
         raise PermissionDenied
     form = forms.VoteOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ok, session = _attempt(
+        outcome = run_service(
             request,
-            services.vote_open,
-            form=form,
-            cycle=cycle,
-            present=form.cleaned_data["present"],
-            actor=request.user,
+            form,
+            lambda: services.vote_open(cycle=cycle, present=form.cleaned_data["present"], actor=request.user),
+            **SHOW_REFUSALS,
         )
-        if ok:
+        if outcome.ok:
+            session = outcome.result
             messages.success(request, _("The vote is open."))
             return redirect("livelihood:session_detail", session.pk)
     shortlist = cycle.candidates.filter(shortlisted=True).order_by("id")
@@ -222,16 +213,15 @@ def session_detail(request, pk):
         if own is None and context["is_present"] and session.is_open:
             form = forms.BallotForm(request.POST or None, candidates=shortlist)
             if request.method == "POST" and form.is_valid():
-                ok, _ballot = _attempt(
+                outcome = run_service(
                     request,
-                    services.ballot_cast,
-                    form=form,
-                    session=session,
-                    deputy=user.deputy,
-                    choices=form.choices(),
-                    actor=user,
+                    form,
+                    lambda: services.ballot_cast(
+                        session=session, deputy=user.deputy, choices=form.choices(), actor=user
+                    ),
+                    **SHOW_REFUSALS,
                 )
-                if ok:
+                if outcome.ok:
                     messages.success(request, _("Your ballot has been cast."))
                     return redirect("livelihood:session_detail", session.pk)
             context["ballot_form"] = form
@@ -260,8 +250,11 @@ def session_detail(request, pk):
 @require_POST
 def session_close(request, pk):
     session = _session(request, pk)
-    ok, session = _attempt(request, services.vote_close, session=session, actor=request.user)
-    if ok:
+    outcome = run_service(
+        request, None, lambda: services.vote_close(session=session, actor=request.user), **SHOW_REFUSALS
+    )
+    if outcome.ok:
+        session = outcome.result
         if session.tie_pending:
             messages.warning(request, _("The vote is closed. There is a tie at the cut-off that needs a decision."))
         else:
@@ -275,14 +268,16 @@ def session_attendance(request, pk):
     session = _session(request, pk)
     form = forms.AttendanceForm(request.POST)
     if form.is_valid():
-        ok, added = _attempt(
+        outcome = run_service(
             request,
-            services.attendance_add,
-            session=session,
-            deputies=form.cleaned_data["deputies"],
-            actor=request.user,
+            None,
+            lambda: services.attendance_add(
+                session=session, deputies=form.cleaned_data["deputies"], actor=request.user
+            ),
+            **SHOW_REFUSALS,
         )
-        if ok:
+        if outcome.ok:
+            added = outcome.result
             messages.success(request, _("%(count)s deputies added as present.") % {"count": added})
     else:
         messages.error(request, _("Choose the deputies who arrived."))
@@ -295,15 +290,18 @@ def tie_decide(request, pk):
     session = _session(request, pk)
     form = forms.TieDecisionForm(request.POST, tied=session.cycle.candidates.filter(result=VoteResult.TIE))
     if form.is_valid():
-        ok, _session_ = _attempt(
+        outcome = run_service(
             request,
-            services.tie_decide,
-            session=session,
-            selected=form.cleaned_data["selected"],
-            note=form.cleaned_data["note"],
-            actor=request.user,
+            None,
+            lambda: services.tie_decide(
+                session=session,
+                selected=form.cleaned_data["selected"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            ),
+            **SHOW_REFUSALS,
         )
-        if ok:
+        if outcome.ok:
             messages.success(request, _("The decision on the tie has been recorded."))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -336,10 +334,14 @@ def paper_ballots(request, pk):
                     choices[candidate.pk] = value
             if choices:
                 batch.append(PaperBallot(deputy=deputy, choices=choices))
-        ok, written = _attempt(
-            request, services.paper_ballots_enter, session=session, ballots=batch, actor=request.user
+        outcome = run_service(
+            request,
+            None,
+            lambda: services.paper_ballots_enter(session=session, ballots=batch, actor=request.user),
+            **SHOW_REFUSALS,
         )
-        if ok:
+        if outcome.ok:
+            written = outcome.result
             messages.success(request, _("%(count)s paper ballots entered.") % {"count": len(written)})
             return redirect("livelihood:session_detail", session.pk)
     rows = [
@@ -435,8 +437,10 @@ def _project_post(request, pk, key, form_class, service, build, success, form_kw
     project = _project(request, pk)
     form = form_class(request.POST, request.FILES, **(form_kwargs(project) if form_kwargs else {}))
     if form.is_valid():
-        ok, _result = _attempt(request, service, form=form, actor=request.user, **build(request, project, form))
-        if ok:
+        outcome = run_service(
+            request, form, lambda: service(actor=request.user, **build(request, project, form)), **SHOW_REFUSALS
+        )
+        if outcome.ok:
             messages.success(request, success)
             return redirect("livelihood:project_detail", pk)
     if not form.errors:
@@ -492,8 +496,10 @@ def project_milestone(request, pk):
 def milestone_complete(request, pk, milestone_pk):
     project = _project(request, pk)
     milestone = get_object_or_404(Milestone.objects.filter(project=project), pk=milestone_pk)
-    ok, _result = _attempt(request, services.milestone_complete, milestone=milestone, actor=request.user)
-    if ok:
+    outcome = run_service(
+        request, None, lambda: services.milestone_complete(milestone=milestone, actor=request.user), **SHOW_REFUSALS
+    )
+    if outcome.ok:
         messages.success(request, _("Milestone completed."))
     return redirect("livelihood:project_detail", pk)
 
@@ -552,10 +558,13 @@ def public(request):
         if getattr(request, "limited", False):
             messages.error(request, _("Too many proposals from this address; please try again later."))
         elif form.is_valid():
-            ok, _candidate = _attempt(
-                request, services.candidate_add, form=form, cycle=collecting, actor=None, **form.cleaned_data
+            outcome = run_service(
+                request,
+                form,
+                lambda: services.candidate_add(cycle=collecting, actor=None, **form.cleaned_data),
+                **SHOW_REFUSALS,
             )
-            if ok:
+            if outcome.ok:
                 messages.success(request, _("Thank you. Your proposal has been added to the candidate pool."))
                 return redirect("livelihood:public")
     context = {"cycles": cycles, "cycle": cycle, "collecting": collecting, "form": form}

@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import PermissionRefused
+from core.pages import run_service
 from core.roles import Role
 from deputies.models import Deputy, DeputyKind
 from reports import access, charts, figures, services, tables
@@ -81,13 +81,13 @@ def weights_page(request):
         if not can_edit:
             raise PermissionDenied
         if form.is_valid():
-            try:
-                changes = services.point_weights_update(actor=request.user, weights=form.cleaned_data)
-            except (ValidationError, PermissionRefused) as exc:
-                messages.error(request, getattr(exc, "message", None) or "；".join(exc.messages))
-            else:
+            # Errors and refusals come back as a message above the form.
+            outcome = run_service(
+                request, None, lambda: services.point_weights_update(actor=request.user, weights=form.cleaned_data)
+            )
+            if outcome.ok:
                 messages.success(
-                    request, _("%(n)s weights changed; rankings use them from now on.") % {"n": len(changes)}
+                    request, _("%(n)s weights changed; rankings use them from now on.") % {"n": len(outcome.result)}
                 )
                 return redirect("reports:weights")
     history = PointWeightChange.objects.select_related("changed_by")[:20]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import ActionRefused, PermissionRefused
 from core.files import serve_file
+from core.pages import CONFLICT, FORBIDDEN, run_service
 from core.roles import Role
 from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to
@@ -287,32 +288,8 @@ def reply_attachment_download(request, pk, reply_pk):
     return serve_file(reply.attachment, filename=reply.attachment_name or f"reply-{reply.round}")
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _refusal_status(exc) -> int:
-    return 403 if isinstance(exc, PermissionRefused) else 409
-
-
-def _attempt(form, call):
-    """Run the service ``call()``; on bad input or a refusal, put the reason on ``form``.
-
-    Returns ``(result, None)``, or ``(None, status)`` with the HTTP status to answer: 400 for bad
-    input, 403 for a permission refused, 409 for an action the rules refuse now.
-    """
-    try:
-        return call(), None
-    except ValidationError as exc:
-        _apply_errors(form, exc)
-        return None, 400
-    except (ActionRefused, PermissionRefused) as exc:
-        form.add_error(None, exc.message)
-        return None, _refusal_status(exc)
+    return FORBIDDEN if isinstance(exc, PermissionRefused) else CONFLICT
 
 
 @login_required
@@ -322,7 +299,8 @@ def suggestion_create(request):
     form = forms.SuggestionForm(request.POST or None, request.FILES or None, lead_deputy_id=request.user.deputy_id)
     status = 200
     if request.method == "POST" and form.is_valid():
-        suggestion, failed = _attempt(
+        outcome = run_service(
+            request,
             form,
             lambda: services.suggestion_create(
                 actor=request.user,
@@ -333,9 +311,10 @@ def suggestion_create(request):
                 attachments=form.cleaned_data["attachments"],
             ),
         )
-        if failed:
-            status = failed
+        if not outcome.ok:
+            status = outcome.status
         else:
+            suggestion = outcome.result
             messages.success(request, _("The draft is saved. Submit it when your co-signers have confirmed."))
             return redirect("suggestions:detail", pk=suggestion.pk)
     elif request.method == "POST":
@@ -366,7 +345,8 @@ def suggestion_edit(request, pk):
     )
     status = 200
     if request.method == "POST" and form.is_valid():
-        _result, failed = _attempt(
+        outcome = run_service(
+            request,
             form,
             lambda: services.suggestion_update(
                 suggestion=suggestion,
@@ -378,8 +358,8 @@ def suggestion_edit(request, pk):
                 attachments=form.cleaned_data["attachments"],
             ),
         )
-        if failed:
-            status = failed
+        if not outcome.ok:
+            status = outcome.status
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect("suggestions:detail", pk=suggestion.pk)
@@ -589,9 +569,9 @@ def suggestion_action(request, pk, action):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            _result, failed = _attempt(form, lambda: page_action.run(request, suggestion, form.cleaned_data))
-            if failed:
-                status = failed
+            outcome = run_service(request, form, lambda: page_action.run(request, suggestion, form.cleaned_data))
+            if not outcome.ok:
+                status = outcome.status
             else:
                 messages.success(request, _("Done: %(action)s.") % {"action": Action(action).label})
                 return redirect("suggestions:detail", pk=suggestion.pk)
@@ -635,7 +615,8 @@ def from_opinion(request, opinion_id):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            suggestion, failed = _attempt(
+            outcome = run_service(
+                request,
                 form,
                 lambda: services.suggestion_create_from_opinion(
                     opinion=opinion,
@@ -644,9 +625,10 @@ def from_opinion(request, opinion_id):
                     title=form.cleaned_data["title"],
                 ),
             )
-            if failed:
-                status = failed
+            if not outcome.ok:
+                status = outcome.status
             else:
+                suggestion = outcome.result
                 messages.success(
                     request,
                     _("A draft suggestion was created for %(deputy)s; the opinion is marked as escalated.")
@@ -715,7 +697,8 @@ def calendar_enter(request):
             data = form.cleaned_data
             # Set only by the preview's own button, never by the editable form.
             if request.POST.get("confirmed") == "1":
-                _result, failed = _attempt(
+                outcome = run_service(
+                    request,
                     form,
                     lambda: services.calendar_year_enter(
                         actor=request.user,
@@ -726,8 +709,8 @@ def calendar_enter(request):
                         replace=request.POST.get("replace") == "1",
                     ),
                 )
-                if failed:
-                    status = failed
+                if not outcome.ok:
+                    status = outcome.status
                 else:
                     messages.success(request, _("The %(year)s working-day calendar is saved.") % {"year": data["year"]})
                     return redirect("suggestions:calendar_year", year=data["year"])
