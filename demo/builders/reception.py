@@ -169,7 +169,6 @@ def _rules(office, hub, areas, start, today) -> int:
             valid_from=start,
             note="代表接待选民日",
             actor=office,
-            today=today,
         )
         created += 1
     for area in areas:
@@ -181,7 +180,6 @@ def _rules(office, hub, areas, start, today) -> int:
                 valid_from=start,
                 note="代表固定活动日",
                 actor=office,
-                today=today,
             )
             created += 1
     return created
@@ -255,7 +253,6 @@ def _record(users, day, station, headcount, opinions, rng, names, grids, deputie
         opinions=[
             {"category": category, "content": content, "grid": grid, **extra} for category, content, extra in opinions
         ],
-        today=timezone.localdate(),
     )
 
 
@@ -386,7 +383,6 @@ def _this_year(ctx, names, users, days, today) -> int:
                     headcount=rng.randint(1, 3),
                     grid=assignment.grid,
                     opinions=[{"category": category, "content": content, "grid": assignment.grid}],
-                    today=today,
                 )
                 count += 1
     # Triage what is left: some escalated, the rest waits; referrals get feedback, some are resolved.
@@ -446,9 +442,7 @@ def _duties(ctx, office, today) -> int:
             for kind, chance in ((GridDutyKind.PATROL, 0.9), (GridDutyKind.GRID_MEETING, 0.8)):
                 day = date(today.year, month, rng.randint(1, 28))
                 if day < today and rng.random() < chance * (0.5 + diligence / 2):
-                    grid_duty_record(
-                        deputy=assignment.deputy, grid=assignment.grid, kind=kind, date=day, actor=office, today=today
-                    )
+                    grid_duty_record(deputy=assignment.deputy, grid=assignment.grid, kind=kind, date=day, actor=office)
                     created += 1
             if month % 3 == 2:
                 day = date(today.year, month, rng.randint(1, 28))
@@ -459,7 +453,6 @@ def _duties(ctx, office, today) -> int:
                         kind=GridDutyKind.RESEARCH,
                         date=day,
                         actor=office,
-                        today=today,
                     )
                     created += 1
         if today.month >= 3 and rng.random() < 0.4:
@@ -469,7 +462,6 @@ def _duties(ctx, office, today) -> int:
                 kind=GridDutyKind.REPORT,
                 date=date(today.year, 2, rng.randint(1, 28)),
                 actor=office,
-                today=today,
             )
             created += 1
     return created

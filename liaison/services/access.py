@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.scoping import staff_station_q
 from core.errors import PermissionRefused
-from liaison.models import Station
+from liaison.models import Grid, Station
 from liaison.selectors import station_subtree_q
 
 # Roles that run a station's front desk for the whole jurisdiction.
@@ -21,6 +21,12 @@ DESK_EVERYWHERE = (Role.OFFICE, Role.ADMIN)
 def station_subtree_ids(station: Station) -> set[int]:
     """The station and every station below it (two levels at most). One query."""
     return {station.id, *Station.objects.filter(station_subtree_q(station.id, prefix="")).values_list("id", flat=True)}
+
+
+def check_grid_in_station(grid: Grid | None, station: Station, subtree: set[int], field: str = "grid") -> None:
+    """Refuse a grid outside ``station``'s subtree (``subtree``: ``station_subtree_ids(station)``)."""
+    if grid is not None and grid.centre.community.station_id not in subtree:
+        raise ValidationError({field: [_("This grid does not belong to the station.")]})
 
 
 def staff_covers_station(user, station_id: int) -> bool:
