@@ -1,6 +1,5 @@
 """System checks: say while working-day deadlines are counted on a provisional calendar."""
 
-
 from django.core import checks
 from django.db import DatabaseError
 
