@@ -128,3 +128,13 @@ def test_every_root_package_is_checked():
     assert {"core", "notifications", "liaison", "suggestions", "reports", "config"} <= set(packages)
     for package in packages:
         assert (ROOT / package / "__init__.py").exists(), package
+
+
+def test_every_app_is_a_container_of_the_in_app_layers_contract():
+    """A new app gets the same tasks → entry points → services → selectors → models layering."""
+    with open(ROOT / "pyproject.toml", "rb") as handle:
+        contracts = tomllib.load(handle)["tool"]["importlinter"]["contracts"]
+    [in_app] = [c for c in contracts if c["type"] == "layers" and c.get("containers")]
+    apps = set(root_packages()) - {"demo", "config"}  # the demo data and the settings are no app
+    missing = sorted(apps - set(in_app["containers"]))
+    assert not missing, f"add {missing} to the containers of {in_app['name']!r} in pyproject.toml"
