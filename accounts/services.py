@@ -2,11 +2,11 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from core import clock
 from core.errors import ActionRefused, PermissionRefused
 from core.roles import Role
 
@@ -207,7 +207,7 @@ def api_token_expires_at(token: Token):
 
 
 def api_token_is_expired(token: Token) -> bool:
-    return timezone.now() >= api_token_expires_at(token)
+    return clock.now() >= api_token_expires_at(token)
 
 
 @transaction.atomic

@@ -72,7 +72,7 @@ if not CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_
         f"CELERY_VISIBILITY_TIMEOUT (got {CELERY_TASK_SOFT_TIME_LIMIT} < {CELERY_TASK_TIME_LIMIT} < "
         f"{CELERY_VISIBILITY_TIMEOUT}); otherwise Redis hands a running task to a second worker."
     )
-# Retries (notifications.background.reliable_task): exponential backoff from 30 s, capped at 10 min,
+# Retries (core.tasks.reliable_task): exponential backoff from 30 s, capped at 10 min,
 # with full jitter so that tasks failing together (database restart) do not retry together.
 TASK_RETRY_BACKOFF = 30
 TASK_RETRY_BACKOFF_MAX = min(600, CELERY_VISIBILITY_TIMEOUT // 2)

@@ -1,8 +1,8 @@
 """Periodic work of the stations (scheduled in settings.CELERY_BEAT_SCHEDULE)."""
 
+from core.tasks import periodic_task
 from liaison import reminders
 from liaison.services.reception import reception_rules_extend
-from notifications.background import periodic_task
 from notifications.reminders import run_sweep
 
 

@@ -15,9 +15,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.dates import check_event_date
 from core.errors import ActionRefused, PermissionRefused
 from core.roles import Role
@@ -385,7 +385,7 @@ def vote_open(*, cycle: YearCycle, present: Iterable[Deputy], actor) -> VotingSe
     deputies = _active_deputies(present)
     if not deputies:
         raise ValidationError({"present": _("Record the deputies present before opening the vote.")})
-    session = VotingSession.objects.create(cycle=cycle, opened_at=timezone.now(), opened_by=actor)
+    session = VotingSession.objects.create(cycle=cycle, opened_at=clock.now(), opened_by=actor)
     Attendance.objects.bulk_create([Attendance(session=session, deputy=d) for d in deputies])
     _advance(cycle, "vote_open", actor=actor, shortlisted=shortlisted, present=len(deputies))
     return session
@@ -562,7 +562,7 @@ def vote_close(*, session: VotingSession, actor) -> VotingSession:
         )
         candidate.result = outcomes[row.candidate_id]
     Candidate.objects.bulk_update(candidates.values(), ["votes_for", "votes_against", "votes_abstain", "result"])
-    session.closed_at = timezone.now()
+    session.closed_at = clock.now()
     session.closed_by = actor
     session.tie_pending = VoteResult.TIE in outcomes.values()
     session.save(update_fields=["closed_at", "closed_by", "tie_pending"])
@@ -681,9 +681,9 @@ def milestone_complete(*, milestone: Milestone, actor, completed_on: date | None
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     if milestone.completed_on is not None:
         raise ActionRefused(_("This milestone is already completed."), code="already_completed")
-    completed_on = completed_on or timezone.localdate()
+    completed_on = completed_on or clock.today()
     check_event_date(completed_on, "completed_on")
-    if completed_on > timezone.localdate():
+    if completed_on > clock.today():
         raise ValidationError({"completed_on": _("The completion date cannot be in the future.")})
     milestone.completed_on = completed_on
     milestone.save(update_fields=["completed_on"])
@@ -744,7 +744,7 @@ def visit_record(*, project: Project, deputy: Deputy, visited_on: date, findings
     """A deputy records a supervision visit (the office may record it on their behalf)."""
     _require_deputy_self_or_office(actor, deputy)
     project = _lock_project_cycle(project, "visit_record")
-    if visited_on and visited_on > timezone.localdate():
+    if visited_on and visited_on > clock.today():
         raise ValidationError({"visited_on": _("The visit date cannot be in the future.")})
     visit = SupervisionVisit(
         project=project, deputy=deputy, visited_on=visited_on, findings=(findings or "").strip(), recorded_by=actor

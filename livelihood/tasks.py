@@ -1,7 +1,7 @@
 """Periodic work of livelihood projects (scheduled in settings.CELERY_BEAT_SCHEDULE)."""
 
+from core.tasks import periodic_task
 from livelihood import reminders
-from notifications.background import periodic_task
 from notifications.reminders import run_sweep
 
 

@@ -186,6 +186,10 @@ class TaskRunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# The periodic task whose single ``TaskRun`` row proves that background work flows (refreshed each beat).
+HEARTBEAT_TASK = "notifications.heartbeat"
+
+
 class TaskRun(models.Model):
     """One run of a periodic task, for the status page.
 

@@ -27,7 +27,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import translation
 
-from notifications import clock
+from core import clock
 from notifications.models import ReminderSent
 from notifications.services import Message, notify_each
 
@@ -71,15 +71,15 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def run_sweep(rule: ReminderRule, *, today: date | None = None) -> dict:
-    """Send every reminder of ``rule`` due ``today`` that has not gone out yet; returns counts.
+def run_sweep(rule: ReminderRule) -> dict:
+    """Send every reminder of ``rule`` due today (``core.clock.today()``) that has not gone out yet; returns counts.
 
     Safe to run twice and concurrently (see the module docstring). Queries: the rule's own (constant)
     + 2 for the claims + 3 for the notifications, whatever the number of due items.
     """
     if not rule.is_enabled():
         return {"rule": rule.key, "disabled": True}
-    today = today or clock.today()
+    today = clock.today()
     # Reminders are written in the site's language (zh-hans), not in whatever a worker happens to use.
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
         candidates = {}

@@ -8,8 +8,9 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications import clock
+from core import clock
 from notifications.models import (
+    HEARTBEAT_TASK,
     Delivery,
     DeliveryStatus,
     Notification,
@@ -120,8 +121,6 @@ def worker_heartbeat() -> dict:
     No recent heartbeat means the background work does not flow: the worker is gone or not
     consuming, or the beat or Redis is down.
     """
-    from notifications.services import HEARTBEAT_TASK
-
     row = TaskRun.objects.filter(task_name=HEARTBEAT_TASK).order_by("-id").first()
     limit = settings.HEARTBEAT_STALE_SECONDS
     age = (clock.now() - row.finished_at).total_seconds() if row and row.finished_at else None

@@ -16,9 +16,11 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from notifications import clock
+from core import clock
+from core.tasks import enqueue_on_commit
 from notifications.channels import OutgoingMessage, external_channel
 from notifications.models import (
+    HEARTBEAT_TASK,
     Channel,
     Delivery,
     DeliveryStatus,
@@ -30,6 +32,8 @@ from notifications.models import (
 
 logger = logging.getLogger(__name__)
 
+# The task that sends a chunk of deliveries (``notifications.tasks.deliver``), queued by name.
+DELIVER_TASK = "notifications.deliver"
 # Deliveries are queued in chunks so that one task message stays small and one task stays short.
 DELIVERY_CHUNK = 200
 # Retry a failed delivery after a random wait of up to base × 2^(attempt−1) seconds (full jitter), capped.
@@ -163,11 +167,8 @@ def _plan_deliveries(notifications, users, now) -> list[Delivery]:
 
 
 def _queue_deliveries(delivery_ids: list[int]) -> None:
-    from notifications.background import enqueue_on_commit
-    from notifications.tasks import deliver
-
     for start in range(0, len(delivery_ids), DELIVERY_CHUNK):
-        enqueue_on_commit(deliver, delivery_ids[start : start + DELIVERY_CHUNK])
+        enqueue_on_commit(DELIVER_TASK, delivery_ids[start : start + DELIVERY_CHUNK])
 
 
 def deliveries_send(*, delivery_ids: list[int]) -> dict:
@@ -291,8 +292,6 @@ def test_notification_send(*, user, title: str, body: str) -> list[Notification]
 
 # --- The worker's heartbeat ------------------------------------------------------------------------
 
-HEARTBEAT_TASK = "notifications.heartbeat"
-
 
 @transaction.atomic
 def heartbeat_record(*, worker: str, task_id: str = "") -> TaskRun:
@@ -309,3 +308,24 @@ def heartbeat_record(*, worker: str, task_id: str = "") -> TaskRun:
     row.summary, row.error = {}, ""
     row.save()
     return row
+
+
+# --- The history of periodic task runs --------------------------------------------------------------
+
+
+class TaskRunLog:
+    """Records each run of a periodic task in ``TaskRun`` for the status page (see ``core.tasks.periodic_task``).
+
+    Registered with ``core.tasks.keep_run_log`` when the app is ready.
+    """
+
+    def run_started(self, *, task_name: str, task_id: str, worker: str) -> int:
+        return TaskRun.objects.create(task_name=task_name, task_id=task_id, worker=worker, started_at=clock.now()).pk
+
+    def run_succeeded(self, *, run_id: int, summary: dict) -> None:
+        TaskRun.objects.filter(pk=run_id).update(
+            status=TaskRunStatus.SUCCEEDED, finished_at=clock.now(), summary=summary
+        )
+
+    def run_failed(self, *, run_id: int, error: str) -> None:
+        TaskRun.objects.filter(pk=run_id).update(status=TaskRunStatus.FAILED, finished_at=clock.now(), error=error)

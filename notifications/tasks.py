@@ -3,16 +3,16 @@
 import socket
 from datetime import timedelta
 
-from notifications import clock
-from notifications.background import periodic_task, reliable_task
-from notifications.models import TaskRun
-from notifications.services import HEARTBEAT_TASK, deliveries_send, deliveries_sweep, heartbeat_record
+from core import clock
+from core.tasks import periodic_task, reliable_task
+from notifications.models import HEARTBEAT_TASK, TaskRun
+from notifications.services import DELIVER_TASK, deliveries_send, deliveries_sweep, heartbeat_record
 
 # How long the status page's history of periodic runs is kept.
 TASK_RUN_KEEP_DAYS = 90
 
 
-@reliable_task(name="notifications.deliver", soft_time_limit=240, time_limit=300)
+@reliable_task(name=DELIVER_TASK, soft_time_limit=240, time_limit=300)
 def deliver(self, delivery_ids: list[int]) -> dict:
     """Send these deliveries (queued on commit by ``notify``). Running it twice sends nothing twice."""
     return deliveries_send(delivery_ids=delivery_ids)

@@ -4,12 +4,13 @@ Reading is scoped by the selectors; these checks decide the actions. Each one ma
 a query (noted below), so callers in loops should prefer the selectors.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.errors import PermissionRefused
 from core.roles import Role
 from core.scoping import staff_station_q
-from organisation.models import Station
+from organisation.models import Grid, Station
 
 # Roles that run a station's front desk for the whole jurisdiction.
 DESK_EVERYWHERE = (Role.OFFICE, Role.ADMIN)
@@ -18,6 +19,12 @@ DESK_EVERYWHERE = (Role.OFFICE, Role.ADMIN)
 def station_subtree_ids(station: Station) -> set[int]:
     """The station and every station below it (two levels at most). One query."""
     return {station.id, *Station.objects.within(station).values_list("id", flat=True)}
+
+
+def check_grid_in_station(grid: Grid | None, station: Station, subtree: set[int], field: str = "grid") -> None:
+    """Refuse a grid outside ``station``'s subtree (``subtree``: ``station_subtree_ids(station)``)."""
+    if grid is not None and grid.centre.community.station_id not in subtree:
+        raise ValidationError({field: [_("This grid does not belong to the station.")]})
 
 
 def staff_covers_station(user, station_id: int) -> bool:

@@ -3,8 +3,8 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
+from core import clock
 from deputies.models import Deputy, DeputyGroup, DeputyKind, Level, Term
 from deputies.selectors import deputies_visible_to
 from duties.models import GridAssignment, GridRole
@@ -63,7 +63,7 @@ def key_figures_for(user) -> KeyFigures:
         congress=Count("id", filter=Q(kind=DeputyKind.CONGRESS)),
         deliberation=Count("id", filter=Q(kind=DeputyKind.DELIBERATION)),
     )
-    year = timezone.localdate().year
+    year = clock.today().year
     current_terms = Term.objects.filter(
         Q(end_year__isnull=True) | Q(end_year__gte=year),
         start_year__lte=year,

@@ -9,24 +9,28 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.errors import PermissionRefused
 from core.roles import Role
+from core.tasks import enqueue
 from reports import access
 from reports.models import JobStatus, PointItem, PointWeight, PointWeightChange, ReportJob, ReportKind
 
 logger = logging.getLogger(__name__)
 
 EARLIEST_YEAR = 2000
+# The task that prints a job (``reports.tasks.generate_report``), queued by name.
+GENERATE_REPORT_TASK = "reports.generate_report"
 
 
 def _validate_request(*, kind: str, subject_id, year) -> None:
     errors = {}
     if kind not in ReportKind.values:
         errors["kind"] = _("Unknown kind of report.")
-    current = timezone.localdate().year
+    current = clock.today().year
     if not isinstance(year, int) or not EARLIEST_YEAR <= year <= current:
         errors["year"] = _("Choose a year between %(first)s and %(last)s.") % {"first": EARLIEST_YEAR, "last": current}
     if kind in (ReportKind.DEPUTY_ANNUAL, ReportKind.STATION_ANNUAL) and subject_id is None:
@@ -56,10 +60,8 @@ def report_job_request(*, user, kind: str, subject_id: int | None, year: int) ->
 
 
 def _enqueue(job_id: int) -> None:
-    from reports.tasks import generate_report
-
     try:
-        generate_report.delay(job_id)
+        enqueue(GENERATE_REPORT_TASK, job_id)
     except Exception as exc:  # the broker is down: say so instead of leaving the job pending forever
         logger.exception("Could not queue report job %s", job_id)
         job_fail(job_id=job_id, reason=_("The report could not be queued: %(error)s") % {"error": exc})
@@ -74,7 +76,7 @@ def job_claim(*, job_id: int, task_id: str = "") -> bool:
     is older than the hard time limit (its worker is gone). The hard time limit is below the
     broker's visibility timeout, so the same message never runs twice at once.
     """
-    now = timezone.now()
+    now = clock.now()
     stale = now - stale_after()
     claimable = Q(status=JobStatus.PENDING) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=stale)
     if task_id:
@@ -98,7 +100,7 @@ def job_release(*, job_id: int, task_id: str) -> bool:
 def job_progress(*, job_id: int, progress: int) -> None:
     """Raise a running job's progress (never lowers it) and record a heartbeat."""
     progress = max(0, min(99, int(progress)))
-    now = timezone.now()
+    now = clock.now()
     ReportJob.objects.filter(id=job_id, status=JobStatus.RUNNING).update(heartbeat_at=now)
     ReportJob.objects.filter(id=job_id, status=JobStatus.RUNNING, progress__lt=progress).update(progress=progress)
 
@@ -114,7 +116,7 @@ def job_finish(*, job_id: int, path, filename: str, pages: int) -> bool:
     job.status = JobStatus.DONE
     job.progress = 100
     job.pages = pages
-    job.finished_at = job.heartbeat_at = timezone.now()
+    job.finished_at = job.heartbeat_at = clock.now()
     job.save(update_fields=["file", "status", "progress", "pages", "finished_at", "heartbeat_at"])
     return True
 
@@ -122,7 +124,7 @@ def job_finish(*, job_id: int, path, filename: str, pages: int) -> bool:
 def job_fail(*, job_id: int, reason: str) -> bool:
     """End an unfinished job as failed with a readable reason; False if it had already finished."""
     reason = (reason or _("Unknown error.")).strip()[:2000]
-    now = timezone.now()
+    now = clock.now()
     return (
         ReportJob.objects.filter(id=job_id, status__in=[JobStatus.PENDING, JobStatus.RUNNING]).update(
             status=JobStatus.FAILED, error=reason, finished_at=now, heartbeat_at=now
@@ -151,12 +153,12 @@ def jobs_fail_stale(*, job_ids: list[int] | None = None) -> int:
     (``reports.fail_stale_jobs``) and before the job list and a job's page are read, so the list
     and the detail always agree. One UPDATE.
     """
-    jobs = ReportJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=timezone.now() - stale_after())
+    jobs = ReportJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=clock.now() - stale_after())
     if job_ids is not None:
         jobs = jobs.filter(id__in=job_ids)
     with translation.override(settings.LANGUAGE_CODE):  # stored, so in the site's language
         reason = _("The report stopped without finishing (the worker was lost).")
-    now = timezone.now()
+    now = clock.now()
     return jobs.update(status=JobStatus.FAILED, error=reason, finished_at=now, heartbeat_at=now)
 
 
@@ -167,7 +169,7 @@ def jobs_requeue_lost(*, limit: int = 100) -> int:
     last release) is queued once more, after commit; its time is refreshed so the next sweep waits
     again. A duplicate message is harmless: only one run claims the job.
     """
-    cutoff = timezone.now() - stale_after()
+    cutoff = clock.now() - stale_after()
     with transaction.atomic():
         jobs = list(
             ReportJob.objects.select_for_update(skip_locked=True)
@@ -176,17 +178,15 @@ def jobs_requeue_lost(*, limit: int = 100) -> int:
             .order_by("id")
             .values_list("id", flat=True)[:limit]
         )
-        ReportJob.objects.filter(id__in=jobs).update(heartbeat_at=timezone.now())
+        ReportJob.objects.filter(id__in=jobs).update(heartbeat_at=clock.now())
         for job_id in jobs:
             transaction.on_commit(lambda job_id=job_id: _requeue(job_id))
     return len(jobs)
 
 
 def _requeue(job_id: int) -> None:
-    from reports.tasks import generate_report
-
     try:
-        generate_report.delay(job_id)
+        enqueue(GENERATE_REPORT_TASK, job_id)
     except Exception:  # the broker is down again: the next sweep tries again
         logger.warning("Could not queue report job %s again; the next sweep will try", job_id)
 

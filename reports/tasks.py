@@ -6,7 +6,7 @@ from django.db import close_old_connections, connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from notifications.background import TRANSIENT_ERRORS, periodic_task, reliable_task
+from core.tasks import TRANSIENT_ERRORS, periodic_task, reliable_task
 from reports import generation, services
 from reports.models import ReportJob
 from reports.pdf.render import PDF_LANGUAGE
@@ -14,7 +14,7 @@ from reports.pdf.render import PDF_LANGUAGE
 logger = logging.getLogger(__name__)
 
 
-@reliable_task(name="reports.generate_report")
+@reliable_task(name=services.GENERATE_REPORT_TASK)
 def generate_report(self, job_id: int) -> str:
     """Print report job ``job_id``: claim it (pending → running), render, store the file (→ done).
 

@@ -1,21 +1,19 @@
 """System checks: say while working-day deadlines are counted on a provisional calendar."""
 
-from datetime import date
-
 from django.core import checks
 from django.db import DatabaseError
-from django.utils import timezone
 
+from core import clock
 from suggestions.deadlines import provisional_years, years_ahead_without_package
 
 
 @checks.register()
-def working_calendar_covers_today(app_configs=None, today: date | None = None, **kwargs):
+def working_calendar_covers_today(app_configs=None, **kwargs):
     """Warn while this year, or (from November) next year, has no official holiday schedule.
 
     Deadlines are still computed — on the statutory holidays (``suggestions.statutory``) — and are
     counted again when the office enters the year, so this is a warning, not an error."""
-    today = today or timezone.localdate()
+    today = clock.today()
     try:
         missing = provisional_years(today)
     except DatabaseError:  # not migrated yet, or unreachable: the package's range is all we know

@@ -8,8 +8,8 @@ annotation, the ``overdue`` filter, the overdue page and the reminder sweep.
 from datetime import date, timedelta
 
 from django.db.models import BooleanField, Case, Count, DateField, F, Prefetch, Q, QuerySet, Value, When
-from django.utils import timezone
 
+from core import clock
 from core.roles import Role
 from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to
@@ -99,7 +99,7 @@ def due_soon_q(today: date, days: int | None = None) -> Q:
 def with_deadline(queryset: QuerySet[Suggestion], today: date | None = None) -> QuerySet[Suggestion]:
     """Annotate ``deadline`` (the date the next step is due), ``deadline_provisional`` (counted on the
     statutory holidays, see ``suggestions.statutory``) and ``overdue`` (against ``today``)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return queryset.annotate(
         deadline=Case(
             When(state__in=AWAITING_REPLY, then=F("reply_due")),
@@ -119,7 +119,7 @@ def with_deadline(queryset: QuerySet[Suggestion], today: date | None = None) -> 
 
 def suggestions_overdue(today: date | None = None) -> QuerySet[Suggestion]:
     """Every overdue suggestion (unscoped: for the reminder sweep), most overdue first."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return (
         with_deadline(Suggestion.objects.select_related("lead_deputy", "lead_unit", "key_supervisor"), today)
         .filter(overdue_q(today))
@@ -129,7 +129,7 @@ def suggestions_overdue(today: date | None = None) -> QuerySet[Suggestion]:
 
 def suggestions_due_soon(today: date | None = None, days: int | None = None) -> QuerySet[Suggestion]:
     """Every suggestion whose owed step falls due within ``days`` (default ``DUE_SOON_DAYS``), unscoped."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return (
         with_deadline(Suggestion.objects.select_related("lead_deputy", "lead_unit"), today)
         .filter(due_soon_q(today, days))
@@ -139,7 +139,7 @@ def suggestions_due_soon(today: date | None = None, days: int | None = None) -> 
 
 def co_unit_opinions_overdue(today: date | None = None) -> QuerySet[Assignment]:
     """Active co-unit assignments whose first-round opinion is late, while the item is still being handled."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return (
         Assignment.objects.filter(
             active=True,

@@ -19,9 +19,9 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.dates import check_event_date
 from core.errors import ActionRefused, PermissionRefused
 from core.roles import Role
@@ -129,10 +129,6 @@ def _clean_upload(upload, field: str):
     )
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
 def _start_assignment_clock(suggestion: Suggestion, day: date) -> None:
     """The office's N working days to assign start on ``day`` (not saved here)."""
     suggestion.assign_counted_from = day
@@ -148,7 +144,7 @@ def _assign_due_data(suggestion: Suggestion) -> dict:
 
 def _close_pending_requests(suggestion: Suggestion, *, actor, note: str) -> None:
     """Pending extension and return requests lapse when the item moves past them."""
-    now = timezone.now()
+    now = clock.now()
     suggestion.extensions.filter(status=RequestStatus.PENDING).update(
         status=RequestStatus.REJECTED, decided_by=actor, decided_at=now, decision_note=note
     )
@@ -260,7 +256,7 @@ def calendar_year_enter(
     source = (source or "").strip()
     if len(source) > SOURCE_MAX:
         raise ValidationError({"source": _("At most %(n)s characters, please.") % {"n": SOURCE_MAX}})
-    fields = {"source": source, "note": (note or "").strip(), "entered_by": actor, "entered_at": timezone.now()}
+    fields = {"source": source, "note": (note or "").strip(), "entered_by": actor, "entered_at": clock.now()}
     calendar_year = CalendarYear.objects.select_for_update().filter(year=year).first()
     if calendar_year is not None and not replace:
         raise ActionRefused(
@@ -455,7 +451,7 @@ def suggestion_cosign(*, suggestion: Suggestion, actor, accept: bool) -> Suggest
     suggestion, _actors = _begin(suggestion, Action.COSIGN, actor)
     signature = suggestion.cosignatures.select_for_update().get(deputy_id=actor.deputy_id)
     signature.status = CoSignStatus.CONFIRMED if accept else CoSignStatus.DECLINED
-    signature.responded_at = timezone.now()
+    signature.responded_at = clock.now()
     signature.save(update_fields=["status", "responded_at"])
     _record(
         suggestion,
@@ -483,9 +479,9 @@ def suggestion_submit(*, suggestion: Suggestion, actor) -> Suggestion:
     suggestion, _actors = _begin(suggestion, Action.SUBMIT, actor)
     _require_cosigners_answered(suggestion)
     from_state = suggestion.state
-    _start_assignment_clock(suggestion, _today())
+    _start_assignment_clock(suggestion, clock.today())
     suggestion.state = State.SUBMITTED
-    suggestion.submitted_at = suggestion.submitted_at or timezone.now()
+    suggestion.submitted_at = suggestion.submitted_at or clock.now()
     suggestion.save()
     _record(
         suggestion,
@@ -520,7 +516,7 @@ def suggestion_resubmit(*, suggestion: Suggestion, actor) -> Suggestion:
     suggestion, _actors = _begin(suggestion, Action.RESUBMIT, actor)
     _require_cosigners_answered(suggestion)
     from_state = suggestion.state
-    _start_assignment_clock(suggestion, _today())
+    _start_assignment_clock(suggestion, clock.today())
     suggestion.state = State.SUBMITTED
     suggestion.save()
     _record(
@@ -541,7 +537,7 @@ def suggestion_withdraw(*, suggestion: Suggestion, actor, reason: str) -> Sugges
     reason = _text(reason, "reason", _("A withdrawal must be in writing: give the reason."))
     from_state = suggestion.state
     suggestion.state = State.WITHDRAWN
-    suggestion.withdrawn_at = timezone.now()
+    suggestion.withdrawn_at = clock.now()
     suggestion.withdraw_reason = reason
     suggestion.save()
     _close_pending_requests(suggestion, actor=actor, note=_("The suggestion was withdrawn."))
@@ -584,11 +580,11 @@ def suggestion_assign(
     """交: the office assigns one lead unit and any co-units; the reply clock (3 months) starts today."""
     suggestion, _actors = _begin(suggestion, Action.ASSIGN, actor)
     co_units = _clean_units(lead_unit, co_units)
-    today = _today()
+    today = clock.today()
     reply_due = deadlines.reply_due(today)
     return_due, return_due_provisional = deadlines.return_request_due(today)
     opinion_due = deadlines.co_opinion_due(today)
-    now = timezone.now()
+    now = clock.now()
     # After a unit's return request was accepted, nothing may remain from the previous round.
     suggestion.assignments.filter(active=True).update(active=False, ended_at=now)
     Assignment.objects.bulk_create(
@@ -644,7 +640,7 @@ def suggestion_request_return(*, suggestion: Suggestion, actor, reason: str) -> 
     of 交办). The unit may not pass it on itself; the office decides (``suggestion_decide_return``)."""
     suggestion, _actors = _begin(suggestion, Action.REQUEST_RETURN, actor)
     reason = _text(reason, "reason", _("Explain why this is not your unit's business."))
-    if suggestion.return_request_due and _today() > suggestion.return_request_due:
+    if suggestion.return_request_due and clock.today() > suggestion.return_request_due:
         raise ActionRefused(
             _("Return requests had to be made by %(date)s (%(n)s working days after assignment).")
             % {"date": suggestion.return_request_due.isoformat(), "n": deadlines.config("RETURN_REQUEST_WORKING_DAYS")},
@@ -677,7 +673,7 @@ def suggestion_decide_return(*, return_request: ReturnRequest, actor, accept: bo
     request = ReturnRequest.objects.select_for_update().select_related("assignment__unit").get(pk=return_request.pk)
     if request.status != RequestStatus.PENDING:
         raise ActionRefused(_("This return request has already been decided."), code="already_decided")
-    now = timezone.now()
+    now = clock.now()
     from_state = suggestion.state
     request.status = RequestStatus.APPROVED if accept else RequestStatus.REJECTED
     request.decided_by, request.decided_at, request.decision_note = actor, now, (note or "").strip()
@@ -694,7 +690,7 @@ def suggestion_decide_return(*, return_request: ReturnRequest, actor, accept: bo
         suggestion.reply_due = None
         suggestion.return_request_due = None
         suggestion.return_request_due_provisional = False
-        _start_assignment_clock(suggestion, _today())
+        _start_assignment_clock(suggestion, clock.today())
         suggestion.save()
     elif accept:
         Assignment.objects.filter(pk=request.assignment_id).update(active=False, ended_at=now)
@@ -761,9 +757,9 @@ def suggestion_record_contact(
     """见面/电话沟通: the lead unit records that it met or called the deputy."""
     suggestion, _actors = _begin(suggestion, Action.RECORD_CONTACT, actor)
     method = _choice(method, ContactMethod, "method")
-    contacted_on = contacted_on or _today()
+    contacted_on = contacted_on or clock.today()
     check_event_date(contacted_on, "contacted_on")
-    if contacted_on > _today():
+    if contacted_on > clock.today():
         raise ValidationError({"contacted_on": _("The date cannot be in the future.")})
     if suggestion.assigned_on and contacted_on < suggestion.assigned_on:
         raise ValidationError({"contacted_on": _("The date cannot be before the assignment.")})
@@ -805,7 +801,7 @@ def suggestion_reply(
     reply_class = _choice(reply_class, ReplyClass, "reply_class")
     content = _text(content, "content", _("Write the reply."))
     stored_attachment = _clean_upload(attachment, "attachment")
-    today = _today()
+    today = clock.today()
     if contacted is None:
         contacted = suggestion.contacts.exists()
     round_ = suggestion.reply_round + 1
@@ -868,7 +864,7 @@ def suggestion_extend(*, suggestion: Suggestion, actor, new_due: date, reason: s
     if by_office:
         _close_pending_requests_of(suggestion, Extension, actor=actor, note=_("Superseded by the office's extension."))
         extension.status = RequestStatus.APPROVED
-        extension.decided_by, extension.decided_at = actor, timezone.now()
+        extension.decided_by, extension.decided_at = actor, clock.now()
         suggestion.reply_due = new_due
         suggestion.save()
     extension.save()
@@ -889,7 +885,7 @@ def suggestion_extend(*, suggestion: Suggestion, actor, new_due: date, reason: s
 
 def _close_pending_requests_of(suggestion, model, *, actor, note) -> None:
     model.objects.filter(suggestion=suggestion, status=RequestStatus.PENDING).update(
-        status=RequestStatus.REJECTED, decided_by=actor, decided_at=timezone.now(), decision_note=note
+        status=RequestStatus.REJECTED, decided_by=actor, decided_at=clock.now(), decision_note=note
     )
 
 
@@ -926,7 +922,7 @@ def suggestion_decide_extension(*, extension: Extension, actor, approve: bool, n
         suggestion.reply_due = extension.new_due
         suggestion.save()
     extension.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
-    extension.decided_by, extension.decided_at = actor, timezone.now()
+    extension.decided_by, extension.decided_at = actor, clock.now()
     extension.decision_note = (note or "").strip()
     extension.save()
     _record(
@@ -959,7 +955,7 @@ def suggestion_follow_up(*, suggestion: Suggestion, actor, content: str, solved:
         suggestion=suggestion, reply=reply, content=content, solved=bool(solved), recorded_by=actor
     )
     if solved:
-        suggestion.follow_up_solved_on = _today()
+        suggestion.follow_up_solved_on = clock.today()
         suggestion.save()
     _record(
         suggestion,
@@ -1031,11 +1027,11 @@ def suggestion_evaluate(*, suggestion: Suggestion, actor, rating: str, comment: 
         suggestion.first_rating = rating
     if rehandle:
         suggestion.state = State.REHANDLING
-        suggestion.reply_due = deadlines.rereply_due(_today())
+        suggestion.reply_due = deadlines.rereply_due(clock.today())
     else:
         suggestion.state = State.CLOSED
         suggestion.final_rating = rating
-        suggestion.closed_at = timezone.now()
+        suggestion.closed_at = clock.now()
     suggestion.save()
     data = {"rating": rating, "round": reply.round}
     if rehandle:

@@ -1,6 +1,6 @@
 """Periodic reminder sweeps of the suggestion lifecycle (scheduled in settings.CELERY_BEAT_SCHEDULE)."""
 
-from notifications.background import periodic_task
+from core.tasks import periodic_task
 from notifications.reminders import run_sweep
 from suggestions import reminders
 

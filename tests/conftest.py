@@ -1,8 +1,12 @@
 import os
+import zoneinfo
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.utils import timezone
 
 from accounts.services import user_create
 from core.roles import Role
@@ -83,17 +87,30 @@ def make_user(db):
 
 
 @pytest.fixture
-def frozen_clock():
-    """Freeze the whole process's clock — ``datetime``, ``date.today()``, ``time.time()`` and so Django's
-    ``timezone.now()`` — at a moment such as ``"2026-12-28 10:00 +08:00"``; call again to move it."""
+def frozen_today():
+    """The one way a test sets the clock: ``frozen_today(date(2024, 3, 1))`` makes that day today (at
+    10:00 in the site's time zone); ``frozen_today(datetime(...))`` or ``frozen_today("2026-12-28
+    10:00 +08:00")`` stops the clock at that moment (a naive datetime is read in the site's time zone).
+
+    The whole process's clock stands still — ``core.clock``, Django's ``timezone.now()``,
+    ``datetime``, ``date.today()`` and ``time.time()`` — so services, selectors, tasks, reminders and
+    views all agree on the day. Call again to move the clock; returns the moment, timezone-aware.
+    """
     travels = []
 
-    def freeze(moment):
+    def freeze(moment: date | datetime | str) -> datetime:
+        if isinstance(moment, str):
+            moment = datetime.fromisoformat(moment.replace(" +", "+"))
+        elif not isinstance(moment, datetime):
+            moment = datetime.combine(moment, time(10, 0))
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, zoneinfo.ZoneInfo(settings.TIME_ZONE))
         while travels:
             travels.pop().stop()
         travel = time_machine.travel(moment, tick=False)
         travel.start()
         travels.append(travel)
+        return moment
 
     yield freeze
     while travels:

@@ -135,7 +135,6 @@ def test_the_privacy_log_records_the_client_address(street, settings, proxies, l
         channel="at_station",
         headcount=1,
         constituents=[{"name": "张三", "phone": "13812345678"}],
-        today=date(2024, 3, 15),
     )
     api = APIClient()
     api.force_authenticate(street.staff_a)

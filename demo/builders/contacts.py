@@ -85,7 +85,6 @@ def build(ctx: DemoContext) -> None:
                     people=ctx.rng.randint(low, high),
                     constituent=ctx.rng.choice(links) if way != VoterContactWay.MEETING and links else None,
                     actor=actor,
-                    today=today,
                 )
                 created += 1
     ctx.log(f"contacts: {created} voter contacts of {deputies.count()} deputies")

@@ -5,8 +5,6 @@ due soon or overdue, evaluations pending, duties missing, milestones overdue, to
 rosters). Each reminder is claimed once per item and step, so seeding again sends nothing twice.
 """
 
-from django.utils import timezone
-
 from demo.builders.base import DemoContext
 from liaison.reminders import GRID_DUTY_MISSING, RECEPTION_TOMORROW
 from livelihood.reminders import OVERDUE_MILESTONES
@@ -26,9 +24,8 @@ RULES = [
 
 
 def build(ctx: DemoContext) -> None:
-    today = timezone.localdate()
     sent = 0
     for rule in RULES:
-        result = run_sweep(rule, today=today)
+        result = run_sweep(rule)
         sent += result.get("sent", 0)
     ctx.log(f"reminders: {sent} sent")

@@ -10,9 +10,9 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.dates import EARLIEST_EVENT_YEAR
 from core.errors import PermissionRefused
 from core.roles import Role
@@ -87,7 +87,6 @@ def voter_contact_record(
     people: int = 1,
     constituent: ConstituentLink | None = None,
     note: str = "",
-    today: date | None = None,
 ) -> VoterContact:
     """Record one contact of ``deputy`` with voters. Raises ``ValidationError`` (nothing written) on bad input."""
     _require_keeper(actor, deputy)
@@ -101,13 +100,13 @@ def voter_contact_record(
         note=note,
         recorded_by=actor,
     )
-    _clean_contact(contact, today or timezone.localdate())
+    _clean_contact(contact, clock.today())
     save_instance(contact)
     return contact
 
 
 @transaction.atomic
-def voter_contact_update(*, contact: VoterContact, actor, today: date | None = None, **fields) -> VoterContact:
+def voter_contact_update(*, contact: VoterContact, actor, **fields) -> VoterContact:
     """Correct a recorded contact (the same people who may record it); the deputy and the recorder stay."""
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
@@ -116,7 +115,7 @@ def voter_contact_update(*, contact: VoterContact, actor, today: date | None = N
     _require_keeper(actor, contact.deputy)
     for field, value in fields.items():
         setattr(contact, field, value)
-    _clean_contact(contact, today or timezone.localdate())
+    _clean_contact(contact, clock.today())
     save_instance(contact)
     return contact
 
@@ -145,7 +144,7 @@ def constituent_link_add(
             link.phone = clean_phone(phone)
         except ValidationError as exc:
             errors["phone"] = exc.messages
-    if since and since > timezone.localdate():
+    if since and since > clock.today():
         errors["since"] = [_("The date cannot be in the future.")]
     if errors:
         raise ValidationError(errors)

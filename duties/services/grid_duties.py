@@ -10,9 +10,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.errors import PermissionRefused
 from core.roles import Role
 from core.writes import check_fields, clean_instance
@@ -31,15 +31,13 @@ from organisation.models import Grid, Station
 
 
 @transaction.atomic
-def grid_duty_record(
-    *, deputy: Deputy, grid: Grid, kind: str, date: date, note: str = "", actor, today: date | None = None
-) -> GridDuty:
+def grid_duty_record(*, deputy: Deputy, grid: Grid, kind: str, date: date, note: str = "", actor) -> GridDuty:
     """Record a patrol, grid meeting, research visit or 述职 by a deputy assigned to the grid.
 
     The deputy records their own; station staff of the grid's station and the office
     record for anyone.
     """
-    today = today or timezone.localdate()
+    today = clock.today()
     station_id = grid.centre.community.station_id
     own = actor.has_role(Role.DEPUTY) and actor.deputy_id == deputy.id
     if not (own or can_run_desk(actor, station_id)):

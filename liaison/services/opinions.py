@@ -12,9 +12,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.errors import ActionRefused, PermissionRefused
 from core.roles import Role
 from core.uploads import clean_image
@@ -29,7 +29,7 @@ from liaison.models import (
     OpinionSource,
     ReferralFeedback,
 )
-from organisation.access import can_run_desk, require_desk
+from organisation.access import can_run_desk, check_grid_in_station, require_desk, station_subtree_ids
 from organisation.models import Grid, Station
 
 MAX_CONTENT = 2000
@@ -96,8 +96,6 @@ def opinion_build(
     ``data`` keys: category, content, grid (Grid or None), outcome ('' for none yet),
     outcome_note, referral_unit (HandlingUnit or None), photos (uploaded files).
     """
-    from liaison.services.reception import check_grid_in_station
-
     errors: dict = {}
     category = data.get("category") or ""
     if category not in OpinionCategory.values:
@@ -129,7 +127,7 @@ def opinion_build(
         photos = []
     if errors:
         raise ValidationError(errors)
-    now = timezone.now()
+    now = clock.now()
     opinion = Opinion(
         station=station,
         grid=grid,
@@ -172,13 +170,9 @@ def opinion_save_built(*, built: BuiltOpinion, visit=None, actor=None) -> Opinio
 
 
 @transaction.atomic
-def opinion_create(
-    *, actor, station: Station, data: dict, received_on: date | None = None, visit=None, today: date | None = None
-) -> Opinion:
+def opinion_create(*, actor, station: Station, data: dict, received_on: date | None = None, visit=None) -> Opinion:
     """Record a single opinion outside the visit page (e.g. through the API)."""
-    from organisation.access import station_subtree_ids
-
-    today = today or timezone.localdate()
+    today = clock.today()
     require_desk(actor, station.id)
     received_on = received_on or today
     if received_on > today:
@@ -236,7 +230,7 @@ def opinion_set_outcome(*, opinion: Opinion, outcome: str, actor, note: str = ""
         )
     opinion.outcome = outcome
     opinion.outcome_note = note
-    opinion.outcome_at = timezone.now()
+    opinion.outcome_at = clock.now()
     opinion.outcome_by = actor
     opinion.referral_unit = referral_unit
     opinion.save(update_fields=["outcome", "outcome_note", "outcome_at", "outcome_by", "referral_unit"])
@@ -274,7 +268,7 @@ def opinion_mark_escalated(*, opinion: Opinion, actor, note: str = "") -> Opinio
         raise ValidationError(errors)
     opinion.outcome = OpinionOutcome.ESCALATED
     opinion.outcome_note = note
-    opinion.outcome_at = timezone.now()
+    opinion.outcome_at = clock.now()
     opinion.outcome_by = actor
     opinion.save(update_fields=["outcome", "outcome_note", "outcome_at", "outcome_by"])
     OpinionEvent.objects.create(
@@ -310,8 +304,8 @@ def opinion_resolve(*, opinion: Opinion, note: str, actor, resolved_at=None) -> 
         raise PermissionRefused(_("Only this station's staff, the office or the unit handling it may do this."))
     errors: dict = {}
     note = _clean_text(note, field_name="note", required=True, limit=MAX_NOTE, errors=errors)
-    resolved_at = resolved_at or timezone.now()
-    if resolved_at > timezone.now():
+    resolved_at = resolved_at or clock.now()
+    if resolved_at > clock.now():
         errors["resolved_at"] = [_("The date cannot be in the future.")]
     if errors:
         raise ValidationError(errors)

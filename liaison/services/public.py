@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.text import clean_phone
 from deputies.models import Deputy
 from deputies.selectors import deputies_of_station
@@ -120,7 +121,7 @@ def public_opinion_submit(
                     source="public",
                     category=category,
                     content=content,
-                    received_on=timezone.localdate(),
+                    received_on=clock.today(),
                     tracking_code=_new_code(),
                     check_digits=check_digits,
                     contact_name=contact_name,

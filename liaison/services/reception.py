@@ -16,11 +16,12 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.errors import ActionRefused, PermissionRefused
 from core.roles import Role
+from core.text import clean_phone
 from core.writes import check_fields, clean_instance, save_instance
 from deputies.models import Deputy, DeputyGroup
 from deputies.selectors import deputies_of_station
@@ -34,7 +35,8 @@ from liaison.models import (
     VisitChannel,
     VisitConstituent,
 )
-from organisation.access import can_run_desk, require_desk, station_subtree_ids
+from liaison.services import opinions as opinion_services
+from organisation.access import can_run_desk, check_grid_in_station, require_desk, station_subtree_ids
 from organisation.models import Grid, Station
 
 # Rules without an end date are generated this far ahead; ``reception_rules_extend``
@@ -133,11 +135,10 @@ def reception_rule_create(
     date: date | None = None,
     note: str = "",
     actor,
-    today: date | None = None,
 ) -> ReceptionRule:
     """Add a rule and generate its days (past ones from ``valid_from`` too, up to the horizon)."""
     require_desk(actor, station.id)
-    today = today or timezone.localdate()
+    today = clock.today()
     rule = ReceptionRule(
         station=station,
         kind=kind,
@@ -158,14 +159,14 @@ def reception_rule_create(
 
 
 @transaction.atomic
-def reception_rule_update(*, rule: ReceptionRule, actor, today: date | None = None, **fields) -> ReceptionRule:
+def reception_rule_update(*, rule: ReceptionRule, actor, **fields) -> ReceptionRule:
     """Change a rule; days from today on follow it, days with visits are never removed."""
     unknown = set(fields) - set(RULE_FIELDS)
     if unknown:
         raise TypeError(f"reception_rule_update() got unexpected fields: {sorted(unknown)}")
     rule = ReceptionRule.objects.select_for_update().get(pk=rule.pk)
     require_desk(actor, rule.station_id)
-    today = today or timezone.localdate()
+    today = clock.today()
     for name, value in fields.items():
         setattr(rule, name, value)
     if rule.kind not in ReceptionRuleKind.values:
@@ -177,9 +178,9 @@ def reception_rule_update(*, rule: ReceptionRule, actor, today: date | None = No
     return rule
 
 
-def reception_rules_extend(*, today: date | None = None) -> int:
+def reception_rules_extend() -> int:
     """Generate days up to the horizon for every open-ended active rule; safe to run twice."""
-    today = today or timezone.localdate()
+    today = clock.today()
     count = 0
     for rule in ReceptionRule.objects.filter(is_active=True).exclude(kind=ReceptionRuleKind.ONCE):
         with transaction.atomic():
@@ -245,13 +246,7 @@ def roster_set(
 # --- visits -------------------------------------------------------------------------------------------
 
 
-def check_grid_in_station(grid: Grid | None, station: Station, subtree: set[int], field: str = "grid") -> None:
-    if grid is not None and grid.centre.community.station_id not in subtree:
-        raise ValidationError({field: [_("This grid does not belong to the station.")]})
-
-
 def _clean_constituents(constituents) -> list[dict]:
-    from core.text import clean_phone
 
     cleaned, errors = [], {}
     for index, person in enumerate(constituents or []):
@@ -307,7 +302,6 @@ def visit_record(
     note: str = "",
     constituents: Iterable[dict] = (),
     opinions: Iterable[dict] = (),
-    today: date | None = None,
 ) -> Visit:
     """Record one reception event with its constituents and opinions, all or nothing.
 
@@ -317,9 +311,7 @@ def visit_record(
     opinion leaves no visit behind. Station staff and the office record for their
     stations; a deputy records visits they made themselves (always among the receivers).
     """
-    from liaison.services import opinions as opinion_services
-
-    today = today or timezone.localdate()
+    today = clock.today()
     is_deputy = actor.has_role(Role.DEPUTY) and actor.deputy_id
     if not is_deputy:
         require_desk(actor, station.id)

@@ -56,8 +56,8 @@ def _every_demo_user_gets_a_home_page():
         assert client.get("/suggestions/").status_code == 200, username
 
 
-def test_the_demo_seeds_on_28_december_and_deadlines_are_counted_again_in_2027(frozen_clock):
-    frozen_clock("2026-12-28 10:00 +08:00")
+def test_the_demo_seeds_on_28_december_and_deadlines_are_counted_again_in_2027(frozen_today):
+    frozen_today("2026-12-28 10:00 +08:00")
     call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
     _every_demo_user_gets_a_home_page()
     assert _calendar_warnings() == ["suggestions.W001"]  # next year is provisional
@@ -68,7 +68,7 @@ def test_the_demo_seeds_on_28_december_and_deadlines_are_counted_again_in_2027(f
     assigned = _assign(_submit_new("菜市场周边占道经营"))
     assert assigned.return_request_due.year == 2027 and assigned.return_request_due_provisional
 
-    frozen_clock("2027-01-29 10:00 +08:00")  # a Friday before the Spring Festival
+    frozen_today("2027-01-29 10:00 +08:00")  # a Friday before the Spring Festival
     assert _calendar_warnings() == ["suggestions.W002"]  # this year is provisional
     before_spring = _submit_new("春节期间垃圾清运")
     assert (before_spring.assign_due, before_spring.assign_due_provisional) == (date(2027, 2, 11), True)
@@ -85,8 +85,8 @@ def test_the_demo_seeds_on_28_december_and_deadlines_are_counted_again_in_2027(f
     assert _calendar_warnings() == []
 
 
-def test_the_demo_seeds_in_mid_2027_without_the_official_schedule(frozen_clock):
-    frozen_clock("2027-06-30 10:00 +08:00")
+def test_the_demo_seeds_in_mid_2027_without_the_official_schedule(frozen_today):
+    frozen_today("2027-06-30 10:00 +08:00")
     call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
     _every_demo_user_gets_a_home_page()
     assert _calendar_warnings() == ["suggestions.W002"]
@@ -108,9 +108,9 @@ def test_the_demo_seeds_in_mid_2027_without_the_official_schedule(frozen_clock):
     assert not Suggestion.objects.filter(assign_due_provisional=True, state=State.SUBMITTED).exists()
 
 
-def test_the_demo_seeds_two_years_after_the_newest_official_calendar(frozen_clock):
+def test_the_demo_seeds_two_years_after_the_newest_official_calendar(frozen_today):
     newest = deadlines.package_years()[1]
-    frozen_clock(f"{newest + 2}-12-28 10:00 +08:00")
+    frozen_today(f"{newest + 2}-12-28 10:00 +08:00")
     call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
     _every_demo_user_gets_a_home_page()
     suggestion = _assign(_submit_new("老旧小区加装电梯"))

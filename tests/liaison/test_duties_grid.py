@@ -30,7 +30,7 @@ def test_period_bounds():
 
 def test_done_and_due_per_period(street):
     record = lambda kind, day: grid_duty_record(  # noqa: E731
-        deputy=street.owner, grid=street.grid_a1, kind=kind, date=day, actor=street.owner_user, today=TODAY
+        deputy=street.owner, grid=street.grid_a1, kind=kind, date=day, actor=street.owner_user
     )
     assert status(street.owner) == {k: (0, False) for k in ("patrol", "grid_meeting", "research", "report")}
     record("patrol", date(2024, 4, 30))  # last month: does not count for May
@@ -52,7 +52,8 @@ def test_done_and_due_per_period(street):
     assert status(street.colleague)["patrol"] == (0, False)
 
 
-def test_duties_are_recorded_only_in_the_deputys_grids_and_not_in_the_future(street):
+def test_duties_are_recorded_only_in_the_deputys_grids_and_not_in_the_future(street, frozen_today):
+    frozen_today(TODAY)
     for kwargs, field in [
         ({"grid": street.grid_b1}, "grid"),  # not assigned there
         ({"date": date(2019, 12, 31)}, "grid"),  # before the assignment started
@@ -61,13 +62,13 @@ def test_duties_are_recorded_only_in_the_deputys_grids_and_not_in_the_future(str
     ]:
         arguments = {"deputy": street.owner, "grid": street.grid_a1, "kind": "patrol", "date": TODAY} | kwargs
         with pytest.raises(ValidationError) as caught:
-            grid_duty_record(actor=street.owner_user, today=TODAY, **arguments)
+            grid_duty_record(actor=street.owner_user, **arguments)
         assert field in caught.value.message_dict
     assert not GridDuty.objects.exists()
 
 
 def test_who_may_record_a_duty(street):
-    arguments = {"deputy": street.owner, "grid": street.grid_a1, "kind": "patrol", "date": TODAY, "today": TODAY}
+    arguments = {"deputy": street.owner, "grid": street.grid_a1, "kind": "patrol", "date": TODAY}
     for outsider in (street.colleague_user, street.staff_b, street.leader, street.unit_officer):
         with pytest.raises(PermissionRefused):
             grid_duty_record(actor=outsider, **arguments)

@@ -49,7 +49,6 @@ def test_every_trigger_character_is_neutralised_in_the_visit_export(client, stre
             deputies=[street.owner],
             constituents=[{"name": name, "phone": ""}],
             opinions=[{"category": "traffic", "content": "路口拥堵"}],
-            today=date(2024, 3, 20),
         )
     client.force_login(street.staff_a)
 

@@ -52,7 +52,6 @@ def test_a_visit_with_constituents_and_opinions_in_one_go(street):
             },
             {"category": "environment", "content": "垃圾清运不及时"},
         ],
-        today=DAY,
     )
     assert visit.deputies.get() == street.owner
     assert list(visit.constituents.values_list("name", "phone")) == [("张三", "13812345678")]
@@ -92,7 +91,6 @@ def test_one_bad_opinion_writes_nothing_at_all(street, opinion, field):
             headcount=1,
             constituents=[{"name": "张三", "phone": "13812345678"}],
             opinions=[{"category": "traffic", "content": "好的意见"}, opinion],
-            today=DAY,
         )
     assert field in caught.value.message_dict
     assert not Visit.objects.exists() and not Opinion.objects.exists() and not VisitConstituent.objects.exists()
@@ -114,7 +112,7 @@ def test_bad_visit_headers_are_refused(street, changes, field):
         changes["grid"] = getattr(street, changes["grid"])
     arguments = {"actor": street.staff_a, "station": street.a, "date": DAY, "channel": "at_station", "headcount": 1}
     with pytest.raises(ValidationError) as caught:
-        visit_record(**(arguments | changes), today=DAY)
+        visit_record(**(arguments | changes))
     assert field in caught.value.message_dict
     assert not Visit.objects.exists()
 
@@ -207,14 +205,13 @@ def test_a_deputy_logs_their_own_visit_and_is_among_the_receivers(street):
         headcount=2,
         grid=street.grid_a1,
         opinions=[{"category": "elderly_care", "content": "希望增设长者饭堂", "outcome": "filed"}],
-        today=DAY,
     )
     assert list(visit.deputies.all()) == [street.owner]
     opinion = visit.opinions.get()
     assert opinion.source == OpinionSource.DEPUTY and opinion.deputy == street.owner
     # …but not at a station that is not theirs.
     with pytest.raises(PermissionRefused):
-        visit_record(actor=street.owner_user, station=street.b, date=DAY, channel="home_visit", headcount=1, today=DAY)
+        visit_record(actor=street.owner_user, station=street.b, date=DAY, channel="home_visit", headcount=1)
 
 
 @pytest.mark.postgres

@@ -30,7 +30,6 @@ def contacts(street):
         deputies=[street.owner],
         constituents=[{"name": "张三丰", "phone": VISITOR_PHONE}],
         opinions=[{"category": "traffic", "content": "路口拥堵"}],
-        today=date(2024, 3, 15),
     )
     public_opinion_submit(
         station=street.a,

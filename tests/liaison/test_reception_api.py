@@ -37,14 +37,12 @@ def world(street):
         deputies=[street.owner],
         constituents=[{"name": "张三丰", "phone": "13812345678"}],
         opinions=[{"category": "traffic", "content": "A站接待的意见"}],
-        today=DAY,
     )
     grid_a2 = opinion_create(
         actor=street.staff_a,
         station=street.a,
         data={"category": "property", "content": "A-2网格的意见", "grid": street.grid_a2},
         received_on=DAY,
-        today=DAY,
     )
     at_b = visit_record(
         actor=street.staff_b,
@@ -55,7 +53,6 @@ def world(street):
         deputies=[street.outsider],
         constituents=[{"name": "赵六", "phone": "13600001111"}],
         opinions=[{"category": "safety", "content": "B站的意见"}],
-        today=DAY,
     )
     public_opinion_submit(
         station=street.a1, category="other", content="扫码提交", contact_name="钱七", contact_phone="13512345678"

@@ -347,7 +347,7 @@ def test_qr_codes_in_png_and_svg(client, street):
     assert png.content != qr_image_bytes(public_url.replace(str(street.a.pk), str(street.b.pk)), "png")
 
 
-def test_home_sections_show_todays_reception_and_the_duties(client, street, seeded):
+def test_home_sections_show_the_reception_of_the_day_and_the_duties(client, street, seeded):
     roster_set(day=seeded["day"], deputies=[street.colleague], actor=street.staff_a)
     client.force_login(street.staff_a)
     page = client.get(reverse("home")).content.decode()

@@ -42,7 +42,6 @@ def add_rows(street, start: int, stop: int) -> None:
                     "referral_unit": street.unit,
                 }
             ],
-            today=date(2024, 12, 31),
         )
         activity_create(
             station=street.a,

@@ -27,7 +27,8 @@ def days_of(station):
     return list(ReceptionDay.objects.filter(station=station).order_by("date").values_list("date", flat=True))
 
 
-def test_monthly_31st_falls_on_the_last_day_of_short_months_and_29_february_in_a_leap_year(street):
+def test_monthly_31st_falls_on_the_last_day_of_short_months_and_29_february_in_a_leap_year(street, frozen_today):
+    frozen_today(TODAY)
     reception_rule_create(
         station=street.a,
         kind="monthly",
@@ -35,7 +36,6 @@ def test_monthly_31st_falls_on_the_last_day_of_short_months_and_29_february_in_a
         valid_from=date(2023, 11, 1),
         valid_to=date(2024, 5, 31),
         actor=street.staff_a,
-        today=TODAY,
     )
     assert days_of(street.a) == [
         date(2023, 11, 30),
@@ -60,7 +60,8 @@ def test_monthly_29th_in_february_of_common_and_leap_years(street):
     ]
 
 
-def test_the_15th_every_month_and_every_friday(street):
+def test_the_15th_every_month_and_every_friday(street, frozen_today):
+    frozen_today(TODAY)
     reception_rule_create(
         station=street.a,
         kind="monthly",
@@ -68,7 +69,6 @@ def test_the_15th_every_month_and_every_friday(street):
         valid_from=date(2024, 1, 1),
         valid_to=date(2024, 12, 31),
         actor=street.staff_a,
-        today=TODAY,
     )
     assert days_of(street.a) == [date(2024, m, 15) for m in range(1, 13)]
     reception_rule_create(
@@ -78,7 +78,6 @@ def test_the_15th_every_month_and_every_friday(street):
         valid_from=date(2024, 2, 1),
         valid_to=date(2024, 3, 1),
         actor=street.staff_b,
-        today=TODAY,
     )
     assert days_of(street.b) == [
         date(2024, 2, 2),
@@ -89,34 +88,36 @@ def test_the_15th_every_month_and_every_friday(street):
     ]
 
 
-def test_two_rules_on_the_same_date_make_one_day_and_a_one_off_rule_makes_one(street):
+def test_two_rules_on_the_same_date_make_one_day_and_a_one_off_rule_makes_one(street, frozen_today):
+    frozen_today(TODAY)
     reception_rule_create(
         station=street.a, kind="monthly", day_of_month=2, valid_from=date(2024, 2, 1), valid_to=date(2024, 2, 29),
-        actor=street.staff_a, today=TODAY,
+        actor=street.staff_a,
     )  # fmt: skip
     reception_rule_create(
         station=street.a, kind="weekly", weekday=4, valid_from=date(2024, 2, 1), valid_to=date(2024, 2, 10),
-        actor=street.staff_a, today=TODAY,
+        actor=street.staff_a,
     )  # fmt: skip
-    reception_rule_create(station=street.a, kind="once", date=date(2024, 2, 20), actor=street.staff_a, today=TODAY)
+    reception_rule_create(station=street.a, kind="once", date=date(2024, 2, 20), actor=street.staff_a)
     assert days_of(street.a) == [date(2024, 2, 2), date(2024, 2, 9), date(2024, 2, 20)]
 
 
-def test_open_ended_rule_is_generated_up_to_the_horizon(street):
+def test_open_ended_rule_is_generated_up_to_the_horizon(street, frozen_today):
+    frozen_today(TODAY)
     reception_rule_create(
         station=street.a,
         kind="monthly",
         day_of_month=15,
         valid_from=date(2024, 1, 1),
         actor=street.staff_a,
-        today=TODAY,
     )
     days = days_of(street.a)
     assert days[0] == date(2024, 1, 15)
     assert days[-1] == date(2025, 1, 15)  # 400 days ahead of 1 January 2024 ends on 4 February 2025
 
 
-def test_changing_a_rule_never_deletes_days_with_visits(street):
+def test_changing_a_rule_never_deletes_days_with_visits(street, frozen_today):
+    frozen_today(date(2024, 1, 1))
     rule = reception_rule_create(
         station=street.a,
         kind="monthly",
@@ -124,19 +125,19 @@ def test_changing_a_rule_never_deletes_days_with_visits(street):
         valid_from=date(2024, 1, 1),
         valid_to=date(2024, 6, 30),
         actor=street.staff_a,
-        today=date(2024, 1, 1),
     )
+    frozen_today(date(2024, 3, 15))
     visit = visit_record(
         actor=street.staff_a,
         station=street.a,
         date=date(2024, 3, 15),
         channel="at_station",
         headcount=2,
-        today=date(2024, 3, 15),
     )
     assert visit.reception_day.date == date(2024, 3, 15)
     # On 1 March the station moves from the 15th to the 20th.
-    reception_rule_update(rule=rule, day_of_month=20, actor=street.staff_a, today=date(2024, 3, 1))
+    frozen_today(date(2024, 3, 1))
+    reception_rule_update(rule=rule, day_of_month=20, actor=street.staff_a)
     assert days_of(street.a) == [
         date(2024, 1, 15),  # past: history, untouched
         date(2024, 2, 15),
@@ -149,11 +150,12 @@ def test_changing_a_rule_never_deletes_days_with_visits(street):
     kept = ReceptionDay.objects.get(station=street.a, date=date(2024, 3, 15))
     assert kept.rule is None and Visit.objects.get().reception_day == kept
     # Switching the rule off removes its future days, still not the one with a visit.
-    reception_rule_update(rule=rule, is_active=False, actor=street.staff_a, today=date(2024, 3, 1))
+    reception_rule_update(rule=rule, is_active=False, actor=street.staff_a)
     assert days_of(street.a) == [date(2024, 1, 15), date(2024, 2, 15), date(2024, 3, 15)]
 
 
-def test_bad_rules_are_refused_and_write_nothing(street):
+def test_bad_rules_are_refused_and_write_nothing(street, frozen_today):
+    frozen_today(TODAY)
     cases = [
         {"kind": "monthly", "day_of_month": 32},
         {"kind": "monthly", "day_of_month": 0},
@@ -166,7 +168,7 @@ def test_bad_rules_are_refused_and_write_nothing(street):
     for case in cases:
         case.setdefault("valid_from", date(2024, 1, 1))
         with pytest.raises(ValidationError):
-            reception_rule_create(station=street.a, actor=street.staff_a, today=TODAY, **case)
+            reception_rule_create(station=street.a, actor=street.staff_a, **case)
     assert ReceptionRule.objects.count() == 0 and ReceptionDay.objects.count() == 0
 
 
@@ -175,11 +177,10 @@ def test_database_refuses_a_rule_whose_fields_do_not_match_its_kind(street):
         ReceptionRule.objects.create(station=street.a, kind="weekly", day_of_month=3, valid_from=TODAY)
 
 
-def test_only_the_stations_staff_or_office_manage_its_calendar(street):
+def test_only_the_stations_staff_or_office_manage_its_calendar(street, frozen_today):
+    frozen_today(TODAY)
     with pytest.raises(PermissionRefused):
-        reception_rule_create(
-            station=street.a, kind="monthly", day_of_month=1, valid_from=TODAY, actor=street.staff_b, today=TODAY
-        )
+        reception_rule_create(station=street.a, kind="monthly", day_of_month=1, valid_from=TODAY, actor=street.staff_b)
     for user in (street.owner_user, street.leader, street.unit_officer):
         with pytest.raises(PermissionRefused):
             reception_day_add(station=street.a, date=TODAY, actor=user)
@@ -212,9 +213,7 @@ def test_one_off_day_roster_and_cancel(street):
 
 def test_a_day_with_visits_cannot_be_cancelled(street):
     day = reception_day_add(station=street.a, date=date(2024, 5, 8), actor=street.staff_a)
-    visit_record(
-        actor=street.staff_a, station=street.a, date=day.date, channel="at_station", headcount=1, today=day.date
-    )
+    visit_record(actor=street.staff_a, station=street.a, date=day.date, channel="at_station", headcount=1)
     with pytest.raises(ActionRefused):
         reception_day_cancel(day=day, reason="x", actor=street.staff_a)
     day.refresh_from_db()

@@ -26,7 +26,6 @@ def _visit(street, station, day, headcount, opinions=(), staff=None):
         channel="at_station",
         headcount=headcount,
         opinions=[{"category": "traffic", "content": f"第{n}条意见", **o} for n, o in enumerate(opinions)],
-        today=date(2024, 12, 31),
     )
 
 

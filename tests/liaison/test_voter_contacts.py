@@ -34,7 +34,6 @@ def record(street, actor=None, **kwargs):
         "way": "phone",
         "subject": "电话回访加装电梯进展",
         "actor": actor or street.owner_user,
-        "today": TODAY,
     } | kwargs
     return voter_contact_record(**arguments)
 
@@ -60,7 +59,8 @@ def test_who_may_record_a_contact(street):
     }
 
 
-def test_bad_input_is_refused_with_field_errors_and_nothing_written(street):
+def test_bad_input_is_refused_with_field_errors_and_nothing_written(street, frozen_today):
+    frozen_today(TODAY)
     other_link = constituent_link_add(deputy=street.colleague, name="陈阿姨", actor=street.office)
     cases = [
         ({"date": date(2024, 5, 21)}, "date"),  # tomorrow
@@ -184,7 +184,7 @@ def test_api_bad_input_and_refusals(client, street):
     assert other.status_code == 403
     assert not VoterContact.objects.exists()
     # A contact the user may not see is a 404, for reading and deleting alike.
-    hidden = record(street, deputy=street.outsider, actor=street.office, date=today, today=today)
+    hidden = record(street, deputy=street.outsider, actor=street.office, date=today)
     assert client.get(api_url(hidden.id)).status_code == 404
     assert client.delete(api_url(hidden.id)).status_code == 404
     # A leader reads everything but records nothing.
@@ -214,10 +214,10 @@ def test_api_list_queries_do_not_grow_with_rows(client, street, django_assert_ma
 
     link = constituent_link_add(deputy=street.owner, name="何大爷", actor=street.office)
     for n in range(3):
-        record(street, actor=street.office, date=today, today=today, constituent=link if n % 2 else None)
+        record(street, actor=street.office, date=today, constituent=link if n % 2 else None)
     few = count_queries()
     for n in range(30):
-        record(street, actor=street.staff_a, date=today, today=today, constituent=link if n % 2 else None)
+        record(street, actor=street.staff_a, date=today, constituent=link if n % 2 else None)
     assert count_queries() == few
 
 
@@ -293,8 +293,8 @@ def test_others_see_masked_phones_and_leaders_cannot_write(client, street):
 def test_the_overview_counts_against_the_yearly_requirement(client, street, django_assert_max_num_queries):
     today = timezone.localdate()
     for n in range(10):
-        record(street, actor=street.staff_a, date=today, today=today, subject=f"走访{n}")
-    record(street, deputy=street.colleague, actor=street.staff_a, date=today, today=today)
+        record(street, actor=street.staff_a, date=today, subject=f"走访{n}")
+    record(street, deputy=street.colleague, actor=street.staff_a, date=today)
     client.force_login(street.staff_a)
     response = client.get(reverse("liaison:contact_overview"), {"year": today.year})
     assert response.status_code == 200
@@ -343,25 +343,26 @@ def test_a_deputy_links_a_constituent_and_records_contacts_in_the_browser(page, 
     assert not VoterContact.objects.exists()
 
 
-def test_a_contact_is_corrected_by_those_who_keep_it(client, street):
+def test_a_contact_is_corrected_by_those_who_keep_it(client, street, frozen_today):
+    frozen_today(TODAY)
     contact = record(street, people=2)
     with pytest.raises(PermissionRefused):
-        voter_contact_update(contact=contact, actor=street.colleague_user, today=TODAY, people=3)
+        voter_contact_update(contact=contact, actor=street.colleague_user, people=3)
     with pytest.raises(ValidationError) as caught:
-        voter_contact_update(contact=contact, actor=street.staff_a, today=TODAY, subject=" ", date=date(2024, 6, 1))
+        voter_contact_update(contact=contact, actor=street.staff_a, subject=" ", date=date(2024, 6, 1))
     assert set(caught.value.message_dict) == {"subject", "date"}
     with pytest.raises(TypeError):
         voter_contact_update(contact=contact, actor=street.staff_a, deputy=street.colleague)
     contact.refresh_from_db()
     assert (contact.people, contact.subject) == (2, "电话回访加装电梯进展")
-    voter_contact_update(contact=contact, actor=street.staff_a, today=TODAY, people=3, way="home_visit")
+    voter_contact_update(contact=contact, actor=street.staff_a, people=3, way="home_visit")
     contact.refresh_from_db()
     assert (contact.people, contact.way, contact.recorded_by) == (3, "home_visit", street.owner_user)
 
 
 def test_a_contact_is_corrected_on_the_page_and_through_the_api(client, street):
     today = timezone.localdate()
-    contact = record(street, date=today, today=today)
+    contact = record(street, date=today)
     client.force_login(street.owner_user)
     form = client.get(contacts_page(street.owner), {"edit": contact.pk})
     assert form.context["editing"] == contact

@@ -69,7 +69,6 @@ def test_visit_receivers_of_the_station_its_subtree_and_the_residents_above(stre
         channel="at_station",
         headcount=1,
         deputies=[street.owner],
-        today=DAY,
     )
     assert list(visit.deputies.values_list("pk", flat=True)) == [street.owner.pk]
     with pytest.raises(PermissionRefused):
@@ -80,10 +79,9 @@ def test_visit_receivers_of_the_station_its_subtree_and_the_residents_above(stre
             channel="at_station",
             headcount=1,
             deputies=[street.colleague],
-            today=DAY,
         )
     # A deputy recording their own visit at B may not name a deputy of another station either.
-    visit_record(actor=street.outsider_user, station=street.b, date=DAY, channel="home_visit", headcount=1, today=DAY)
+    visit_record(actor=street.outsider_user, station=street.b, date=DAY, channel="home_visit", headcount=1)
     with pytest.raises(PermissionRefused):
         visit_record(
             actor=street.outsider_user,
@@ -92,7 +90,6 @@ def test_visit_receivers_of_the_station_its_subtree_and_the_residents_above(stre
             channel="home_visit",
             headcount=1,
             deputies=[street.owner],
-            today=DAY,
         )
     assert Visit.objects.count() == 3
 
@@ -106,7 +103,6 @@ def test_the_refused_receiver_gets_no_credit_and_does_not_see_the_visit(street):
             channel="at_station",
             headcount=1,
             deputies=[street.outsider],
-            today=DAY,
         )
     response = _client(street.outsider_user).get("/api/v1/visits/")
     assert response.status_code == 200 and response.json()["results"] == []

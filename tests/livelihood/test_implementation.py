@@ -73,14 +73,14 @@ def test_overdue_milestones_feed_reminders(street):
         project=project, title="完成设计", due_date=today - timedelta(days=9), actor=street.office
     )
     services.milestone_add(project=other, title="竣工", due_date=today + timedelta(days=30), actor=street.unit_officer)
-    due_today = services.milestone_add(project=other, title="进场", due_date=today, actor=street.unit_officer)
+    due_on_the_day = services.milestone_add(project=other, title="进场", due_date=today, actor=street.unit_officer)
     services.milestone_complete(milestone=done, actor=street.unit_officer)
     with pytest.raises(ActionRefused):
         services.milestone_complete(milestone=done, actor=street.unit_officer)
     with pytest.raises(PermissionRefused):
         services.milestone_complete(milestone=late, actor=street.other_officer)
     assert list(selectors.overdue_milestones(today)) == [late]
-    assert list(selectors.overdue_milestones(today + timedelta(days=1))) == [late, due_today]
+    assert list(selectors.overdue_milestones(today + timedelta(days=1))) == [late, due_on_the_day]
 
 
 @pytest.mark.postgres

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from notifications import clock
+from core import clock
 from notifications.models import TaskRun
 from notifications.services import HEARTBEAT_TASK
 from notifications.tasks import heartbeat

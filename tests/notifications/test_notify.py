@@ -9,8 +9,9 @@ from django.core import mail
 from django.db import transaction
 from django.test import override_settings
 
+from core import clock
 from core.roles import Role
-from notifications import clock, services
+from notifications import services
 from notifications.channels import OutgoingMessage, SmsChannel
 from notifications.models import Delivery, DeliveryStatus, Notification, NotificationPreference
 
@@ -115,7 +116,7 @@ def test_links_must_stay_inside_the_site(people, url):
 @override_settings(
     NOTIFICATIONS_SMS_CHANNEL="tests.notifications.test_notify.FailingSmsChannel", NOTIFICATIONS_MAX_ATTEMPTS=3
 )
-def test_a_failing_channel_is_retried_with_backoff_then_marked_failed(people, monkeypatch):
+def test_a_failing_channel_is_retried_with_backoff_then_marked_failed(people, frozen_today):
     services.preferences_update(user=people["sms_too"], email=False, sms=True)
     services.notify(recipients=[people["sms_too"]], verb="test.event", title="x")
     delivery = Delivery.objects.get()
@@ -123,8 +124,7 @@ def test_a_failing_channel_is_retried_with_backoff_then_marked_failed(people, mo
     waits = []
     for attempt in (1, 2):
         # The frozen clock moves to the moment the retry is due.
-        frozen = Delivery.objects.get().next_attempt_at
-        monkeypatch.setattr(clock, "now", lambda frozen=frozen: frozen)
+        frozen = frozen_today(Delivery.objects.get().next_attempt_at)
         result = services.deliveries_sweep()
         assert result["failed"] == 1
         delivery.refresh_from_db()
@@ -134,21 +134,19 @@ def test_a_failing_channel_is_retried_with_backoff_then_marked_failed(people, mo
     # Exponential backoff with jitter: each wait lies within [base/2, base × 2^(attempt−1)].
     assert timedelta(seconds=30) <= waits[0] <= timedelta(seconds=60)
     assert timedelta(seconds=30) <= waits[1] <= timedelta(seconds=120)
-    frozen = Delivery.objects.get().next_attempt_at
-    monkeypatch.setattr(clock, "now", lambda: frozen)
+    frozen_today(Delivery.objects.get().next_attempt_at)
     services.deliveries_sweep()
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.FAILED, 3)
     assert delivery.next_attempt_at > start
 
 
-def test_a_delivery_waiting_for_its_retry_time_is_not_sent_early(people, monkeypatch):
+def test_a_delivery_waiting_for_its_retry_time_is_not_sent_early(people, frozen_today):
     services.notify(recipients=[people["emailed"]], verb="test.event", title="x")
     Delivery.objects.update(next_attempt_at=clock.now() + timedelta(minutes=10))
     assert services.deliveries_sweep()["due"] == 0
     assert mail.outbox == []
-    later = Delivery.objects.get().next_attempt_at + timedelta(seconds=1)
-    monkeypatch.setattr(clock, "now", lambda: later)
+    frozen_today(Delivery.objects.get().next_attempt_at + timedelta(seconds=1))
     assert services.deliveries_sweep()["sent"] == 1
     assert len(mail.outbox) == 1
 

@@ -7,8 +7,9 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core import clock
 from core.roles import Role
-from notifications import clock, services
+from notifications import services
 from notifications.models import (
     Delivery,
     DeliveryStatus,
@@ -162,7 +163,7 @@ def test_the_status_page_is_for_admins_only(client, owner, admin_user, make_user
     assert client.get("/notifications/status/").status_code == 200
 
 
-def test_the_status_page_shows_last_runs_reminders_today_and_failures(client, admin_user, make_user):
+def test_the_status_page_shows_last_runs_the_days_reminders_and_failures(client, admin_user, make_user):
     make_user(Role.OFFICE, username="due-1")
     run_sweep(TEST_RULE)  # today, from the real clock
     now = clock.now()

@@ -10,7 +10,6 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from core.roles import Role
-from notifications import clock
 from notifications.models import Notification, ReminderSent
 from notifications.reminders import ReminderRule, iso_week, run_sweep
 from tests.notifications.support import TEST_RULE
@@ -24,12 +23,15 @@ def due_people(make_user):
 
 
 @pytest.mark.django_db
-def test_a_sweep_run_twice_sends_each_reminder_once(due_people, make_user, django_capture_on_commit_callbacks):
+def test_a_sweep_run_twice_sends_each_reminder_once(
+    due_people, make_user, django_capture_on_commit_callbacks, frozen_today
+):
     make_user(Role.OFFICE, username="not-due")
+    frozen_today(DAY)
     with django_capture_on_commit_callbacks(execute=True):
-        first = run_sweep(TEST_RULE, today=DAY)
+        first = run_sweep(TEST_RULE)
     with django_capture_on_commit_callbacks(execute=True):
-        second = run_sweep(TEST_RULE, today=DAY)
+        second = run_sweep(TEST_RULE)
     assert (first["due"], first["sent"]) == (3, 3)
     assert (second["due"], second["sent"]) == (3, 0)
     assert Notification.objects.filter(verb="reminder.test_due_accounts").count() == 3
@@ -45,15 +47,17 @@ def test_a_sweep_run_twice_sends_each_reminder_once(due_people, make_user, djang
 
 
 @pytest.mark.django_db
-def test_a_new_threshold_sends_again(due_people):
-    run_sweep(TEST_RULE, today=DAY)
-    assert run_sweep(TEST_RULE, today=date(2024, 3, 5))["sent"] == 3
+def test_a_new_threshold_sends_again(due_people, frozen_today):
+    frozen_today(DAY)
+    run_sweep(TEST_RULE)
+    frozen_today(date(2024, 3, 5))
+    assert run_sweep(TEST_RULE)["sent"] == 3
     assert ReminderSent.objects.count() == 6
 
 
 @pytest.mark.django_db
-def test_the_sweep_reads_todays_date_from_the_clock(due_people, monkeypatch):
-    monkeypatch.setattr(clock, "today", lambda: DAY)
+def test_the_sweep_reads_todays_date_from_the_clock(due_people, frozen_today):
+    frozen_today(DAY)
     result = run_sweep(TEST_RULE)
     assert result["today"] == "2024-03-04"
     assert ReminderSent.objects.filter(threshold_key__endswith="2024-03-04").count() == 3
@@ -62,26 +66,28 @@ def test_the_sweep_reads_todays_date_from_the_clock(due_people, monkeypatch):
 @pytest.mark.django_db
 def test_a_disabled_rule_sends_nothing(due_people, settings):
     settings.REMINDERS_DISABLED = {"test_due_accounts"}
-    assert run_sweep(TEST_RULE, today=DAY) == {"rule": "test_due_accounts", "disabled": True}
+    assert run_sweep(TEST_RULE) == {"rule": "test_due_accounts", "disabled": True}
     assert not ReminderSent.objects.exists()
 
 
 @pytest.mark.django_db
-def test_a_failing_sweep_leaves_no_claim_behind(due_people):
+def test_a_failing_sweep_leaves_no_claim_behind(due_people, frozen_today):
+    frozen_today(DAY)
+
     def collect(*, today):
         yield from TEST_RULE.collect(today=today)
         raise RuntimeError("database went away half-way")
 
     broken = ReminderRule(key="test_due_accounts", collect=collect)
     with pytest.raises(RuntimeError):
-        run_sweep(broken, today=DAY)
+        run_sweep(broken)
     assert not ReminderSent.objects.exists()
     # The redone sweep sends everything.
-    assert run_sweep(TEST_RULE, today=DAY)["sent"] == 3
+    assert run_sweep(TEST_RULE)["sent"] == 3
 
 
 @pytest.mark.django_db
-def test_reminders_are_written_in_the_site_language(due_people):
+def test_reminders_are_written_in_the_site_language(due_people, frozen_today):
     from django.utils import translation
     from django.utils.translation import gettext
 
@@ -92,8 +98,9 @@ def test_reminders_are_written_in_the_site_language(due_people):
     with translation.override("zh-hans"):
         chinese = gettext("Notifications")
     assert chinese != "Notifications"
+    frozen_today(DAY)
     with translation.override("en"):
-        run_sweep(ReminderRule(key="lang", collect=collect), today=DAY)
+        run_sweep(ReminderRule(key="lang", collect=collect))
     assert set(Notification.objects.values_list("title", flat=True)) == {chinese}
 
 
@@ -113,20 +120,21 @@ def _bulk_due_accounts(count: int, prefix: str) -> None:
     )
 
 
-def _sweep_queries(today) -> int:
+def _sweep_queries() -> int:
     with CaptureQueriesContext(connection) as queries:
-        result = run_sweep(TEST_RULE, today=today)
+        result = run_sweep(TEST_RULE)
     assert result["sent"] == result["due"]
     return len(queries)
 
 
 @pytest.mark.django_db
-def test_the_sweep_issues_the_same_number_of_queries_for_1_or_20_due_items():
+def test_the_sweep_issues_the_same_number_of_queries_for_1_or_20_due_items(frozen_today):
+    frozen_today(DAY)
     _bulk_due_accounts(1, "a")
-    one = _sweep_queries(DAY)
+    one = _sweep_queries()
     ReminderSent.objects.all().delete()
     _bulk_due_accounts(19, "b")
-    twenty = _sweep_queries(DAY)
+    twenty = _sweep_queries()
     # Sweep savepoint + rule query + claim INSERT + claim read-back + users with preferences
     # + notify's savepoint + notifications INSERT + deliveries INSERT + 2 releases.
     assert one == twenty == 10
@@ -134,19 +142,21 @@ def test_the_sweep_issues_the_same_number_of_queries_for_1_or_20_due_items():
 
 @pytest.mark.postgres
 @pytest.mark.django_db
-def test_the_sweep_issues_the_same_number_of_queries_for_10_or_1000_due_items():
+def test_the_sweep_issues_the_same_number_of_queries_for_10_or_1000_due_items(frozen_today):
+    frozen_today(DAY)
     _bulk_due_accounts(10, "a")
-    ten = _sweep_queries(DAY)
+    ten = _sweep_queries()
     ReminderSent.objects.all().delete()
     _bulk_due_accounts(990, "b")
-    thousand = _sweep_queries(DAY)
+    thousand = _sweep_queries()
     # PostgreSQL has no limit on parameters per statement, so each bulk INSERT is one statement.
     assert ten == thousand == 10
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_sweeps_at_once_send_each_reminder_once(make_user):
+def test_two_sweeps_at_once_send_each_reminder_once(make_user, frozen_today):
+    frozen_today(DAY)
     for i in range(30):
         make_user(Role.OFFICE, username=f"due-{i}")
     barrier = threading.Barrier(2)
@@ -155,7 +165,7 @@ def test_two_sweeps_at_once_send_each_reminder_once(make_user):
     def sweep():
         try:
             barrier.wait(timeout=10)
-            results.append(run_sweep(TEST_RULE, today=DAY))
+            results.append(run_sweep(TEST_RULE))
         except Exception as exc:  # reported below
             errors.append(exc)
         finally:

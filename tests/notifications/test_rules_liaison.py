@@ -14,16 +14,23 @@ from tests.liaison.reception_support import street  # noqa: F401  (the fixture)
 pytestmark = pytest.mark.django_db
 
 
-def sent_to(rule, today) -> set[str]:
-    before = set(Notification.objects.values_list("pk", flat=True))
-    run_sweep(rule, today=today)
-    return set(Notification.objects.exclude(pk__in=before).values_list("recipient__username", flat=True))
+@pytest.fixture
+def sent_to(frozen_today):
+    """``sent_to(rule, day)``: run the sweep on ``day`` (the clock moves there); who got a reminder from it."""
+
+    def sweep(rule, today: date) -> set[str]:
+        frozen_today(today)
+        before = set(Notification.objects.values_list("pk", flat=True))
+        run_sweep(rule)
+        return set(Notification.objects.exclude(pk__in=before).values_list("recipient__username", flat=True))
+
+    return sweep
 
 
 # --- tomorrow's reception day: the rostered deputies -------------------------------------------------
 
 
-def test_rostered_deputies_are_reminded_the_day_before(street):  # noqa: F811
+def test_rostered_deputies_are_reminded_the_day_before(street, sent_to):  # noqa: F811
     day = reception.reception_day_add(station=street.a, date=date(2024, 3, 15), actor=street.staff_a)
     # One deputy by name, and a group whose member is the colleague.
     reception.roster_set(day=day, actor=street.staff_a, deputies=[street.owner], groups=[street.group_a])
@@ -37,25 +44,25 @@ def test_rostered_deputies_are_reminded_the_day_before(street):  # noqa: F811
     assert "2024-03-15" in notification.title and street.a.name in notification.title
 
 
-def test_a_deputy_rostered_twice_on_one_day_gets_one_reminder(street):  # noqa: F811
+def test_a_deputy_rostered_twice_on_one_day_gets_one_reminder(street, sent_to):  # noqa: F811
     day = reception.reception_day_add(station=street.a, date=date(2024, 3, 15), actor=street.staff_a)
     reception.roster_set(day=day, actor=street.staff_a, deputies=[street.colleague], groups=[street.group_a])
     assert sent_to(reminders.RECEPTION_TOMORROW, date(2024, 3, 14)) == {street.colleague_user.username}
     assert Notification.objects.count() == 1
 
 
-def test_a_cancelled_reception_day_is_not_reminded(street):  # noqa: F811
+def test_a_cancelled_reception_day_is_not_reminded(street, sent_to):  # noqa: F811
     day = reception.reception_day_add(station=street.a, date=date(2024, 3, 15), actor=street.staff_a)
     reception.roster_set(day=day, actor=street.staff_a, deputies=[street.owner])
     reception.reception_day_cancel(day=day, reason="场地维修", actor=street.staff_a)
     assert sent_to(reminders.RECEPTION_TOMORROW, date(2024, 3, 14)) == set()
 
 
-def test_days_generated_by_a_rule_are_reminded_too(street):  # noqa: F811
+def test_days_generated_by_a_rule_are_reminded_too(street, frozen_today, sent_to):  # noqa: F811
+    frozen_today(date(2024, 3, 1))
     rule = reception.reception_rule_create(
-        station=street.b, kind="monthly", day_of_month=15, valid_from=date(2024, 3, 1), actor=street.staff_b,
-        today=date(2024, 3, 1),
-    )  # fmt: skip
+        station=street.b, kind="monthly", day_of_month=15, valid_from=date(2024, 3, 1), actor=street.staff_b
+    )
     april = rule.days.get(date=date(2024, 4, 15))
     reception.roster_set(day=april, actor=street.staff_b, deputies=[street.outsider])
     assert sent_to(reminders.RECEPTION_TOMORROW, date(2024, 3, 14)) == set()  # nobody rostered in March
@@ -65,11 +72,11 @@ def test_days_generated_by_a_rule_are_reminded_too(street):  # noqa: F811
 # --- "四个一" duties near the end of their period: the deputy ------------------------------------------
 
 
-def test_missing_monthly_duties_are_reminded_a_week_before_the_month_ends(street):  # noqa: F811
+def test_missing_monthly_duties_are_reminded_a_week_before_the_month_ends(street, frozen_today, sent_to):  # noqa: F811
+    frozen_today(date(2024, 3, 20))
     duty_services.grid_duty_record(
-        deputy=street.owner, grid=street.grid_a1, kind="patrol", date=date(2024, 3, 10), actor=street.owner_user,
-        today=date(2024, 3, 20),
-    )  # fmt: skip
+        deputy=street.owner, grid=street.grid_a1, kind="patrol", date=date(2024, 3, 10), actor=street.owner_user
+    )
     everyone = {street.owner_user.username, street.colleague_user.username, street.outsider_user.username}
     # The quarter's research visit is reminded from 15 days before the quarter ends (3-17)...
     assert sent_to(reminders.GRID_DUTY_MISSING, date(2024, 3, 16)) == set()
@@ -98,7 +105,7 @@ def test_missing_monthly_duties_are_reminded_a_week_before_the_month_ends(street
     assert street.owner_user.username in sent_to(reminders.GRID_DUTY_MISSING, date(2024, 4, 24))
 
 
-def test_no_duty_reminder_early_in_the_period(street):  # noqa: F811
+def test_no_duty_reminder_early_in_the_period(street, sent_to):  # noqa: F811
     assert sent_to(reminders.GRID_DUTY_MISSING, date(2024, 2, 10)) == set()
     assert reminders.duties_near_period_end(date(2024, 2, 10)) == {}
     assert set(reminders.duties_near_period_end(date(2024, 12, 2))) == {"report"}  # 29 days before the year ends

@@ -31,13 +31,20 @@ def street(make_user):
     )
 
 
-def sent_to(today) -> set[str]:
-    before = set(Notification.objects.values_list("pk", flat=True))
-    run_sweep(reminders.OVERDUE_MILESTONES, today=today)
-    return set(Notification.objects.exclude(pk__in=before).values_list("recipient__username", flat=True))
+@pytest.fixture
+def sent_to(frozen_today):
+    """``sent_to(day)``: run the sweep on ``day`` (the clock moves there); who got a reminder from it."""
+
+    def sweep(today: date) -> set[str]:
+        frozen_today(today)
+        before = set(Notification.objects.values_list("pk", flat=True))
+        run_sweep(reminders.OVERDUE_MILESTONES)
+        return set(Notification.objects.exclude(pk__in=before).values_list("recipient__username", flat=True))
+
+    return sweep
 
 
-def test_an_overdue_milestone_reminds_the_responsible_unit_weekly(street):
+def test_an_overdue_milestone_reminds_the_responsible_unit_weekly(street, frozen_today, sent_to):
     _cycle, projects = street.implementing()
     project = projects[0]
     milestone = services.milestone_add(
@@ -51,11 +58,12 @@ def test_an_overdue_milestone_reminds_the_responsible_unit_weekly(street):
     notification = Notification.objects.filter(recipient=street.unit_officer).first()
     assert notification.url == f"/livelihood/projects/{project.pk}/"
     assert "完成施工招标" in notification.title
+    frozen_today(date(2024, 6, 18))
     services.milestone_complete(milestone=milestone, actor=street.unit_officer, completed_on=date(2024, 6, 18))
     assert sent_to(date(2024, 6, 24)) == set()
 
 
-def test_milestones_of_other_units_and_cycles_not_implementing_are_left_alone(street):
+def test_milestones_of_other_units_and_cycles_not_implementing_are_left_alone(street, sent_to):
     _cycle, projects = street.implementing()
     services.milestone_add(project=projects[0], title="开工", due_date=date(2024, 6, 1), actor=street.office)
     assert street.other_officer.username not in sent_to(date(2024, 6, 5))

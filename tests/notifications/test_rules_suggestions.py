@@ -1,7 +1,7 @@
 """Reminder rules of the suggestion lifecycle, at their boundaries, with a frozen clock.
 
-The services run on a frozen "today" too (``suggestions.services._today``), so every stored deadline
-is what the services computed on that day, on the Chinese working-day calendar.
+The services run on a frozen clock too (``frozen_today``), so every stored deadline is what the
+services computed on that day, on the Chinese working-day calendar.
 """
 
 from datetime import date, timedelta
@@ -21,37 +21,34 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def freeze(monkeypatch):
-    """Freeze the services' today; the sweeps get theirs explicitly."""
-
-    def set_today(day: date):
-        monkeypatch.setattr(services, "_today", lambda: day)
-
-    return set_today
-
-
-@pytest.fixture
 def world(make_user):
     return build_world(make_user)
 
 
-def sent_to(rule, today) -> set[str]:
-    """Run the sweep on ``today``; the usernames that got a reminder from this run."""
-    before = set(Notification.objects.values_list("pk", flat=True))
-    run_sweep(rule, today=today)
-    return set(Notification.objects.exclude(pk__in=before).values_list("recipient__username", flat=True))
+@pytest.fixture
+def sent_to(frozen_today):
+    """``sent_to(rule, day)``: run the sweep on ``day`` (the clock moves there); the usernames that got a
+    reminder from this run."""
+
+    def sweep(rule, today: date) -> set[str]:
+        frozen_today(today)
+        before = set(Notification.objects.values_list("pk", flat=True))
+        run_sweep(rule)
+        return set(Notification.objects.exclude(pk__in=before).values_list("recipient__username", flat=True))
+
+    return sweep
 
 
-def assigned_on(world, freeze, day: date, **kwargs):
-    freeze(day)
+def assigned_on(world, frozen_today, day: date, **kwargs):
+    frozen_today(day)
     return drive(world, State.ASSIGNED, **kwargs)
 
 
 # --- reply due: lead-unit officers, 15, 7 and 1 days before ------------------------------------
 
 
-def test_reply_due_reminders_at_15_7_and_1_days_before(world, freeze, make_user):
-    suggestion = assigned_on(world, freeze, date(2024, 3, 1))
+def test_reply_due_reminders_at_15_7_and_1_days_before(world, frozen_today, make_user, sent_to):
+    suggestion = assigned_on(world, frozen_today, date(2024, 3, 1))
     due = suggestion.reply_due
     assert due == date(2024, 6, 1)
     # A second officer of the lead unit is reminded too; an inactive one is not.
@@ -75,22 +72,22 @@ def test_reply_due_reminders_at_15_7_and_1_days_before(world, freeze, make_user)
     assert notification.title.startswith("答复期限")
 
 
-def test_a_day_without_a_sweep_is_caught_up_the_next_day(world, freeze):
-    suggestion = assigned_on(world, freeze, date(2024, 3, 1))
+def test_a_day_without_a_sweep_is_caught_up_the_next_day(world, frozen_today, sent_to):
+    suggestion = assigned_on(world, frozen_today, date(2024, 3, 1))
     # Nothing ran 15 days before; the next day's sweep sends the 15-day reminder, once.
     assert sent_to(reminders.REPLY_DUE, suggestion.reply_due - timedelta(days=14)) == {world.lead_officer.username}
     assert sent_to(reminders.REPLY_DUE, suggestion.reply_due - timedelta(days=13)) == set()
 
 
-def test_no_reply_due_reminder_once_replied(world, freeze):
-    freeze(date(2024, 3, 1))
+def test_no_reply_due_reminder_once_replied(world, frozen_today, sent_to):
+    frozen_today(date(2024, 3, 1))
     suggestion = drive(world, State.REPLIED)
     assert sent_to(reminders.REPLY_DUE, date(2024, 6, 1) - timedelta(days=7)) == set()
     assert suggestion.state == State.REPLIED
 
 
-def test_a_new_deadline_after_rehandling_is_reminded_afresh(world, freeze):
-    freeze(date(2024, 3, 1))
+def test_a_new_deadline_after_rehandling_is_reminded_afresh(world, frozen_today, sent_to):
+    frozen_today(date(2024, 3, 1))
     suggestion = drive(world, State.REHANDLING)
     assert suggestion.reply_due == date(2024, 4, 1)  # one month after the 不满意 evaluation
     assert sent_to(reminders.REPLY_DUE, date(2024, 3, 31)) == {world.lead_officer.username}
@@ -100,8 +97,8 @@ def test_a_new_deadline_after_rehandling_is_reminded_afresh(world, freeze):
 # --- co-unit opinion due: co-unit officers ---------------------------------------------------------
 
 
-def test_co_unit_opinion_reminders_until_the_opinion_is_given(world, freeze):
-    suggestion = assigned_on(world, freeze, date(2024, 3, 1))
+def test_co_unit_opinion_reminders_until_the_opinion_is_given(world, frozen_today, sent_to):
+    suggestion = assigned_on(world, frozen_today, date(2024, 3, 1))
     opinion_due = suggestion.assignments.get(unit=world.co_unit).opinion_due
     assert opinion_due == date(2024, 4, 1)
     co = {world.co_officer.username}
@@ -112,8 +109,8 @@ def test_co_unit_opinion_reminders_until_the_opinion_is_given(world, freeze):
     assert sent_to(reminders.CO_OPINION_DUE, opinion_due - timedelta(days=1)) == set()
 
 
-def test_a_co_unit_without_an_opinion_gets_the_last_reminder(world, freeze):
-    suggestion = assigned_on(world, freeze, date(2024, 3, 1))
+def test_a_co_unit_without_an_opinion_gets_the_last_reminder(world, frozen_today, sent_to):
+    suggestion = assigned_on(world, frozen_today, date(2024, 3, 1))
     opinion_due = suggestion.assignments.get(unit=world.co_unit).opinion_due
     assert sent_to(reminders.CO_OPINION_DUE, opinion_due - timedelta(days=2)) == {world.co_officer.username}
     assert sent_to(reminders.CO_OPINION_DUE, opinion_due - timedelta(days=1)) == {world.co_officer.username}
@@ -124,8 +121,8 @@ def test_a_co_unit_without_an_opinion_gets_the_last_reminder(world, freeze):
 # --- overdue: unit, office, flagging leader; weekly ---------------------------------------------------
 
 
-def test_overdue_goes_to_unit_office_and_flagging_leader_once_a_week(world, freeze, make_user):
-    suggestion = assigned_on(world, freeze, date(2024, 3, 13))
+def test_overdue_goes_to_unit_office_and_flagging_leader_once_a_week(world, frozen_today, make_user, sent_to):
+    suggestion = assigned_on(world, frozen_today, date(2024, 3, 13))
     assert suggestion.reply_due == date(2024, 6, 13)  # a Thursday in ISO week 24
     services.suggestion_supervise(suggestion=suggestion, actor=world.leader, note="重点督办", key_supervision=True)
     other_leader = make_user(Role.LEADER, username="leader_other")
@@ -141,10 +138,10 @@ def test_overdue_goes_to_unit_office_and_flagging_leader_once_a_week(world, free
     assert Notification.objects.filter(recipient=world.co_officer, verb__startswith="reminder.").count() == 0
 
 
-def test_overdue_without_key_supervision_skips_leaders_and_stops_once_replied(world, freeze):
-    suggestion = assigned_on(world, freeze, date(2024, 3, 13))
+def test_overdue_without_key_supervision_skips_leaders_and_stops_once_replied(world, frozen_today, sent_to):
+    suggestion = assigned_on(world, frozen_today, date(2024, 3, 13))
     assert sent_to(reminders.OVERDUE, date(2024, 6, 14)) == {world.lead_officer.username, world.office.username}
-    freeze(date(2024, 6, 18))
+    frozen_today(date(2024, 6, 18))
     services.suggestion_acknowledge(suggestion=suggestion, actor=world.lead_officer)
     services.suggestion_reply(suggestion=suggestion, actor=world.lead_officer, reply_class="A", content="已解决。")
     assert sent_to(reminders.OVERDUE, date(2024, 6, 24)) == set()
@@ -153,8 +150,8 @@ def test_overdue_without_key_supervision_skips_leaders_and_stops_once_replied(wo
 # --- assignment pending: the office, 5 working days after submission ---------------------------------
 
 
-def test_assignment_reminder_counts_working_days_across_national_day(world, freeze):
-    freeze(date(2024, 9, 27))  # Friday before the National Day holiday
+def test_assignment_reminder_counts_working_days_across_national_day(world, frozen_today, sent_to):
+    frozen_today(date(2024, 9, 27))  # Friday before the National Day holiday
     suggestion = drive(world, State.SUBMITTED)
     # Working days: 9-29 (Sunday, make-up workday), 9-30, then 10-8, 10-9, 10-10.
     assert suggestion.assign_due == date(2024, 10, 10)
@@ -166,10 +163,10 @@ def test_assignment_reminder_counts_working_days_across_national_day(world, free
     assert sent_to(reminders.ASSIGNMENT_PENDING, date(2024, 10, 12)) == set()  # once
 
 
-def test_no_assignment_reminder_once_assigned(world, freeze):
-    freeze(date(2024, 9, 27))
+def test_no_assignment_reminder_once_assigned(world, frozen_today, sent_to):
+    frozen_today(date(2024, 9, 27))
     suggestion = drive(world, State.SUBMITTED)
-    freeze(date(2024, 10, 8))
+    frozen_today(date(2024, 10, 8))
     services.suggestion_assign(suggestion=suggestion, actor=world.office, lead_unit=world.lead_unit)
     assert sent_to(reminders.ASSIGNMENT_PENDING, date(2024, 10, 11)) == set()
 
@@ -177,17 +174,17 @@ def test_no_assignment_reminder_once_assigned(world, freeze):
 # --- evaluation pending: the deputy, 20 working days after a reply ----------------------------------------
 
 
-def replied_on(world, freeze, day: date):
-    freeze(day - timedelta(days=14))
+def replied_on(world, frozen_today, day: date):
+    frozen_today(day - timedelta(days=14))
     suggestion = drive(world, State.IN_PROGRESS)
-    freeze(day)
+    frozen_today(day)
     services.suggestion_reply(suggestion=suggestion, actor=world.lead_officer, reply_class="B", content="已列入计划。")
     suggestion.refresh_from_db()
     return suggestion
 
 
-def test_evaluation_reminder_after_20_working_days_across_national_day(world, freeze):
-    suggestion = replied_on(world, freeze, date(2024, 9, 20))
+def test_evaluation_reminder_after_20_working_days_across_national_day(world, frozen_today, sent_to):
+    suggestion = replied_on(world, frozen_today, date(2024, 9, 20))
     deputy = {world.deputy.username}
     # The 20th working day after 9-20 is 10-23 (9-29 and 10-12 are make-up workdays, 10-1..10-7 off).
     # On 10-24 replies up to Sunday 9-22 are due (a weekend reply waits from the same working days).
@@ -201,17 +198,17 @@ def test_evaluation_reminder_after_20_working_days_across_national_day(world, fr
     assert reminder.url == f"/suggestions/{suggestion.pk}/"
 
 
-def test_no_evaluation_reminder_once_evaluated(world, freeze):
-    suggestion = replied_on(world, freeze, date(2024, 9, 20))
+def test_no_evaluation_reminder_once_evaluated(world, frozen_today, sent_to):
+    suggestion = replied_on(world, frozen_today, date(2024, 9, 20))
     services.suggestion_evaluate(suggestion=suggestion, actor=world.deputy, rating="satisfied")
     assert sent_to(reminders.EVALUATION_PENDING, date(2024, 10, 24)) == set()
 
 
-def test_the_second_reply_is_reminded_separately(world, freeze):
-    suggestion = replied_on(world, freeze, date(2024, 3, 1))
-    freeze(date(2024, 3, 4))
+def test_the_second_reply_is_reminded_separately(world, frozen_today, sent_to):
+    suggestion = replied_on(world, frozen_today, date(2024, 3, 1))
+    frozen_today(date(2024, 3, 4))
     services.suggestion_evaluate(suggestion=suggestion, actor=world.deputy, rating="unsatisfied", comment="不具体")
-    freeze(date(2024, 3, 20))
+    frozen_today(date(2024, 3, 20))
     services.suggestion_reply(suggestion=suggestion, actor=world.lead_officer, reply_class="A", content="已解决。")
     assert sent_to(reminders.EVALUATION_PENDING, date(2024, 4, 30)) == {world.deputy.username}
     assert ReminderSent.objects.get().threshold_key.startswith("suggestion_evaluation_pending:evaluate_reply:")
@@ -230,7 +227,7 @@ RULES = [
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.key)
-def test_each_sweep_issues_the_same_number_of_queries_for_1_or_3_due_items(rule, world, freeze, make_user):
+def test_each_sweep_issues_the_same_number_of_queries_for_1_or_3_due_items(rule, world, frozen_today, make_user):
     """Due items created through the services; the query count must not grow with them."""
     states = {
         "suggestion_assignment_pending": State.SUBMITTED,
@@ -248,12 +245,13 @@ def test_each_sweep_issues_the_same_number_of_queries_for_1_or_3_due_items(rule,
     counts = []
     for batch in (1, 2):
         for i in range(batch):
-            freeze(day)
+            frozen_today(day)
             drive(world, state, title=f"建议{batch}-{i}")
         ReminderSent.objects.all().delete()
         Notification.objects.all().delete()
+        frozen_today(today)
         with CaptureQueriesContext(connection) as queries:
-            result = run_sweep(rule, today=today)
+            result = run_sweep(rule)
         assert result["sent"] >= batch
         counts.append(len(queries))
     assert counts[0] == counts[1], counts

@@ -18,7 +18,7 @@ from livelihood import services as livelihood_services
 from livelihood.models import Milestone
 from notifications.models import Notification, ReminderSent
 from notifications.reminders import run_sweep
-from suggestions import reminders, services
+from suggestions import reminders
 from suggestions.models import Assignment, State, Suggestion
 from tests.suggestions.helpers import build_world, drive
 
@@ -51,9 +51,9 @@ def due_items_plan(rule, today) -> str:
 
 
 @pytest.fixture
-def busy_street(make_user, monkeypatch):
+def busy_street(make_user, frozen_today):
     """A street with years of history: thousands of closed suggestions, past reception days, done milestones."""
-    monkeypatch.setattr(services, "_today", lambda: date(2024, 3, 1))
+    frozen_today(date(2024, 3, 1))
     world = build_world(make_user)
     assigned = drive(world, State.ASSIGNED, title="在办建议")
     closed = drive(world, State.CLOSED, title="已办结建议")
@@ -155,8 +155,8 @@ def test_the_milestone_sweep_reads_open_milestones_through_the_partial_index(mak
     assert "milestone_open_due_idx" in plan, plan
 
 
-def test_the_reply_due_sweep_issues_the_same_queries_for_10_or_1000_due_suggestions(make_user, monkeypatch):
-    monkeypatch.setattr(services, "_today", lambda: date(2024, 3, 1))
+def test_the_reply_due_sweep_issues_the_same_queries_for_10_or_1000_due_suggestions(make_user, frozen_today):
+    frozen_today(date(2024, 3, 1))
     world = build_world(make_user)
     template = drive(world, State.ASSIGNED)
     today = template.reply_due - timedelta(days=7)
@@ -166,8 +166,9 @@ def test_the_reply_due_sweep_issues_the_same_queries_for_10_or_1000_due_suggesti
         ReminderSent.objects.all().delete()
         Notification.objects.all().delete()
         clone_suggestions(template, total - 1)
+        frozen_today(today)
         with CaptureQueriesContext(connection) as queries:
-            result = run_sweep(reminders.REPLY_DUE, today=today)
+            result = run_sweep(reminders.REPLY_DUE)
         assert result["sent"] == total  # one lead-unit officer per suggestion
         counts.append(len(queries))
     # Savepoint, due suggestions, lead-unit officers, claim INSERT, claim read-back, recipients with

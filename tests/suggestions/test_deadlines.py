@@ -98,15 +98,20 @@ def test_a_year_outside_the_calendar_is_counted_provisionally_on_the_statutory_h
     assert deadlines.add_months(date(last, 12, 31), 3) == date(last + 1, 3, 31)
 
 
-def test_system_check_warns_while_this_or_next_year_is_provisional():
+def test_system_check_warns_while_this_or_next_year_is_provisional(frozen_today):
     _first, last = deadlines.package_years()
-    assert working_calendar_covers_today(today=date(last, 6, 1)) == []
-    assert working_calendar_covers_today(today=date(last, 10, 31)) == []
-    [warning] = working_calendar_covers_today(today=date(last, 11, 1))
+    frozen_today(date(last, 6, 1))
+    assert working_calendar_covers_today() == []
+    frozen_today(date(last, 10, 31))
+    assert working_calendar_covers_today() == []
+    frozen_today(date(last, 11, 1))
+    [warning] = working_calendar_covers_today()
     assert warning.id == "suggestions.W001" and str(last + 1) in warning.msg
-    [warning] = working_calendar_covers_today(today=date(last + 1, 1, 5))
+    frozen_today(date(last + 1, 1, 5))
+    [warning] = working_calendar_covers_today()
     assert warning.id == "suggestions.W002" and str(last + 1) in warning.msg
-    this_year, next_year = working_calendar_covers_today(today=date(last + 1, 12, 20))
+    frozen_today(date(last + 1, 12, 20))
+    this_year, next_year = working_calendar_covers_today()
     assert (this_year.id, next_year.id) == ("suggestions.W002", "suggestions.W001")
     assert str(last + 2) in next_year.msg
 
@@ -205,7 +210,7 @@ def test_return_requests_only_within_the_window(world):
 # --- Overdue is derived ------------------------------------------------------------------------
 
 
-def test_overdue_is_derived_from_the_deadline_and_today(world):
+def test_overdue_is_derived_from_the_deadline_and_the_date(world):
     today = timezone.localdate()
     late = drive(world, State.IN_PROGRESS, title="逾期")
     soon = drive(world, State.ASSIGNED, title="将到期")

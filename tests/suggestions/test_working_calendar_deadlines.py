@@ -19,10 +19,9 @@ from tests.suggestions import working_calendar_support
 from tests.suggestions.helpers import drive
 from tests.suggestions.working_calendar_support import enter
 
-# The shared fixtures: the pinned package's range, messages in Chinese, and a settable "today".
+# The shared fixtures: the pinned package's range and messages in Chinese.
 package_ends_in_2026 = working_calendar_support.package_ends_in_2026
 in_chinese = working_calendar_support.in_chinese
-freeze = working_calendar_support.freeze
 
 
 # --- Deadlines across an entered year ------------------------------------------------------------
@@ -52,8 +51,8 @@ def test_spring_festival_as_entered_with_its_make_up_days(world):
     assert CalendarDay.objects.get(date=date(2027, 2, 14)).name == "调休上班"
 
 
-def test_submission_and_assignment_go_on_with_provisional_deadlines_over_new_year(world, freeze):
-    freeze(date(2026, 12, 28))
+def test_submission_and_assignment_go_on_with_provisional_deadlines_over_new_year(world, frozen_today):
+    frozen_today(date(2026, 12, 28))
     suggestion = drive(world, State.DRAFT)
     services.suggestion_cosign(suggestion=suggestion, actor=world.cosigner, accept=True)
 
@@ -67,7 +66,7 @@ def test_submission_and_assignment_go_on_with_provisional_deadlines_over_new_yea
     [event] = SuggestionEvent.objects.filter(suggestion=suggestion, action="submit")
     assert event.data == {"assign_due": "2027-01-05", "provisional": True}
 
-    freeze(date(2026, 12, 30))
+    frozen_today(date(2026, 12, 30))
     client.force_authenticate(world.office)
     response = client.post(
         f"/api/v1/suggestions/{suggestion.pk}/assign/", {"lead_unit": world.lead_unit.pk}, format="json"
@@ -79,25 +78,25 @@ def test_submission_and_assignment_go_on_with_provisional_deadlines_over_new_yea
     assert body["deadline_provisional"] is False  # the reply deadline is counted in months
 
 
-def test_entering_the_official_year_counts_provisional_deadlines_again(world, freeze):
+def test_entering_the_official_year_counts_provisional_deadlines_again(world, frozen_today):
     """Counted on the law's Spring Festival (除夕 02-05 … 初三 02-08, 补假 02-09 and 02-10), then on the
     published schedule (02-06 … 02-13 off, Sunday 02-14 worked)."""
-    freeze(date(2027, 1, 29))  # a Friday
+    frozen_today(date(2027, 1, 29))  # a Friday
     moving = drive(world, State.SUBMITTED)
     # 02-01 … 02-04, then 02-11: the fifth working day on the provisional calendar.
     assert (moving.assign_due, moving.assign_due_provisional) == (date(2027, 2, 11), True)
     assert moving.assign_counted_from == date(2027, 1, 29)
     staying = drive(world, State.SUBMITTED)
-    freeze(date(2027, 2, 1))
+    frozen_today(date(2027, 2, 1))
     staying = services.suggestion_assign(suggestion=staying, actor=world.office, lead_unit=world.lead_unit)
     # 02-02 … 02-04, 02-11, 02-12, 02-15, 02-16 provisionally; 02-02 … 02-05, 02-14 … 02-16 officially.
     assert (staying.return_request_due, staying.return_request_due_provisional) == (date(2027, 2, 16), True)
-    freeze(date(2027, 1, 29))
+    frozen_today(date(2027, 1, 29))
     closed = drive(world, State.SUBMITTED)
     services.suggestion_withdraw(suggestion=closed, actor=world.deputy, reason="已通过其他渠道解决")
     events_before = SuggestionEvent.objects.filter(suggestion__in=[staying, closed]).count()
 
-    freeze(date(2027, 2, 1))
+    frozen_today(date(2027, 2, 1))
     enter(world.admin)  # an administrator enters it, so the office is among those told
 
     moving.refresh_from_db()
@@ -130,8 +129,8 @@ def test_entering_the_official_year_counts_provisional_deadlines_again(world, fr
     assert "交办期限按2027年官方节假日安排重新计算：2027-02-11 → 2027-02-05" in html
 
 
-def test_a_refused_entry_counts_nothing_again(world, freeze):
-    freeze(date(2027, 1, 29))
+def test_a_refused_entry_counts_nothing_again(world, frozen_today):
+    frozen_today(date(2027, 1, 29))
     suggestion = drive(world, State.SUBMITTED)
     with pytest.raises(ValidationError):
         enter(world.office, text="2027-02-14 上班\n2027-02-15 上班")  # a Monday cannot be a make-up day
@@ -155,32 +154,41 @@ def test_an_entered_year_takes_precedence_over_the_package(world):
     assert deadlines.is_working_day(date(2026, 10, 1))
 
 
-def test_the_system_check_is_quiet_once_next_year_is_entered(world):
-    [warning] = working_calendar_covers_today(today=date(2026, 12, 20))
+def test_the_system_check_is_quiet_once_next_year_is_entered(world, frozen_today):
+    frozen_today(date(2026, 12, 20))
+    [warning] = working_calendar_covers_today()
     assert warning.id == "suggestions.W001"
-    [warning] = working_calendar_covers_today(today=date(2027, 1, 5))
+    frozen_today(date(2027, 1, 5))
+    [warning] = working_calendar_covers_today()
     assert warning.id == "suggestions.W002"
 
     enter(world.office)
-    assert working_calendar_covers_today(today=date(2026, 12, 20)) == []
-    assert working_calendar_covers_today(today=date(2027, 1, 5)) == []
-    assert working_calendar_covers_today(today=date(2027, 6, 1)) == []
-    [warning] = working_calendar_covers_today(today=date(2027, 12, 20))
+    frozen_today(date(2026, 12, 20))
+    assert working_calendar_covers_today() == []
+    frozen_today(date(2027, 1, 5))
+    assert working_calendar_covers_today() == []
+    frozen_today(date(2027, 6, 1))
+    assert working_calendar_covers_today() == []
+    frozen_today(date(2027, 12, 20))
+    [warning] = working_calendar_covers_today()
     assert warning.id == "suggestions.W001" and "2028" in warning.msg
-    [warning] = working_calendar_covers_today(today=date(2028, 3, 1))
+    frozen_today(date(2028, 3, 1))
+    [warning] = working_calendar_covers_today()
     assert warning.id == "suggestions.W002"
 
 
-def test_the_check_asks_the_database_only_when_the_package_falls_short(db, django_assert_num_queries):
+def test_the_check_asks_the_database_only_when_the_package_falls_short(db, django_assert_num_queries, frozen_today):
     with django_assert_num_queries(0):
-        assert working_calendar_covers_today(today=date(2026, 6, 1)) == []
+        frozen_today(date(2026, 6, 1))
+        assert working_calendar_covers_today() == []
     with django_assert_num_queries(1):
-        [warning] = working_calendar_covers_today(today=date(2026, 12, 20))
+        frozen_today(date(2026, 12, 20))
+        [warning] = working_calendar_covers_today()
     assert warning.id == "suggestions.W001"
 
 
-def test_the_office_home_page_says_while_next_year_is_provisional(world, client, frozen_clock):
-    frozen_clock("2026-12-04 09:00 +08:00")
+def test_the_office_home_page_says_while_next_year_is_provisional(world, client, frozen_today):
+    frozen_today("2026-12-04 09:00 +08:00")
     client.force_login(world.office)
     html = client.get("/").content.decode()
     assert "2027年的官方节假日安排尚未录入" in html and "暂按法定节假日推算" in html
@@ -191,7 +199,7 @@ def test_the_office_home_page_says_while_next_year_is_provisional(world, client,
     enter(world.office)
     client.force_login(world.office)
     assert "暂按法定节假日推算" not in client.get("/").content.decode()
-    frozen_clock("2027-03-01 09:00 +08:00")
+    frozen_today("2027-03-01 09:00 +08:00")
     assert "暂按法定节假日推算" not in client.get("/").content.decode()
 
 

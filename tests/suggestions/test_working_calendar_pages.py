@@ -151,11 +151,11 @@ def test_a_year_the_package_covers_starts_from_the_package_schedule(client, make
 # --- The mark in the printed reports ---------------------------------------------------------------
 
 
-def test_the_street_pdf_marks_a_provisional_deadline(world, frozen_clock):
-    frozen_clock("2027-01-04 10:00 +08:00")  # a Monday; 2027 is not entered
+def test_the_street_pdf_marks_a_provisional_deadline(world, frozen_today):
+    frozen_today("2027-01-04 10:00 +08:00")  # a Monday; 2027 is not entered
     late = drive(world, State.SUBMITTED)
     assert (late.assign_due, late.assign_due_provisional) == (date(2027, 1, 11), True)
-    frozen_clock("2027-01-29 10:00 +08:00")  # now overdue: listed in the street report
+    frozen_today("2027-01-29 10:00 +08:00")  # now overdue: listed in the street report
 
     document = street_document(2027)
     text = flat("".join(page_texts(html_to_pdf(document.html()).data)))

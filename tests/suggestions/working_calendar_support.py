@@ -5,8 +5,6 @@ schedule like the State Council's (New Year on a Friday, Spring Festival 02-06..
 02-14 and Saturday 02-20 worked in exchange).
 """
 
-from datetime import date
-
 import pytest
 from django.utils import translation
 
@@ -23,14 +21,6 @@ SCHEDULE_2027 = """
 
 def enter(actor, year=2027, text=SCHEDULE_2027, **kwargs):
     return services.calendar_year_enter(actor=actor, year=year, entries=holidays.parse_schedule(text), **kwargs)
-
-
-@pytest.fixture
-def freeze(monkeypatch):
-    def set_today(day: date):
-        monkeypatch.setattr(services, "_today", lambda: day)
-
-    return set_today
 
 
 @pytest.fixture(autouse=True)

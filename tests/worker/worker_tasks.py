@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from notifications.background import periodic_task
+from core.tasks import periodic_task
 from notifications.reminders import run_sweep
 from tests.notifications.support import TEST_RULE
 

@@ -16,7 +16,6 @@ def add_rules(office, hub, areas, start, today) -> int:
             valid_from=start,
             note="代表接待选民日",
             actor=office,
-            today=today,
         )
         created += 1
     for area in areas:
@@ -28,7 +27,6 @@ def add_rules(office, hub, areas, start, today) -> int:
                 valid_from=start,
                 note="代表固定活动日",
                 actor=office,
-                today=today,
             )
             created += 1
     return created

@@ -20,9 +20,7 @@ def add_duties(ctx, office, today) -> int:
             for kind, chance in ((GridDutyKind.PATROL, 0.9), (GridDutyKind.GRID_MEETING, 0.8)):
                 day = date(today.year, month, rng.randint(1, 28))
                 if day < today and rng.random() < chance * (0.5 + diligence / 2):
-                    grid_duty_record(
-                        deputy=assignment.deputy, grid=assignment.grid, kind=kind, date=day, actor=office, today=today
-                    )
+                    grid_duty_record(deputy=assignment.deputy, grid=assignment.grid, kind=kind, date=day, actor=office)
                     created += 1
             if month % 3 == 2:
                 day = date(today.year, month, rng.randint(1, 28))
@@ -33,7 +31,6 @@ def add_duties(ctx, office, today) -> int:
                         kind=GridDutyKind.RESEARCH,
                         date=day,
                         actor=office,
-                        today=today,
                     )
                     created += 1
         if today.month >= 3 and rng.random() < 0.4:
@@ -43,7 +40,6 @@ def add_duties(ctx, office, today) -> int:
                 kind=GridDutyKind.REPORT,
                 date=date(today.year, 2, rng.randint(1, 28)),
                 actor=office,
-                today=today,
             )
             created += 1
     return created

@@ -67,7 +67,6 @@ def _record(users, day, station, headcount, opinions, rng, names, grids, deputie
         opinions=[
             {"category": category, "content": content, "grid": grid, **extra} for category, content, extra in opinions
         ],
-        today=timezone.localdate(),
     )
 
 
@@ -198,7 +197,6 @@ def add_this_year(ctx, names, users, days, today) -> int:
                     headcount=rng.randint(1, 3),
                     grid=assignment.grid,
                     opinions=[{"category": category, "content": content, "grid": assignment.grid}],
-                    today=today,
                 )
                 count += 1
     # Triage what is left: some escalated, the rest waits; referrals get feedback, some are resolved.

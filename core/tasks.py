@@ -1,0 +1,145 @@
+"""How the product's tasks are declared and queued.
+
+* ``reliable_task``: every task retries transient database errors with exponential backoff and full
+  jitter, acknowledges late and is requeued when its worker dies; the task must therefore be safe to
+  run twice (it claims its work with a unique row or a conditional UPDATE).
+* ``periodic_task``: a reliable task that also records each run in the run log (the notifications
+  app's ``TaskRun``, registered through ``keep_run_log``) for the status page.
+* ``enqueue_on_commit``: queue a task once the caller's transaction has committed; if the broker is
+  unreachable the web request still succeeds, because the work is in the database and a periodic
+  sweep picks it up.
+* ``enqueue``: queue a task now; the caller decides what a broker outage means.
+
+Services queue tasks by their registered name (``enqueue_on_commit("notifications.deliver", ids)``)
+rather than importing the task: a ``tasks`` module imports its services, never the other way round.
+"""
+
+import logging
+import socket
+import traceback
+from typing import Protocol
+
+from celery import Task, current_app, shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils.module_loading import autodiscover_modules
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+# Errors worth retrying: the database restarted or a connection dropped. Anything else is a bug or
+# bad data, and retrying it would only repeat the failure.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+# A broker that cannot be reached: Redis down, a refused connection, a dropped socket.
+BROKER_ERRORS = (KombuError, RedisError, OSError)
+
+
+class RunLog(Protocol):
+    """Where each run of a periodic task is recorded (started, then succeeded or failed)."""
+
+    def run_started(self, *, task_name: str, task_id: str, worker: str) -> int: ...
+
+    def run_succeeded(self, *, run_id: int, summary: dict) -> None: ...
+
+    def run_failed(self, *, run_id: int, error: str) -> None: ...
+
+
+_run_log: RunLog | None = None
+
+
+def keep_run_log(run_log: RunLog | None) -> None:
+    """Record every periodic task's runs in ``run_log`` (the notifications app does so when Django starts)."""
+    global _run_log
+    _run_log = run_log
+
+
+def reliable_task(*, name: str, **options):
+    """``shared_task`` with the project's retry policy (see CELERY_* settings for the limits)."""
+    defaults = {
+        "name": name,
+        "bind": True,
+        "acks_late": True,
+        "reject_on_worker_lost": True,
+        "autoretry_for": TRANSIENT_ERRORS,
+        "retry_backoff": settings.TASK_RETRY_BACKOFF,
+        "retry_backoff_max": settings.TASK_RETRY_BACKOFF_MAX,
+        "retry_jitter": True,
+        "max_retries": settings.TASK_MAX_RETRIES,
+    }
+    defaults.update(options)
+    return shared_task(**defaults)
+
+
+def periodic_task(*, name: str, **options):
+    """A reliable task run by the beat; each run is recorded in the run log (started, finished, failed).
+
+    The decorated function takes no ``self`` and returns a small JSON-able summary dict.
+    """
+
+    def decorate(function):
+        def run(self, *args, **kwargs):
+            log = _run_log
+            if log is None:
+                return function(*args, **kwargs) or {}
+            run_id = log.run_started(
+                task_name=name, task_id=self.request.id or "", worker=self.request.hostname or socket.gethostname()
+            )
+            try:
+                summary = function(*args, **kwargs) or {}
+            except Exception as exc:
+                error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+                log.run_failed(run_id=run_id, error=error[:4000])
+                raise
+            log.run_succeeded(run_id=run_id, summary=summary)
+            return summary
+
+        run.__name__ = function.__name__
+        run.__qualname__ = function.__qualname__
+        run.__module__ = function.__module__
+        run.__doc__ = function.__doc__
+        return reliable_task(name=name, **options)(run)
+
+    return decorate
+
+
+def registered_task(name: str) -> Task:
+    """The task registered under ``name``; every installed app's ``tasks`` module is imported on first need.
+
+    Raises ``celery.exceptions.NotRegistered`` (a ``KeyError``) for a name no task carries.
+    """
+    app = current_app
+    if name not in app.tasks:
+        autodiscover_modules("tasks")
+    return app.tasks[name]
+
+
+def _resolve(task: Task | str) -> Task:
+    return registered_task(task) if isinstance(task, str) else task
+
+
+def enqueue(task: Task | str, *args, **kwargs):
+    """Queue ``task`` (a task or its registered name) with these (id) arguments now.
+
+    Broker errors are raised: the caller decides whether the work is lost or swept up later.
+    """
+    return _resolve(task).apply_async(args=args, kwargs=kwargs)
+
+
+def enqueue_on_commit(task: Task | str, *args, **kwargs) -> None:
+    """Queue ``task`` (a task or its registered name) with these (id) arguments after the current
+    transaction commits.
+
+    A broker outage is logged, not raised: the caller's work is committed and a periodic sweep
+    (``notifications.deliver_pending``) finds what was not queued.
+    """
+    task = _resolve(task)
+
+    def publish():
+        try:
+            task.apply_async(args=args, kwargs=kwargs)
+        except BROKER_ERRORS as exc:
+            logger.warning("Could not queue %s (%s); the periodic sweep will pick the work up.", task.name, exc)
+
+    transaction.on_commit(publish)
