@@ -72,6 +72,9 @@ if not CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_
         f"CELERY_VISIBILITY_TIMEOUT (got {CELERY_TASK_SOFT_TIME_LIMIT} < {CELERY_TASK_TIME_LIMIT} < "
         f"{CELERY_VISIBILITY_TIMEOUT}); otherwise Redis hands a running task to a second worker."
     )
+# PostgreSQL cancels a task's statement that runs longer than this many seconds (0: the task's soft time
+# limit). The soft limit alone cannot stop a statement that is running; a cancelled one is not retried.
+TASK_STATEMENT_TIMEOUT = env_int("TASK_STATEMENT_TIMEOUT", 0, minimum=0)
 # Retries (core.tasks.reliable_task): exponential backoff from 30 s, capped at 10 min,
 # with full jitter so that tasks failing together (database restart) do not retry together.
 TASK_RETRY_BACKOFF = 30

@@ -1,6 +1,6 @@
 """The Celery application: the product's clock (reminder sweeps) and its background sender.
 
-Reliability choices live in ``config/settings.py`` (the ``CELERY_*`` block) and are explained there.
+Reliability choices live in ``config/background.py`` (the ``CELERY_*`` block) and are explained there.
 This module adds two guards that settings alone cannot express:
 
 * ``GuardedTask`` refuses to publish a task whose ETA or countdown reaches the Redis visibility timeout.

@@ -10,10 +10,15 @@
   sweep picks it up.
 * ``enqueue``: queue a task now; the caller decides what a broker outage means.
 
+A task's SQL statements are cancelled by PostgreSQL once they run longer than the task's soft time
+limit (or ``TASK_STATEMENT_TIMEOUT`` seconds when that is set): the soft limit itself cannot interrupt a
+statement that is running. A cancelled statement raises ``StatementTimedOut``, which is not retried.
+
 Services queue tasks by their registered name (``enqueue_on_commit("notifications.deliver", ids)``)
 rather than importing the task: a ``tasks`` module imports its services, never the other way round.
 """
 
+import functools
 import logging
 import socket
 import traceback
@@ -21,7 +26,7 @@ from typing import Protocol
 
 from celery import Task, current_app, shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils.module_loading import autodiscover_modules
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
@@ -34,6 +39,38 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 # A broker that cannot be reached: Redis down, a refused connection, a dropped socket.
 BROKER_ERRORS = (KombuError, RedisError, OSError)
+
+
+# PostgreSQL's SQLSTATE for a statement cancelled by statement_timeout (query_canceled).
+QUERY_CANCELED = "57014"
+
+
+class StatementTimedOut(Exception):
+    """A statement of the task ran past its time limit and PostgreSQL cancelled it; retrying would repeat it."""
+
+
+def statement_timed_out(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) is PostgreSQL cancelling a statement that ran too long."""
+    while exc is not None:
+        if getattr(exc, "pgcode", None) == QUERY_CANCELED:
+            return True
+        exc = exc.__cause__
+    return False
+
+
+def statement_timeout_seconds(task: Task) -> int:
+    """How long one statement of ``task`` may run: ``TASK_STATEMENT_TIMEOUT`` or else the soft time limit."""
+    configured = getattr(settings, "TASK_STATEMENT_TIMEOUT", 0)
+    return int(configured or task.soft_time_limit or settings.CELERY_TASK_SOFT_TIME_LIMIT)
+
+
+def _limit_statements(task: Task) -> None:
+    """Set the worker connection's statement_timeout for this task (PostgreSQL; not for eager calls,
+    which run inside the caller's connection and transaction)."""
+    if task.request.is_eager or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('statement_timeout', %s, false)", [f"{statement_timeout_seconds(task)}s"])
 
 
 class RunLog(Protocol):
@@ -69,7 +106,24 @@ def reliable_task(*, name: str, **options):
         "max_retries": settings.TASK_MAX_RETRIES,
     }
     defaults.update(options)
-    return shared_task(**defaults)
+    bound = defaults["bind"]
+
+    def decorate(function):
+        @functools.wraps(function)
+        def run(*args, **kwargs):
+            task = args[0] if bound else None
+            if task is not None:
+                _limit_statements(task)
+            try:
+                return function(*args, **kwargs)
+            except TRANSIENT_ERRORS as exc:
+                if statement_timed_out(exc):
+                    raise StatementTimedOut(str(exc).strip()) from exc
+                raise
+
+        return shared_task(**defaults)(run)
+
+    return decorate
 
 
 def periodic_task(*, name: str, **options):

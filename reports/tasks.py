@@ -6,7 +6,7 @@ from django.db import close_old_connections, connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.tasks import TRANSIENT_ERRORS, periodic_task, reliable_task
+from core.tasks import TRANSIENT_ERRORS, periodic_task, reliable_task, statement_timed_out, statement_timeout_seconds
 from reports import generation, services
 from reports.models import ReportJob
 from reports.pdf.render import PDF_LANGUAGE
@@ -30,6 +30,15 @@ def generate_report(self, job_id: int) -> str:
     try:
         generation.run_job(job)
     except TRANSIENT_ERRORS as exc:
+        if statement_timed_out(exc):
+            # A statement ran past the task's limit and PostgreSQL cancelled it: running it again would too.
+            with translation.override(PDF_LANGUAGE):
+                services.job_fail(
+                    job_id=job_id,
+                    reason=_("A database query took longer than %(seconds)s seconds and was stopped.")
+                    % {"seconds": statement_timeout_seconds(self)},
+                )
+            return "failed"
         # The connection that raised is dead (database restarted, backend terminated): drop it so the
         # next query opens a fresh one.
         connection.close()

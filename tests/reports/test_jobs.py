@@ -9,12 +9,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core.errors import PermissionRefused
 from organisation.services import station_create, station_delete
-from reports import services
+from reports import generation, services
 from reports.figures import deputies_of
 from reports.models import JobStatus, ReportJob
 from reports.tasks import generate_report
@@ -134,6 +135,22 @@ def test_a_failed_render_ends_failed_with_a_readable_reason(org):
     assert job.finished_at is not None and not job.file
     response = client_for(org.leader).get(f"/api/v1/reports/{job.id}/download/")
     assert response.status_code == 409 and response.json()["detail"] == "报告尚未生成完成。"
+
+
+@pytest.mark.postgres
+def test_a_query_cancelled_by_the_statement_timeout_fails_the_job_without_a_retry(org, monkeypatch):
+    job = services.report_job_request(user=org.leader, kind="street_annual", subject_id=None, year=org.year)
+
+    def slow_query(job):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = '50ms'")
+            cursor.execute("SELECT pg_sleep(2)")
+
+    monkeypatch.setattr(generation, "run_job", slow_query)
+    assert generate_report.apply(args=[job.id]).get() == "failed"
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert job.error.startswith("数据库查询耗时超过") and "已被中止" in job.error
 
 
 def test_a_job_whose_worker_vanished_is_failed_when_read(org, settings):

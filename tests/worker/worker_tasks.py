@@ -43,3 +43,13 @@ def nap(seconds: float, label: str = "") -> dict:
     """A task that takes a while (recorded in TaskRun like every periodic task)."""
     time.sleep(float(seconds))
     return {"label": label}
+
+
+@periodic_task(name="tests.slow_statement", soft_time_limit=150, time_limit=170)
+def slow_statement(seconds: float) -> dict:
+    """One SQL statement that runs ``seconds``: PostgreSQL cancels it past the task's statement timeout."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(%s)", [seconds])
+    return {"slept": seconds}
