@@ -18,7 +18,7 @@ from core.files import serve_file
 from core.pages import run_service
 from core.roles import Role
 from liaison.models import Opinion
-from livelihood import forms, selectors, services
+from livelihood import forms, selectors
 from livelihood.models import (
     Ballot,
     Candidate,
@@ -32,7 +32,13 @@ from livelihood.models import (
     VoteResult,
     VotingSession,
 )
-from livelihood.services import PaperBallot
+from livelihood.services import candidates as candidate_services
+from livelihood.services import projects as project_services
+from livelihood.services import supervision as supervision_services
+from livelihood.services import voting as voting_services
+from livelihood.services.common import RULES
+from livelihood.services.stage_moves import STAGE_SERVICES
+from livelihood.services.voting import PaperBallot
 from suggestions.models import Suggestion
 
 # The office's next step from each stage: (service name or None for a page of its own, button label).
@@ -69,7 +75,7 @@ def cycle_list(request):
     if request.method == "POST":
         if form.is_valid():
             outcome = run_service(
-                request, form, lambda: services.cycle_create(actor=request.user, **form.cleaned_data), **SHOW_REFUSALS
+                request, form, lambda: candidate_services.cycle_create(actor=request.user, **form.cleaned_data), **SHOW_REFUSALS
             )
             if outcome.ok:
                 cycle = outcome.result
@@ -110,7 +116,7 @@ def cycle_detail(request, pk):
 def cycle_advance(request, pk):
     cycle = _cycle(request, pk)
     step = request.POST.get("step", "")
-    service = services.STAGE_SERVICES.get(step)
+    service = STAGE_SERVICES.get(step)
     if service is None:
         messages.error(request, _("Unknown action."))
     else:
@@ -139,7 +145,7 @@ def candidate_add(request, pk):
         ok = False
         if not form.errors:
             ok = run_service(
-                request, form, lambda: services.candidate_add(cycle=cycle, actor=request.user, **data), **SHOW_REFUSALS
+                request, form, lambda: candidate_services.candidate_add(cycle=cycle, actor=request.user, **data), **SHOW_REFUSALS
             ).ok
         if ok:
             messages.success(request, _("The candidate has been added to the pool."))
@@ -155,7 +161,7 @@ def shortlist_set(request, pk):
     outcome = run_service(
         request,
         None,
-        lambda: services.shortlist_set(
+        lambda: candidate_services.shortlist_set(
             cycle=cycle, candidates=Candidate.objects.filter(cycle=cycle, pk__in=ids), actor=request.user
         ),
         **SHOW_REFUSALS,
@@ -183,7 +189,7 @@ def vote_open(request, pk):
         outcome = run_service(
             request,
             form,
-            lambda: services.vote_open(cycle=cycle, present=form.cleaned_data["present"], actor=request.user),
+            lambda: voting_services.vote_open(cycle=cycle, present=form.cleaned_data["present"], actor=request.user),
             **SHOW_REFUSALS,
         )
         if outcome.ok:
@@ -216,7 +222,7 @@ def session_detail(request, pk):
                 outcome = run_service(
                     request,
                     form,
-                    lambda: services.ballot_cast(
+                    lambda: voting_services.ballot_cast(
                         session=session, deputy=user.deputy, choices=form.choices(), actor=user
                     ),
                     **SHOW_REFUSALS,
@@ -235,7 +241,7 @@ def session_detail(request, pk):
         context["results"] = sorted(shortlist, key=lambda c: (-c.votes_for, c.pk))
         if session.tie_pending and _is_office(user):
             context["tie_form"] = forms.TieDecisionForm(tied=cycle.candidates.filter(result=VoteResult.TIE))
-            context["tie_seats"] = services.tie_seats(cycle)
+            context["tie_seats"] = voting_services.tie_seats(cycle)
     if session.is_open and _is_office(user):
         present = session.attendance.values("deputy_id")
         context["attendance_form"] = forms.AttendanceForm()
@@ -251,7 +257,7 @@ def session_detail(request, pk):
 def session_close(request, pk):
     session = _session(request, pk)
     outcome = run_service(
-        request, None, lambda: services.vote_close(session=session, actor=request.user), **SHOW_REFUSALS
+        request, None, lambda: voting_services.vote_close(session=session, actor=request.user), **SHOW_REFUSALS
     )
     if outcome.ok:
         session = outcome.result
@@ -271,7 +277,7 @@ def session_attendance(request, pk):
         outcome = run_service(
             request,
             None,
-            lambda: services.attendance_add(
+            lambda: voting_services.attendance_add(
                 session=session, deputies=form.cleaned_data["deputies"], actor=request.user
             ),
             **SHOW_REFUSALS,
@@ -293,7 +299,7 @@ def tie_decide(request, pk):
         outcome = run_service(
             request,
             None,
-            lambda: services.tie_decide(
+            lambda: voting_services.tie_decide(
                 session=session,
                 selected=form.cleaned_data["selected"],
                 note=form.cleaned_data["note"],
@@ -337,7 +343,7 @@ def paper_ballots(request, pk):
         outcome = run_service(
             request,
             None,
-            lambda: services.paper_ballots_enter(session=session, ballots=batch, actor=request.user),
+            lambda: voting_services.paper_ballots_enter(session=session, ballots=batch, actor=request.user),
             **SHOW_REFUSALS,
         )
         if outcome.ok:
@@ -420,15 +426,15 @@ def project_detail(request, pk, forms_with_errors=None):
         "own_rating": own_rating,
         "today": timezone.localdate(),
     }
-    if can_report and stage in services.RULES["progress_record"][0]:
+    if can_report and stage in RULES["progress_record"][0]:
         context["progress_form"] = shown.get("progress") or forms.ProgressForm(project=project)
-    if can_report and stage in services.RULES["milestone_add"][0]:
+    if can_report and stage in RULES["milestone_add"][0]:
         context["sub_item_form"] = shown.get("sub_item") or forms.SubItemForm()
         context["milestone_form"] = shown.get("milestone") or forms.MilestoneForm()
-    context["can_complete"] = can_report and stage in services.RULES["milestone_complete"][0]
-    if is_deputy and stage in services.RULES["visit_record"][0]:
+    context["can_complete"] = can_report and stage in RULES["milestone_complete"][0]
+    if is_deputy and stage in RULES["visit_record"][0]:
         context["visit_form"] = shown.get("visit") or forms.VisitForm()
-    if is_deputy and own_rating is None and stage in services.RULES["rating_record"][0]:
+    if is_deputy and own_rating is None and stage in RULES["rating_record"][0]:
         context["rating_form"] = shown.get("rating") or forms.RatingForm()
     return render(request, "livelihood/project_detail.html", context)
 
@@ -456,7 +462,7 @@ def project_progress(request, pk):
         pk,
         "progress",
         forms.ProgressForm,
-        services.progress_record,
+        project_services.progress_record,
         lambda request, project, form: {"project": project, **form.cleaned_data},
         _("Progress recorded."),
         form_kwargs=lambda project: {"project": project},
@@ -471,7 +477,7 @@ def project_sub_item(request, pk):
         pk,
         "sub_item",
         forms.SubItemForm,
-        services.sub_item_add,
+        project_services.sub_item_add,
         lambda request, project, form: {"project": project, **form.cleaned_data},
         _("Sub-item added."),
     )
@@ -485,7 +491,7 @@ def project_milestone(request, pk):
         pk,
         "milestone",
         forms.MilestoneForm,
-        services.milestone_add,
+        project_services.milestone_add,
         lambda request, project, form: {"project": project, **form.cleaned_data},
         _("Milestone added."),
     )
@@ -497,7 +503,7 @@ def milestone_complete(request, pk, milestone_pk):
     project = _project(request, pk)
     milestone = get_object_or_404(Milestone.objects.filter(project=project), pk=milestone_pk)
     outcome = run_service(
-        request, None, lambda: services.milestone_complete(milestone=milestone, actor=request.user), **SHOW_REFUSALS
+        request, None, lambda: project_services.milestone_complete(milestone=milestone, actor=request.user), **SHOW_REFUSALS
     )
     if outcome.ok:
         messages.success(request, _("Milestone completed."))
@@ -512,7 +518,7 @@ def project_visit(request, pk):
         pk,
         "visit",
         forms.VisitForm,
-        services.visit_record,
+        supervision_services.visit_record,
         lambda request, project, form: {"project": project, "deputy": request.user.deputy, **form.cleaned_data},
         _("Supervision visit recorded."),
     )
@@ -526,7 +532,7 @@ def project_rating(request, pk):
         pk,
         "rating",
         forms.RatingForm,
-        services.rating_record,
+        supervision_services.rating_record,
         lambda request, project, form: {"project": project, "deputy": request.user.deputy, **form.cleaned_data},
         _("Thank you, your rating has been recorded."),
     )
@@ -561,7 +567,7 @@ def public(request):
             outcome = run_service(
                 request,
                 form,
-                lambda: services.candidate_add(cycle=collecting, actor=None, **form.cleaned_data),
+                lambda: candidate_services.candidate_add(cycle=collecting, actor=None, **form.cleaned_data),
                 **SHOW_REFUSALS,
             )
             if outcome.ok:
