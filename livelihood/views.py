@@ -75,7 +75,10 @@ def cycle_list(request):
     if request.method == "POST":
         if form.is_valid():
             outcome = run_service(
-                request, form, lambda: candidate_services.cycle_create(actor=request.user, **form.cleaned_data), **SHOW_REFUSALS
+                request,
+                form,
+                lambda: candidate_services.cycle_create(actor=request.user, **form.cleaned_data),
+                **SHOW_REFUSALS,
             )
             if outcome.ok:
                 cycle = outcome.result
@@ -145,7 +148,10 @@ def candidate_add(request, pk):
         ok = False
         if not form.errors:
             ok = run_service(
-                request, form, lambda: candidate_services.candidate_add(cycle=cycle, actor=request.user, **data), **SHOW_REFUSALS
+                request,
+                form,
+                lambda: candidate_services.candidate_add(cycle=cycle, actor=request.user, **data),
+                **SHOW_REFUSALS,
             ).ok
         if ok:
             messages.success(request, _("The candidate has been added to the pool."))
@@ -503,7 +509,10 @@ def milestone_complete(request, pk, milestone_pk):
     project = _project(request, pk)
     milestone = get_object_or_404(Milestone.objects.filter(project=project), pk=milestone_pk)
     outcome = run_service(
-        request, None, lambda: project_services.milestone_complete(milestone=milestone, actor=request.user), **SHOW_REFUSALS
+        request,
+        None,
+        lambda: project_services.milestone_complete(milestone=milestone, actor=request.user),
+        **SHOW_REFUSALS,
     )
     if outcome.ok:
         messages.success(request, _("Milestone completed."))
