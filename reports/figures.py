@@ -20,8 +20,9 @@ from liaison.models import Opinion, OpinionCategory, OpinionOutcome, ReceptionDa
 from liaison.selectors import station_statistics
 from livelihood.models import Project, YearCycle
 from organisation.models import Station, subtree_q
+from reports.compliance import compliance_totals, duty_compliance
+from reports.metrics import ranking, year_bounds
 from reports.models import PointItem
-from reports.performance import compliance_totals, duty_compliance, ranking, year_bounds
 from suggestions.models import State, Suggestion
 from suggestions.selectors import deputies_of_station_q, metric_aggregates, overdue_q, with_deadline, with_rates
 

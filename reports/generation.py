@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from organisation.models import Station
 from reports import documents, services
 from reports.figures import deputies_of
+from reports.metrics import peer_ranking
 from reports.models import ReportJob, ReportKind
 from reports.pdf.fonts import INSTALL_HINT, FontsUnavailable, pdf_font_families
 from reports.pdf.render import (
@@ -32,7 +33,6 @@ from reports.pdf.render import (
     release_layouts,
     write_documents,
 )
-from reports.performance import peer_ranking
 
 logger = logging.getLogger(__name__)
 

@@ -13,9 +13,10 @@ from deputies.models import Deputy, DeputyKind
 from reports import access, charts, figures, services, tables
 from reports.exports import xlsx_response
 from reports.forms import PointWeightsForm, YearForm
+from reports.metrics import point_weights, ranking
 from reports.models import PointWeightChange
 from reports.page_access import overseers_only
-from reports.performance import performance_file, point_weights, ranking
+from reports.performance import performance_file
 
 
 @login_required

@@ -220,7 +220,7 @@ def point_weights_update(*, actor, weights: dict[str, object]) -> list[PointWeig
     if errors:
         raise ValidationError(errors)
     current = {w.item: w for w in PointWeight.objects.select_for_update().filter(item__in=parsed)}
-    from reports.performance import point_weights
+    from reports.metrics import point_weights
 
     effective = point_weights()
     changes = []

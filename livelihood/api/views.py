@@ -18,11 +18,16 @@ from rest_framework.response import Response
 from core.errors import ActionRefused, PermissionRefused
 from core.files import serve_file
 from core.roles import Role
-from livelihood import selectors, services
+from livelihood import selectors
 from livelihood.api import filters
 from livelihood.api import serializers as s
 from livelihood.models import BallotChoice, ProgressPhoto, ProgressUpdate
-from livelihood.services import PaperBallot
+from livelihood.services import candidates as candidate_services
+from livelihood.services import projects as project_services
+from livelihood.services import supervision as supervision_services
+from livelihood.services import voting as voting_services
+from livelihood.services.stage_moves import STAGE_SERVICES
+from livelihood.services.voting import PaperBallot
 
 
 def _created(serializer_class, instance, request, **extra):
@@ -44,12 +49,12 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     def create(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        cycle = services.cycle_create(actor=request.user, **data.validated_data)
+        cycle = candidate_services.cycle_create(actor=request.user, **data.validated_data)
         return _created(s.YearCycleSerializer, self.get_queryset().get(pk=cycle.pk), request)
 
     def _move(self, request, service_name):
         cycle = self.get_object()
-        services.STAGE_SERVICES[service_name](cycle=cycle, actor=request.user)
+        STAGE_SERVICES[service_name](cycle=cycle, actor=request.user)
         return Response(s.YearCycleSerializer(self.get_queryset().get(pk=cycle.pk), context={"request": request}).data)
 
     @extend_schema(request=None, summary="征集 → 初定: close the pool and start shortlisting")
@@ -105,7 +110,7 @@ class CandidateViewSet(
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        candidate = services.candidate_add(actor=request.user, **fields)
+        candidate = candidate_services.candidate_add(actor=request.user, **fields)
         return _created(s.CandidateSerializer, candidate, request)
 
     @extend_schema(request=s.CandidateUpdateSerializer)
@@ -113,7 +118,7 @@ class CandidateViewSet(
         candidate = self.get_object()
         data = s.CandidateUpdateSerializer(candidate, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        candidate = services.candidate_update(candidate=candidate, actor=request.user, **data.validated_data)
+        candidate = candidate_services.candidate_update(candidate=candidate, actor=request.user, **data.validated_data)
         return Response(s.CandidateSerializer(candidate, context={"request": request}).data)
 
     @extend_schema(request=s.ShortlistSerializer, summary="Put the candidate on the shortlist or take it off")
@@ -122,7 +127,7 @@ class CandidateViewSet(
         candidate = self.get_object()
         data = s.ShortlistSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        candidate = services.candidate_shortlist(
+        candidate = candidate_services.candidate_shortlist(
             candidate=candidate, shortlisted=data.validated_data["shortlisted"], actor=request.user
         )
         return Response(s.CandidateSerializer(candidate, context={"request": request}).data)
@@ -146,7 +151,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def create(self, request, *args, **kwargs):
         data = s.VoteOpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        session = services.vote_open(
+        session = voting_services.vote_open(
             cycle=data.validated_data["cycle"], present=data.validated_data["present"], actor=request.user
         )
         return self._respond(request, session, status.HTTP_201_CREATED)
@@ -154,7 +159,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=None, summary="Close the vote and count it")
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        session = services.vote_close(session=self.get_object(), actor=request.user)
+        session = voting_services.vote_close(session=self.get_object(), actor=request.user)
         return self._respond(request, session)
 
     @extend_schema(request=s.AttendanceSerializer, summary="Record late arrivals as present")
@@ -163,7 +168,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = s.AttendanceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         session = self.get_object()
-        services.attendance_add(session=session, deputies=data.validated_data["deputies"], actor=request.user)
+        voting_services.attendance_add(session=session, deputies=data.validated_data["deputies"], actor=request.user)
         return self._respond(request, session)
 
     @extend_schema(request=s.TieDecisionSerializer, summary="Record the decision on a tie at the cut-off")
@@ -171,7 +176,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def decide_tie(self, request, pk=None):
         data = s.TieDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        session = services.tie_decide(session=self.get_object(), actor=request.user, **data.validated_data)
+        session = voting_services.tie_decide(session=self.get_object(), actor=request.user, **data.validated_data)
         return self._respond(request, session)
 
     @extend_schema(responses=s.VoteResultSerializer(many=True), summary="Counts per candidate (after the vote closes)")
@@ -205,7 +210,7 @@ class BallotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         deputy = request.user.deputy if request.user.deputy_id else None
         if deputy is None:
             raise PermissionRefused(gettext("Only the deputy themselves can cast their ballot online."))
-        ballot = services.ballot_cast(
+        ballot = voting_services.ballot_cast(
             session=data.validated_data["session"],
             deputy=deputy,
             choices=data.validated_data["choices"],
@@ -218,7 +223,7 @@ class BallotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def bulk(self, request):
         data = s.PaperBatchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ballots = services.paper_ballots_enter(
+        ballots = voting_services.paper_ballots_enter(
             session=data.validated_data["session"],
             ballots=[PaperBallot(deputy=b["deputy"], choices=b["choices"]) for b in data.validated_data["ballots"]],
             actor=request.user,
@@ -265,7 +270,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         project = self.get_object()
         data = s.ProgressReportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        update = services.progress_record(project=project, actor=request.user, **data.validated_data)
+        update = project_services.progress_record(project=project, actor=request.user, **data.validated_data)
         return _created(s.ProgressUpdateSerializer, update, request)
 
     @extend_schema(request=s.ProjectSubItemSerializer, responses=s.ProjectSubItemSerializer, summary="Add a sub-item")
@@ -274,7 +279,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         project = self.get_object()
         data = s.ProjectSubItemSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = services.sub_item_add(project=project, actor=request.user, **data.validated_data)
+        item = project_services.sub_item_add(project=project, actor=request.user, **data.validated_data)
         return _created(s.ProjectSubItemSerializer, item, request)
 
     @extend_schema(
@@ -285,7 +290,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         project = self.get_object()
         data = s.ProjectMilestoneSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        milestone = services.milestone_add(project=project, actor=request.user, **data.validated_data)
+        milestone = project_services.milestone_add(project=project, actor=request.user, **data.validated_data)
         return _created(s.ProjectMilestoneSerializer, milestone, request)
 
     @extend_schema(request=s.ProjectMilestoneCompleteSerializer, responses=s.ProjectMilestoneSerializer)
@@ -295,7 +300,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         milestone = get_object_or_404(project.milestones.all(), pk=milestone_id)
         data = s.ProjectMilestoneCompleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        milestone = services.milestone_complete(milestone=milestone, actor=request.user, **data.validated_data)
+        milestone = project_services.milestone_complete(milestone=milestone, actor=request.user, **data.validated_data)
         return Response(s.ProjectMilestoneSerializer(milestone).data)
 
 
@@ -316,7 +321,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         deputy = fields.pop("deputy", None) or request.user.deputy
         if deputy is None:
             raise ValidationError({"deputy": gettext("Name the deputy who made the visit.")})
-        visit = services.visit_record(deputy=deputy, actor=request.user, **fields)
+        visit = supervision_services.visit_record(deputy=deputy, actor=request.user, **fields)
         return _created(s.SupervisionVisitSerializer, visit, request)
 
 
@@ -335,7 +340,7 @@ class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         data.is_valid(raise_exception=True)
         if not request.user.deputy_id:
             raise PermissionRefused(gettext("Only the deputy themselves can rate a project."))
-        rating = services.rating_record(
+        rating = supervision_services.rating_record(
             project=data.validated_data["project"],
             deputy=request.user.deputy,
             rating=data.validated_data["rating"],

@@ -18,7 +18,7 @@ from core.filters import StrictFilterSet
 from core.roles import Role
 from core.serializers import RejectUnknownFieldsMixin
 from deputies.services import deputy_create
-from livelihood import services as livelihood_services
+from livelihood.services.candidates import cycle_create
 from organisation.models import HandlingUnit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -157,7 +157,7 @@ def test_a_unit_created_with_is_active_is_created(api):
 
 
 def test_a_candidate_without_title_and_description_is_a_400(api, office):
-    cycle = livelihood_services.cycle_create(year=2024, places=2, title="2024年民生实事", actor=office)
+    cycle = cycle_create(year=2024, places=2, title="2024年民生实事", actor=office)
     response = api.post("/api/v1/livelihood/candidates/", {"cycle": cycle.pk, "proposer_kind": "deputy"}, format="json")
     assert response.status_code == 400, response.content
     assert "title" in response.json()

@@ -9,8 +9,10 @@ import pytest
 
 from core.roles import Role
 from deputies.services import deputy_create
-from livelihood import services
 from livelihood.models import Choice, ProposerKind
+from livelihood.services.candidates import candidate_add, cycle_create, shortlist_set, shortlisting_start
+from livelihood.services.projects import implementation_start
+from livelihood.services.voting import ballot_cast, vote_close, vote_open
 from organisation.models import HandlingUnit
 
 
@@ -38,9 +40,9 @@ class Street:
 
     def cycle(self, *, places: int = 2, candidates: int = 3, year: int = 2024):
         """A cycle at 征集 with ``candidates`` proposals, each with a unit and a budget."""
-        cycle = services.cycle_create(year=year, places=places, title=f"{year}年民生实事", actor=self.office)
+        cycle = cycle_create(year=year, places=places, title=f"{year}年民生实事", actor=self.office)
         for i in range(candidates):
-            services.candidate_add(
+            candidate_add(
                 cycle=cycle,
                 actor=self.office,
                 title=f"项目{i + 1}",
@@ -55,8 +57,8 @@ class Street:
     def shortlisted(self, **kwargs):
         """A cycle at 初定 with every candidate on the shortlist."""
         cycle = self.cycle(**kwargs)
-        services.shortlisting_start(cycle=cycle, actor=self.office)
-        services.shortlist_set(cycle=cycle, candidates=cycle.candidates.all(), actor=self.office)
+        shortlisting_start(cycle=cycle, actor=self.office)
+        shortlist_set(cycle=cycle, candidates=cycle.candidates.all(), actor=self.office)
         cycle.refresh_from_db()
         return cycle
 
@@ -65,16 +67,14 @@ class Street:
         cycle = self.shortlisted(**kwargs)
         if len(self.deputy_users) < present:
             self.add_deputies(present - len(self.deputy_users))
-        session = services.vote_open(
-            cycle=cycle, present=[u.deputy for u in self.deputy_users[:present]], actor=self.office
-        )
+        session = vote_open(cycle=cycle, present=[u.deputy for u in self.deputy_users[:present]], actor=self.office)
         return cycle, session
 
     def cast(self, session, user, choices: str):
         """Cast ``user``'s ballot; ``choices`` has one letter per candidate in id order: f/a/x."""
         letters = {"f": Choice.FOR, "a": Choice.AGAINST, "x": Choice.ABSTAIN}
         ids = list(session.cycle.candidates.filter(shortlisted=True).order_by("id").values_list("id", flat=True))
-        return services.ballot_cast(
+        return ballot_cast(
             session=session,
             deputy=user.deputy,
             choices={cid: letters[c] for cid, c in zip(ids, choices, strict=True)},
@@ -87,8 +87,8 @@ class Street:
         pattern = "f" * places + "a" * (candidates - places)
         for user in self.deputy_users[:present]:
             self.cast(session, user, pattern)
-        services.vote_close(session=session, actor=self.office)
-        projects = services.implementation_start(cycle=cycle, actor=self.office)
+        vote_close(session=session, actor=self.office)
+        projects = implementation_start(cycle=cycle, actor=self.office)
         cycle.refresh_from_db()
         return cycle, projects
 

@@ -5,8 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from livelihood import services
 from livelihood.models import Ballot, Stage, YearCycle
+from livelihood.services.candidates import cycle_create
+from livelihood.services.supervision import evaluation_start, rating_record, supervision_start, visit_record
 
 API = "/api/v1/livelihood"
 
@@ -184,8 +185,8 @@ def test_ratings_and_visits_are_the_deputys_own(street, api):
         f"{API}/visits/", {"project": project.pk, "visited_on": "2024-06-01", "findings": "进度正常"}
     )
     assert response.status_code == 201, response.json()
-    services.supervision_start(cycle=cycle, actor=street.office)
-    services.evaluation_start(cycle=cycle, actor=street.office)
+    supervision_start(cycle=cycle, actor=street.office)
+    evaluation_start(cycle=cycle, actor=street.office)
     response = api(owner).post(f"{API}/ratings/", {"project": project.pk, "rating": "satisfied"})
     assert response.status_code == 201, response.json()
     assert api(owner).post(f"{API}/ratings/", {"project": project.pk, "rating": "unsatisfied"}).status_code == 409
@@ -233,7 +234,7 @@ def test_project_list_query_count_is_constant(street, api, make_user):
 def _cycles(street, n):
     """Cycles up to ``n`` in all."""
     for year in range(2000 + YearCycle.objects.count(), 2000 + n):
-        services.cycle_create(year=year, places=1, actor=street.office)
+        cycle_create(year=year, places=1, actor=street.office)
     return {}
 
 
@@ -254,13 +255,11 @@ def _per_deputy(street, n):
     cycle, (project,) = street.implementing(present=n, places=1, candidates=2, year=2000 + n)
     users = street.deputy_users[:n]
     for user in users:
-        services.visit_record(
-            project=project, deputy=user.deputy, visited_on=cycle.created_at.date(), findings="ok", actor=user
-        )
-    services.supervision_start(cycle=cycle, actor=street.office)
-    services.evaluation_start(cycle=cycle, actor=street.office)
+        visit_record(project=project, deputy=user.deputy, visited_on=cycle.created_at.date(), findings="ok", actor=user)
+    supervision_start(cycle=cycle, actor=street.office)
+    evaluation_start(cycle=cycle, actor=street.office)
     for user in users:
-        services.rating_record(project=project, deputy=user.deputy, rating="satisfied", actor=user)
+        rating_record(project=project, deputy=user.deputy, rating="satisfied", actor=user)
     return {"session": cycle.voting_session.pk, "project": project.pk}
 
 

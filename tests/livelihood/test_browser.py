@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from livelihood import services
 from livelihood.models import Ballot, Project, Stage, YearCycle
+from livelihood.services.candidates import candidate_update
 from tests.browser_support import login, page  # noqa: F401  (``page`` is a fixture)
 
 
@@ -16,7 +16,7 @@ def test_vote_to_public_progress(page, street):  # noqa: F811
     cycle = street.shortlisted(places=2, candidates=3)  # 老旧小区加装电梯 etc. below
     titles = ["老旧小区加装电梯", "社区口袋公园", "背街小巷路灯"]
     for candidate, title in zip(cycle.candidates.order_by("id"), titles, strict=True):
-        services.candidate_update(candidate=candidate, title=title, actor=street.office)
+        candidate_update(candidate=candidate, title=title, actor=street.office)
 
     # The office opens the vote with the three deputies present.
     login(page, "office")

@@ -5,8 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 
 from core.errors import ActionRefused, PermissionRefused
-from livelihood import services
 from livelihood.models import CycleEvent, ProposerKind, Stage, YearCycle
+from livelihood.services.candidates import candidate_add, cycle_create, shortlist_set, shortlisting_start
+from livelihood.services.projects import implementation_start
+from livelihood.services.supervision import evaluation_start, publish, rating_record, supervision_start
+from livelihood.services.voting import vote_open
 
 
 def snapshot(cycle):
@@ -21,12 +24,12 @@ def snapshot(cycle):
 
 
 OUT_OF_ORDER_AT_COLLECTING = [
-    ("vote_open", lambda s, c: services.vote_open(cycle=c, present=[u.deputy for u in s.deputy_users], actor=s.office)),
-    ("implementation_start", lambda s, c: services.implementation_start(cycle=c, actor=s.office)),
-    ("supervision_start", lambda s, c: services.supervision_start(cycle=c, actor=s.office)),
-    ("evaluation_start", lambda s, c: services.evaluation_start(cycle=c, actor=s.office)),
-    ("publish", lambda s, c: services.publish(cycle=c, actor=s.office)),
-    ("shortlist_set", lambda s, c: services.shortlist_set(cycle=c, candidates=c.candidates.all(), actor=s.office)),
+    ("vote_open", lambda s, c: vote_open(cycle=c, present=[u.deputy for u in s.deputy_users], actor=s.office)),
+    ("implementation_start", lambda s, c: implementation_start(cycle=c, actor=s.office)),
+    ("supervision_start", lambda s, c: supervision_start(cycle=c, actor=s.office)),
+    ("evaluation_start", lambda s, c: evaluation_start(cycle=c, actor=s.office)),
+    ("publish", lambda s, c: publish(cycle=c, actor=s.office)),
+    ("shortlist_set", lambda s, c: shortlist_set(cycle=c, candidates=c.candidates.all(), actor=s.office)),
 ]
 
 
@@ -47,9 +50,9 @@ def test_going_back_is_refused(street):
     cycle, _projects = street.implementing()
     before = snapshot(cycle)
     with pytest.raises(ActionRefused):
-        services.shortlisting_start(cycle=cycle, actor=street.office)
+        shortlisting_start(cycle=cycle, actor=street.office)
     with pytest.raises(ActionRefused):
-        services.candidate_add(
+        candidate_add(
             cycle=cycle,
             actor=street.office,
             title="迟到的项目",
@@ -57,17 +60,17 @@ def test_going_back_is_refused(street):
             proposer_kind=ProposerKind.CONSTITUENT,
         )
     with pytest.raises(ActionRefused):
-        services.publish(cycle=cycle, actor=street.office)
+        publish(cycle=cycle, actor=street.office)
     assert snapshot(cycle) == before
 
 
 def test_full_cycle_in_order_records_every_step(street):
     cycle, projects = street.implementing(places=2, candidates=3)
-    services.supervision_start(cycle=cycle, actor=street.office)
-    services.evaluation_start(cycle=cycle, actor=street.office)
+    supervision_start(cycle=cycle, actor=street.office)
+    evaluation_start(cycle=cycle, actor=street.office)
     for user in street.deputy_users:
-        services.rating_record(project=projects[0], deputy=user.deputy, rating="satisfied", actor=user)
-    services.publish(cycle=cycle, actor=street.office)
+        rating_record(project=projects[0], deputy=user.deputy, rating="satisfied", actor=user)
+    publish(cycle=cycle, actor=street.office)
     cycle.refresh_from_db()
     assert cycle.stage == Stage.PUBLISHED
     transitions = list(
@@ -102,7 +105,7 @@ def test_shortlisting_needs_more_candidates_than_places(street):
     cycle = street.cycle(places=3, candidates=3)
     before = snapshot(cycle)
     with pytest.raises(ActionRefused) as refused:
-        services.shortlisting_start(cycle=cycle, actor=street.office)
+        shortlisting_start(cycle=cycle, actor=street.office)
     assert "差额" in refused.value.message
     assert snapshot(cycle) == before
 
@@ -112,21 +115,21 @@ def test_only_the_office_moves_the_cycle(street):
     cycle = street.cycle()
     for user in (street.deputy_users[0], street.unit_officer, street.leader):
         with pytest.raises(PermissionRefused):
-            services.shortlisting_start(cycle=cycle, actor=user)
+            shortlisting_start(cycle=cycle, actor=user)
     assert YearCycle.objects.get(pk=cycle.pk).stage == Stage.COLLECTING
 
 
 def test_one_cycle_per_year(street):
     street.cycle(year=2024)
     with pytest.raises(ValidationError) as error:
-        services.cycle_create(year=2024, places=10, actor=street.office)
+        cycle_create(year=2024, places=10, actor=street.office)
     assert "year" in error.value.message_dict
 
 
 def test_who_proposes_decides_the_recorded_proposer(street):
     (deputy_user,) = street.add_deputies(1)
     cycle = street.cycle(candidates=0)
-    by_deputy = services.candidate_add(
+    by_deputy = candidate_add(
         cycle=cycle,
         actor=deputy_user,
         title="加装电梯",
@@ -139,17 +142,17 @@ def test_who_proposes_decides_the_recorded_proposer(street):
         deputy_user.deputy,
         "",
     )
-    by_unit = services.candidate_add(cycle=cycle, actor=street.unit_officer, title="道路改造", description="…")
+    by_unit = candidate_add(cycle=cycle, actor=street.unit_officer, title="道路改造", description="…")
     assert (by_unit.proposer_kind, by_unit.proposer_name, by_unit.responsible_unit) == (
         ProposerKind.DEPARTMENT,
         "区住建局",
         street.unit,
     )
-    public = services.candidate_add(
+    public = candidate_add(
         cycle=cycle, actor=None, title="增设路灯", description="…", proposer_name="王女士", proposer_phone="13812345678"
     )
     assert public.proposer_kind == ProposerKind.CONSTITUENT and public.created_by is None
-    by_staff = services.candidate_add(
+    by_staff = candidate_add(
         cycle=cycle, actor=street.office, title="社区食堂", description="…", proposer_kind=ProposerKind.OPINION
     )
     assert by_staff.proposer_kind == ProposerKind.OPINION
@@ -158,26 +161,24 @@ def test_who_proposes_decides_the_recorded_proposer(street):
 def test_candidate_needs_a_title_and_description(street):
     cycle = street.cycle(candidates=0)
     with pytest.raises(ValidationError) as error:
-        services.candidate_add(cycle=cycle, actor=street.office, title=" ", description="", proposer_kind="department")
+        candidate_add(cycle=cycle, actor=street.office, title=" ", description="", proposer_kind="department")
     assert {"title", "description"} <= set(error.value.message_dict)
     assert cycle.candidates.count() == 0
 
 
 def test_shortlisting_requires_a_responsible_unit(street):
     cycle = street.cycle(places=1, candidates=2)
-    orphan = services.candidate_add(
+    orphan = candidate_add(
         cycle=cycle, actor=street.office, title="无单位", description="…", proposer_kind=ProposerKind.CONSTITUENT
     )
-    services.shortlisting_start(cycle=cycle, actor=street.office)
+    shortlisting_start(cycle=cycle, actor=street.office)
     with pytest.raises(ValidationError):
-        services.shortlist_set(cycle=cycle, candidates=[orphan], actor=street.office)
+        shortlist_set(cycle=cycle, candidates=[orphan], actor=street.office)
     assert not cycle.candidates.filter(shortlisted=True).exists()
 
 
 def test_leaders_read_but_do_not_propose(street):
     cycle = street.cycle(candidates=0)
     with pytest.raises(PermissionRefused):
-        services.candidate_add(
-            cycle=cycle, actor=street.leader, title="x", description="y", proposer_kind="constituent"
-        )
+        candidate_add(cycle=cycle, actor=street.leader, title="x", description="y", proposer_kind="constituent")
     assert cycle.candidates.count() == 0

@@ -11,8 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
-from livelihood import services
 from livelihood.models import Ballot, Candidate, ProgressPhoto, ProposerKind, Stage, YearCycle
+from livelihood.services.candidates import candidate_add, cycle_create
+from livelihood.services.projects import milestone_add, progress_record, sub_item_add
+from livelihood.services.supervision import evaluation_start, publish, rating_record, supervision_start
+from livelihood.services.voting import vote_close
 
 
 def png():
@@ -128,7 +131,7 @@ def test_tie_decision_on_the_page(street, client):
     cycle, session = street.voting(present=3, places=1, candidates=2)
     for user in street.deputy_users:
         street.cast(session, user, "ff")
-    services.vote_close(session=session, actor=street.office)
+    vote_close(session=session, actor=street.office)
     client.force_login(street.office)
     page = client.get(f"/livelihood/sessions/{session.pk}/").content.decode()
     assert "对同票作出决定" in page
@@ -176,7 +179,7 @@ def test_deputies_see_their_own_visits_only(street, client):
 def test_proposer_details_are_for_staff_only(street, client):
     (deputy_user,) = street.add_deputies(1)
     cycle = street.cycle(candidates=0)
-    services.candidate_add(
+    candidate_add(
         cycle=cycle, actor=None, title="增设路灯", description="…", proposer_name="王秀英", proposer_phone="13812345678"
     )
     client.force_login(street.office)
@@ -192,18 +195,18 @@ def test_public_page_without_login_and_without_personal_data(street, client, set
     Candidate.objects.filter(pk=project.candidate_id).update(
         proposer_kind=ProposerKind.CONSTITUENT, proposer_name="王秀英", proposer_phone="13812345678"
     )
-    services.progress_record(project=project, percent=70, note="已完成七成", actor=street.unit_officer, photos=[png()])
+    progress_record(project=project, percent=70, note="已完成七成", actor=street.unit_officer, photos=[png()])
     page = client.get("/livelihood/public/").content.decode()
     assert "项目1" in page and "70%" in page and "已完成七成" in page
     for personal in ("王秀英", "13812345678", street.deputy_users[0].deputy.name, "officer", "/livelihood/photos/"):
         assert personal not in page
     # No verdict before 公示.
     assert "代表测评" not in page
-    services.supervision_start(cycle=cycle, actor=street.office)
-    services.evaluation_start(cycle=cycle, actor=street.office)
+    supervision_start(cycle=cycle, actor=street.office)
+    evaluation_start(cycle=cycle, actor=street.office)
     for user in street.deputy_users:
-        services.rating_record(project=project, deputy=user.deputy, rating="satisfied", actor=user)
-    services.publish(cycle=cycle, actor=street.office)
+        rating_record(project=project, deputy=user.deputy, rating="satisfied", actor=user)
+    publish(cycle=cycle, actor=street.office)
     page = client.get("/livelihood/public/").content.decode()
     assert "代表测评" in page and "满意 3" in page
 
@@ -250,7 +253,7 @@ def test_cycle_list_and_detail_query_counts(street, client):
 
     def build(n):
         for year in range(2000 + YearCycle.objects.count(), 2000 + n - 1):
-            services.cycle_create(year=year, places=1, actor=street.office)
+            cycle_create(year=year, places=1, actor=street.office)
         return street.cycle(places=1, candidates=n, year=2000 + n - 1)
 
     two_sizes(build, lambda cycle, n: page_queries(client, "/livelihood/"))
@@ -274,11 +277,11 @@ def test_project_pages_query_counts(street, client, settings, tmp_path):
         cycle, projects = street.implementing(present=1, places=n, candidates=n + 1, year=2000 + n)
         first = projects[0]
         for i in range(n):
-            services.progress_record(project=first, percent=i % 100, note=f"第{i}次", actor=street.unit_officer)
-            services.milestone_add(
+            progress_record(project=first, percent=i % 100, note=f"第{i}次", actor=street.unit_officer)
+            milestone_add(
                 project=first, title=f"节点{i}", due_date=timezone.localdate() + timedelta(days=i), actor=street.office
             )
-            services.sub_item_add(project=first, title=f"子项目{i}", actor=street.office)
+            sub_item_add(project=first, title=f"子项目{i}", actor=street.office)
         built[n] = (cycle, first)
         return cycle
 
@@ -310,7 +313,7 @@ def test_vote_pages_query_counts(street, client):
         client, f"/livelihood/sessions/{built[100].pk}/audit/"
     )
     for session in built.values():
-        services.vote_close(session=session, actor=street.office)
+        vote_close(session=session, actor=street.office)
     assert page_queries(client, f"/livelihood/sessions/{built[10].pk}/") == page_queries(
         client, f"/livelihood/sessions/{built[100].pk}/"
     )

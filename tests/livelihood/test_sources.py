@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from liaison.services.opinions import opinion_create
-from livelihood import services
 from livelihood.models import ProposerKind
+from livelihood.services.candidates import candidate_add
 from organisation.models import StationKind
 from organisation.services import station_create
 from suggestions.services import suggestion_create
@@ -23,7 +23,7 @@ def opinion(street):
 
 def test_candidate_from_an_opinion(street, opinion):
     cycle = street.cycle(candidates=0)
-    candidate = services.candidate_add(
+    candidate = candidate_add(
         cycle=cycle, actor=street.office, title="", description="", source_opinion=opinion, responsible_unit=street.unit
     )
     assert candidate.proposer_kind == ProposerKind.OPINION
@@ -36,12 +36,10 @@ def test_an_opinion_the_user_cannot_see_is_refused(street, opinion):
     (deputy_user,) = street.add_deputies(1)
     cycle = street.cycle(candidates=0)
     with pytest.raises(ValidationError) as error:
-        services.candidate_add(cycle=cycle, actor=deputy_user, title="x", description="y", source_opinion=opinion)
+        candidate_add(cycle=cycle, actor=deputy_user, title="x", description="y", source_opinion=opinion)
     assert "source_opinion" in error.value.message_dict
     with pytest.raises(ValidationError):
-        services.candidate_add(
-            cycle=cycle, actor=street.other_officer, title="x", description="y", source_opinion=opinion
-        )
+        candidate_add(cycle=cycle, actor=street.other_officer, title="x", description="y", source_opinion=opinion)
     assert cycle.candidates.count() == 0
 
 
@@ -49,7 +47,7 @@ def test_candidate_from_the_deputys_own_suggestion(street):
     owner, colleague = street.add_deputies(2)
     suggestion = suggestion_create(actor=owner, title="加装电梯", content="老旧小区加装电梯需要补贴。")
     cycle = street.cycle(candidates=0)
-    candidate = services.candidate_add(cycle=cycle, actor=owner, title="", description="", source_suggestion=suggestion)
+    candidate = candidate_add(cycle=cycle, actor=owner, title="", description="", source_suggestion=suggestion)
     assert (candidate.proposer_kind, candidate.proposer_deputy, candidate.title) == (
         ProposerKind.SUGGESTION,
         owner.deputy,
@@ -57,7 +55,7 @@ def test_candidate_from_the_deputys_own_suggestion(street):
     )
     # A colleague cannot see the draft, so cannot draw on it.
     with pytest.raises(ValidationError):
-        services.candidate_add(cycle=cycle, actor=colleague, title="", description="", source_suggestion=suggestion)
+        candidate_add(cycle=cycle, actor=colleague, title="", description="", source_suggestion=suggestion)
     assert cycle.candidates.count() == 1
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from livelihood import services
 from livelihood.models import ProgressPhoto, ProgressUpdate
+from livelihood.services.projects import progress_record
 from tests.upload_samples import polyglot_upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -49,7 +49,7 @@ def test_a_non_image_progress_photo_is_refused_and_writes_nothing(street, settin
     settings.MEDIA_ROOT = tmp_path
     _cycle, (project, _other) = street.implementing()
     with pytest.raises(ValidationError) as refused:
-        services.progress_record(
+        progress_record(
             project=project,
             percent=30,
             note="x",

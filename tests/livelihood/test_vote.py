@@ -4,27 +4,36 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.errors import ActionRefused, PermissionRefused
-from livelihood import services
 from livelihood.models import Ballot, BallotChoice, Candidate, Choice, CycleEvent, Stage, VotingSession
-from livelihood.services import PaperBallot
+from livelihood.services.candidates import shortlist_set, shortlisting_start
+from livelihood.services.projects import implementation_start
+from livelihood.services.voting import (
+    PaperBallot,
+    attendance_add,
+    ballot_cast,
+    paper_ballots_enter,
+    tie_decide,
+    vote_close,
+    vote_open,
+)
 
 
 def test_vote_cannot_open_without_margin(street):
     street.add_deputies(3)
     cycle = street.cycle(places=2, candidates=3)
-    services.shortlisting_start(cycle=cycle, actor=street.office)
+    shortlisting_start(cycle=cycle, actor=street.office)
     # Only two of the three on the shortlist, for two places: no 差额.
-    services.shortlist_set(cycle=cycle, candidates=cycle.candidates.order_by("id")[:2], actor=street.office)
+    shortlist_set(cycle=cycle, candidates=cycle.candidates.order_by("id")[:2], actor=street.office)
     with pytest.raises(ActionRefused) as refused:
-        services.vote_open(cycle=cycle, present=[u.deputy for u in street.deputy_users], actor=street.office)
+        vote_open(cycle=cycle, present=[u.deputy for u in street.deputy_users], actor=street.office)
     assert refused.value.code == "no_margin"
     assert "差额" in refused.value.message
     cycle.refresh_from_db()
     assert cycle.stage == Stage.SHORTLISTING
     assert not VotingSession.objects.exists()
     # With the third back on the shortlist the vote opens.
-    services.shortlist_set(cycle=cycle, candidates=cycle.candidates.all(), actor=street.office)
-    services.vote_open(cycle=cycle, present=[u.deputy for u in street.deputy_users], actor=street.office)
+    shortlist_set(cycle=cycle, candidates=cycle.candidates.all(), actor=street.office)
+    vote_open(cycle=cycle, present=[u.deputy for u in street.deputy_users], actor=street.office)
     cycle.refresh_from_db()
     assert cycle.stage == Stage.VOTING
 
@@ -37,7 +46,7 @@ def test_deputy_not_present_is_refused(street):
     assert refused.value.code == "not_present"
     assert not Ballot.objects.filter(deputy=absent.deputy).exists()
     # Recorded as a late arrival, they may vote.
-    services.attendance_add(session=session, deputies=[absent.deputy], actor=street.office)
+    attendance_add(session=session, deputies=[absent.deputy], actor=street.office)
     street.cast(session, absent, "fff")
 
 
@@ -59,7 +68,7 @@ def test_voting_twice_is_refused_and_the_first_ballot_stands(street):
 def test_ballots_cannot_change_after_the_session_closes(street):
     _cycle, session = street.voting(present=3)
     street.cast(session, street.deputy_users[0], "ffa")
-    services.vote_close(session=session, actor=street.office)
+    vote_close(session=session, actor=street.office)
     with pytest.raises(ActionRefused) as refused:
         street.cast(session, street.deputy_users[1], "fff")
     assert refused.value.code == "session_closed"
@@ -71,11 +80,9 @@ def test_a_deputy_votes_only_for_themselves(street):
     me, other = street.deputy_users[:2]
     shortlist = session.cycle.candidates.values_list("id", flat=True)
     with pytest.raises(PermissionRefused):
-        services.ballot_cast(session=session, deputy=other.deputy, choices=dict.fromkeys(shortlist, "for"), actor=me)
+        ballot_cast(session=session, deputy=other.deputy, choices=dict.fromkeys(shortlist, "for"), actor=me)
     with pytest.raises(PermissionRefused):
-        services.ballot_cast(
-            session=session, deputy=me.deputy, choices=dict.fromkeys(shortlist, "for"), actor=street.office
-        )
+        ballot_cast(session=session, deputy=me.deputy, choices=dict.fromkeys(shortlist, "for"), actor=street.office)
     assert not Ballot.objects.exists()
 
 
@@ -84,9 +91,9 @@ def test_incomplete_or_invalid_ballot_is_bad_input(street):
     voter = street.deputy_users[0]
     ids = list(session.cycle.candidates.order_by("id").values_list("id", flat=True))
     with pytest.raises(ValidationError):
-        services.ballot_cast(session=session, deputy=voter.deputy, choices={ids[0]: "for"}, actor=voter)
+        ballot_cast(session=session, deputy=voter.deputy, choices={ids[0]: "for"}, actor=voter)
     with pytest.raises(ValidationError):
-        services.ballot_cast(session=session, deputy=voter.deputy, choices=dict.fromkeys(ids, "yes"), actor=voter)
+        ballot_cast(session=session, deputy=voter.deputy, choices=dict.fromkeys(ids, "yes"), actor=voter)
     assert not Ballot.objects.exists()
 
 
@@ -106,7 +113,7 @@ def test_results_match_a_hand_count_with_a_tie_at_the_cut_off(street):
     street.cast(session, d2, "ffafa")
     street.cast(session, d3, "fafaa")
     street.cast(session, d4, "afffx")
-    services.vote_close(session=session, actor=street.office)
+    vote_close(session=session, actor=street.office)
     # Hand count, column by column (d1 fffax, d2 ffafa, d3 fafaa, d4 afffx; d5 did not vote).
     # A majority of the 5 present is 3 votes for (2.5 is half):
     #   项目1  f f f a → 3 for, 1 against
@@ -128,18 +135,18 @@ def test_results_match_a_hand_count_with_a_tie_at_the_cut_off(street):
 
     # Implementation waits for the decision.
     with pytest.raises(ActionRefused) as refused:
-        services.implementation_start(cycle=cycle, actor=street.office)
+        implementation_start(cycle=cycle, actor=street.office)
     assert refused.value.code == "tie_pending"
 
     tied = list(Candidate.objects.filter(cycle=cycle, result="tie").order_by("id"))
     with pytest.raises(ValidationError):  # two places: choosing one is not a decision
-        services.tie_decide(session=session, selected=tied[:1], note="主任会议决定", actor=street.office)
+        tie_decide(session=session, selected=tied[:1], note="主任会议决定", actor=street.office)
     with pytest.raises(ValidationError):  # the decision needs its reason on record
-        services.tie_decide(session=session, selected=[tied[0], tied[2]], note=" ", actor=street.office)
-    services.tie_decide(session=session, selected=[tied[0], tied[2]], note="主任会议研究决定", actor=street.office)
+        tie_decide(session=session, selected=[tied[0], tied[2]], note=" ", actor=street.office)
+    tie_decide(session=session, selected=[tied[0], tied[2]], note="主任会议研究决定", actor=street.office)
     assert [r[4] for r in results(cycle)] == ["selected", "not_selected", "selected", "not_selected", "not_selected"]
 
-    projects = services.implementation_start(cycle=cycle, actor=street.office)
+    projects = implementation_start(cycle=cycle, actor=street.office)
     assert sorted(p.title for p in projects) == ["项目1", "项目3"]
 
 
@@ -151,7 +158,7 @@ def test_majority_rule_leaves_places_empty_rather_than_pass_half(street):
     street.cast(session, d2, "ffaa")
     street.cast(session, d3, "fafa")
     street.cast(session, d4, "faaf")
-    services.vote_close(session=session, actor=street.office)
+    vote_close(session=session, actor=street.office)
     assert results(cycle) == [
         ("项目1", 4, 0, 0, "selected"),
         ("项目2", 2, 2, 0, "not_selected"),
@@ -161,25 +168,25 @@ def test_majority_rule_leaves_places_empty_rather_than_pass_half(street):
     session.refresh_from_db()
     assert not session.tie_pending
     with pytest.raises(ActionRefused):
-        services.tie_decide(session=session, selected=[], note="x", actor=street.office)
-    assert len(services.implementation_start(cycle=cycle, actor=street.office)) == 1
+        tie_decide(session=session, selected=[], note="x", actor=street.office)
+    assert len(implementation_start(cycle=cycle, actor=street.office)) == 1
 
 
 def test_absent_ballots_count_against_the_majority(street):
     # Three present; only one votes: one vote for is not more than half of three.
     cycle, session = street.voting(present=3, places=1, candidates=2)
     street.cast(session, street.deputy_users[0], "fa")
-    services.vote_close(session=session, actor=street.office)
+    vote_close(session=session, actor=street.office)
     assert [r[4] for r in results(cycle)] == ["not_selected", "not_selected"]
 
 
 def test_close_needs_a_ballot_and_the_office(street):
     _cycle, session = street.voting(present=3)
     with pytest.raises(ActionRefused):
-        services.vote_close(session=session, actor=street.office)
+        vote_close(session=session, actor=street.office)
     street.cast(session, street.deputy_users[0], "fff")
     with pytest.raises(PermissionRefused):
-        services.vote_close(session=session, actor=street.deputy_users[0])
+        vote_close(session=session, actor=street.deputy_users[0])
     session.refresh_from_db()
     assert session.is_open
 
@@ -193,7 +200,7 @@ def paper(session, user, letters):
 def test_paper_ballots_in_bulk(street):
     _cycle, session = street.voting(present=4)
     batch = [paper(session, u, "ffa") for u in street.deputy_users[:3]]
-    written = services.paper_ballots_enter(session=session, ballots=batch, actor=street.office)
+    written = paper_ballots_enter(session=session, ballots=batch, actor=street.office)
     assert len(written) == 3
     assert set(Ballot.objects.values_list("channel", "entered_by")) == {("paper", street.office.pk)}
     assert BallotChoice.objects.count() == 9
@@ -213,7 +220,7 @@ def test_paper_ballots_are_all_or_nothing(street):
         paper(session, d3, "aaa"),  # twice in the batch
     ]
     with pytest.raises(ActionRefused) as refused:
-        services.paper_ballots_enter(session=session, ballots=batch, actor=street.office)
+        paper_ballots_enter(session=session, ballots=batch, actor=street.office)
     message = refused.value.message
     assert refused.value.code == "paper_ballots_refused"
     # Every problem is listed with its position in the batch.
@@ -228,7 +235,7 @@ def test_paper_ballots_only_by_staff(street):
     _cycle, session = street.voting(present=3)
     voter = street.deputy_users[0]
     with pytest.raises(PermissionRefused):
-        services.paper_ballots_enter(session=session, ballots=[paper(session, voter, "fff")], actor=voter)
+        paper_ballots_enter(session=session, ballots=[paper(session, voter, "fff")], actor=voter)
     with pytest.raises(PermissionRefused):
-        services.paper_ballots_enter(session=session, ballots=[paper(session, voter, "fff")], actor=street.unit_officer)
+        paper_ballots_enter(session=session, ballots=[paper(session, voter, "fff")], actor=street.unit_officer)
     assert not Ballot.objects.exists()

@@ -5,9 +5,9 @@ from rest_framework.test import APIClient
 
 from core.errors import PermissionRefused
 from core.roles import Role
-from livelihood import services
 from livelihood.models import Ballot, Candidate, Choice, CycleEvent
-from livelihood.services import PaperBallot
+from livelihood.services.candidates import candidate_add
+from livelihood.services.voting import PaperBallot, paper_ballots_enter
 from organisation.models import StationKind
 from organisation.services import station_create, station_update
 
@@ -23,7 +23,7 @@ def _client(user):
 def test_unit_officer_cannot_propose_a_candidate_for_another_unit(street):
     cycle = street.cycle(candidates=0)
     with pytest.raises(PermissionRefused) as refused:
-        services.candidate_add(
+        candidate_add(
             cycle=cycle,
             actor=street.unit_officer,
             title="公交站台改造",
@@ -78,19 +78,15 @@ def test_staff_enter_paper_ballots_only_for_deputies_of_their_stations(street, s
     _cycle, session = street.voting(present=4)
     own, other = street.deputy_users[0], street.deputy_users[3]
     with pytest.raises(PermissionRefused) as refused:
-        services.paper_ballots_enter(
-            session=session, ballots=[_ballot(session, own), _ballot(session, other)], actor=staff_a
-        )
+        paper_ballots_enter(session=session, ballots=[_ballot(session, own), _ballot(session, other)], actor=staff_a)
     assert refused.value.code == "deputy_not_of_station"
     assert other.deputy.name in refused.value.message and own.deputy.name not in refused.value.message
     assert not Ballot.objects.exists()
     assert not CycleEvent.objects.filter(action="paper_ballots_enter").exists()
     # Each desk enters its own deputies' ballots; the office enters anyone's.
-    services.paper_ballots_enter(session=session, ballots=[_ballot(session, own)], actor=staff_a)
-    services.paper_ballots_enter(session=session, ballots=[_ballot(session, other)], actor=staff_b)
-    services.paper_ballots_enter(
-        session=session, ballots=[_ballot(session, street.deputy_users[1])], actor=street.office
-    )
+    paper_ballots_enter(session=session, ballots=[_ballot(session, own)], actor=staff_a)
+    paper_ballots_enter(session=session, ballots=[_ballot(session, other)], actor=staff_b)
+    paper_ballots_enter(session=session, ballots=[_ballot(session, street.deputy_users[1])], actor=street.office)
     assert set(Ballot.objects.values_list("deputy", "entered_by")) == {
         (own.deputy.pk, staff_a.pk),
         (other.deputy.pk, staff_b.pk),

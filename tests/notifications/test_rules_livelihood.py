@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from livelihood import reminders, services
+from livelihood import reminders
+from livelihood.services.projects import milestone_add, milestone_complete
 from notifications.models import Notification
 from notifications.reminders import run_sweep
 from tests.livelihood.conftest import Street
@@ -47,7 +48,7 @@ def sent_to(frozen_today):
 def test_an_overdue_milestone_reminds_the_responsible_unit_weekly(street, frozen_today, sent_to):
     _cycle, projects = street.implementing()
     project = projects[0]
-    milestone = services.milestone_add(
+    milestone = milestone_add(
         project=project, title="完成施工招标", due_date=date(2024, 6, 12), actor=street.unit_officer
     )  # a Wednesday
     unit = {street.unit_officer.username, street.colleague_officer.username}
@@ -59,13 +60,13 @@ def test_an_overdue_milestone_reminds_the_responsible_unit_weekly(street, frozen
     assert notification.url == f"/livelihood/projects/{project.pk}/"
     assert "完成施工招标" in notification.title
     frozen_today(date(2024, 6, 18))
-    services.milestone_complete(milestone=milestone, actor=street.unit_officer, completed_on=date(2024, 6, 18))
+    milestone_complete(milestone=milestone, actor=street.unit_officer, completed_on=date(2024, 6, 18))
     assert sent_to(date(2024, 6, 24)) == set()
 
 
 def test_milestones_of_other_units_and_cycles_not_implementing_are_left_alone(street, sent_to):
     _cycle, projects = street.implementing()
-    services.milestone_add(project=projects[0], title="开工", due_date=date(2024, 6, 1), actor=street.office)
+    milestone_add(project=projects[0], title="开工", due_date=date(2024, 6, 1), actor=street.office)
     assert street.other_officer.username not in sent_to(date(2024, 6, 5))
     street.cycle(year=2025)  # a cycle still collecting candidates has no projects to remind about
     assert sent_to(date(2024, 6, 6)) == set()

@@ -14,8 +14,8 @@ from liaison import reminders as liaison_reminders
 from liaison.models import ReceptionDay, ReceptionDayOrigin
 from liaison.services import reception
 from livelihood import reminders as livelihood_reminders
-from livelihood import services as livelihood_services
 from livelihood.models import Milestone
+from livelihood.services.projects import milestone_add
 from notifications.models import Notification, ReminderSent
 from notifications.reminders import run_sweep
 from suggestions import reminders
@@ -141,7 +141,7 @@ def test_the_milestone_sweep_reads_open_milestones_through_the_partial_index(mak
         unit_officer=make_user(Role.UNIT_OFFICER, unit=unit, username="officer"),
     )
     _cycle, projects = street.implementing()
-    livelihood_services.milestone_add(project=projects[0], title="开工", due_date=date(2024, 5, 1), actor=street.office)
+    milestone_add(project=projects[0], title="开工", due_date=date(2024, 5, 1), actor=street.office)
     # Years of completed milestones, outside the partial index.
     Milestone.objects.bulk_create(
         [

@@ -10,8 +10,9 @@ from core.errors import PermissionRefused
 from deputies.models import Deputy, DeputyKind
 from deputies.services import deputy_create
 from reports import services
+from reports.metrics import point_weights, ranking
 from reports.models import DEFAULT_WEIGHTS, PointItem, PointWeight, PointWeightChange
-from reports.performance import performance_file, point_weights, ranking
+from reports.performance import performance_file
 from tests.reports import seed
 
 

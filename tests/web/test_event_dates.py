@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 from core.dates import EARLIEST_EVENT_YEAR, IMPLAUSIBLE_DATE, LATEST_EVENT_YEAR, validate_event_date
 from duties.models import VoterContact
 from duties.services.contacts import voter_contact_record
-from livelihood import services as livelihood_services
 from livelihood.models import Milestone
+from livelihood.services.projects import milestone_add, milestone_complete
 from suggestions.models import CONTENT_MAX_LENGTH, Suggestion
 from suggestions.services import suggestion_create
 from tests.livelihood.conftest import street  # noqa: F401  (a fixture)
@@ -80,9 +80,7 @@ class TestMilestones:
     def test_a_milestone_due_in_9999_is_refused(self, street):  # noqa: F811
         _cycle, projects = street.implementing()
         with pytest.raises(ValidationError) as refused:
-            livelihood_services.milestone_add(
-                project=projects[0], title="完成施工", due_date=date(9999, 12, 31), actor=street.office
-            )
+            milestone_add(project=projects[0], title="完成施工", due_date=date(9999, 12, 31), actor=street.office)
         assert refused.value.error_dict["due_date"][0].code == IMPLAUSIBLE_DATE
         assert not Milestone.objects.exists()
 
@@ -101,13 +99,9 @@ class TestMilestones:
 
     def test_completing_on_an_implausible_date_is_refused(self, street):  # noqa: F811
         _cycle, projects = street.implementing()
-        milestone = livelihood_services.milestone_add(
-            project=projects[0], title="完成施工", due_date=date(2024, 6, 1), actor=street.office
-        )
+        milestone = milestone_add(project=projects[0], title="完成施工", due_date=date(2024, 6, 1), actor=street.office)
         with pytest.raises(ValidationError) as refused:
-            livelihood_services.milestone_complete(
-                milestone=milestone, actor=street.office, completed_on=date(1990, 1, 1)
-            )
+            milestone_complete(milestone=milestone, actor=street.office, completed_on=date(1990, 1, 1))
         assert "completed_on" in refused.value.message_dict
         milestone.refresh_from_db()
         assert milestone.completed_on is None

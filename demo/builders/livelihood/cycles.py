@@ -16,8 +16,17 @@ from demo.builders.livelihood.plans import (
     THIS_YEAR_PLACES,
 )
 from deputies.models import DeputyKind
-from livelihood import services
 from livelihood.models import Choice, ProgressUpdate, Project, ProposerKind, Rating
+from livelihood.services.candidates import candidate_add, cycle_create, shortlist_set, shortlisting_start
+from livelihood.services.projects import (
+    implementation_start,
+    milestone_add,
+    milestone_complete,
+    progress_record,
+    sub_item_add,
+)
+from livelihood.services.supervision import evaluation_start, publish, rating_record, supervision_start, visit_record
+from livelihood.services.voting import PaperBallot, paper_ballots_enter, vote_close, vote_open
 
 
 def _pool(ctx, cycle, office, units, deputies, plans):
@@ -33,7 +42,7 @@ def _pool(ctx, cycle, office, units, deputies, plans):
         elif plan.proposer == ProposerKind.DEPARTMENT:
             extra["proposer_name"] = plan.unit
         candidates.append(
-            services.candidate_add(
+            candidate_add(
                 cycle=cycle,
                 actor=office,
                 title=plan.title,
@@ -49,10 +58,10 @@ def _pool(ctx, cycle, office, units, deputies, plans):
 
 def _vote(ctx, cycle, office, deputies, candidates, plans):
     """Open the vote, enter paper ballots that give each candidate its planned votes for, close it."""
-    services.shortlisting_start(cycle=cycle, actor=office)
-    services.shortlist_set(cycle=cycle, candidates=candidates, actor=office)
+    shortlisting_start(cycle=cycle, actor=office)
+    shortlist_set(cycle=cycle, candidates=candidates, actor=office)
     present = deputies[:PRESENT]
-    session = services.vote_open(cycle=cycle, present=present, actor=office)
+    session = vote_open(cycle=cycle, present=present, actor=office)
     voters = present[: len(present) - ABSENT_FROM_VOTE]
     choices = {d.pk: {} for d in voters}
     for candidate, plan in zip(candidates, plans, strict=True):
@@ -65,10 +74,10 @@ def _vote(ctx, cycle, office, deputies, candidates, plans):
             else:
                 choice = Choice.AGAINST if ctx.rng.random() < 0.6 else Choice.ABSTAIN
             choices[deputy.pk][candidate.pk] = choice
-    ballots = [services.PaperBallot(deputy=d, choices=choices[d.pk]) for d in voters]
-    services.paper_ballots_enter(session=session, ballots=ballots, actor=office)
-    services.vote_close(session=session, actor=office)
-    return services.implementation_start(cycle=cycle, actor=office)
+    ballots = [PaperBallot(deputy=d, choices=choices[d.pk]) for d in voters]
+    paper_ballots_enter(session=session, ballots=ballots, actor=office)
+    vote_close(session=session, actor=office)
+    return implementation_start(cycle=cycle, actor=office)
 
 
 def _backdate(update: ProgressUpdate, when: date) -> None:
@@ -82,7 +91,7 @@ def _backdate(update: ProgressUpdate, when: date) -> None:
 
 
 def full_year(ctx, office, units, deputies, year):
-    cycle = services.cycle_create(year=year, places=10, title=STREET_TITLE.format(year=year), actor=office)
+    cycle = cycle_create(year=year, places=10, title=STREET_TITLE.format(year=year), actor=office)
     candidates = _pool(ctx, cycle, office, units, deputies, LAST_YEAR)
     projects = {p.candidate_id: p for p in _vote(ctx, cycle, office, deputies, candidates, LAST_YEAR)}
     raters = deputies[:40]
@@ -91,15 +100,15 @@ def full_year(ctx, office, units, deputies, year):
         if project is None:
             continue
         for title, budget in plan.sub_items:
-            services.sub_item_add(project=project, title=title, budget=Decimal(budget), actor=office)
+            sub_item_add(project=project, title=title, budget=Decimal(budget), actor=office)
         milestones = [
             ("完成方案设计和招标", date(year, 4, 30)),
             ("主体工程完工", date(year, 9, 30)),
             ("竣工验收", date(year, 12, 15)),
         ]
         for title, due in milestones:
-            milestone = services.milestone_add(project=project, title=title, due_date=due, actor=office)
-            services.milestone_complete(
+            milestone = milestone_add(project=project, title=title, due_date=due, actor=office)
+            milestone_complete(
                 milestone=milestone, completed_on=due - timedelta(days=ctx.rng.randint(0, 20)), actor=office
             )
         final = 100 if plan.satisfied * 2 > 40 else 95
@@ -108,19 +117,19 @@ def full_year(ctx, office, units, deputies, year):
             (60, "主体工程施工中，进度符合计划。", date(year, 8, 20)),
             (final, "已完成竣工验收并投入使用。" if final == 100 else "主体完工，剩余收尾工作。", date(year, 12, 10)),
         ):
-            _backdate(services.progress_record(project=project, percent=percent, note=note, actor=office), when)
-    services.supervision_start(cycle=cycle, actor=office)
+            _backdate(progress_record(project=project, percent=percent, note=note, actor=office), when)
+    supervision_start(cycle=cycle, actor=office)
     findings = ["现场施工围挡规范，进度正常。", "建议加强夜间施工噪音管控。", "部分路段恢复不及时，已督促整改。"]
     for i, project in enumerate(sorted(projects.values(), key=lambda p: p.pk)):
         for deputy in ctx.rng.sample(raters, 2):
-            services.visit_record(
+            visit_record(
                 project=project,
                 deputy=deputy,
                 visited_on=date(year, 10, 8 + i),
                 findings=ctx.rng.choice(findings),
                 actor=office,
             )
-    services.evaluation_start(cycle=cycle, actor=office)
+    evaluation_start(cycle=cycle, actor=office)
     for candidate, plan in zip(candidates, LAST_YEAR, strict=True):
         project = projects.get(candidate.pk)
         if project is None:
@@ -132,40 +141,38 @@ def full_year(ctx, office, units, deputies, year):
         )
         ctx.rng.shuffle(ratings)
         for deputy, rating in zip(raters, ratings, strict=True):
-            services.rating_record(project=project, deputy=deputy, rating=rating, actor=office)
-    services.publish(cycle=cycle, actor=office)
+            rating_record(project=project, deputy=deputy, rating=rating, actor=office)
+    publish(cycle=cycle, actor=office)
 
 
 def this_year(ctx, office, units, deputies, today):
     year = today.year
-    cycle = services.cycle_create(
-        year=year, places=THIS_YEAR_PLACES, title=STREET_TITLE.format(year=year), actor=office
-    )
+    cycle = cycle_create(year=year, places=THIS_YEAR_PLACES, title=STREET_TITLE.format(year=year), actor=office)
     candidates = _pool(ctx, cycle, office, units, deputies, THIS_YEAR)
     projects = sorted(_vote(ctx, cycle, office, deputies, candidates, THIS_YEAR), key=lambda p: p.candidate_id)
     for position, project in enumerate(projects):
-        services.sub_item_add(project=project, title=f"{project.title}（一期）", actor=office)
-        services.sub_item_add(project=project, title=f"{project.title}（二期）", actor=office)
+        sub_item_add(project=project, title=f"{project.title}（一期）", actor=office)
+        sub_item_add(project=project, title=f"{project.title}（二期）", actor=office)
         plan = [
             ("完成方案设计和招标", today - timedelta(days=120)),
             ("主体工程完工", today - timedelta(days=30)),
             ("竣工验收", today + timedelta(days=45)),
         ]
         for index, (title, due) in enumerate(plan):
-            milestone = services.milestone_add(project=project, title=title, due_date=due, actor=office)
+            milestone = milestone_add(project=project, title=title, due_date=due, actor=office)
             late = index == 1 and position in THIS_YEAR_OVERDUE
             if due <= today and not late:
-                services.milestone_complete(milestone=milestone, completed_on=due, actor=office)
+                milestone_complete(milestone=milestone, completed_on=due, actor=office)
         reports = [(25, "方案设计完成，已完成招标。", today - timedelta(days=110))]
         if position not in THIS_YEAR_OVERDUE:
             reports.append((70, "主体工程基本完工，正在进行配套施工。", today - timedelta(days=25)))
         else:
             reports.append((45, "受雨季影响施工滞后，已调整计划。", today - timedelta(days=20)))
         for percent, note, when in reports:
-            _backdate(services.progress_record(project=project, percent=percent, note=note, actor=office), when)
+            _backdate(progress_record(project=project, percent=percent, note=note, actor=office), when)
     for project in projects[:3]:
         deputy = ctx.rng.choice(deputies[:PRESENT])
-        services.visit_record(
+        visit_record(
             project=project,
             deputy=deputy,
             visited_on=today - timedelta(days=ctx.rng.randint(3, 15)),
@@ -175,9 +182,9 @@ def this_year(ctx, office, units, deputies, today):
 
 
 def next_year(ctx, office, units, deputies, year):
-    cycle = services.cycle_create(year=year, places=10, title=STREET_TITLE.format(year=year), actor=office)
+    cycle = cycle_create(year=year, places=10, title=STREET_TITLE.format(year=year), actor=office)
     _pool(ctx, cycle, office, units, deputies, NEXT_YEAR)
-    services.candidate_add(
+    candidate_add(
         cycle=cycle,
         actor=None,  # a constituent, through the public form
         title="社区公园增设健身器材",
