@@ -32,7 +32,7 @@ from deputies.selectors import deputies_visible_to
 from duties.models import GridAssignment, GridDuty
 from duties.selectors import activities_visible_to, duty_compliance
 from duties.services import grid_duties as duty_services
-from liaison.api.reception_filters import PageOpinionFilter, VisitFilter
+from liaison.filters.reception import PageOpinionFilter, VisitFilter
 from liaison.models import OpinionOutcome, PersonalDataAction, ReceptionRule
 from liaison.reception_forms import (
     ActivityForm,
