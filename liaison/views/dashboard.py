@@ -12,13 +12,8 @@ from django.utils.translation import gettext as _
 from core.pages import errors_text
 from core.roles import Role
 from duties.views.common import READ_ROLES, require_role
-from liaison.forms import (
-    PeriodForm,
-)
-from liaison.selectors import (
-    station_monthly_series,
-    station_statistics,
-)
+from liaison.forms import PeriodForm
+from liaison.selectors import station_monthly_series, station_statistics
 from organisation.models import subtree_q
 from organisation.selectors import stations_visible_to
 

@@ -20,17 +20,9 @@ from core.pages import run_service
 from core.roles import Role
 from duties.views.common import DESK, DESK_ROLES, paginate
 from liaison.filters.reception import PageOpinionFilter
-from liaison.forms import (
-    FeedbackForm,
-    OutcomeForm,
-    ResolveForm,
-    RevealForm,
-)
+from liaison.forms import FeedbackForm, OutcomeForm, ResolveForm, RevealForm
 from liaison.models import OpinionOutcome
-from liaison.selectors import (
-    opinion_detail_for,
-    opinions_visible_to,
-)
+from liaison.selectors import opinion_detail_for, opinions_visible_to
 from liaison.services import opinions as opinion_services
 from liaison.services import privacy
 from liaison.services.privacy import mask_name

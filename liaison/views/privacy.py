@@ -7,9 +7,7 @@ from django.shortcuts import render
 from core.roles import Role
 from duties.views.common import paginate, require_role
 from liaison.models import PersonalDataAction
-from liaison.selectors import (
-    personal_data_accesses_for,
-)
+from liaison.selectors import personal_data_accesses_for
 
 
 @login_required

@@ -1,3 +1,5 @@
+"""The station pages: the list of stations the user may see, and one station with its place in the tree."""
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery

@@ -24,16 +24,8 @@ from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to
 from duties.views.common import DESK, DESK_ROLES, READ_ROLES, desk_stations, paginate, require_role
 from liaison.filters.reception import VisitFilter
-from liaison.forms import (
-    ConstituentFormSet,
-    OpinionFormSet,
-    RevealForm,
-    VisitHeaderForm,
-)
-from liaison.selectors import (
-    opinions_visible_to,
-    visits_visible_to,
-)
+from liaison.forms import ConstituentFormSet, OpinionFormSet, RevealForm, VisitHeaderForm
+from liaison.selectors import opinions_visible_to, visits_visible_to
 from liaison.services import privacy
 from liaison.services import reception as reception_services
 from liaison.services.privacy import mask_name
