@@ -15,8 +15,8 @@ from core.errors import PermissionRefused
 from core.masking import mask_phone
 from deputies.models import ConstituentLink
 from duties.models import Activity, GridDuty, VoterContact
+from liaison.forms import RevealForm
 from liaison.models import Opinion, OpinionEvent, PersonalDataAccess, ReceptionDay, ReceptionRule, RosterEntry, Visit
-from liaison.reception_forms import RevealForm
 from liaison.services import privacy
 from liaison.services.privacy import mask_name
 

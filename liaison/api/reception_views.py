@@ -13,7 +13,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.files import serve_file
-from liaison.api.reception_filters import OpinionFilter, ReceptionDayFilter, VisitFilter
 from liaison.api.reception_serializers import (
     FeedbackInputSerializer,
     NoteInputSerializer,
@@ -26,6 +25,7 @@ from liaison.api.reception_serializers import (
     VisitCreateSerializer,
     VisitSerializer,
 )
+from liaison.filters.reception import OpinionFilter, ReceptionDayFilter, VisitFilter
 from liaison.selectors import opinions_visible_to, reception_days_visible_to, visits_visible_to
 from liaison.services import opinions as opinion_services
 from liaison.services import privacy

@@ -1,7 +1,8 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from liaison.api import contacts, public, reception_views, stats, views
+from duties.api import contacts
+from liaison.api import public, reception_views, stats, views
 
 router = DefaultRouter()
 # Organisation

@@ -4,9 +4,9 @@ from rest_framework import mixins, viewsets
 
 from core.permissions import OfficeWritesOthersRead
 from deputies.selectors import deputies_visible_to
+from duties.filters import GridAssignmentFilter
 from duties.models import GridAssignment
 from duties.services import assignments
-from liaison.api.filters import CommunityFilter, GridAssignmentFilter, GridCentreFilter, GridFilter, StationFilter
 from liaison.api.serializers import (
     CommunitySerializer,
     GridAssignmentSerializer,
@@ -15,6 +15,7 @@ from liaison.api.serializers import (
     GridSerializer,
     StationSerializer,
 )
+from liaison.filters.stations import CommunityFilter, GridCentreFilter, GridFilter, StationFilter
 from organisation import services as organisation
 from organisation.models import Community, GridCentre
 from organisation.selectors import grids_visible_to, stations_visible_to

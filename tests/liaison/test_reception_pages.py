@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from duties.services.grid_duties import activity_create, grid_duty_record
 from liaison.models import Opinion, OpinionPhoto, ReceptionDay, ReceptionRule, Visit
-from liaison.public_views import qr_image_bytes
 from liaison.services.opinions import opinion_create, opinion_set_outcome
 from liaison.services.reception import reception_day_add, reception_rule_create, roster_set, visit_record
+from liaison.views.qr import qr_image_bytes
 from tests.liaison import reception_support
 from tests.liaison.reception_support import png_upload
 

@@ -1,10 +1,49 @@
+"""Filters of the station tree (stations, communities, grid centres, grids) for the pages and the API."""
+
 import django_filters
-from django.db.models import Q
+from django import forms
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import StrictBooleanFilter, StrictFilterSet
-from duties.models import GridAssignment, GridRole
 from organisation.models import Community, Grid, GridCentre, Station, StationKind
+
+
+def tree_order():
+    """Sort key putting the hub first, then area stations, then community points (not alphabetical)."""
+    ranks = [When(kind=kind, then=Value(rank)) for rank, kind in enumerate(StationKind.values)]
+    return Case(*ranks, default=Value(len(ranks)), output_field=IntegerField())
+
+
+class PageStationFilter(StrictFilterSet):
+    """The station list page. ``stations`` is the queryset of stations the user may see (the choices of "within")."""
+
+    q = django_filters.CharFilter(
+        label=_("Name or address"), method="filter_q", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=StationKind.choices, empty_label=_("All kinds"))
+    within = django_filters.ModelChoiceFilter(
+        label=_("Within station"), queryset=None, method="filter_within", empty_label=_("All stations")
+    )
+
+    class Meta:
+        model = Station
+        fields = ["q", "kind", "within"]
+
+    def __init__(self, *args, stations, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only stations that have stations below them are worth offering.
+        self.filters["within"].queryset = stations.exclude(kind=StationKind.POINT).order_by(tree_order(), "name")
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(address__icontains=value))
+
+    def filter_within(self, queryset, name, value):
+        """The station itself and everything below it in the 1+4+N tree."""
+        return queryset.filter(Q(id=value.pk) | Q(parent_id=value.pk) | Q(parent__parent_id=value.pk))
 
 
 def _subtree(prefix: str, station_id: int) -> Q:
@@ -67,14 +106,3 @@ class GridFilter(StrictFilterSet):
     def filter_q(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
-
-
-class GridAssignmentFilter(StrictFilterSet):
-    grid = django_filters.NumberFilter(field_name="grid")
-    deputy = django_filters.NumberFilter(field_name="deputy")
-    role = django_filters.ChoiceFilter(choices=GridRole.choices)
-    open = StrictBooleanFilter(field_name="end_date", lookup_expr="isnull", label=_("Current (not ended)"))
-
-    class Meta:
-        model = GridAssignment
-        fields = ["grid", "deputy", "role", "open"]

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from core.masking import mask_phone
 from core.pages import run_service
 from core.roles import Role
+from duties.forms import ConstituentLinkForm, VoterContactForm
 from duties.models import CONSTITUENT_LINKS_MIN, VOTER_CONTACTS_PER_YEAR
 from duties.selectors import contact_deputies_for, voter_contact_counts, voter_contacts_visible_to
 from duties.services import contacts as contact_services
-from liaison.reception_forms import ConstituentLinkForm, VoterContactForm
 
 PAGE_SIZE = 50
 VIEW_ROLES = (Role.STATION_STAFF, Role.OFFICE, Role.LEADER, Role.ADMIN, Role.DEPUTY)

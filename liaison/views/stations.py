@@ -1,3 +1,5 @@
+"""The station pages: the list of stations the user may see, and one station with its place in the tree."""
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
@@ -7,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from core.roles import Role
 from deputies.selectors import deputies_visible_to
 from duties.models import GridAssignment
-from liaison.filters import StationFilter, tree_order
+from liaison.filters.stations import PageStationFilter, tree_order
 from organisation.models import Community, Grid, GridCentre, Station
 from organisation.selectors import grids_visible_to, stations_visible_to
 
@@ -38,7 +40,7 @@ def _station_list_queryset(user):
 def station_list(request):
     user = request.user
     stations = stations_visible_to(user)
-    station_filter = StationFilter(
+    station_filter = PageStationFilter(
         request.GET or None, queryset=_station_list_queryset(user), request=request, stations=stations
     )
     page = Paginator(station_filter.qs.order_by(tree_order(), "name", "id"), PAGE_SIZE).get_page(

@@ -5,30 +5,17 @@ stations, the office, leaders and admins everyone's. Writes go through the servi
 403 for someone who may not keep the deputy's contacts, 400 with field errors on bad input.
 """
 
-import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from core.dates import validate_event_date
-from core.filters import StrictFilterSet
 from core.serializers import StrictModelSerializer, StrictSerializer
 from deputies.models import ConstituentLink, Deputy
+from duties.filters import VoterContactFilter
 from duties.models import VoterContact, VoterContactWay
 from duties.selectors import voter_contacts_visible_to
 from duties.services import contacts as contact_services
-
-
-class VoterContactFilter(StrictFilterSet):
-    deputy = django_filters.NumberFilter(field_name="deputy_id")
-    year = django_filters.NumberFilter(field_name="date", lookup_expr="year")
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
-    way = django_filters.ChoiceFilter(choices=VoterContactWay.choices)
-
-    class Meta:
-        model = VoterContact
-        fields = ["deputy", "year", "date_from", "date_to", "way"]
 
 
 class VoterContactSerializer(StrictModelSerializer):
