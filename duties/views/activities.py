@@ -18,8 +18,8 @@ from duties.forms import ActivityForm, AttendanceForm
 from duties.models import ActivityKind
 from duties.selectors import activities_visible_to
 from duties.services import grid_duties as duty_services
-from duties.views.common import DESK, DESK_ROLES, READ_ROLES, desk_stations, paginate, require_role
 from organisation.access import can_run_desk
+from organisation.desk import DESK, DESK_ROLES, READ_ROLES, desk_stations, paginate, require_role
 
 
 @login_required

@@ -20,8 +20,8 @@ from duties.forms import GridDutyForm
 from duties.models import GridAssignment, GridDuty
 from duties.selectors import duty_compliance
 from duties.services import grid_duties as duty_services
-from duties.views.common import DESK, READ_ROLES, paginate, require_role
 from organisation.access import can_run_desk
+from organisation.desk import DESK, READ_ROLES, paginate, require_role
 from organisation.selectors import grids_visible_to
 
 

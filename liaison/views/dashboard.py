@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from core.pages import errors_text
 from core.roles import Role
-from duties.views.common import READ_ROLES, require_role
 from liaison.forms import PeriodForm
 from liaison.selectors import station_monthly_series, station_statistics
+from organisation.desk import READ_ROLES, require_role
 from organisation.models import subtree_q
 from organisation.selectors import stations_visible_to
 

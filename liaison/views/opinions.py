@@ -18,7 +18,6 @@ from core.files import serve_file
 from core.masking import mask_phone
 from core.pages import run_service
 from core.roles import Role
-from duties.views.common import DESK, DESK_ROLES, paginate
 from liaison.filters.reception import PageOpinionFilter
 from liaison.forms import FeedbackForm, OutcomeForm, ResolveForm, RevealForm
 from liaison.models import OpinionOutcome
@@ -27,6 +26,7 @@ from liaison.services import opinions as opinion_services
 from liaison.services import privacy
 from liaison.services.privacy import mask_name
 from organisation.access import can_reveal_contact, can_run_desk
+from organisation.desk import DESK, DESK_ROLES, paginate
 
 
 def _export_opinions(request, opinions):

@@ -5,9 +5,9 @@ from django.db.models import Q
 from django.shortcuts import render
 
 from core.roles import Role
-from duties.views.common import paginate, require_role
 from liaison.models import PersonalDataAction
 from liaison.selectors import personal_data_accesses_for
+from organisation.desk import paginate, require_role
 
 
 @login_required

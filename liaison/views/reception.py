@@ -21,12 +21,12 @@ from django.views.decorators.http import require_POST
 from core.pages import errors_text, run_service
 from core.roles import Role
 from deputies.models import Deputy
-from duties.views.common import DESK, DESK_ROLES, READ_ROLES, desk_stations, require_role
 from liaison.forms import CancelDayForm, OneOffDayForm, ReceptionRuleEditForm, ReceptionRuleForm, RosterForm
 from liaison.models import ReceptionRule
 from liaison.selectors import reception_days_of_deputy, reception_days_visible_to, visits_visible_to
 from liaison.services import reception as reception_services
 from organisation.access import can_run_desk
+from organisation.desk import DESK, DESK_ROLES, READ_ROLES, desk_stations, require_role
 from organisation.models import subtree_q
 from organisation.selectors import stations_visible_to
 

@@ -22,7 +22,6 @@ from core.pages import run_service
 from core.roles import Role
 from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to
-from duties.views.common import DESK, DESK_ROLES, READ_ROLES, desk_stations, paginate, require_role
 from liaison.filters.reception import VisitFilter
 from liaison.forms import ConstituentFormSet, OpinionFormSet, RevealForm, VisitHeaderForm
 from liaison.selectors import opinions_visible_to, visits_visible_to
@@ -30,6 +29,7 @@ from liaison.services import privacy
 from liaison.services import reception as reception_services
 from liaison.services.privacy import mask_name
 from organisation.access import can_reveal_contact
+from organisation.desk import DESK, DESK_ROLES, READ_ROLES, desk_stations, paginate, require_role
 from organisation.selectors import grids_visible_to, stations_visible_to
 
 

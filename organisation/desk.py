@@ -1,5 +1,5 @@
-"""What the station desk pages share: the roles that run or read a desk, the stations a user runs,
-how refusals are shown, and the page size. The liaison app's reception pages use these too.
+"""The station desk, shared by the reception pages (liaison) and the duty pages (duties): the roles that
+run or read a desk, the stations a user runs, how refusals are shown, and the page size.
 """
 
 from django.core.exceptions import PermissionDenied
