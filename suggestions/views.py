@@ -27,7 +27,7 @@ from deputies.selectors import deputies_visible_to
 from liaison.selectors import opinions_visible_to
 from organisation.models import HandlingUnit
 from suggestions import deadlines, forms, holidays, selectors, services
-from suggestions.api.filters import SuggestionFilter
+from suggestions.filters import SuggestionFilter
 from suggestions.models import Action, CalendarYear, Category, Extension, ReturnRequest, State
 from suggestions.transitions import actors_of, available_actions, check
 
