@@ -22,7 +22,7 @@ from suggestions.models import (
     State,
     Suggestion,
 )
-from suggestions.notices import suggestion_url
+from suggestions.notices.base import suggestion_url
 from suggestions.recipients import deputy_accounts, office_users, unit_officers
 
 

@@ -16,7 +16,7 @@ from core.permissions import OfficeWritesOthersRead
 from liaison.selectors import opinions_visible_to
 from suggestions import services
 from suggestions.api import serializers as s
-from suggestions.api.filters import HandlingUnitFilter, SuggestionFilter
+from suggestions.filters import HandlingUnitFilter, SuggestionFilter
 from suggestions.models import Extension, ReturnRequest
 from suggestions.selectors import (
     suggestion_detail_queryset,

@@ -1,0 +1,220 @@
+"""提, before submission: a deputy drafts (or a constituent opinion is turned into a draft), edits,
+and the invited co-signers answer."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core import clock
+from core.errors import PermissionRefused
+from core.roles import Role
+from core.uploads import display_name
+from deputies.selectors import deputies_visible_to
+from liaison.services.opinions import opinion_mark_escalated
+from suggestions.models import (
+    CONTENT_MAX_LENGTH,
+    Action,
+    Attachment,
+    Category,
+    CoSignature,
+    CoSignStatus,
+    Suggestion,
+)
+from suggestions.notices import drafting as notices
+from suggestions.services.common import (
+    begin,
+    clean_choice,
+    clean_text,
+    clean_upload,
+    record,
+)
+
+TITLE_MAX = 200
+
+
+def _clean_cosigners(cosigners, lead_deputy) -> list:
+    result, seen = [], set()
+    for deputy in cosigners or ():
+        if deputy.pk == lead_deputy.pk:
+            raise ValidationError({"cosigners": _("The lead deputy cannot also co-sign.")})
+        if not deputy.is_active:
+            raise ValidationError({"cosigners": _("%(name)s is no longer an active deputy.") % {"name": deputy}})
+        if deputy.pk not in seen:
+            seen.add(deputy.pk)
+            result.append(deputy)
+    return result
+
+
+def _clean_draft_fields(*, title, content, category) -> tuple[str, str, str]:
+    title = clean_text(title, "title", _("Give the suggestion a title."), max_length=TITLE_MAX)
+    content = clean_text(content, "content", _("Write the content of the suggestion."), max_length=CONTENT_MAX_LENGTH)
+    category = clean_choice(category or Category.OTHER, Category, "category")
+    return title, content, category
+
+
+def _add_attachments(suggestion, files, actor) -> list[str]:
+    names = []
+    cleaned = [(display_name(upload), clean_upload(upload, "attachments")) for upload in files or ()]
+    for name, stored in cleaned:
+        attachment = Attachment(suggestion=suggestion, file=stored, name=name, uploaded_by=actor)
+        attachment.save()
+        names.append(attachment.name)
+    return names
+
+
+@transaction.atomic
+def suggestion_create(
+    *,
+    actor,
+    title: str,
+    content: str,
+    category: str = Category.OTHER,
+    cosigners=(),
+    attachments=(),
+    lead_deputy=None,
+) -> Suggestion:
+    """A deputy drafts a suggestion; invited co-signers must confirm before it can be submitted.
+
+    ``lead_deputy`` defaults to the actor's own deputy record; only a deputy may draft for themselves
+    (drafts from opinions go through ``suggestion_create_from_opinion``).
+    """
+    if not actor.has_role(Role.DEPUTY) or not actor.deputy_id:
+        raise PermissionRefused(_("Only a deputy can draft a suggestion."))
+    if lead_deputy is not None and lead_deputy.pk != actor.deputy_id:
+        raise PermissionRefused(_("A deputy drafts suggestions in their own name only."))
+    return _create_draft(
+        actor=actor,
+        lead_deputy=actor.deputy,
+        title=title,
+        content=content,
+        category=category,
+        cosigners=cosigners,
+        attachments=attachments,
+    )
+
+
+def _create_draft(*, actor, lead_deputy, title, content, category, cosigners=(), attachments=(), note="", extra=None):
+    title, content, category = _clean_draft_fields(title=title, content=content, category=category)
+    cosigners = _clean_cosigners(cosigners, lead_deputy)
+    suggestion = Suggestion.objects.create(
+        lead_deputy=lead_deputy, created_by=actor, title=title, content=content, category=category
+    )
+    CoSignature.objects.bulk_create([CoSignature(suggestion=suggestion, deputy=d) for d in cosigners])
+    names = _add_attachments(suggestion, attachments, actor)
+    record(
+        suggestion,
+        actor=actor,
+        action=Action.CREATE,
+        from_state="",
+        note=note,
+        data={"cosigners": [d.name for d in cosigners], "attachments": names, **(extra or {})},
+    )
+    notices.cosign_invited(suggestion, actor=actor, deputy_ids=[d.pk for d in cosigners])
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_update(
+    *,
+    suggestion: Suggestion,
+    actor,
+    title=None,
+    content=None,
+    category=None,
+    cosigners=None,
+    attachments=(),
+    remove_attachments=(),
+) -> Suggestion:
+    """The lead deputy edits a draft or a returned suggestion. ``cosigners`` (if given) is the new full list:
+    co-signers kept keep their answer, new ones are invited, dropped ones are removed."""
+    suggestion, _actors = begin(suggestion, Action.UPDATE, actor)
+    changed = []
+    new_title, new_content, new_category = _clean_draft_fields(
+        title=suggestion.title if title is None else title,
+        content=suggestion.content if content is None else content,
+        category=suggestion.category if category is None else category,
+    )
+    for field, value in (("title", new_title), ("content", new_content), ("category", new_category)):
+        if getattr(suggestion, field) != value:
+            setattr(suggestion, field, value)
+            changed.append(field)
+    if cosigners is not None:
+        wanted = {d.pk: d for d in _clean_cosigners(cosigners, suggestion.lead_deputy)}
+        existing = {c.deputy_id: c for c in suggestion.cosignatures.all()}
+        removed = [pk for pk in existing if pk not in wanted]
+        if removed:
+            suggestion.cosignatures.filter(deputy_id__in=removed).delete()
+        added = [CoSignature(suggestion=suggestion, deputy=d) for pk, d in wanted.items() if pk not in existing]
+        CoSignature.objects.bulk_create(added)
+        if removed or added:
+            changed.append("cosigners")
+    if remove_attachments:
+        deleted, _rows = suggestion.attachments.filter(pk__in=[a.pk for a in remove_attachments]).delete()
+        if deleted:
+            changed.append("attachments")
+    if _add_attachments(suggestion, attachments, actor):
+        changed.append("attachments")
+    suggestion.save()
+    record(suggestion, actor=actor, action=Action.UPDATE, from_state=suggestion.state, data={"changed": changed})
+    if cosigners is not None:
+        notices.cosign_invited(suggestion, actor=actor, deputy_ids=[c.deputy_id for c in added])
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_cosign(*, suggestion: Suggestion, actor, accept: bool) -> Suggestion:
+    """An invited co-signer confirms (附议) or declines; they may change their answer until submission."""
+    suggestion, _actors = begin(suggestion, Action.COSIGN, actor)
+    signature = suggestion.cosignatures.select_for_update().get(deputy_id=actor.deputy_id)
+    signature.status = CoSignStatus.CONFIRMED if accept else CoSignStatus.DECLINED
+    signature.responded_at = clock.now()
+    signature.save(update_fields=["status", "responded_at"])
+    record(
+        suggestion,
+        actor=actor,
+        action=Action.COSIGN,
+        from_state=suggestion.state,
+        data={"deputy": actor.deputy.name, "accepted": bool(accept)},
+    )
+    notices.cosign_answered(suggestion, actor=actor, deputy_name=actor.deputy.name, accepted=bool(accept))
+    return suggestion
+
+
+# --- Escalation from a constituent opinion -----------------------------------------------------
+
+
+@transaction.atomic
+def suggestion_create_from_opinion(*, opinion, deputy, actor, title: str = "") -> Suggestion:
+    """形成意见建议: turn a constituent opinion into a draft suggestion for the chosen deputy.
+
+    The opinion gets the outcome "escalated" through the liaison service (which checks that the actor
+    may triage it and that it has no other outcome), and the two are linked both ways
+    (``suggestion.source_opinions`` / ``opinion.suggestions``). The draft belongs to the deputy, who
+    edits and submits it; a deputy escalating an opinion drafts in their own name only.
+    """
+    if not actor.has_role(Role.STATION_STAFF, Role.OFFICE, Role.DEPUTY):
+        raise PermissionRefused(_("Only station staff, the office or a deputy can turn an opinion into a suggestion."))
+    if deputy is None:
+        raise ValidationError({"deputy": _("Choose the deputy who will raise the suggestion.")})
+    if actor.has_role(Role.DEPUTY) and deputy.pk != actor.deputy_id:
+        raise PermissionRefused(_("A deputy drafts suggestions in their own name only."))
+    if not deputy.is_active:
+        raise ValidationError({"deputy": _("%(name)s is no longer an active deputy.") % {"name": deputy}})
+    title = (title or "").strip() or opinion.content.strip().splitlines()[0][:60]
+    note = _("Drafted as a suggestion: %(title)s") % {"title": title}
+    # Checks who may triage this opinion (403) and that it has no other outcome (409) first.
+    opinion_mark_escalated(opinion=opinion, actor=actor, note=note)
+    if actor.has_role(Role.STATION_STAFF) and not deputies_visible_to(actor).filter(pk=deputy.pk).exists():
+        raise ValidationError({"deputy": _("Choose a deputy of your stations.")})
+    suggestion = _create_draft(
+        actor=actor,
+        lead_deputy=deputy,
+        title=title,
+        content=opinion.content,
+        category=opinion.category if opinion.category in Category.values else Category.OTHER,
+        note=_("Drafted from a constituent opinion."),
+        extra={"opinion": opinion.pk},
+    )
+    suggestion.source_opinions.add(opinion)
+    notices.drafted_for_deputy(suggestion, actor=actor)
+    return suggestion

@@ -1,0 +1,292 @@
+"""办: the units acknowledge, give co-unit opinions, record contacts, reply, ask for more time,
+and report follow-up progress."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core import clock
+from core.dates import check_event_date
+from core.errors import ActionRefused
+from core.uploads import display_name
+from suggestions import deadlines
+from suggestions.models import (
+    Action,
+    Contact,
+    ContactMethod,
+    CoUnitOpinion,
+    Extension,
+    FollowUp,
+    Reply,
+    ReplyClass,
+    RequestStatus,
+    State,
+    Suggestion,
+)
+from suggestions.notices import handling as notices
+from suggestions.services.common import (
+    begin,
+    clean_choice,
+    clean_text,
+    clean_upload,
+    close_pending_requests,
+    own_assignment,
+    record,
+)
+from suggestions.transitions import Actor
+
+
+@transaction.atomic
+def suggestion_acknowledge(*, suggestion: Suggestion, actor) -> Suggestion:
+    """The lead unit acknowledges receipt and starts handling."""
+    suggestion, _actors = begin(suggestion, Action.ACKNOWLEDGE, actor)
+    from_state = suggestion.state
+    suggestion.state = State.IN_PROGRESS
+    suggestion.save()
+    record(suggestion, actor=actor, action=Action.ACKNOWLEDGE, from_state=from_state)
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_co_unit_opinion(*, suggestion: Suggestion, actor, content: str) -> CoUnitOpinion:
+    """A co-unit gives the lead unit its written opinion (once per reply round)."""
+    suggestion, _actors = begin(suggestion, Action.CO_UNIT_OPINION, actor)
+    content = clean_text(content, "content", _("Write your unit's opinion."))
+    assignment = own_assignment(suggestion, actor)
+    round_ = suggestion.reply_round + 1
+    if assignment.opinions.filter(round=round_).exists():
+        raise ActionRefused(_("Your unit has already given its opinion for this round."), code="opinion_already_given")
+    opinion = CoUnitOpinion.objects.create(
+        suggestion=suggestion, assignment=assignment, round=round_, content=content, submitted_by=actor
+    )
+    record(
+        suggestion,
+        actor=actor,
+        action=Action.CO_UNIT_OPINION,
+        from_state=suggestion.state,
+        data={"unit": assignment.unit.name, "round": round_},
+    )
+    notices.co_unit_opinion_given(suggestion, actor=actor, unit_name=assignment.unit.name)
+    return opinion
+
+
+@transaction.atomic
+def suggestion_record_contact(
+    *, suggestion: Suggestion, actor, method: str, contacted_on: date | None = None, note: str = ""
+) -> Contact:
+    """见面/电话沟通: the lead unit records that it met or called the deputy."""
+    suggestion, _actors = begin(suggestion, Action.RECORD_CONTACT, actor)
+    method = clean_choice(method, ContactMethod, "method")
+    contacted_on = contacted_on or clock.today()
+    check_event_date(contacted_on, "contacted_on")
+    if contacted_on > clock.today():
+        raise ValidationError({"contacted_on": _("The date cannot be in the future.")})
+    if suggestion.assigned_on and contacted_on < suggestion.assigned_on:
+        raise ValidationError({"contacted_on": _("The date cannot be before the assignment.")})
+    contact = Contact.objects.create(
+        suggestion=suggestion,
+        unit_id=actor.unit_id,
+        method=method,
+        contacted_on=contacted_on,
+        note=(note or "").strip(),
+        recorded_by=actor,
+    )
+    record(
+        suggestion,
+        actor=actor,
+        action=Action.RECORD_CONTACT,
+        from_state=suggestion.state,
+        note=contact.note,
+        data={"method": method, "contacted_on": contacted_on.isoformat()},
+    )
+    return contact
+
+
+@transaction.atomic
+def suggestion_reply(
+    *,
+    suggestion: Suggestion,
+    actor,
+    reply_class: str,
+    content: str,
+    contacted: bool | None = None,
+    attachment=None,
+) -> Reply:
+    """The lead unit replies in writing with class A/B/C/D (first reply, or the second after 不满意).
+
+    ``contacted`` defaults to whether the unit recorded a contact with the deputy. The deadline in force
+    (after any approved extension) is kept on the reply, so "on time" never changes afterwards.
+    """
+    suggestion, _actors = begin(suggestion, Action.REPLY, actor)
+    reply_class = clean_choice(reply_class, ReplyClass, "reply_class")
+    content = clean_text(content, "content", _("Write the reply."))
+    stored_attachment = clean_upload(attachment, "attachment")
+    today = clock.today()
+    if contacted is None:
+        contacted = suggestion.contacts.exists()
+    round_ = suggestion.reply_round + 1
+    reply = Reply(
+        suggestion=suggestion,
+        round=round_,
+        unit_id=actor.unit_id,
+        reply_class=reply_class,
+        content=content,
+        contacted=bool(contacted),
+        replied_on=today,
+        due_on=suggestion.reply_due,
+        replied_by=actor,
+    )
+    if stored_attachment is not None:
+        reply.attachment = stored_attachment
+        reply.attachment_name = display_name(attachment)
+    reply.save()
+    from_state = suggestion.state
+    suggestion.state = State.REPLIED
+    suggestion.reply_round = round_
+    suggestion.reply_class = reply_class
+    suggestion.contacted = suggestion.contacted or bool(contacted)
+    if round_ == 1:
+        suggestion.first_replied_on = today
+        suggestion.first_reply_on_time = reply.on_time
+    suggestion.save()
+    close_pending_requests(suggestion, actor=actor, note=_("The unit has replied."))
+    record(
+        suggestion,
+        actor=actor,
+        action=Action.REPLY,
+        from_state=from_state,
+        data={"round": round_, "reply_class": reply_class, "on_time": reply.on_time, "contacted": bool(contacted)},
+    )
+    notices.replied(suggestion, actor=actor, reply_class=reply_class)
+    return reply
+
+
+@transaction.atomic
+def suggestion_extend(*, suggestion: Suggestion, actor, new_due: date, reason: str) -> Extension:
+    """A later reply deadline, at most N months (default 6) after 交办, with a reason the deputy sees.
+
+    The lead unit asks and the office approves (``suggestion_decide_extension``); when the office
+    itself extends, the extension is approved at once.
+    """
+    suggestion, actors = begin(suggestion, Action.EXTEND, actor)
+    reason = clean_text(reason, "reason", _("Give the reason for the extension; the deputy will see it."))
+    _check_new_due(suggestion, new_due)
+    by_office = Actor.OFFICE in actors
+    if not by_office and suggestion.extensions.filter(status=RequestStatus.PENDING).exists():
+        raise ActionRefused(_("An extension request is already waiting for the office."), code="extension_pending")
+    extension = Extension(
+        suggestion=suggestion,
+        reason=reason,
+        previous_due=suggestion.reply_due,
+        new_due=new_due,
+        requested_by=actor,
+    )
+    if by_office:
+        _close_pending_requests_of(suggestion, Extension, actor=actor, note=_("Superseded by the office's extension."))
+        extension.status = RequestStatus.APPROVED
+        extension.decided_by, extension.decided_at = actor, clock.now()
+        suggestion.reply_due = new_due
+        suggestion.save()
+    extension.save()
+    record(
+        suggestion,
+        actor=actor,
+        action=Action.EXTEND,
+        from_state=suggestion.state,
+        note=reason,
+        data={"new_due": new_due.isoformat(), "approved": by_office, "extension": extension.pk},
+    )
+    if by_office:
+        notices.extended(suggestion, actor=actor, extension=extension)
+    else:
+        notices.extension_requested(suggestion, actor=actor, extension=extension)
+    return extension
+
+
+def _close_pending_requests_of(suggestion, model, *, actor, note) -> None:
+    model.objects.filter(suggestion=suggestion, status=RequestStatus.PENDING).update(
+        status=RequestStatus.REJECTED, decided_by=actor, decided_at=clock.now(), decision_note=note
+    )
+
+
+def _check_new_due(suggestion: Suggestion, new_due) -> None:
+    if not isinstance(new_due, date):
+        raise ValidationError({"new_due": _("Give the new deadline as a date.")})
+    check_event_date(new_due, "new_due")
+    if new_due <= suggestion.reply_due:
+        raise ValidationError(
+            {
+                "new_due": _("The new deadline must be later than the current one (%(date)s).")
+                % {"date": suggestion.reply_due.isoformat()}
+            }
+        )
+    limit = deadlines.extension_limit(suggestion.assigned_on)
+    if new_due > limit:
+        raise ValidationError(
+            {
+                "new_due": _("An extension may run at most %(months)s months from assignment, that is until %(date)s.")
+                % {"months": deadlines.config("EXTENSION_MAX_MONTHS"), "date": limit.isoformat()}
+            }
+        )
+
+
+@transaction.atomic
+def suggestion_decide_extension(*, extension: Extension, actor, approve: bool, note: str = "") -> Extension:
+    """The office approves (the reply deadline moves) or rejects a unit's extension request."""
+    suggestion, _actors = begin(extension.suggestion, Action.DECIDE_EXTENSION, actor)
+    extension = Extension.objects.select_for_update().get(pk=extension.pk)
+    if extension.status != RequestStatus.PENDING:
+        raise ActionRefused(_("This extension request has already been decided."), code="already_decided")
+    if approve:
+        _check_new_due(suggestion, extension.new_due)
+        suggestion.reply_due = extension.new_due
+        suggestion.save()
+    extension.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+    extension.decided_by, extension.decided_at = actor, clock.now()
+    extension.decision_note = (note or "").strip()
+    extension.save()
+    record(
+        suggestion,
+        actor=actor,
+        action=Action.DECIDE_EXTENSION,
+        from_state=suggestion.state,
+        note=extension.decision_note,
+        data={"new_due": extension.new_due.isoformat(), "approved": bool(approve), "extension": extension.pk},
+    )
+    if approve:
+        notices.extended(suggestion, actor=actor, extension=extension)
+    else:
+        notices.extension_rejected(suggestion, actor=actor, extension=extension)
+    return extension
+
+
+@transaction.atomic
+def suggestion_follow_up(*, suggestion: Suggestion, actor, content: str, solved: bool = False) -> FollowUp:
+    """回头看: after a B/C reply is closed, the lead unit reports progress until the matter is solved."""
+    suggestion, _actors = begin(suggestion, Action.FOLLOW_UP, actor)
+    if not suggestion.needs_follow_up:
+        raise ActionRefused(
+            _("Only closed suggestions with a B or C reply that is not yet solved take follow-up updates."),
+            code="no_follow_up",
+        )
+    content = clean_text(content, "content", _("Describe the progress."))
+    reply = suggestion.replies.get(round=suggestion.reply_round)
+    follow_up = FollowUp.objects.create(
+        suggestion=suggestion, reply=reply, content=content, solved=bool(solved), recorded_by=actor
+    )
+    if solved:
+        suggestion.follow_up_solved_on = clock.today()
+        suggestion.save()
+    record(
+        suggestion,
+        actor=actor,
+        action=Action.FOLLOW_UP,
+        from_state=suggestion.state,
+        note=content,
+        data={"solved": bool(solved)},
+    )
+    if solved:
+        notices.follow_up_solved(suggestion, actor=actor, content=content)
+    return follow_up

@@ -1,0 +1,276 @@
+"""提 and 交: submission, return by the office, resubmission and withdrawal; assignment to units,
+and the units' requests to return an item."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core import clock
+from core.errors import ActionRefused
+from organisation.models import HandlingUnit
+from suggestions import deadlines
+from suggestions.models import (
+    Action,
+    Assignment,
+    AssignmentRole,
+    CoSignStatus,
+    RequestStatus,
+    ReturnRequest,
+    State,
+    Suggestion,
+)
+from suggestions.notices import submission as notices
+from suggestions.services.common import (
+    assign_due_data,
+    begin,
+    clean_text,
+    close_pending_requests,
+    own_assignment,
+    record,
+    start_assignment_clock,
+)
+
+
+def _require_cosigners_answered(suggestion: Suggestion) -> None:
+    pending = list(suggestion.cosignatures.filter(status=CoSignStatus.PENDING).values_list("deputy__name", flat=True))
+    if pending:
+        raise ActionRefused(
+            _("Co-signers have not all answered yet: %(names)s.") % {"names": "、".join(pending)},
+            code="cosigners_pending",
+        )
+
+
+@transaction.atomic
+def suggestion_submit(*, suggestion: Suggestion, actor) -> Suggestion:
+    """提: the lead deputy submits once every co-signer has confirmed or declined; the office's clock starts."""
+    suggestion, _actors = begin(suggestion, Action.SUBMIT, actor)
+    _require_cosigners_answered(suggestion)
+    from_state = suggestion.state
+    start_assignment_clock(suggestion, clock.today())
+    suggestion.state = State.SUBMITTED
+    suggestion.submitted_at = suggestion.submitted_at or clock.now()
+    suggestion.save()
+    record(
+        suggestion,
+        actor=actor,
+        action=Action.SUBMIT,
+        from_state=from_state,
+        data=assign_due_data(suggestion),
+    )
+    notices.submitted(suggestion, actor=actor)
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_return(*, suggestion: Suggestion, actor, reason: str) -> Suggestion:
+    """The office does not accept it as a suggestion (personal matter, no real content …); the deputy sees why."""
+    suggestion, _actors = begin(suggestion, Action.RETURN, actor)
+    reason = clean_text(reason, "reason", _("Give the reason for returning it; the deputy will see it."))
+    from_state = suggestion.state
+    suggestion.state = State.RETURNED
+    suggestion.return_reason = reason
+    suggestion.assign_due = None
+    suggestion.assign_due_provisional = False
+    suggestion.save()
+    record(suggestion, actor=actor, action=Action.RETURN, from_state=from_state, note=reason)
+    notices.returned(suggestion, actor=actor, reason=reason)
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_resubmit(*, suggestion: Suggestion, actor) -> Suggestion:
+    """The deputy resubmits a returned suggestion after revising it."""
+    suggestion, _actors = begin(suggestion, Action.RESUBMIT, actor)
+    _require_cosigners_answered(suggestion)
+    from_state = suggestion.state
+    start_assignment_clock(suggestion, clock.today())
+    suggestion.state = State.SUBMITTED
+    suggestion.save()
+    record(
+        suggestion,
+        actor=actor,
+        action=Action.RESUBMIT,
+        from_state=from_state,
+        data=assign_due_data(suggestion),
+    )
+    notices.submitted(suggestion, actor=actor, resubmitted=True)
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_withdraw(*, suggestion: Suggestion, actor, reason: str) -> Suggestion:
+    """The lead deputy withdraws in writing, before any reply."""
+    suggestion, _actors = begin(suggestion, Action.WITHDRAW, actor)
+    reason = clean_text(reason, "reason", _("A withdrawal must be in writing: give the reason."))
+    from_state = suggestion.state
+    suggestion.state = State.WITHDRAWN
+    suggestion.withdrawn_at = clock.now()
+    suggestion.withdraw_reason = reason
+    suggestion.save()
+    close_pending_requests(suggestion, actor=actor, note=_("The suggestion was withdrawn."))
+    record(suggestion, actor=actor, action=Action.WITHDRAW, from_state=from_state, note=reason)
+    notices.withdrawn(suggestion, actor=actor, from_state=from_state, reason=reason)
+    return suggestion
+
+
+# --- 交 ------------------------------------------------------------------------------------------
+
+
+def _clean_units(lead_unit, co_units) -> list:
+    """The co-units to assign, checked against the units' current rows (one query)."""
+    if lead_unit is None:
+        raise ValidationError({"lead_unit": _("Choose the lead unit.")})
+    co_units = list(co_units or ())
+    active = set(
+        HandlingUnit.objects.filter(pk__in=[lead_unit.pk, *(u.pk for u in co_units)], is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    if lead_unit.pk not in active:
+        raise ValidationError({"lead_unit": _("This unit is no longer active.")})
+    result, seen = [], {lead_unit.pk}
+    for unit in co_units:
+        if unit.pk == lead_unit.pk:
+            raise ValidationError({"co_units": _("The lead unit cannot also be a co-unit.")})
+        if unit.pk not in active:
+            raise ValidationError({"co_units": _("%(unit)s is no longer active.") % {"unit": unit}})
+        if unit.pk not in seen:
+            seen.add(unit.pk)
+            result.append(unit)
+    return result
+
+
+@transaction.atomic
+def suggestion_assign(
+    *, suggestion: Suggestion, actor, lead_unit: HandlingUnit, co_units=(), complex: bool = False
+) -> Suggestion:
+    """交: the office assigns one lead unit and any co-units; the reply clock (3 months) starts today."""
+    suggestion, _actors = begin(suggestion, Action.ASSIGN, actor)
+    co_units = _clean_units(lead_unit, co_units)
+    today = clock.today()
+    reply_due = deadlines.reply_due(today)
+    return_due, return_due_provisional = deadlines.return_request_due(today)
+    opinion_due = deadlines.co_opinion_due(today)
+    now = clock.now()
+    # After a unit's return request was accepted, nothing may remain from the previous round.
+    suggestion.assignments.filter(active=True).update(active=False, ended_at=now)
+    Assignment.objects.bulk_create(
+        [
+            Assignment(
+                suggestion=suggestion, unit=lead_unit, role=AssignmentRole.LEAD, assigned_on=today, assigned_by=actor
+            )
+        ]
+        + [
+            Assignment(
+                suggestion=suggestion,
+                unit=unit,
+                role=AssignmentRole.CO,
+                assigned_on=today,
+                assigned_by=actor,
+                opinion_due=opinion_due,
+            )
+            for unit in co_units
+        ]
+    )
+    from_state = suggestion.state
+    suggestion.state = State.ASSIGNED
+    suggestion.lead_unit = lead_unit
+    suggestion.is_complex = bool(complex)
+    suggestion.assigned_on = today
+    suggestion.reply_due = reply_due
+    suggestion.return_request_due = return_due
+    suggestion.return_request_due_provisional = return_due_provisional
+    suggestion.save()
+    record(
+        suggestion,
+        actor=actor,
+        action=Action.ASSIGN,
+        from_state=from_state,
+        data={
+            "lead_unit": lead_unit.name,
+            "co_units": [u.name for u in co_units],
+            "complex": bool(complex),
+            "reply_due": reply_due.isoformat(),
+        },
+    )
+    notices.assigned(suggestion, actor=actor, lead_unit=lead_unit, co_units=co_units, opinion_due=opinion_due)
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_request_return(*, suggestion: Suggestion, actor, reason: str) -> ReturnRequest:
+    """A unit that believes the item is not its business asks the office to take it back (within N working days
+    of 交办). The unit may not pass it on itself; the office decides (``suggestion_decide_return``)."""
+    suggestion, _actors = begin(suggestion, Action.REQUEST_RETURN, actor)
+    reason = clean_text(reason, "reason", _("Explain why this is not your unit's business."))
+    if suggestion.return_request_due and clock.today() > suggestion.return_request_due:
+        raise ActionRefused(
+            _("Return requests had to be made by %(date)s (%(n)s working days after assignment).")
+            % {"date": suggestion.return_request_due.isoformat(), "n": deadlines.config("RETURN_REQUEST_WORKING_DAYS")},
+            code="return_window_closed",
+        )
+    assignment = own_assignment(suggestion, actor)
+    if assignment.return_requests.filter(status=RequestStatus.PENDING).exists():
+        raise ActionRefused(_("Your unit has already asked to return this item."), code="return_pending")
+    request = ReturnRequest.objects.create(
+        suggestion=suggestion, assignment=assignment, reason=reason, requested_by=actor
+    )
+    record(
+        suggestion,
+        actor=actor,
+        action=Action.REQUEST_RETURN,
+        from_state=suggestion.state,
+        note=reason,
+        data={"unit": assignment.unit.name, "request": request.pk},
+    )
+    notices.return_requested(suggestion, actor=actor, unit_name=assignment.unit.name, reason=reason)
+    return request
+
+
+@transaction.atomic
+def suggestion_decide_return(*, return_request: ReturnRequest, actor, accept: bool, note: str = "") -> Suggestion:
+    """The office accepts or rejects a unit's return request. Accepting the lead unit's request takes the
+    whole item back for re-assignment (state ``submitted``, a new assignment deadline); accepting a co-unit's
+    just ends that co-unit's part."""
+    suggestion, _actors = begin(return_request.suggestion, Action.DECIDE_RETURN, actor)
+    request = ReturnRequest.objects.select_for_update().select_related("assignment__unit").get(pk=return_request.pk)
+    if request.status != RequestStatus.PENDING:
+        raise ActionRefused(_("This return request has already been decided."), code="already_decided")
+    now = clock.now()
+    from_state = suggestion.state
+    request.status = RequestStatus.APPROVED if accept else RequestStatus.REJECTED
+    request.decided_by, request.decided_at, request.decision_note = actor, now, (note or "").strip()
+    request.save()
+    whole_item = accept and request.assignment.role == AssignmentRole.LEAD
+    ended_units = [request.assignment.unit_id]
+    if whole_item:
+        close_pending_requests(suggestion, actor=actor, note=_("The item was taken back for re-assignment."))
+        ended_units = list(suggestion.assignments.filter(active=True).values_list("unit_id", flat=True))
+        suggestion.assignments.filter(active=True).update(active=False, ended_at=now)
+        suggestion.state = State.SUBMITTED
+        suggestion.lead_unit = None
+        suggestion.assigned_on = None
+        suggestion.reply_due = None
+        suggestion.return_request_due = None
+        suggestion.return_request_due_provisional = False
+        start_assignment_clock(suggestion, clock.today())
+        suggestion.save()
+    elif accept:
+        Assignment.objects.filter(pk=request.assignment_id).update(active=False, ended_at=now)
+    record(
+        suggestion,
+        actor=actor,
+        action=Action.DECIDE_RETURN,
+        from_state=from_state,
+        note=request.decision_note,
+        data={"unit": request.assignment.unit.name, "accepted": bool(accept)},
+    )
+    notices.return_decided(
+        suggestion,
+        actor=actor,
+        unit_ids=ended_units,
+        accepted=bool(accept),
+        whole_item=whole_item,
+        note=request.decision_note,
+    )
+    return suggestion
