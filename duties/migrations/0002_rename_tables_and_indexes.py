@@ -2,23 +2,7 @@
 
 from django.db import migrations
 
-
-MOVED = [('liaison', 'gridassignment'), ('liaison', 'activity'), ('liaison', 'activityattendance'), ('liaison', 'gridduty'), ('liaison', 'votercontact')]
-
-
-def relabel_content_types(apps, schema_editor):
-    """Keep the content types of the moved models (and so their permissions and admin log): relabel them."""
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for old_label, model in MOVED:
-        if not ContentType.objects.filter(app_label="duties", model=model).exists():
-            ContentType.objects.filter(app_label=old_label, model=model).update(app_label="duties")
-
-
-def restore_content_types(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for old_label, model in MOVED:
-        if not ContentType.objects.filter(app_label=old_label, model=model).exists():
-            ContentType.objects.filter(app_label="duties", model=model).update(app_label=old_label)
+from core.migrations_support import relabel_content_types
 
 
 class Migration(migrations.Migration):
@@ -33,7 +17,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(relabel_content_types, restore_content_types),
+        relabel_content_types([('liaison', 'gridassignment'), ('liaison', 'activity'), ('liaison', 'activityattendance'), ('liaison', 'gridduty'), ('liaison', 'votercontact')], 'duties'),
         migrations.RenameIndex(
             model_name='activity',
             new_name='duties_acti_station_f3289b_idx',

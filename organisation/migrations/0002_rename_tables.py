@@ -2,23 +2,7 @@
 
 from django.db import migrations
 
-
-MOVED = [('liaison', 'station'), ('liaison', 'community'), ('liaison', 'gridcentre'), ('liaison', 'grid'), ('suggestions', 'handlingunit')]
-
-
-def relabel_content_types(apps, schema_editor):
-    """Keep the content types of the moved models (and so their permissions and admin log): relabel them."""
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for old_label, model in MOVED:
-        if not ContentType.objects.filter(app_label="organisation", model=model).exists():
-            ContentType.objects.filter(app_label=old_label, model=model).update(app_label="organisation")
-
-
-def restore_content_types(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for old_label, model in MOVED:
-        if not ContentType.objects.filter(app_label=old_label, model=model).exists():
-            ContentType.objects.filter(app_label="organisation", model=model).update(app_label=old_label)
+from core.migrations_support import relabel_content_types
 
 
 class Migration(migrations.Migration):
@@ -33,7 +17,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(relabel_content_types, restore_content_types),
+        relabel_content_types([('liaison', 'station'), ('liaison', 'community'), ('liaison', 'gridcentre'), ('liaison', 'grid'), ('suggestions', 'handlingunit')], 'organisation'),
         migrations.AlterModelTable(
             name='community',
             table=None,
