@@ -43,4 +43,4 @@ class StationFilter(StrictFilterSet):
 
     def filter_within(self, queryset, name, value):
         """The station itself and everything below it in the 1+4+N tree."""
-        return queryset.filter(Q(id=value.pk) | Q(parent_id=value.pk) | Q(parent__parent_id=value.pk))
+        return queryset.within(value)

@@ -4,16 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import StrictBooleanFilter, StrictFilterSet
 from duties.models import GridAssignment, GridRole
-from organisation.models import Community, Grid, GridCentre, Station, StationKind
+from organisation.models import Community, Grid, GridCentre, Station, StationKind, subtree_q
 
 
 def _subtree(prefix: str, station_id: int) -> Q:
     """Rows whose station (reached by ``prefix``) is ``station_id`` or sits below it in the tree."""
-    return (
-        Q(**{prefix: station_id})
-        | Q(**{f"{prefix}__parent": station_id})
-        | Q(**{f"{prefix}__parent__parent": station_id})
-    )
+    return subtree_q(station_id, f"{prefix}__")
 
 
 class StationFilter(StrictFilterSet):
