@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import StrictFilterSet
 from deputies.models import Deputy, DeputyGroup, DeputyKind, Level, Term
+from organisation.models import subtree_q
 
 
 def current_term_q(year: int | None = None, prefix: str = "") -> Q:
@@ -15,15 +16,6 @@ def current_term_q(year: int | None = None, prefix: str = "") -> Q:
     year = year or timezone.localdate().year
     return Q(**{f"{prefix}start_year__lte": year}) & (
         Q(**{f"{prefix}end_year__isnull": True}) | Q(**{f"{prefix}end_year__gte": year})
-    )
-
-
-def _in_station_subtree(station_id: int, prefix: str) -> Q:
-    """Rows whose station (reached by ``prefix``) is ``station_id`` or below it in the 1+4+N tree."""
-    return (
-        Q(**{f"{prefix}id": station_id})
-        | Q(**{f"{prefix}parent_id": station_id})
-        | Q(**{f"{prefix}parent__parent_id": station_id})
     )
 
 
@@ -80,8 +72,8 @@ class DeputyFilter(StrictFilterSet):
 
     def filter_station(self, queryset, name, value):
         """Deputies resident at the station or below it, or holding a grid there now."""
-        scope = _in_station_subtree(value.pk, "resident_stations__") | (
+        scope = subtree_q(value.pk, "resident_stations__") | (
             Q(grid_assignments__end_date__isnull=True)
-            & _in_station_subtree(value.pk, "grid_assignments__grid__centre__community__station__")
+            & subtree_q(value.pk, "grid_assignments__grid__centre__community__station__")
         )
         return queryset.filter(id__in=Deputy.objects.filter(scope).values("id"))

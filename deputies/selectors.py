@@ -1,7 +1,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from core.roles import Role
-from core.scoping import staff_station_q
+from core.scoping import scoped, staff_station_q
 from deputies.models import Deputy, Term
 from organisation.models import Station, subtree_q
 
@@ -17,29 +17,30 @@ def deputies_visible_to(user) -> QuerySet[Deputy]:
     - a deputy: themselves, members of their groups, and deputies sharing one of their grids;
     - unit officers and anyone else: none.
     """
-    base = Deputy.objects.prefetch_related(Prefetch("terms", queryset=Term.objects.order_by("level")))
-    if not user.is_authenticated or not user.is_active:
-        return base.none()
-    if user.sees_everything:
-        return base
-    role = user.effective_role
-    if role == Role.STATION_STAFF:
-        scope = staff_station_q(user, "resident_stations__") | (
-            staff_station_q(user, _ASSIGNED_STATION) & Q(grid_assignments__end_date__isnull=True)
+    return scoped(
+        user,
+        Deputy.objects.prefetch_related(Prefetch("terms", queryset=Term.objects.order_by("level"))),
+        staff=_deputies_of_staff,
+        deputy=_deputies_of_deputy,
+    )
+
+
+def _deputies_of_staff(user) -> Q:
+    return staff_station_q(user, "resident_stations__") | (
+        staff_station_q(user, _ASSIGNED_STATION) & Q(grid_assignments__end_date__isnull=True)
+    )
+
+
+def _deputies_of_deputy(user) -> Q:
+    return (
+        Q(id=user.deputy_id)
+        | Q(groups__members=user.deputy_id)
+        | Q(
+            grid_assignments__end_date__isnull=True,
+            grid_assignments__grid__assignments__deputy=user.deputy_id,
+            grid_assignments__grid__assignments__end_date__isnull=True,
         )
-    elif role == Role.DEPUTY and user.deputy_id:
-        scope = (
-            Q(id=user.deputy_id)
-            | Q(groups__members=user.deputy_id)
-            | Q(
-                grid_assignments__end_date__isnull=True,
-                grid_assignments__grid__assignments__deputy=user.deputy_id,
-                grid_assignments__grid__assignments__end_date__isnull=True,
-            )
-        )
-    else:
-        return base.none()
-    return base.filter(id__in=Deputy.objects.filter(scope).values("id"))
+    )
 
 
 def can_see_deputy_phone(user, deputy: Deputy) -> bool:
@@ -57,8 +58,7 @@ def deputies_of_station(station: Station, *, with_residents_above: bool = False)
     deputies receive constituents at the points below them.
     """
     scope = subtree_q(station.id, "resident_stations__") | (
-        Q(grid_assignments__end_date__isnull=True)
-        & subtree_q(station.id, "grid_assignments__grid__centre__community__station__")
+        Q(grid_assignments__end_date__isnull=True) & subtree_q(station.id, _ASSIGNED_STATION)
     )
     if with_residents_above:
         scope |= Q(resident_stations__children=station.id) | Q(resident_stations__children__children=station.id)

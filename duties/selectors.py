@@ -1,7 +1,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from core.roles import Role
-from core.scoping import staff_station_q
+from core.scoping import scoped, staff_station_q
 from deputies.models import ConstituentLink
 from deputies.selectors import deputies_visible_to
 from duties.models import GridAssignment, VoterContact
@@ -23,18 +23,12 @@ def activities_visible_to(user):
         .prefetch_related(Prefetch("attendance", queryset=ActivityAttendance.objects.select_related("deputy")))
         .annotate(present_count=Count("attendance", filter=Q(attendance__status="present")))
     )
-    if not user.is_authenticated or not user.is_active:
-        return base.none()
-    if user.sees_everything:
-        return base
-    role = user.effective_role
-    if role == Role.STATION_STAFF:
-        scope = staff_station_q(user, "station__")
-    elif role == Role.DEPUTY and user.deputy_id:
-        scope = Q(attendance__deputy=user.deputy_id)
-    else:
-        return base.none()
-    return base.filter(id__in=Activity.objects.filter(scope).values("id"))
+    return scoped(
+        user,
+        base,
+        staff=lambda user: staff_station_q(user, "station__"),
+        deputy=lambda user: Q(attendance__deputy=user.deputy_id),
+    )
 
 
 def contact_deputies_for(user) -> QuerySet:

@@ -2,7 +2,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 
 from core.roles import Role
-from core.scoping import staff_station_q
+from core.scoping import scope_q, scoped, staff_station_q
 from organisation.models import Station
 
 # --- Reception, visits and opinions -----------------------------------------------------------------
@@ -20,22 +20,16 @@ def reception_days_visible_to(user):
     base = ReceptionDay.objects.select_related("station", "rule").prefetch_related(
         Prefetch("roster", queryset=RosterEntry.objects.select_related("deputy", "group"))
     )
-    if not user.is_authenticated or not user.is_active:
-        return base.none()
-    if user.sees_everything:
-        return base
-    role = user.effective_role
-    if role == Role.STATION_STAFF:
-        scope = staff_station_q(user, "station__")
-    elif role == Role.DEPUTY and user.deputy_id:
-        scope = (
+    return scoped(
+        user,
+        base,
+        staff=lambda user: staff_station_q(user, "station__"),
+        deputy=lambda user: (
             Q(roster__deputy=user.deputy_id)
             | Q(roster__group__members=user.deputy_id)
             | Q(station__resident_deputies=user.deputy_id)
-        )
-    else:
-        return base.none()
-    return base.filter(id__in=ReceptionDay.objects.filter(scope).values("id"))
+        ),
+    )
 
 
 def reception_days_of_deputy(deputy_id: int):
@@ -64,18 +58,14 @@ def visits_visible_to(user):
         .prefetch_related("deputies", "constituents")
         .annotate(opinion_count=_count_of(Opinion.objects.filter(visit=OuterRef("pk")), "visit"))
     )
-    if not user.is_authenticated or not user.is_active:
-        return base.none()
-    if user.sees_everything:
-        return base
-    role = user.effective_role
-    if role == Role.STATION_STAFF:
-        return base.filter(station__in=_staff_station_ids(user))
-    elif role == Role.DEPUTY and user.deputy_id:
-        scope = Q(deputies=user.deputy_id) | Q(recorded_by=user)
-    else:
-        return base.none()
-    return base.filter(id__in=Visit.objects.filter(scope).values("id"))
+    return scoped(
+        user,
+        base,
+        # A condition on the visit's own station column: no join, no duplicate rows.
+        staff=lambda user: Q(station__in=_staff_station_ids(user)),
+        deputy=lambda user: Q(deputies=user.deputy_id) | Q(recorded_by=user),
+        distinct=[Role.DEPUTY],
+    )
 
 
 def _count_of(related: QuerySet, column: str) -> Coalesce:
@@ -93,6 +83,24 @@ def _staff_station_ids(user) -> QuerySet[Station]:
     return Station.objects.filter(staff_station_q(user)).values("id")
 
 
+def _opinions_of_deputy(user) -> Q:
+    deputy = user.deputy_id
+    return (
+        Q(visit__deputies=deputy)
+        | Q(recorded_by=user)
+        | Q(deputy=deputy)
+        | Q(grid__assignments__deputy=deputy, grid__assignments__end_date__isnull=True)
+        | Q(station__resident_deputies=deputy)
+    )
+
+
+_OPINION_RULES = {
+    "staff": lambda user: Q(station__in=_staff_station_ids(user)),
+    "deputy": _opinions_of_deputy,
+    "unit_officer": lambda user: Q(referral_unit=user.unit_id),
+}
+
+
 def opinion_scope_q(user) -> Q | None:
     """The rows of ``Opinion`` a user may see as a Q, ``None`` for "all"; raises nothing.
 
@@ -101,25 +109,7 @@ def opinion_scope_q(user) -> Q | None:
     resident, and those addressed to them (their QR code). A unit officer: opinions
     referred to their unit. Returns ``Q(pk__in=[])`` for anyone else.
     """
-    if not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
-    if user.sees_everything:
-        return None
-    role = user.effective_role
-    if role == Role.STATION_STAFF:
-        return Q(station__in=_staff_station_ids(user))
-    if role == Role.DEPUTY and user.deputy_id:
-        deputy = user.deputy_id
-        return (
-            Q(visit__deputies=deputy)
-            | Q(recorded_by=user)
-            | Q(deputy=deputy)
-            | Q(grid__assignments__deputy=deputy, grid__assignments__end_date__isnull=True)
-            | Q(station__resident_deputies=deputy)
-        )
-    if role == Role.UNIT_OFFICER and user.unit_id:
-        return Q(referral_unit=user.unit_id)
-    return Q(pk__in=[])
+    return scope_q(user, **_OPINION_RULES)
 
 
 def opinions_visible_to(user):
@@ -132,13 +122,9 @@ def opinions_visible_to(user):
     base = Opinion.objects.select_related("station", "grid", "referral_unit", "visit", "deputy").annotate(
         photo_count=_count_of(OpinionPhoto.objects.filter(opinion=OuterRef("pk")), "opinion")
     )
-    scope = opinion_scope_q(user)
-    if scope is None:
-        return base
-    if user.is_authenticated and user.effective_role == Role.STATION_STAFF:
-        # A condition on the opinion's own station column (no join): the (station, received_on) index serves it.
-        return base.filter(scope)
-    return base.filter(id__in=Opinion.objects.filter(scope).values("id"))
+    # Staff's condition is on the opinion's own station column (no join): the (station, received_on)
+    # index serves it. The other roles' conditions join, hence the id subquery.
+    return scoped(user, base, **_OPINION_RULES, distinct=[Role.DEPUTY, Role.UNIT_OFFICER])
 
 
 def opinion_detail_for(user, pk: int):

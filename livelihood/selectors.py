@@ -17,6 +17,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 
 from core.roles import Role
+from core.scoping import ALL, scoped
 from livelihood.models import (
     STAGE_ORDER,
     Attendance,
@@ -60,6 +61,11 @@ def _role(user) -> str:
     return user.effective_role
 
 
+def _own(user) -> Q:
+    """A deputy's own rows (ballots, ratings, supervision visits)."""
+    return Q(deputy=user.deputy_id)
+
+
 def cycles_visible_to(user) -> QuerySet[YearCycle]:
     """Every signed-in role sees the cycles themselves (no personal data in them)."""
     base = (
@@ -79,16 +85,14 @@ def cycle_events(cycle: YearCycle) -> QuerySet[CycleEvent]:
 
 
 def candidates_visible_to(user) -> QuerySet[Candidate]:
-    base = Candidate.objects.select_related("cycle", "responsible_unit", "proposer_deputy")
-    if not _active(user):
-        return base.none()
-    if user.sees_everything or _role(user) == Role.STATION_STAFF:
-        return base
-    if _role(user) == Role.DEPUTY and user.deputy_id:
-        return base.filter(Q(shortlisted=True) | Q(proposer_deputy=user.deputy_id))
-    if _role(user) == Role.UNIT_OFFICER and user.unit_id:
-        return base.filter(Q(responsible_unit=user.unit_id) | Q(created_by=user))
-    return base.none()
+    return scoped(
+        user,
+        Candidate.objects.select_related("cycle", "responsible_unit", "proposer_deputy"),
+        staff=ALL,
+        deputy=lambda user: Q(shortlisted=True) | Q(proposer_deputy=user.deputy_id),
+        unit_officer=lambda user: Q(responsible_unit=user.unit_id) | Q(created_by=user),
+        distinct=False,
+    )
 
 
 def can_see_proposer(user) -> bool:
@@ -108,14 +112,12 @@ def sessions_visible_to(user) -> QuerySet[VotingSession]:
 def ballots_visible_to(user) -> QuerySet[Ballot]:
     """Office, leaders and admins audit who voted; a deputy sees their own ballot. Choices are
     not loaded here: only ``own_ballot_choices`` shows how someone voted, and only to them."""
-    base = Ballot.objects.select_related("deputy", "entered_by", "session__cycle")
-    if not _active(user):
-        return base.none()
-    if user.sees_everything:
-        return base
-    if _role(user) == Role.DEPUTY and user.deputy_id:
-        return base.filter(deputy=user.deputy_id)
-    return base.none()
+    return scoped(
+        user,
+        Ballot.objects.select_related("deputy", "entered_by", "session__cycle"),
+        deputy=_own,
+        distinct=False,
+    )
 
 
 def own_ballot_choices(user, ballot: Ballot) -> QuerySet[BallotChoice]:
@@ -136,13 +138,14 @@ def projects_visible_to(user) -> QuerySet[Project]:
         )
         .order_by("-cycle__year", "id")
     )
-    if not _active(user):
-        return base.none()
-    if user.sees_everything or _role(user) in (Role.STATION_STAFF, Role.DEPUTY):
-        return base
-    if _role(user) == Role.UNIT_OFFICER and user.unit_id:
-        return base.filter(responsible_unit=user.unit_id)
-    return base.none()
+    return scoped(
+        user,
+        base,
+        staff=ALL,
+        deputy=ALL,
+        unit_officer=lambda user: Q(responsible_unit=user.unit_id),
+        distinct=False,
+    )
 
 
 def project_detail(user, pk: int) -> Project:
@@ -162,27 +165,17 @@ def project_detail(user, pk: int) -> Project:
 
 
 def visits_visible_to(user) -> QuerySet[SupervisionVisit]:
-    base = SupervisionVisit.objects.select_related("project__cycle", "deputy", "recorded_by")
-    if not _active(user):
-        return base.none()
-    if user.sees_everything:
-        return base
-    if _role(user) == Role.DEPUTY and user.deputy_id:
-        return base.filter(deputy=user.deputy_id)
-    if _role(user) == Role.UNIT_OFFICER and user.unit_id:
-        return base.filter(project__responsible_unit=user.unit_id)
-    return base.none()
+    return scoped(
+        user,
+        SupervisionVisit.objects.select_related("project__cycle", "deputy", "recorded_by"),
+        deputy=_own,
+        unit_officer=lambda user: Q(project__responsible_unit=user.unit_id),
+        distinct=False,
+    )
 
 
 def ratings_visible_to(user) -> QuerySet[ProjectRating]:
-    base = ProjectRating.objects.select_related("project__cycle", "deputy")
-    if not _active(user):
-        return base.none()
-    if user.sees_everything:
-        return base
-    if _role(user) == Role.DEPUTY and user.deputy_id:
-        return base.filter(deputy=user.deputy_id)
-    return base.none()
+    return scoped(user, ProjectRating.objects.select_related("project__cycle", "deputy"), deputy=_own, distinct=False)
 
 
 def with_rating_counts(projects: QuerySet[Project]) -> QuerySet[Project]:

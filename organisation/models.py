@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.scoping import station_or_ancestor_q
+
 
 def subtree_q(station, prefix: str = "") -> Q:
     """Q matching rows whose station (reached by ``prefix``) is ``station`` or below it in the tree.
@@ -18,12 +20,7 @@ def subtree_q(station, prefix: str = "") -> Q:
     model to a station, ending in ``__`` (empty for ``Station`` itself), e.g. ``"station__"``.
     The tree is at most three levels deep (hub, area station, community point).
     """
-    station_id = getattr(station, "pk", station)
-    return (
-        Q(**{f"{prefix}id": station_id})
-        | Q(**{f"{prefix}parent_id": station_id})
-        | Q(**{f"{prefix}parent__parent_id": station_id})
-    )
+    return station_or_ancestor_q(prefix, "id", getattr(station, "pk", station))
 
 
 class StationQuerySet(models.QuerySet):

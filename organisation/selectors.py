@@ -1,7 +1,6 @@
 from django.db.models import Q, QuerySet
 
-from core.roles import Role
-from core.scoping import staff_station_q
+from core.scoping import scoped, staff_station_q
 from organisation.models import Grid, Station
 
 
@@ -13,22 +12,19 @@ def stations_visible_to(user) -> QuerySet[Station]:
     - a deputy: stations where they are resident or that hold a grid they are assigned to;
     - unit officers and anyone else: none.
     """
-    base = Station.objects.select_related("parent")
-    if not user.is_authenticated or not user.is_active:
-        return base.none()
-    if user.sees_everything:
-        return base
-    role = user.effective_role
-    if role == Role.STATION_STAFF:
-        scope = staff_station_q(user)
-    elif role == Role.DEPUTY and user.deputy_id:
-        scope = Q(resident_deputies=user.deputy_id) | Q(
-            communities__grid_centres__grids__assignments__deputy=user.deputy_id,
-            communities__grid_centres__grids__assignments__end_date__isnull=True,
-        )
-    else:
-        return base.none()
-    return base.filter(id__in=Station.objects.filter(scope).values("id"))
+    return scoped(
+        user,
+        Station.objects.select_related("parent"),
+        staff=staff_station_q,
+        deputy=_stations_of_deputy,
+    )
+
+
+def _stations_of_deputy(user) -> Q:
+    return Q(resident_deputies=user.deputy_id) | Q(
+        communities__grid_centres__grids__assignments__deputy=user.deputy_id,
+        communities__grid_centres__grids__assignments__end_date__isnull=True,
+    )
 
 
 def grids_visible_to(user) -> QuerySet[Grid]:
@@ -37,16 +33,9 @@ def grids_visible_to(user) -> QuerySet[Grid]:
     Station staff see the grids of their stations' communities; a deputy sees the
     grids they are assigned to; office, leaders and admins see all.
     """
-    base = Grid.objects.select_related("centre__community__station")
-    if not user.is_authenticated or not user.is_active:
-        return base.none()
-    if user.sees_everything:
-        return base
-    role = user.effective_role
-    if role == Role.STATION_STAFF:
-        scope = staff_station_q(user, "centre__community__station__")
-    elif role == Role.DEPUTY and user.deputy_id:
-        scope = Q(assignments__deputy=user.deputy_id, assignments__end_date__isnull=True)
-    else:
-        return base.none()
-    return base.filter(id__in=Grid.objects.filter(scope).values("id"))
+    return scoped(
+        user,
+        Grid.objects.select_related("centre__community__station"),
+        staff=lambda user: staff_station_q(user, "centre__community__station__"),
+        deputy=lambda user: Q(assignments__deputy=user.deputy_id, assignments__end_date__isnull=True),
+    )

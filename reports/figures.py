@@ -19,7 +19,7 @@ from duties.models import VOTER_CONTACTS_PER_YEAR, Activity, ActivityAttendance,
 from liaison.models import Opinion, OpinionCategory, OpinionOutcome, ReceptionDay, Visit
 from liaison.selectors import station_statistics
 from livelihood.models import Project, YearCycle
-from organisation.models import Station, subtree_q
+from organisation.models import Station
 from reports.compliance import compliance_totals, duty_compliance
 from reports.metrics import ranking, year_bounds
 from reports.models import PointItem
@@ -33,10 +33,6 @@ def month_labels() -> list[str]:
 
 def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
-
-
-def subtree(station: Station) -> QuerySet[Station]:
-    return Station.objects.filter(subtree_q(station.id))
 
 
 # --- Station figures ---------------------------------------------------------------------------------
@@ -336,7 +332,7 @@ def livelihood_projects(year: int) -> tuple[YearCycle | None, list[Project]]:
 
 def station_year(station: Station, year: int) -> dict:
     """Everything the station annual report prints (about twenty queries, none per row)."""
-    stations = subtree(station)
+    stations = Station.objects.within(station)
     deputies = deputies_of(station)
     ranked = ranking(deputies, year)
     deputy_ids = [row.deputy.id for row in ranked]

@@ -11,6 +11,7 @@ from django.db.models import BooleanField, Case, Count, DateField, F, Prefetch, 
 
 from core import clock
 from core.roles import Role
+from core.scoping import scoped
 from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to
 from organisation.models import HandlingUnit, Station, subtree_q
@@ -48,22 +49,24 @@ def suggestions_visible_to(user) -> QuerySet[Suggestion]:
     - office, leaders, admins: every submitted suggestion.
     Nobody but the lead deputy and co-signers sees a suggestion that was never submitted.
     """
-    base = Suggestion.objects.select_related("lead_deputy", "lead_unit")
-    if user is None or not user.is_authenticated or not user.is_active:
-        return base.none()
-    submitted = Q(submitted_at__isnull=False)
-    if user.sees_everything:
-        return base.filter(submitted)
-    role = user.effective_role
-    if role == Role.DEPUTY and user.deputy_id:
-        cosigned = CoSignature.objects.filter(deputy_id=user.deputy_id).values("suggestion_id")
-        return base.filter(Q(lead_deputy_id=user.deputy_id) | Q(id__in=cosigned))
-    if role == Role.UNIT_OFFICER and user.unit_id:
-        assigned = Assignment.objects.filter(unit_id=user.unit_id, active=True).values("suggestion_id")
-        return base.filter(id__in=assigned)
-    if role == Role.STATION_STAFF:
-        return base.filter(submitted, lead_deputy_id__in=deputies_visible_to(user).values("id"))
-    return base.none()
+    # Every condition is on the suggestion's own columns or an id subquery: no duplicate rows.
+    return scoped(
+        user,
+        Suggestion.objects.select_related("lead_deputy", "lead_unit"),
+        everything=lambda user: _SUBMITTED,
+        staff=lambda user: Q(_SUBMITTED, lead_deputy_id__in=deputies_visible_to(user).values("id")),
+        deputy=lambda user: (
+            Q(lead_deputy_id=user.deputy_id)
+            | Q(id__in=CoSignature.objects.filter(deputy_id=user.deputy_id).values("suggestion_id"))
+        ),
+        unit_officer=lambda user: Q(
+            id__in=Assignment.objects.filter(unit_id=user.unit_id, active=True).values("suggestion_id")
+        ),
+        distinct=False,
+    )
+
+
+_SUBMITTED = Q(submitted_at__isnull=False)
 
 
 def deputies_of_station_q(station_id: int, prefix: str = "") -> Q:
@@ -72,9 +75,7 @@ def deputies_of_station_q(station_id: int, prefix: str = "") -> Q:
         subtree_q(station_id, "resident_stations__")
         | Q(
             grid_assignments__end_date__isnull=True,
-            grid_assignments__grid__centre__community__station__in=Station.objects.filter(subtree_q(station_id)).values(
-                "id"
-            ),
+            grid_assignments__grid__centre__community__station__in=Station.objects.within(station_id).values("id"),
         )
     ).values("id")
     return Q(**{f"{prefix}id__in": ids})

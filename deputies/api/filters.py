@@ -4,19 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import StrictBooleanFilter, StrictFilterSet
 from deputies.models import Deputy, DeputyKind, Level
+from organisation.models import subtree_q
 
 # Lookups from a deputy to a station through their open grid assignments. The liaison app
 # sits above this one, so its models are reached through relations, never imported.
-_GRID_STATION = "grid_assignments__grid__centre__community__station"
-
-
-def _station_subtree(prefix: str, station_id: int) -> Q:
-    """Rows whose station (reached by ``prefix``) is ``station_id`` or sits below it (two levels at most)."""
-    return (
-        Q(**{prefix: station_id})
-        | Q(**{f"{prefix}__parent": station_id})
-        | Q(**{f"{prefix}__parent__parent": station_id})
-    )
+_GRID_STATION = "grid_assignments__grid__centre__community__station__"
 
 
 class DeputyFilter(StrictFilterSet):
@@ -44,8 +36,8 @@ class DeputyFilter(StrictFilterSet):
     def filter_station(self, queryset, name, value):
         return self._within(
             queryset,
-            _station_subtree("resident_stations", value)
-            | (_station_subtree(_GRID_STATION, value) & Q(grid_assignments__end_date__isnull=True)),
+            subtree_q(value, "resident_stations__")
+            | (subtree_q(value, _GRID_STATION) & Q(grid_assignments__end_date__isnull=True)),
         )
 
     def filter_grid(self, queryset, name, value):

@@ -1,9 +1,9 @@
-from django.db.models import Count, Exists, OuterRef, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
 from core.permissions import OfficeWritesOthersRead
-from core.roles import Role
+from core.scoping import scoped
 from deputies.api.filters import DeputyFilter
 from deputies.api.serializers import DeputyGroupSerializer, DeputySerializer
 from deputies.models import DeputyGroup
@@ -54,16 +54,17 @@ def groups_visible_to(user) -> QuerySet[DeputyGroup]:
     """
     # Meta.ordering is ignored by a GROUP BY query, hence the explicit order.
     base = DeputyGroup.objects.select_related("leader").annotate(member_count=Count("members")).order_by("name", "id")
-    if not user.is_authenticated or not user.is_active:
-        return base.none()
-    if user.sees_everything:
-        return base.annotate(leader_visible=Value(True))
-    if user.effective_role not in (Role.STATION_STAFF, Role.DEPUTY):
-        return base.none()
     visible = deputies_visible_to(user)
-    return base.filter(id__in=DeputyGroup.objects.filter(members__in=visible.values("id")).values("id")).annotate(
-        leader_visible=Exists(visible.filter(pk=OuterRef("leader_id")))
-    )
+
+    def with_a_visible_member(user) -> Q:
+        return Q(members__in=visible.values("id"))
+
+    groups = scoped(user, base, staff=with_a_visible_member, deputy=with_a_visible_member)
+    if not user.is_authenticated:
+        return groups
+    if user.sees_everything:
+        return groups.annotate(leader_visible=Value(True))
+    return groups.annotate(leader_visible=Exists(visible.filter(pk=OuterRef("leader_id"))))
 
 
 @extend_schema_view(

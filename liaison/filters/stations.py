@@ -6,7 +6,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import StrictBooleanFilter, StrictFilterSet
-from organisation.models import Community, Grid, GridCentre, Station, StationKind
+from organisation.models import Community, Grid, GridCentre, Station, StationKind, subtree_q
 
 
 def tree_order():
@@ -43,16 +43,12 @@ class PageStationFilter(StrictFilterSet):
 
     def filter_within(self, queryset, name, value):
         """The station itself and everything below it in the 1+4+N tree."""
-        return queryset.filter(Q(id=value.pk) | Q(parent_id=value.pk) | Q(parent__parent_id=value.pk))
+        return queryset.within(value)
 
 
 def _subtree(prefix: str, station_id: int) -> Q:
     """Rows whose station (reached by ``prefix``) is ``station_id`` or sits below it in the tree."""
-    return (
-        Q(**{prefix: station_id})
-        | Q(**{f"{prefix}__parent": station_id})
-        | Q(**{f"{prefix}__parent__parent": station_id})
-    )
+    return subtree_q(station_id, f"{prefix}__")
 
 
 class StationFilter(StrictFilterSet):

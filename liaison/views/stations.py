@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 
@@ -10,7 +10,7 @@ from core.roles import Role
 from deputies.selectors import deputies_visible_to
 from duties.models import GridAssignment
 from liaison.filters.stations import PageStationFilter, tree_order
-from organisation.models import Community, Grid, GridCentre, Station
+from organisation.models import Community, Grid, GridCentre, Station, subtree_q
 from organisation.selectors import grids_visible_to, stations_visible_to
 
 PAGE_SIZE = 20
@@ -25,11 +25,7 @@ def _count_of(queryset):
 def _station_list_queryset(user):
     """Visible stations with their active resident deputies and the grids in their subtree counted."""
     here = OuterRef("pk")
-    in_subtree = (
-        Q(centre__community__station=here)
-        | Q(centre__community__station__parent=here)
-        | Q(centre__community__station__parent__parent=here)
-    )
+    in_subtree = subtree_q(here, "centre__community__station__")
     resident = Station.resident_deputies.through.objects.filter(station=here, deputy__is_active=True)
     return stations_visible_to(user).annotate(
         resident_count=_count_of(resident), grid_count=_count_of(Grid.objects.filter(in_subtree))
@@ -80,7 +76,7 @@ def station_detail(request, pk):
 
     residents = list(station.resident_deputies.filter(is_active=True).prefetch_related("terms").order_by("name"))
     # A hub or area station shows the communities of the stations below it too.
-    in_subtree = Q(station=station) | Q(station__parent=station) | Q(station__parent__parent=station)
+    in_subtree = subtree_q(station, "station__")
     communities = Community.objects.filter(in_subtree)
     centres = GridCentre.objects.all()
     if user.effective_role == Role.DEPUTY:
