@@ -6,7 +6,9 @@ from core.api_docs import RedocView, SwaggerView
 
 api_v1 = [
     path("", include("accounts.api.urls")),
+    path("", include("organisation.api.urls")),
     path("", include("deputies.api.urls")),
+    path("", include("duties.api.urls")),
     path("", include("liaison.api.urls")),
     path("", include("suggestions.api.urls")),
     path("", include("livelihood.api.urls")),

@@ -1,7 +1,7 @@
 from django.db.models import Q, QuerySet
 
 from core.scoping import scoped, staff_station_q
-from organisation.models import Grid, Station
+from organisation.models import Community, Grid, GridCentre, Station
 
 
 def stations_visible_to(user) -> QuerySet[Station]:
@@ -38,4 +38,16 @@ def grids_visible_to(user) -> QuerySet[Grid]:
         Grid.objects.select_related("centre__community__station"),
         staff=lambda user: staff_station_q(user, "centre__community__station__"),
         deputy=lambda user: Q(assignments__deputy=user.deputy_id, assignments__end_date__isnull=True),
+    )
+
+
+def communities_visible_to(user) -> QuerySet[Community]:
+    """Communities served by a station ``user`` may see (built on ``stations_visible_to``)."""
+    return Community.objects.filter(station__in=stations_visible_to(user)).select_related("station")
+
+
+def grid_centres_visible_to(user) -> QuerySet[GridCentre]:
+    """Grid centres in a community ``user`` may see."""
+    return GridCentre.objects.filter(community__station__in=stations_visible_to(user)).select_related(
+        "community__station"
     )

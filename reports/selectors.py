@@ -8,7 +8,7 @@ from core import clock
 from deputies.models import Deputy, DeputyGroup, DeputyKind, Level, Term
 from deputies.selectors import deputies_visible_to
 from duties.models import GridAssignment, GridRole
-from liaison.filters.stations import tree_order
+from organisation.filters import tree_order
 from organisation.models import GridCentre, Station, StationKind
 from organisation.selectors import grids_visible_to, stations_visible_to
 

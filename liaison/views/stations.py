@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from core.roles import Role
 from deputies.selectors import deputies_visible_to
 from duties.models import GridAssignment
-from liaison.filters.stations import PageStationFilter, tree_order
+from organisation.filters import PageStationFilter, tree_order
 from organisation.models import Community, Grid, GridCentre, Station, subtree_q
 from organisation.selectors import grids_visible_to, stations_visible_to
 

@@ -11,13 +11,9 @@ from rest_framework.routers import SimpleRouter
 
 from accounts.api.views import TokenRevokeView, TokenView, UserViewSet
 from deputies.api.views import DeputyGroupViewSet, DeputyViewSet
-from liaison.api.views import (
-    CommunityViewSet,
-    GridAssignmentViewSet,
-    GridCentreViewSet,
-    GridViewSet,
-    StationViewSet,
-)
+from duties.api.assignments import GridAssignmentViewSet
+from liaison.api.views import StationViewSet
+from organisation.api.views import CommunityViewSet, GridCentreViewSet, GridViewSet
 
 ORGANISATION_PATHS = {
     "/api/v1/auth/token/",
