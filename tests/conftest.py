@@ -8,8 +8,27 @@ import time_machine
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.services import user_create
-from core.roles import Role
+from tests.builders.fixtures import (
+    folks,
+    livelihood_street_fixture,
+    make_user,
+    reception_street_fixture,
+    street,
+    world,
+)
+from tests.builders.people import PASSWORD
+
+# The shared test data (see tests/builders): the fixtures every package may use, and the password
+# of every account the builders create.
+__all__ = [
+    "PASSWORD",
+    "folks",
+    "livelihood_street_fixture",
+    "make_user",
+    "reception_street_fixture",
+    "street",
+    "world",
+]
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -66,24 +85,6 @@ def pytest_runtest_setup(item):
     if _flag(flag):
         pytest.fail(f"{reason} ({flag}=1 is set, so a missing service is a failure)", pytrace=False)
     pytest.skip(reason)
-
-
-# Long enough and uncommon enough to pass the password policy.
-PASSWORD = "Liaison-Station-2024!"
-
-
-@pytest.fixture
-def make_user(db):
-    """Create an account through the service, as an administrator would."""
-    counter = {"n": 0}
-
-    def make(role: str = Role.OFFICE, **links):
-        counter["n"] += 1
-        return user_create(
-            username=links.pop("username", f"{role}{counter['n']}"), password=PASSWORD, role=role, **links
-        )
-
-    return make
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from django.test import Client
 from PIL import Image
 
 from core.uploads import clean_document, clean_image, display_name, document_kind
+from tests.builders.files import SCRIPT, docx_bytes, pdf_bytes, png_bytes, polyglot_gif
 from tests.test_settings import run_python
-from tests.upload_samples import SCRIPT, docx_bytes, pdf_bytes, png_bytes, polyglot_gif
 
 
 def test_kinds_come_from_the_content():

@@ -7,18 +7,14 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.services import api_token_issue
 from core.roles import Role
+from tests.builders.organisation import handling_unit
+from tests.builders.people import client_for
 from tests.conftest import PASSWORD
-from tests.deputies.org import build_street, client_for, handling_unit
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/users/"
 NEW_PASSWORD = "Another-Good-Passphrase-9"
-
-
-@pytest.fixture
-def street():
-    return build_street()
 
 
 @pytest.fixture

@@ -17,8 +17,10 @@ from accounts.models import User
 from accounts.services import api_token_issue, user_deactivate, user_reactivate
 from core.errors import PermissionRefused
 from core.roles import Role
+from tests.builders.organisation import handling_unit
+from tests.builders.people import client_for
+from tests.builders.streets import build_street
 from tests.conftest import PASSWORD
-from tests.deputies.org import build_street, client_for, handling_unit
 
 pytestmark = pytest.mark.django_db
 

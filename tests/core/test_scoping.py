@@ -7,7 +7,7 @@ from django.db.models import Q
 from core.roles import Role
 from core.scoping import ALL, scope_q, scoped, staff_station_q, station_or_ancestor_q
 from organisation.models import Community, Station, StationKind, subtree_q
-from tests.deputies.org import build_street, people
+from tests.builders.streets import build_street, people
 
 pytestmark = pytest.mark.django_db
 

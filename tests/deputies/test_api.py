@@ -5,21 +5,12 @@ import pytest
 from deputies.models import Deputy, DeputyGroup, DeputyKind, Level, Term
 from deputies.services import deputy_create, deputy_update
 from organisation.services import station_update
-from tests.deputies.org import build_street, client_for, county_term, people, township_term
+from tests.builders.deputies import county_term, township_term
+from tests.builders.people import client_for
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/deputies/"
-
-
-@pytest.fixture
-def street():
-    return build_street()
-
-
-@pytest.fixture
-def folks(make_user, street):
-    return people(make_user, street)
 
 
 def names(response) -> list[str]:

@@ -7,21 +7,12 @@ from deputies.models import DeputyGroup, GroupKind
 from deputies.services import deputy_create, deputy_group_create, deputy_group_update
 from duties.models import GridRole
 from duties.services.assignments import grid_assignment_create
-from tests.deputies.org import START, build_street, client_for, people
+from tests.builders.people import client_for
+from tests.builders.streets import START
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/deputy-groups/"
-
-
-@pytest.fixture
-def street():
-    return build_street()
-
-
-@pytest.fixture
-def folks(make_user, street):
-    return people(make_user, street)
 
 
 def snapshot() -> list[tuple]:

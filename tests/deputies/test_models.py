@@ -9,7 +9,8 @@ from core.roles import Role
 from deputies.models import Deputy, DeputyKind, GroupKind, Level, Term
 from deputies.services import deputy_create, deputy_delete, deputy_group_create, deputy_update
 from duties.services.assignments import grid_assignment_create
-from tests.deputies.org import START, build_street, county_term, township_term
+from tests.builders.deputies import county_term, township_term
+from tests.builders.streets import START, build_street
 
 pytestmark = pytest.mark.django_db
 

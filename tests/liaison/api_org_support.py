@@ -1,26 +1,14 @@
-"""What the organisation API tests share: the endpoints, a small street with its people, and helpers."""
-
-import pytest
+"""What the organisation API tests share: the endpoints and helpers (the street and its people are the
+shared ``street`` and ``folks`` fixtures)."""
 
 from duties.models import GridAssignment
 from organisation.models import Community, Grid, GridCentre, Station
-from tests.deputies.org import build_street, people
 
 STATIONS = "/api/v1/stations/"
 GRIDS = "/api/v1/grids/"
 CENTRES = "/api/v1/grid-centres/"
 COMMUNITIES = "/api/v1/communities/"
 ASSIGNMENTS = "/api/v1/grid-assignments/"
-
-
-@pytest.fixture
-def street():
-    return build_street()
-
-
-@pytest.fixture
-def folks(make_user, street):
-    return people(make_user, street)
 
 
 def names(response, key: str = "name") -> list[str]:

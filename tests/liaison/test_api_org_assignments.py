@@ -6,8 +6,8 @@ import pytest
 
 from deputies.services import deputy_create
 from duties.models import GridAssignment, GridRole
-from tests.deputies.org import START, client_for
-from tests.liaison import api_org_support
+from tests.builders.people import client_for
+from tests.builders.streets import START
 from tests.liaison.api_org_support import (
     ASSIGNMENTS,
     counts,
@@ -15,9 +15,6 @@ from tests.liaison.api_org_support import (
 )
 
 pytestmark = pytest.mark.django_db
-
-street = api_org_support.street
-folks = api_org_support.folks
 
 
 def test_assignments_are_visible_with_their_grid(street, folks):

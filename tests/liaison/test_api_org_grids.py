@@ -3,14 +3,10 @@
 import pytest
 
 from organisation.models import Grid
-from tests.deputies.org import client_for
-from tests.liaison import api_org_support
+from tests.builders.people import client_for
 from tests.liaison.api_org_support import CENTRES, COMMUNITIES, GRIDS, counts, names
 
 pytestmark = pytest.mark.django_db
-
-street = api_org_support.street
-folks = api_org_support.folks
 
 
 def test_grids_are_scoped_by_role(street, folks):

@@ -5,14 +5,11 @@ import pytest
 from duties.services.assignments import grid_assignment_create
 from organisation.models import Community, Grid, Station, StationKind
 from organisation.services import community_create, grid_centre_create, grid_create, station_create
-from tests.deputies.org import START, client_for
-from tests.liaison import api_org_support
+from tests.builders.people import client_for
+from tests.builders.streets import START
 from tests.liaison.api_org_support import ASSIGNMENTS, CENTRES, COMMUNITIES, GRIDS, STATIONS
 
 pytestmark = pytest.mark.django_db
-
-street = api_org_support.street
-folks = api_org_support.folks
 
 
 def _grow_stations(total: int, street) -> None:

@@ -4,14 +4,10 @@ import pytest
 
 from duties.models import GridAssignment
 from organisation.models import Station, StationKind
-from tests.deputies.org import client_for
-from tests.liaison import api_org_support
+from tests.builders.people import client_for
 from tests.liaison.api_org_support import ALL_STATIONS, ASSIGNMENTS, GRIDS, STATIONS, counts, names
 
 pytestmark = pytest.mark.django_db
-
-street = api_org_support.street
-folks = api_org_support.folks
 
 
 def test_stations_are_scoped_by_role(street, folks):

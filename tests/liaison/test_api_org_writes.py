@@ -5,23 +5,13 @@ import pytest
 
 from organisation.models import Community, Grid, GridCentre
 from organisation.services import community_update, grid_centre_update
-from tests.deputies.org import build_street, client_for, people
+from tests.builders.people import client_for
 
 pytestmark = pytest.mark.django_db
 
 GRIDS = "/api/v1/grids/"
 CENTRES = "/api/v1/grid-centres/"
 COMMUNITIES = "/api/v1/communities/"
-
-
-@pytest.fixture
-def street():
-    return build_street()
-
-
-@pytest.fixture
-def folks(make_user, street):
-    return people(make_user, street)
 
 
 def snapshot() -> list[tuple]:

@@ -5,21 +5,11 @@ import pytest
 from deputies.services import deputy_create, deputy_update
 from organisation.models import Station, StationKind
 from organisation.services import station_create, station_update
-from tests.deputies.org import build_street, client_for, people
+from tests.builders.people import client_for
 
 pytestmark = pytest.mark.django_db
 
 STATIONS = "/api/v1/stations/"
-
-
-@pytest.fixture
-def street():
-    return build_street()
-
-
-@pytest.fixture
-def folks(make_user, street):
-    return people(make_user, street)
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from liaison.services.opinions import (
     referral_feedback_add,
 )
 from liaison.services.reception import visit_record
+from tests.builders.files import png_upload
 from tests.liaison import reception_support
-from tests.liaison.reception_support import png_upload
 
 pytestmark = pytest.mark.django_db
 street = reception_support.street

@@ -23,7 +23,7 @@ from organisation.services import (
     station_delete,
     station_update,
 )
-from tests.deputies.org import START, build_street
+from tests.builders.streets import START, build_street
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.db import connection
 from deputies.services import deputy_create
 from duties.models import GridAssignment, GridRole
 from duties.services.assignments import grid_assignment_create
-from tests.deputies.org import START, build_street
+from tests.builders.streets import START, build_street
 
 
 @pytest.mark.postgres

@@ -9,8 +9,9 @@ from django.urls import reverse
 from liaison.models import Opinion, OpinionPhoto
 from liaison.services.opinions import opinion_resolve, opinion_set_outcome, referral_feedback_add
 from liaison.services.public import public_opinion_submit
+from tests.builders.files import png_upload
 from tests.liaison import reception_support
-from tests.liaison.reception_support import fresh_ip, png_upload
+from tests.liaison.reception_support import fresh_ip
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_rate_limits")]
 street = reception_support.street

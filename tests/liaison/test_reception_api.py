@@ -8,6 +8,7 @@ from liaison.models import Opinion, PersonalDataAccess, Visit
 from liaison.services.opinions import opinion_create, opinion_set_outcome
 from liaison.services.public import public_opinion_submit
 from liaison.services.reception import reception_day_add, roster_set, visit_record
+from tests.builders.files import png_upload
 from tests.liaison import reception_support
 
 pytestmark = pytest.mark.django_db
@@ -233,7 +234,7 @@ def test_create_a_single_opinion_with_a_photo(client, street):
             "station": street.a.pk,
             "category": "safety",
             "content": "井盖松动",
-            "photos": [reception_support.png_upload()],
+            "photos": [png_upload()],
         },
     )
     assert response.status_code == 201, response.content

@@ -10,8 +10,8 @@ from liaison.models import Opinion, OpinionPhoto, ReceptionDay, ReceptionRule, V
 from liaison.services.opinions import opinion_create, opinion_set_outcome
 from liaison.services.reception import reception_day_add, reception_rule_create, roster_set, visit_record
 from liaison.views.qr import qr_image_bytes
+from tests.builders.files import png_upload
 from tests.liaison import reception_support
-from tests.liaison.reception_support import png_upload
 
 pytestmark = pytest.mark.django_db
 street = reception_support.street

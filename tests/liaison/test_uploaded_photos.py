@@ -11,9 +11,9 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from liaison.models import Opinion, OpinionPhoto
+from tests.builders.files import polyglot_gif, polyglot_upload
 from tests.liaison import reception_support
 from tests.liaison.reception_support import fresh_ip
-from tests.upload_samples import polyglot_gif, polyglot_upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.usefixtures("isolated_rate_limits", "media")]
 street = reception_support.street

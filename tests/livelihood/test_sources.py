@@ -6,14 +6,13 @@ from django.core.exceptions import ValidationError
 from liaison.services.opinions import opinion_create
 from livelihood.models import ProposerKind
 from livelihood.services.candidates import candidate_add
-from organisation.models import StationKind
-from organisation.services import station_create
 from suggestions.services import suggestion_create
+from tests.builders import organisation as o
 
 
 @pytest.fixture
 def opinion(street):
-    hub = station_create(name="代表之家", kind=StationKind.HUB, address="白沙大道1号")
+    hub = o.hub(address="白沙大道1号")
     return opinion_create(
         actor=street.office,
         station=hub,

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from livelihood.models import ProgressPhoto, ProgressUpdate
 from livelihood.services.projects import progress_record
-from tests.upload_samples import polyglot_upload
+from tests.builders.files import polyglot_upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 GENERATED = re.compile(r"^livelihood/progress/\d{4}/\d{2}/[0-9a-f]{32}\.png$")

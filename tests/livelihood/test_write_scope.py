@@ -1,23 +1,20 @@
 """Writes stay inside the writer's scope: a unit proposes for itself, staff enter their own deputies' ballots."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from core.errors import PermissionRefused
 from core.roles import Role
 from livelihood.models import Ballot, Candidate, Choice, CycleEvent
 from livelihood.services.candidates import candidate_add
 from livelihood.services.voting import PaperBallot, paper_ballots_enter
-from organisation.models import StationKind
-from organisation.services import station_create, station_update
+from tests.builders import organisation as o
+from tests.builders.people import client_for
 
 API = "/api/v1/livelihood"
 
 
 def _client(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+    return client_for(user)
 
 
 def test_unit_officer_cannot_propose_a_candidate_for_another_unit(street):
@@ -58,11 +55,11 @@ def test_unit_officer_proposes_for_their_own_unit_over_the_api(street):
 def stations(street):
     """Two area stations; the first three deputies live at A, the fourth at B. One staff account each."""
     street.add_deputies(4)
-    hub = station_create(name="代表之家", kind=StationKind.HUB, address="白沙大道1号")
-    a = station_create(name="甲片区实践站", kind=StationKind.AREA, address="甲路1号", parent=hub)
-    b = station_create(name="乙片区实践站", kind=StationKind.AREA, address="乙路1号", parent=hub)
-    station_update(station=a, resident_deputies=[u.deputy for u in street.deputy_users[:3]])
-    station_update(station=b, resident_deputies=[street.deputy_users[3].deputy])
+    hub = o.hub(address="白沙大道1号")
+    a = o.area(hub, "甲片区实践站", address="甲路1号")
+    b = o.area(hub, "乙片区实践站", address="乙路1号")
+    o.residents(a, [u.deputy for u in street.deputy_users[:3]])
+    o.residents(b, [street.deputy_users[3].deputy])
     staff_a = street.make_user(Role.STATION_STAFF, username="staff_a", stations=[a])
     staff_b = street.make_user(Role.STATION_STAFF, username="staff_b", stations=[b])
     return staff_a, staff_b

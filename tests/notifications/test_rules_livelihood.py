@@ -8,28 +8,13 @@ from livelihood import reminders
 from livelihood.services.projects import milestone_add, milestone_complete
 from notifications.models import Notification
 from notifications.reminders import run_sweep
-from tests.livelihood.conftest import Street
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def street(make_user):
-    from core.roles import Role
-    from organisation.models import HandlingUnit
-
-    unit = HandlingUnit.objects.create(name="区住建局")
-    other_unit = HandlingUnit.objects.create(name="区交通局")
-    return Street(
-        make_user=make_user,
-        office=make_user(Role.OFFICE, username="office"),
-        leader=make_user(Role.LEADER, username="leader"),
-        unit=unit,
-        other_unit=other_unit,
-        unit_officer=make_user(Role.UNIT_OFFICER, unit=unit, username="officer"),
-        colleague_officer=make_user(Role.UNIT_OFFICER, unit=unit, username="colleague"),
-        other_officer=make_user(Role.UNIT_OFFICER, unit=other_unit, username="outsider"),
-    )
+def street(livelihood_street):
+    return livelihood_street
 
 
 @pytest.fixture

@@ -15,14 +15,9 @@ from notifications.models import Notification, ReminderSent
 from notifications.reminders import run_sweep
 from suggestions import reminders, services
 from suggestions.models import State
-from tests.suggestions.helpers import build_world, drive
+from tests.builders.suggestions import drive
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(make_user):
-    return build_world(make_user)
 
 
 @pytest.fixture

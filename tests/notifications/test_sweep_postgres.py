@@ -20,7 +20,8 @@ from notifications.models import Notification, ReminderSent
 from notifications.reminders import run_sweep
 from suggestions import reminders
 from suggestions.models import Assignment, State, Suggestion
-from tests.suggestions.helpers import build_world, drive
+from tests.builders.streets import build_world
+from tests.builders.suggestions import drive
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -128,18 +129,9 @@ def test_the_reception_sweep_reads_days_through_the_date_index(busy_street):
 
 
 def test_the_milestone_sweep_reads_open_milestones_through_the_partial_index(make_user):
-    from core.roles import Role
-    from organisation.models import HandlingUnit
-    from tests.notifications.test_rules_livelihood import Street
+    from tests.builders.streets import livelihood_street
 
-    unit = HandlingUnit.objects.create(name="区住建局")
-    street = Street(
-        make_user=make_user,
-        office=make_user(Role.OFFICE, username="office"),
-        unit=unit,
-        other_unit=HandlingUnit.objects.create(name="区交通局"),
-        unit_officer=make_user(Role.UNIT_OFFICER, unit=unit, username="officer"),
-    )
+    street = livelihood_street(make_user)
     _cycle, projects = street.implementing()
     milestone_add(project=projects[0], title="开工", due_date=date(2024, 5, 1), actor=street.office)
     # Years of completed milestones, outside the partial index.

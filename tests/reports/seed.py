@@ -17,22 +17,19 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from accounts.services import user_create
 from core.roles import Role
 from deputies.models import DeputyKind, GroupKind, Level
-from deputies.services import deputy_create, deputy_group_create
 from duties.models import ActivityKind, AttendanceStatus, GridDutyKind, GridRole
-from duties.services.assignments import grid_assignment_create
 from duties.services.contacts import constituent_link_add, voter_contact_record
 from duties.services.grid_duties import activity_create, grid_duty_record
 from liaison.models import OpinionCategory
 from liaison.services.opinions import opinion_create, opinion_resolve
-from liaison.services.reception import reception_day_add, roster_set, visit_record
-from organisation.models import StationKind
-from organisation.services import community_create, grid_centre_create, grid_create, station_create
 from suggestions import services as sugg
-
-PASSWORD = "Liaison-Station-2024!"
+from tests.builders import deputies as d
+from tests.builders import organisation as o
+from tests.builders.people import user
+from tests.builders.reception import reception_day, visit
+from tests.builders.suggestions import handled
 
 STATION_PERSON_TIMES = 328
 STATION_VISITS = 40
@@ -105,56 +102,42 @@ def seed_street(*, deputies: int = 6, full_year: bool = True) -> Street:
     """The organisation, people and the area station's year. ``full_year=False`` skips the visits."""
     today = timezone.localdate()
     year = today.year
-    office = user_create(username="office", password=PASSWORD, role=Role.OFFICE, last_name="周", first_name="主任")
-    leader = user_create(username="leader", password=PASSWORD, role=Role.LEADER, last_name="陈", first_name="领导")
-    hub = station_create(name="幸福街道人大代表之家", kind=StationKind.HUB, address="幸福路1号")
-    area = station_create(name="东湖片区实践站", kind=StationKind.AREA, parent=hub, address="东湖路18号")
-    point = station_create(name="桂园社区实践点", kind=StationKind.POINT, parent=area, address="桂园小区3栋")
-    other_area = station_create(name="西城片区实践站", kind=StationKind.AREA, parent=hub, address="西城大道6号")
-    staff = user_create(username="staff", password=PASSWORD, role=Role.STATION_STAFF, stations=[area])
-    unit = sugg.unit_create(actor=office, name="区住房和城乡建设局")
-    officer = user_create(username="officer", password=PASSWORD, role=Role.UNIT_OFFICER, unit=unit)
-    community = community_create(name="桂园社区", station=point)
-    centre = grid_centre_create(name="桂园第一网格中心", community=community)
-    grids = [grid_create(centre=centre, name=f"第{i + 1}网格", code=f"GY{i + 1:03d}") for i in range(3)]
+    office = user(Role.OFFICE, username="office", last_name="周", first_name="主任")
+    leader = user(Role.LEADER, username="leader", last_name="陈", first_name="领导")
+    hub = o.hub("幸福街道人大代表之家", address="幸福路1号")
+    area = o.area(hub, "东湖片区实践站", address="东湖路18号")
+    point = o.point(area, "桂园社区实践点", address="桂园小区3栋")
+    other_area = o.area(hub, "西城片区实践站", address="西城大道6号")
+    staff = user(Role.STATION_STAFF, username="staff", stations=[area])
+    unit = o.handling_unit("区住房和城乡建设局", actor=office)
+    officer = user(Role.UNIT_OFFICER, username="officer", unit=unit)
+    centre = o.centre(o.community(point, "桂园社区"), "桂园第一网格中心")
+    grids = [o.grid(centre, f"第{i + 1}网格", f"GY{i + 1:03d}") for i in range(3)]
 
     names = _names()
-    main = deputy_create(
-        name="张建国",
+    township = d.term(Level.TOWNSHIP, congress="幸福街道第五届人民代表大会", start_year=year - 2)
+    main = d.deputy(
+        "张建国",
         gender="male",
         birth_year=1972,
         party="中共党员",
         occupation="桂园社区党委书记",
-        terms=[
-            {"level": Level.COUNTY, "congress": "某区第十八届人民代表大会", "start_year": year - 2},
-            {"level": Level.TOWNSHIP, "congress": "幸福街道第五届人民代表大会", "start_year": year - 2},
-        ],
+        terms=[d.term(Level.COUNTY, start_year=year - 2), township],
     )
-    second = deputy_create(
-        name="李秀英",
-        gender="female",
-        terms=[{"level": Level.TOWNSHIP, "congress": "幸福街道第五届人民代表大会", "start_year": year - 2}],
-    )
+    second = d.deputy("李秀英", gender="female", terms=[township])
     people = [main, second]
     for _ in range(max(deputies - 2, 0)):
-        people.append(
-            deputy_create(
-                name=next(names),
-                terms=[{"level": Level.TOWNSHIP, "congress": "幸福街道第五届人民代表大会", "start_year": year - 2}],
-            )
-        )
-    people.append(deputy_create(name="议政代表" + next(names)[:2], kind=DeputyKind.DELIBERATION))
-    deputy_group_create(name="东湖片区代表小组", kind=GroupKind.AREA, leader=main, members=people[:4])
+        people.append(d.deputy(next(names), terms=[township]))
+    people.append(d.deputy("议政代表" + next(names)[:2], kind=DeputyKind.DELIBERATION))
+    d.group("东湖片区代表小组", GroupKind.AREA, leader=main, members=people[:4])
     start = datetime.date(year, 1, 1)
-    grid_assignment_create(grid=grids[0], deputy=main, start_date=start, role=GridRole.LEADER)
-    grid_assignment_create(grid=grids[1], deputy=second, start_date=start, role=GridRole.LEADER)
+    d.assign(grids[0], main, start_date=start, role=GridRole.LEADER)
+    d.assign(grids[1], second, start_date=start, role=GridRole.LEADER)
     for i, person in enumerate(people[2:]):
-        grid_assignment_create(grid=grids[i % 3], deputy=person, start_date=start)
-    from organisation.services import station_update
-
-    station_update(station=area, resident_deputies=[main, second])
-    main_user = user_create(username="zhangjianguo", password=PASSWORD, role=Role.DEPUTY, deputy=main)
-    second_user = user_create(username="lixiuying", password=PASSWORD, role=Role.DEPUTY, deputy=second)
+        d.assign(grids[i % 3], person, start_date=start)
+    o.residents(area, [main, second])
+    main_user = user(Role.DEPUTY, username="zhangjianguo", deputy=main)
+    second_user = user(Role.DEPUTY, username="lixiuying", deputy=second)
     street = Street(
         year=year,
         office=office,
@@ -190,8 +173,7 @@ def seed_station_year(street: Street) -> None:
     # 96 opinions over 40 visits: 16 visits with 3, 24 with 2.
     per_visit = [3] * 16 + [2] * 24
     for day in sorted(set(dates)):
-        reception = reception_day_add(station=street.area, date=day, actor=office)
-        roster_set(day=reception, actor=office, deputies=[main])
+        reception_day(street.area, day, actor=office, deputies=[main])
     opinions = []
     for i, (day, headcount, n) in enumerate(zip(dates, headcounts, per_visit, strict=True)):
         batch = []
@@ -208,10 +190,10 @@ def seed_station_year(street: Street) -> None:
                 data["outcome"] = "answered_on_site"
                 data["outcome_note"] = "已现场解释政策并答复。"
             batch.append(data)
-        visit = visit_record(
+        recorded = visit(
+            street.area if i % 4 else street.point,
+            day,
             actor=office,
-            station=street.area if i % 4 else street.point,
-            date=day,
             channel="at_station" if i % 4 else "home_visit",
             headcount=headcount,
             deputies=[main] if i % 2 == 0 else [main, second],
@@ -219,7 +201,7 @@ def seed_station_year(street: Street) -> None:
             constituents=[{"name": "王阿姨", "phone": "13812345678"}] if i == 0 else [],
             opinions=batch,
         )
-        opinions.extend(visit.opinions.order_by("id"))
+        opinions.extend(recorded.opinions.order_by("id"))
     assert len(opinions) == STATION_OPINIONS
     pending = [o for o in opinions if not o.outcome]
     assert len(pending) == STATION_ESCALATED
@@ -231,10 +213,10 @@ def seed_station_year(street: Street) -> None:
     for opinion in opinions[:STATION_RESOLVED]:
         opinion_resolve(opinion=opinion, actor=office, note="问题已协调解决并回访群众。")
     # Elsewhere in the street, so the street totals differ from the station's.
-    visit_record(
+    visit(
+        street.other_area,
+        dates[-1],
         actor=office,
-        station=street.other_area,
-        date=dates[-1],
         channel="at_station",
         headcount=5,
         opinions=[{"category": "traffic", "content": "公交站台缺少遮雨棚", "outcome": "filed"}],
@@ -294,18 +276,6 @@ def seed_voter_contacts(street: Street) -> None:
     voter_contact_record(deputy=main, date=last_year, way="phone", subject="去年的回访", actor=street.office)
 
 
-def _run_to_reply(suggestion, street: Street, reply_class: str = "A"):
-    sugg.suggestion_assign(suggestion=suggestion, actor=street.office, lead_unit=street.unit)
-    sugg.suggestion_acknowledge(suggestion=suggestion, actor=street.officer)
-    sugg.suggestion_reply(
-        suggestion=suggestion,
-        actor=street.officer,
-        reply_class=reply_class,
-        content="已列入计划并组织实施。",
-        contacted=True,
-    )
-
-
 def seed_suggestions(street: Street) -> None:
     """5 led by the main deputy (4 closed, 3 satisfied), 1 led by the second deputy and co-signed by the main one."""
     user = street.main_user
@@ -316,24 +286,26 @@ def seed_suggestions(street: Street) -> None:
         "关于规范菜市场周边经营秩序的建议",
         "关于缓解学校门口交通拥堵的建议",
     ]
-    ratings = ["satisfied", "satisfied", "satisfied", None, "pending"]
-    for title, rating in zip(titles, ratings, strict=True):
-        s = sugg.suggestion_create(
-            actor=user, title=title, content=title + "。具体情况如下……", category="urban_construction"
+    # (first rating, rating after re-handling): the fourth is unsatisfied twice, so closed as unsatisfied;
+    # the fifth is replied and awaits its evaluation.
+    ratings = [("satisfied", None)] * 3 + [("unsatisfied", "unsatisfied"), (None, None)]
+    for title, (first, second) in zip(titles, ratings, strict=True):
+        handled(
+            street,
+            deputy_user=user,
+            unit=street.unit,
+            officer=street.officer,
+            title=title,
+            content=title + "。具体情况如下……",
+            category="urban_construction",
+            reply_content="已列入计划并组织实施。",
+            contacted=True,
+            first_rating=first,
+            second_rating=second,
+            second_reply_class="B",
+            second_reply_content="重新办理答复。",
+            second_contacted=True,
         )
-        sugg.suggestion_submit(suggestion=s, actor=user)
-        _run_to_reply(s, street)
-        if rating == "pending":
-            continue
-        if rating is None:
-            # Unsatisfied with the first reply, re-handled, unsatisfied again: closed as unsatisfied.
-            sugg.suggestion_evaluate(suggestion=s, actor=user, rating="unsatisfied")
-            sugg.suggestion_reply(
-                suggestion=s, actor=street.officer, reply_class="B", content="重新办理答复。", contacted=True
-            )
-            sugg.suggestion_evaluate(suggestion=s, actor=user, rating="unsatisfied")
-        else:
-            sugg.suggestion_evaluate(suggestion=s, actor=user, rating=rating)
     other = sugg.suggestion_create(
         actor=street.second_user,
         title="关于完善社区垃圾分类设施的建议",

@@ -1,6 +1,6 @@
 from organisation.models import HandlingUnit
 from suggestions.models import State
-from tests.suggestions.helpers import drive
+from tests.builders.suggestions import drive
 
 
 def test_admin_manages_units_through_the_service_and_shows_suggestions_read_only(world, client):

@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 
 from suggestions import services
 from suggestions.models import Attachment, Reply, State, Suggestion
-from tests.suggestions.helpers import drive
-from tests.upload_samples import SCRIPT, docx_bytes, pdf_bytes, png_bytes, polyglot_upload
+from tests.builders.files import SCRIPT, docx_bytes, pdf_bytes, png_bytes, polyglot_upload
+from tests.builders.suggestions import drive
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.usefixtures("media")]
 GENERATED = re.compile(r"^suggestions/\d{4}/\d{2}/[0-9a-f]{32}\.(pdf|docx|png|jpg|txt)$")

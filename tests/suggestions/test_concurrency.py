@@ -13,7 +13,8 @@ from django.db import close_old_connections, connection
 from core.errors import ActionRefused
 from suggestions import services
 from suggestions.models import Assignment, Evaluation, Reply, State, Suggestion, SuggestionEvent
-from tests.suggestions.helpers import build_world, drive
+from tests.builders.streets import build_world
+from tests.builders.suggestions import drive
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,7 @@ from suggestions import deadlines, services
 from suggestions.checks import working_calendar_covers_today
 from suggestions.models import Extension, State, Suggestion, SuggestionEvent
 from suggestions.selectors import suggestions_due_soon, suggestions_overdue
-from tests.suggestions.helpers import drive
+from tests.builders.suggestions import drive
 
 # Working days read the schedules the office entered (none here), so every test may query.
 pytestmark = pytest.mark.django_db

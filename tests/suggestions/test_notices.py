@@ -17,7 +17,7 @@ from liaison.services.opinions import opinion_create
 from notifications.models import Delivery, Notification
 from suggestions import services
 from suggestions.models import State
-from tests.suggestions.helpers import drive
+from tests.builders.suggestions import drive
 
 
 @pytest.fixture(autouse=True)

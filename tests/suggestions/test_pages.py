@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from suggestions.models import CoSignature, Reply, State, Suggestion, SuggestionEvent
-from tests.suggestions.helpers import drive
-from tests.upload_samples import png_upload
+from tests.builders.files import png_upload
+from tests.builders.suggestions import drive
 
 
 def state_and_events(suggestion):

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from suggestions import services
 from suggestions.models import State, Suggestion
-from tests.suggestions.helpers import drive, handled
+from tests.builders.suggestions import drive, handled
 
 
 def grow(w, n: int) -> None:

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from suggestions import services
 from suggestions.models import State
-from tests.suggestions.helpers import drive
+from tests.builders.suggestions import drive
 
 
 @pytest.fixture

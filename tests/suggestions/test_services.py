@@ -10,7 +10,7 @@ from core.errors import ActionRefused, PermissionRefused
 from organisation.models import HandlingUnit
 from suggestions import services
 from suggestions.models import CoSignature, State, Suggestion
-from tests.suggestions.helpers import drive
+from tests.builders.suggestions import drive
 
 
 def test_only_a_deputy_drafts_and_only_in_their_own_name(world):

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from suggestions import services
 from suggestions.models import State, Suggestion
-from tests.suggestions.helpers import drive, handled
+from tests.builders.suggestions import drive, handled
 
 FIELDS = [
     "assigned",

@@ -29,7 +29,7 @@ from suggestions.models import (
     SupervisionNote,
 )
 from suggestions.transitions import TRANSITIONS, allowed_edges
-from tests.suggestions.helpers import drive
+from tests.builders.suggestions import drive
 
 S = State
 HANDLING = {S.ASSIGNED, S.IN_PROGRESS}

@@ -15,8 +15,8 @@ from suggestions import deadlines, services
 from suggestions.checks import working_calendar_covers_today
 from suggestions.models import Action, CalendarDay, State, SuggestionEvent
 from suggestions.reminders import last_reply_day_to_remind
+from tests.builders.suggestions import drive
 from tests.suggestions import working_calendar_support
-from tests.suggestions.helpers import drive
 from tests.suggestions.working_calendar_support import enter
 
 # The shared fixtures: the pinned package's range and messages in Chinese.

@@ -14,9 +14,9 @@ from reports.documents import street_document
 from reports.pdf.render import html_to_pdf
 from suggestions import services
 from suggestions.models import CalendarDay, CalendarYear, State
+from tests.builders.suggestions import drive
 from tests.reports.pdf_checks import flat, page_texts
 from tests.suggestions import working_calendar_support
-from tests.suggestions.helpers import drive
 from tests.suggestions.working_calendar_support import SCHEDULE_2027, enter
 
 # The shared fixtures: the pinned package's range, and messages in Chinese.

@@ -1,4 +1,4 @@
-"""A small organisation built through the services, with users on both sides of every scope.
+"""A small organisation composed from the builders (tests/builders), with users on both sides of every scope.
 
     hub ─┬─ area_a (staff_a) ── point_a ── community_a ── centre_a ── grid_a1 (leader: owner, member: colleague)
          │                                                         └─ grid_a2 (no leader)
@@ -15,16 +15,13 @@ import pytest
 
 from core.roles import Role
 from deputies.models import DeputyKind, GroupKind, Level
-from deputies.services import deputy_create, deputy_group_create
 from duties.models import GridRole
-from duties.services.assignments import grid_assignment_create
-from organisation.models import StationKind
-from organisation.services import community_create, grid_centre_create, grid_create, station_create
-from suggestions.services import unit_create
+from tests.builders import deputies as d
+from tests.builders import organisation as o
 
 
 def term(level, start=2021, end=2026):
-    return {"level": level, "congress": "某区第十八届人民代表大会", "start_year": start, "end_year": end}
+    return d.term(level, start_year=start, end_year=end)
 
 
 @dataclass
@@ -49,39 +46,37 @@ class Org:
 
 @pytest.fixture
 def org(db):
-    hub = station_create(
-        name="白沙街道代表之家", kind=StationKind.HUB, address="白沙大道1号", opening_hours="周一至周五"
-    )
-    area_a = station_create(name="范罗岗片区实践站", kind=StationKind.AREA, parent=hub, address="范罗岗路18号")
-    area_b = station_create(name="兴盛片区实践站", kind=StationKind.AREA, parent=hub, address="兴盛路66号")
-    point_a = station_create(name="范罗岗社区实践点", kind=StationKind.POINT, parent=area_a, address="范罗岗社区")
-    point_b = station_create(name="兴盛社区实践点", kind=StationKind.POINT, parent=area_b, address="兴盛社区")
-    community_a = community_create(name="范罗岗社区", station=point_a)
-    community_b = community_create(name="兴盛社区", station=point_b)
-    centre_a = grid_centre_create(name="范罗岗社区网格中心", community=community_a)
-    centre_b = grid_centre_create(name="兴盛社区网格中心", community=community_b)
-    grid_a1 = grid_create(centre=centre_a, name="范罗岗第1网格", code="BS-01-01", households=520)
-    grid_a2 = grid_create(centre=centre_a, name="范罗岗第2网格", code="BS-01-02")
-    grid_b1 = grid_create(centre=centre_b, name="兴盛第1网格", code="BS-02-01")
+    hub = o.hub("白沙街道代表之家", address="白沙大道1号", opening_hours="周一至周五")
+    area_a = o.area(hub, "范罗岗片区实践站", address="范罗岗路18号")
+    area_b = o.area(hub, "兴盛片区实践站", address="兴盛路66号")
+    point_a = o.point(area_a, "范罗岗社区实践点", address="范罗岗社区")
+    point_b = o.point(area_b, "兴盛社区实践点", address="兴盛社区")
+    community_a = o.community(point_a, "范罗岗社区")
+    community_b = o.community(point_b, "兴盛社区")
+    centre_a = o.centre(community_a, "范罗岗社区网格中心")
+    centre_b = o.centre(community_b, "兴盛社区网格中心")
+    grid_a1 = o.grid(centre_a, "范罗岗第1网格", "BS-01-01", households=520)
+    grid_a2 = o.grid(centre_a, "范罗岗第2网格", "BS-01-02")
+    grid_b1 = o.grid(centre_b, "兴盛第1网格", "BS-02-01")
 
-    owner = deputy_create(
-        name="谭咏诗",
+    owner = d.deputy(
+        "谭咏诗",
         phone="13812345678",
         occupation="白沙小学副校长",
         terms=[term(Level.COUNTY), term(Level.TOWNSHIP)],
     )
-    colleague = deputy_create(name="高德荣", phone="13900001111", terms=[term(Level.COUNTY)])
-    outsider = deputy_create(name="余红", phone="13700002222", terms=[term(Level.MUNICIPAL)])
-    rep = deputy_create(name="朱雪惠", kind=DeputyKind.DELIBERATION, phone="13600003333")
-    group_a = deputy_group_create(name="教育代表小组", kind=GroupKind.PROFESSION, leader=owner, members=[colleague])
-    group_b = deputy_group_create(name="兴盛片区代表小组", kind=GroupKind.AREA, members=[outsider])
+    colleague = d.deputy("高德荣", phone="13900001111", terms=[term(Level.COUNTY)])
+    outsider = d.deputy("余红", phone="13700002222", terms=[term(Level.MUNICIPAL)])
+    rep = d.deputy("朱雪惠", kind=DeputyKind.DELIBERATION, phone="13600003333")
+    group_a = d.group("教育代表小组", GroupKind.PROFESSION, leader=owner, members=[colleague])
+    group_b = d.group("兴盛片区代表小组", GroupKind.AREA, members=[outsider])
 
     start = date(2023, 3, 1)
-    grid_assignment_create(grid=grid_a1, deputy=owner, role=GridRole.LEADER, start_date=start)
-    grid_assignment_create(grid=grid_a1, deputy=colleague, role=GridRole.MEMBER, start_date=start)
-    grid_assignment_create(grid=grid_b1, deputy=outsider, role=GridRole.LEADER, start_date=start)
-    area_a.resident_deputies.add(owner, rep)
-    area_b.resident_deputies.add(outsider)
+    d.assign(grid_a1, owner, role=GridRole.LEADER, start_date=start)
+    d.assign(grid_a1, colleague, role=GridRole.MEMBER, start_date=start)
+    d.assign(grid_b1, outsider, role=GridRole.LEADER, start_date=start)
+    o.residents(area_a, [owner, rep])
+    o.residents(area_b, [outsider])
     return Org(
         hub,
         area_a,
@@ -106,7 +101,7 @@ def org(db):
 def users(org, make_user):
     """One account per role; staff and deputies on both sides of the scopes."""
     admin = make_user(Role.ADMIN, username="admin", last_name="甄", first_name="家耀")
-    unit = unit_create(actor=admin, name="蓬江区住房和城乡建设局")
+    unit = o.handling_unit("蓬江区住房和城乡建设局", actor=admin)
     return {
         "admin": admin,
         "office": make_user(Role.OFFICE, username="office", last_name="区", first_name="志刚"),

@@ -16,7 +16,11 @@ from livelihood.models import Milestone
 from livelihood.services.projects import milestone_add, milestone_complete
 from suggestions.models import CONTENT_MAX_LENGTH, Suggestion
 from suggestions.services import suggestion_create
-from tests.livelihood.conftest import street  # noqa: F401  (a fixture)
+
+
+@pytest.fixture
+def street(livelihood_street):
+    return livelihood_street
 
 
 class TestTheBound:
@@ -77,14 +81,14 @@ class TestVoterContacts:
 
 @pytest.mark.django_db
 class TestMilestones:
-    def test_a_milestone_due_in_9999_is_refused(self, street):  # noqa: F811
+    def test_a_milestone_due_in_9999_is_refused(self, street):
         _cycle, projects = street.implementing()
         with pytest.raises(ValidationError) as refused:
             milestone_add(project=projects[0], title="完成施工", due_date=date(9999, 12, 31), actor=street.office)
         assert refused.value.error_dict["due_date"][0].code == IMPLAUSIBLE_DATE
         assert not Milestone.objects.exists()
 
-    def test_the_api_refuses_a_milestone_due_in_9999(self, street):  # noqa: F811
+    def test_the_api_refuses_a_milestone_due_in_9999(self, street):
         _cycle, projects = street.implementing()
         client = APIClient()
         client.force_authenticate(street.office)
@@ -97,7 +101,7 @@ class TestMilestones:
         assert response.data["due_date"][0].code == IMPLAUSIBLE_DATE
         assert not Milestone.objects.exists()
 
-    def test_completing_on_an_implausible_date_is_refused(self, street):  # noqa: F811
+    def test_completing_on_an_implausible_date_is_refused(self, street):
         _cycle, projects = street.implementing()
         milestone = milestone_add(project=projects[0], title="完成施工", due_date=date(2024, 6, 1), actor=street.office)
         with pytest.raises(ValidationError) as refused:
