@@ -2,7 +2,7 @@
 
 from core.tasks import periodic_task
 from liaison import reminders
-from liaison.services.reception import reception_rules_extend
+from liaison.services.rules import reception_rules_extend
 from notifications.reminders import run_sweep
 
 

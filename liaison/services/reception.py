@@ -1,18 +1,10 @@
-"""Reception calendar (rules → days → rosters) and visit logging.
+"""Reception days (one-off days, cancellations), rosters and visit logging.
 
-Month ends: a monthly rule on a day the month lacks (the 31st in a 30-day month, the
-29th–31st in February) falls on the month's last day, so no month is skipped. Leap years
-follow the calendar: "the 29th" is 29 February in 2024 and 28 February in 2023.
-
-A new rule generates its days from ``valid_from`` (past ones too, to back-fill a
-calendar). Changing a rule re-generates its days from today on: days that no longer
-match are removed unless they already have visits (those stay, detached from the rule);
-days in the past are history and never touched.
+The days that rules generate are made in ``liaison.services.rules``.
 """
 
-from calendar import monthrange
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,8 +20,6 @@ from deputies.selectors import deputies_of_station
 from liaison.models import (
     ReceptionDay,
     ReceptionDayOrigin,
-    ReceptionRule,
-    ReceptionRuleKind,
     RosterEntry,
     Visit,
     VisitChannel,
@@ -38,155 +28,6 @@ from liaison.models import (
 from liaison.services import opinions as opinion_services
 from organisation.access import can_run_desk, check_grid_in_station, require_desk, station_subtree_ids
 from organisation.models import Grid, Station
-
-# Rules without an end date are generated this far ahead; ``reception_rules_extend``
-# rolls the horizon forward (run it monthly).
-HORIZON_DAYS = 400
-RULE_FIELDS = ("kind", "day_of_month", "weekday", "date", "valid_from", "valid_to", "note", "is_active")
-
-
-# --- pure date arithmetic ------------------------------------------------------------------------------
-
-
-def month_day(year: int, month: int, day: int) -> date:
-    """The ``day``-th of the month, or the month's last day when the month is shorter."""
-    return date(year, month, min(day, monthrange(year, month)[1]))
-
-
-def rule_dates(rule: ReceptionRule, start: date, end: date) -> list[date]:
-    """The dates ``rule`` yields between ``start`` and ``end`` (inclusive), within its validity."""
-    start = max(start, rule.valid_from)
-    if rule.valid_to:
-        end = min(end, rule.valid_to)
-    if start > end:
-        return []
-    if rule.kind == ReceptionRuleKind.ONCE:
-        return [rule.date] if start <= rule.date <= end else []
-    if rule.kind == ReceptionRuleKind.WEEKLY:
-        first = start + timedelta(days=(rule.weekday - start.weekday()) % 7)
-        return [first + timedelta(weeks=n) for n in range(((end - first).days // 7) + 1)] if first <= end else []
-    dates = []
-    year, month = start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        day = month_day(year, month, rule.day_of_month)
-        if start <= day <= end:
-            dates.append(day)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return dates
-
-
-def _horizon_end(rule: ReceptionRule, today: date) -> date:
-    limit = max(today, rule.valid_from) + timedelta(days=HORIZON_DAYS)
-    return min(rule.valid_to, limit) if rule.valid_to else limit
-
-
-# --- rules and the days they generate --------------------------------------------------------------------
-
-
-def _normalise_rule(rule: ReceptionRule) -> None:
-    """Clear the fields this kind does not use and pin a one-off rule's validity to its date."""
-    if rule.kind != ReceptionRuleKind.MONTHLY:
-        rule.day_of_month = None
-    if rule.kind != ReceptionRuleKind.WEEKLY:
-        rule.weekday = None
-    if rule.kind != ReceptionRuleKind.ONCE:
-        rule.date = None
-    elif rule.date:
-        rule.valid_from = rule.date
-        rule.valid_to = rule.date
-    errors = {}
-    if rule.kind == ReceptionRuleKind.MONTHLY and rule.day_of_month is None:
-        errors["day_of_month"] = [_("Choose the day of the month.")]
-    if rule.kind == ReceptionRuleKind.WEEKLY and rule.weekday is None:
-        errors["weekday"] = [_("Choose the weekday.")]
-    if rule.kind == ReceptionRuleKind.ONCE and rule.date is None:
-        errors["date"] = [_("Choose the date.")]
-    if errors:
-        raise ValidationError(errors)
-
-
-def _sync_rule_days(rule: ReceptionRule, today: date, *, backfill: bool = False) -> None:
-    """Make the rule's days from today on match the rule (and its past days too when ``backfill``)."""
-    start = rule.valid_from if backfill else max(rule.valid_from, today)
-    wanted = set(rule_dates(rule, start, _horizon_end(rule, today))) if rule.is_active else set()
-    stale = rule.days.filter(date__gte=today).exclude(date__in=wanted)
-    # Days with visits are history: they stay, detached from the rule that no longer yields them.
-    stale.filter(visits__isnull=False).update(rule=None)
-    stale.filter(visits__isnull=True).delete()
-    existing = set(ReceptionDay.objects.filter(station=rule.station_id, date__in=wanted).values_list("date", flat=True))
-    ReceptionDay.objects.bulk_create(
-        [
-            ReceptionDay(station_id=rule.station_id, date=day, origin=ReceptionDayOrigin.GENERATED, rule=rule)
-            for day in sorted(wanted - existing)
-        ],
-        ignore_conflicts=True,  # another rule of the station may have created the same day meanwhile
-    )
-
-
-@transaction.atomic
-def reception_rule_create(
-    *,
-    station: Station,
-    kind: str,
-    valid_from: date | None = None,
-    valid_to: date | None = None,
-    day_of_month: int | None = None,
-    weekday: int | None = None,
-    date: date | None = None,
-    note: str = "",
-    actor,
-) -> ReceptionRule:
-    """Add a rule and generate its days (past ones from ``valid_from`` too, up to the horizon)."""
-    require_desk(actor, station.id)
-    today = clock.today()
-    rule = ReceptionRule(
-        station=station,
-        kind=kind,
-        day_of_month=day_of_month,
-        weekday=weekday,
-        date=date,
-        valid_from=valid_from or date or today,
-        valid_to=valid_to,
-        note=note,
-    )
-    if kind not in ReceptionRuleKind.values:
-        raise ValidationError({"kind": [_("Unknown recurrence.")]})
-    _normalise_rule(rule)
-    clean_instance(rule)
-    save_instance(rule)
-    _sync_rule_days(rule, today, backfill=True)
-    return rule
-
-
-@transaction.atomic
-def reception_rule_update(*, rule: ReceptionRule, actor, **fields) -> ReceptionRule:
-    """Change a rule; days from today on follow it, days with visits are never removed."""
-    unknown = set(fields) - set(RULE_FIELDS)
-    if unknown:
-        raise TypeError(f"reception_rule_update() got unexpected fields: {sorted(unknown)}")
-    rule = ReceptionRule.objects.select_for_update().get(pk=rule.pk)
-    require_desk(actor, rule.station_id)
-    today = clock.today()
-    for name, value in fields.items():
-        setattr(rule, name, value)
-    if rule.kind not in ReceptionRuleKind.values:
-        raise ValidationError({"kind": [_("Unknown recurrence.")]})
-    _normalise_rule(rule)
-    clean_instance(rule)
-    save_instance(rule)
-    _sync_rule_days(rule, today)
-    return rule
-
-
-def reception_rules_extend() -> int:
-    """Generate days up to the horizon for every open-ended active rule; safe to run twice."""
-    today = clock.today()
-    count = 0
-    for rule in ReceptionRule.objects.filter(is_active=True).exclude(kind=ReceptionRuleKind.ONCE):
-        with transaction.atomic():
-            _sync_rule_days(rule, today)
-        count += 1
-    return count
 
 
 @transaction.atomic

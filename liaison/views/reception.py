@@ -25,6 +25,7 @@ from liaison.forms import CancelDayForm, OneOffDayForm, ReceptionRuleEditForm, R
 from liaison.models import ReceptionRule
 from liaison.selectors import reception_days_of_deputy, reception_days_visible_to, visits_visible_to
 from liaison.services import reception as reception_services
+from liaison.services import rules as rule_services
 from organisation.access import can_run_desk
 from organisation.desk import DESK, DESK_ROLES, READ_ROLES, desk_stations, require_role
 from organisation.models import subtree_q
@@ -86,7 +87,7 @@ def rule_list(request):
         if form.is_valid():
             data = form.cleaned_data
             outcome = run_service(
-                request, form, lambda: reception_services.reception_rule_create(actor=request.user, **data), **DESK
+                request, form, lambda: rule_services.reception_rule_create(actor=request.user, **data), **DESK
             )
             if outcome.ok:
                 messages.success(request, _("The rule was added and its reception days generated."))
@@ -111,7 +112,7 @@ def rule_edit(request, pk):
         outcome = run_service(
             request,
             form,
-            lambda: reception_services.reception_rule_update(rule=rule, actor=request.user, **form.cleaned_data),
+            lambda: rule_services.reception_rule_update(rule=rule, actor=request.user, **form.cleaned_data),
             **DESK,
         )
         if outcome.ok:

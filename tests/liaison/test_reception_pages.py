@@ -8,7 +8,8 @@ from django.utils import timezone
 from duties.services.grid_duties import activity_create, grid_duty_record
 from liaison.models import Opinion, OpinionPhoto, ReceptionDay, ReceptionRule, Visit
 from liaison.services.opinions import opinion_create, opinion_set_outcome
-from liaison.services.reception import reception_day_add, reception_rule_create, roster_set, visit_record
+from liaison.services.reception import reception_day_add, roster_set, visit_record
+from liaison.services.rules import reception_rule_create
 from liaison.views.qr import qr_image_bytes
 from tests.builders.files import png_upload
 from tests.liaison import reception_support

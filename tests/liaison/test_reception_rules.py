@@ -6,15 +6,8 @@ from django.db import IntegrityError, transaction
 
 from core.errors import ActionRefused, PermissionRefused
 from liaison.models import ReceptionDay, ReceptionRule, RosterEntry, Visit
-from liaison.services.reception import (
-    reception_day_add,
-    reception_day_cancel,
-    reception_rule_create,
-    reception_rule_update,
-    roster_set,
-    rule_dates,
-    visit_record,
-)
+from liaison.services.reception import reception_day_add, reception_day_cancel, roster_set, visit_record
+from liaison.services.rules import reception_rule_create, reception_rule_update, rule_dates
 from tests.liaison import reception_support
 
 pytestmark = pytest.mark.django_db

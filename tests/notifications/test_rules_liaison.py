@@ -6,7 +6,7 @@ import pytest
 
 from duties.services import grid_duties as duty_services
 from liaison import reminders
-from liaison.services import reception
+from liaison.services import reception, rules
 from notifications.models import Notification
 from notifications.reminders import run_sweep
 from tests.liaison.reception_support import street  # noqa: F401  (the fixture)
@@ -60,7 +60,7 @@ def test_a_cancelled_reception_day_is_not_reminded(street, sent_to):  # noqa: F8
 
 def test_days_generated_by_a_rule_are_reminded_too(street, frozen_today, sent_to):  # noqa: F811
     frozen_today(date(2024, 3, 1))
-    rule = reception.reception_rule_create(
+    rule = rules.reception_rule_create(
         station=street.b, kind="monthly", day_of_month=15, valid_from=date(2024, 3, 1), actor=street.staff_b
     )
     april = rule.days.get(date=date(2024, 4, 15))

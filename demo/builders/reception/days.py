@@ -3,7 +3,8 @@
 from demo.builders.organisation import AREA_GROUP
 from deputies.models import Deputy, DeputyGroup
 from liaison.models import ReceptionDay, ReceptionRule
-from liaison.services.reception import reception_rule_create, roster_set
+from liaison.services.reception import roster_set
+from liaison.services.rules import reception_rule_create
 
 
 def add_rules(office, hub, areas, start, today) -> int:
