@@ -6,13 +6,16 @@ sends each reminder at most once per recipient, subject and threshold. Parameter
 ``settings.REMINDERS`` and ``settings.SUGGESTION_DEADLINES``.
 """
 
+from collections import Counter
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from notifications.reminders import Due, ReminderRule, iso_week, pending_step
+from organisation.models import HandlingUnit
 from suggestions.deadlines import WorkingCalendar, add_working_days
 from suggestions.models import (
     AWAITING_REPLY,
@@ -90,11 +93,18 @@ def collect_co_opinion_due(*, today: date):
             )
 
 
-def collect_overdue(*, today: date):
-    """Past the reply deadline: the lead unit's officers, the office and the leader who flagged key
-    supervision, once per ISO week while it stays overdue.
+# How many lead units an overdue digest names; the rest are counted together.
+DIGEST_UNITS = 10
 
-    Index: ``sugg_state_reply_due`` (state, reply_due).
+
+def collect_overdue(*, today: date):
+    """Past the reply deadline, once per ISO week while it stays overdue: each overdue suggestion to its
+    lead unit's officers; one digest to each office user (how many, by lead unit) and to each leader who
+    flagged some for key supervision (how many of theirs), linking to the overdue list. A city has
+    thousands overdue at once: a notice per suggestion per office user would bury the office.
+
+    Index: ``sugg_state_reply_due`` (state, reply_due). Queries: this one, the officers, the office, the
+    unit names.
     """
     rows = list(
         Suggestion.objects.filter(state__in=AWAITING_REPLY, reply_due__lt=today)
@@ -104,21 +114,40 @@ def collect_overdue(*, today: date):
     if not rows:
         return
     officers = unit_officers({row[3] for row in rows})
-    office = office_users()
     week = iso_week(today)
-    for pk, title, reply_due, unit_id, key_supervision, supervisor_id in rows:
-        recipients = list(officers.get(unit_id, ())) + office
-        if key_supervision and supervisor_id:
-            recipients.append(supervisor_id)
-        for user_id in dict.fromkeys(recipients):
+    threshold = f"overdue:{week}"
+    for pk, title, reply_due, unit_id, _key, _supervisor in rows:
+        for user_id in officers.get(unit_id, ()):
             yield Due(
                 recipient_id=user_id,
                 subject_key=f"suggestion:{pk}",
-                threshold=f"overdue:{week}",
+                threshold=threshold,
                 title=_("Overdue since %(date)s: %(title)s") % {"date": reply_due.isoformat(), "title": title},
                 body=_("The reply to this suggestion is %(days)s days late.") % {"days": (today - reply_due).days},
                 url=suggestion_url(pk),
             )
+    url = reverse("suggestions:overdue")
+    by_unit = Counter(row[3] for row in rows)
+    names = dict(HandlingUnit.objects.filter(pk__in=by_unit).values_list("pk", "name"))
+    named = [f"{names.get(unit_id, '?')} {count}" for unit_id, count in by_unit.most_common(DIGEST_UNITS)]
+    rest = sum(count for _unit, count in by_unit.most_common()[DIGEST_UNITS:])
+    if rest:
+        named.append(_("other units %(count)s") % {"count": rest})
+    office_digest = {
+        "title": _("%(count)s suggestions are overdue") % {"count": len(rows)},
+        "body": _("By lead unit: %(units)s.") % {"units": "、".join(named)},
+    }
+    for user_id in office_users():
+        yield Due(recipient_id=user_id, subject_key="overdue", threshold=threshold, url=url, **office_digest)
+    flagged = Counter(row[5] for row in rows if row[4] and row[5])
+    for supervisor_id, count in flagged.items():
+        yield Due(
+            recipient_id=supervisor_id,
+            subject_key="overdue:key-supervision",
+            threshold=threshold,
+            title=_("%(count)s suggestions under your key supervision are overdue") % {"count": count},
+            url=url,
+        )
 
 
 def collect_assignment_pending(*, today: date):

@@ -9,12 +9,13 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from core.roles import Role
 from notifications.models import Notification, ReminderSent
 from notifications.reminders import run_sweep
 from suggestions import reminders, services
-from suggestions.models import State
+from suggestions.models import State, Suggestion
 from tests.builders.suggestions import drive
 
 pytestmark = pytest.mark.django_db
@@ -250,3 +251,31 @@ def test_each_sweep_issues_the_same_number_of_queries_for_1_or_3_due_items(rule,
         assert result["sent"] >= batch
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_office_gets_one_overdue_digest_a_week_counting_by_lead_unit(world, frozen_today, sent_to):
+    first = assigned_on(world, frozen_today, date(2024, 3, 13))
+    assigned_on(world, frozen_today, date(2024, 3, 13))
+    moved = assigned_on(world, frozen_today, date(2024, 3, 13))
+    Suggestion.objects.filter(pk=moved.pk).update(lead_unit=world.other_unit)
+    services.suggestion_supervise(suggestion=first, actor=world.leader, note="重点督办", key_supervision=True)
+    before = set(Notification.objects.values_list("pk", flat=True))
+
+    sent = sent_to(reminders.OVERDUE, date(2024, 6, 14))
+    new = Notification.objects.exclude(pk__in=before)
+    assert sent == {
+        world.office.username,
+        world.leader.username,
+        world.lead_officer.username,
+        world.other_officer.username,
+    }
+    # Units keep a notice per suggestion; the office and the flagging leader get one digest each.
+    assert new.filter(recipient=world.lead_officer).count() == 2
+    assert new.filter(recipient=world.other_officer).count() == 1
+    [digest] = new.filter(recipient=world.office)
+    assert digest.title == "3 件建议已逾期未答复"
+    assert digest.body == f"按主办单位：{world.lead_unit.name} 2、{world.other_unit.name} 1。"
+    assert digest.url == reverse("suggestions:overdue")
+    [flagged] = new.filter(recipient=world.leader)
+    assert flagged.title == "您重点督办的建议中有 1 件已逾期未答复"
+    assert sent_to(reminders.OVERDUE, date(2024, 6, 15)) == set()  # once a week
