@@ -211,7 +211,18 @@ def _project_classes(base):
     import pkgutil
 
     found = set()
-    for app in ("accounts", "deputies", "liaison", "suggestions", "livelihood", "reports", "notifications"):
+    for app in (
+        "core",
+        "organisation",
+        "deputies",
+        "accounts",
+        "notifications",
+        "duties",
+        "liaison",
+        "suggestions",
+        "livelihood",
+        "reports",
+    ):
         package = importlib.import_module(app)
         for module_info in pkgutil.walk_packages(package.__path__, f"{app}."):
             if ".migrations" in module_info.name or module_info.name.endswith(".tests"):
