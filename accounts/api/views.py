@@ -6,13 +6,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.filters import UserFilter
 from accounts.api.serializers import (
     TokenRequestSerializer,
     TokenResponseSerializer,
     TokenRevokedSerializer,
     UserSerializer,
 )
+from accounts.filters import UserFilter
 from accounts.models import User
 from accounts.services import (
     api_token_expires_at,

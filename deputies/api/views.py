@@ -4,8 +4,8 @@ from rest_framework import mixins, viewsets
 
 from core.permissions import OfficeWritesOthersRead
 from core.scoping import scoped
-from deputies.api.filters import DeputyFilter
 from deputies.api.serializers import DeputyGroupSerializer, DeputySerializer
+from deputies.filters import DeputyApiFilter
 from deputies.models import DeputyGroup
 from deputies.selectors import deputies_visible_to
 from deputies.services import (
@@ -30,7 +30,7 @@ class DeputyViewSet(viewsets.ModelViewSet):
 
     serializer_class = DeputySerializer
     permission_classes = [OfficeWritesOthersRead]
-    filterset_class = DeputyFilter
+    filterset_class = DeputyApiFilter
 
     def get_queryset(self):
         return deputies_visible_to(self.request.user).prefetch_related("groups")

@@ -18,8 +18,7 @@ from rest_framework.response import Response
 from core.errors import ActionRefused, PermissionRefused
 from core.files import serve_file
 from core.roles import Role
-from livelihood import selectors
-from livelihood.api import filters
+from livelihood import filters, selectors
 from livelihood.api import serializers as s
 from livelihood.models import BallotChoice, ProgressPhoto, ProgressUpdate
 from livelihood.services import candidates as candidate_services
