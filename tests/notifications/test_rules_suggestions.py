@@ -279,3 +279,15 @@ def test_the_office_gets_one_overdue_digest_a_week_counting_by_lead_unit(world, 
     [flagged] = new.filter(recipient=world.leader)
     assert flagged.title == "您重点督办的建议中有 1 件已逾期未答复"
     assert sent_to(reminders.OVERDUE, date(2024, 6, 15)) == set()  # once a week
+
+
+def test_the_overdue_digest_repeats_by_iso_week_across_the_new_year(world, frozen_today, sent_to):
+    """28 Dec 2026 and New Year's Day 2027 fall in the same ISO week (2026-W53): one digest for both;
+    the Monday after (4 Jan 2027, week 2027-W01) brings the next one."""
+    suggestion = assigned_on(world, frozen_today, date(2026, 6, 10))
+    assert suggestion.reply_due < date(2026, 12, 28)
+
+    assert world.office.username in sent_to(reminders.OVERDUE, date(2026, 12, 28))
+    assert sent_to(reminders.OVERDUE, date(2027, 1, 1)) == set()
+    assert sent_to(reminders.OVERDUE, date(2027, 1, 4)) == {world.office.username, world.lead_officer.username}
+    assert ReminderSent.objects.filter(threshold_key__endswith="overdue:2027-W01").count() == 2
