@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The report, dashboard and statistics pages read from the replica when one is configured (core/replica.py).
+    "core.replica.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Under DEBUG (the demo) a 404 still gets the branded page, not Django's technical one; see the class.
     "core.middleware.BrandedNotFoundUnderDebugMiddleware",
