@@ -10,7 +10,6 @@ With DATABASE_REPLICA_URL set, the read-only pages and exports of reports, dashb
 read from a replica (``core.replica``); everything else and every write uses the primary.
 """
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -54,9 +53,8 @@ def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use one of 1/0, true/false, yes/no, on/off.")
 
 
-def s3_storage_options(environ: Mapping[str, str] | None = None) -> dict:
+def s3_storage_options(environ: Mapping[str, str]) -> dict:
     """The S3Storage options (django-storages) that the S3_* variables of ``environ`` describe."""
-    environ = os.environ if environ is None else environ
     missing = [name for name in ("S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY") if not environ.get(name)]
     if missing:
         raise ImproperlyConfigured(f"FILE_STORAGE=s3 needs {', '.join(missing)} (see .env.example).")
@@ -93,8 +91,22 @@ def s3_storage_options(environ: Mapping[str, str] | None = None) -> dict:
     }
 
 
+# Every S3 variable is read whatever FILE_STORAGE says, so a test can list what the settings read.
+S3_VARIABLES = (
+    "S3_ENDPOINT_URL",
+    "S3_BUCKET",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "S3_REGION",
+    "S3_PREFIX",
+    "S3_ADDRESSING_STYLE",
+    "S3_URL_SECONDS",
+    "S3_VERIFY_TLS",
+    "S3_CA_BUNDLE",
+)
+_s3_environment = {name: value for name in S3_VARIABLES if (value := env_str(name)) is not None}
 if FILE_STORAGE == "s3":
-    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_storage_options()}
+    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_storage_options(_s3_environment)}
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 FILE_STORAGE_BACKEND = _default_storage
