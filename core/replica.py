@@ -1,6 +1,6 @@
 """Reads of reports, dashboards and statistics from a read replica, when one is configured.
 
-With ``DATABASE_REPLICA_URL`` set (config/storage.py adds the ``replica`` database and this router),
+With ``DATABASE_REPLICA_URL`` set (config.settings then adds the ``replica`` database and this router),
 queries go to the replica only when all of these hold:
 
 - the code runs inside ``replica_reads()``: the GET/HEAD requests of the views named in

@@ -143,3 +143,20 @@ def test_urls_the_storage_makes_are_presigned_and_short_lived(s3_storage):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"{s3_storage.endpoint}/{s3_storage.name}/{name}", timeout=10)
     assert refused.value.code == 403
+
+
+def test_sendfile_never_applies_to_files_in_the_bucket(s3_storage, world, client, settings):
+    """The settings refuse MEDIA_SENDFILE with S3; even if set, the bytes are streamed, not left to a web server."""
+    settings.MEDIA_SENDFILE = "nginx"
+    suggestion = drive(world, State.IN_PROGRESS)
+    letter = pdf_bytes()
+    api(world.lead_officer).post(
+        f"/api/v1/suggestions/{suggestion.pk}/reply/",
+        {"reply_class": "A", "content": "答复", "attachment": SimpleUploadedFile("答复函.pdf", letter)},
+        format="multipart",
+    )
+    reply = Reply.objects.get(suggestion=suggestion)
+    client.force_login(world.deputy)
+    response = client.get(reverse("suggestions:reply_attachment", args=[suggestion.pk, reply.pk]))
+    assert response.status_code == 200 and "X-Accel-Redirect" not in response
+    assert b"".join(response.streaming_content) == letter
