@@ -3,6 +3,9 @@ default, S3 and the replica only when configured, and a clear error for an incom
 
 import json
 
+import pytest
+
+from tests.storage.conftest import _unavailable
 from tests.test_settings import production_env, run_python
 
 S3 = {
@@ -94,3 +97,12 @@ def test_production_settings_with_s3_and_a_replica_pass_check_deploy():
     reported = result.stdout + result.stderr
     assert "suggestions.W001" in reported or result.returncode == 0, reported
     assert "storages" not in reported and "replica" not in reported.lower(), reported
+
+
+def test_a_test_s3_server_that_cannot_start_skips_or_under_require_services_fails(monkeypatch):
+    monkeypatch.delenv("REQUIRE_SERVICES", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        _unavailable("no S3 server")
+    monkeypatch.setenv("REQUIRE_SERVICES", "1")
+    with pytest.raises(pytest.fail.Exception, match="REQUIRE_SERVICES=1"):
+        _unavailable("no S3 server")
