@@ -11,6 +11,7 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from liaison.models import OpinionPhoto
+from livelihood.models import ProgressPhoto
 from suggestions.models import Reply, State
 from tests.builders.files import SCRIPT, pdf_bytes, polyglot_upload
 from tests.builders.suggestions import drive
@@ -160,3 +161,24 @@ def test_sendfile_never_applies_to_files_in_the_bucket(s3_storage, world, client
     response = client.get(reverse("suggestions:reply_attachment", args=[suggestion.pk, reply.pk]))
     assert response.status_code == 200 and "X-Accel-Redirect" not in response
     assert b"".join(response.streaming_content) == letter
+
+
+def test_a_progress_photo_uploaded_through_the_page_lands_in_the_bucket_and_is_served_by_scope(
+    s3_storage, livelihood_street, client
+):
+    street = livelihood_street
+    _cycle, (project, _other) = street.implementing()
+    client.force_login(street.unit_officer)
+    response = client.post(
+        f"/livelihood/projects/{project.pk}/progress/",
+        {"percent": 40, "note": "基础完工", "photos": [polyglot_upload("site.gif")]},
+    )
+    assert response.status_code == 302
+    photo = ProgressPhoto.objects.get()
+    assert s3_storage.keys() == [photo.image.name]
+    stored = s3_storage.read(photo.image.name)
+    served = client.get(f"/livelihood/photos/{photo.pk}/")
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content) == stored
+    client.force_login(street.other_officer)
+    assert client.get(f"/livelihood/photos/{photo.pk}/").status_code == 404
