@@ -16,6 +16,15 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.storage import (  # noqa: F401  (settings Django reads)
+    FILE_STORAGE,
+    FILE_STORAGE_BACKEND,
+    MEDIA_ROOT,
+    MEDIA_SENDFILE,
+    MEDIA_SENDFILE_PREFIX,
+    MEDIA_URL,
+    replica_database,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -73,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The report, dashboard and statistics pages read from the replica when one is configured (core/replica.py).
+    "core.replica.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Under DEBUG (the demo) a 404 still gets the branded page, not Django's technical one; see the class.
     "core.middleware.BrandedNotFoundUnderDebugMiddleware",
@@ -119,6 +130,12 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# An optional read replica (DATABASE_REPLICA_URL) for the read-only report, dashboard and statistics
+# pages; core.replica says which reads go there. Without it, every query uses the primary.
+_replica = replica_database(DATABASES["default"])
+if _replica is not None:
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 
 # --- Accounts, login lockout, sessions and security headers: config/security.py ---------------------
 from config.security import *  # noqa: E402, F403
@@ -146,19 +163,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "media/"
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
-# Stored files are only ever served by views that check the user's scope (core/files.py), never under
-# MEDIA_URL. With "nginx" or "apache" the view answers with X-Accel-Redirect / X-Sendfile and the web
-# server sends the bytes from an internal location (MEDIA_SENDFILE_PREFIX for nginx).
-MEDIA_SENDFILE = env_choice("MEDIA_SENDFILE", "off", {"off", "nginx", "apache"})
-MEDIA_SENDFILE_PREFIX = env_str("MEDIA_SENDFILE_PREFIX", "/protected-media/")
-if not (MEDIA_SENDFILE_PREFIX.startswith("/") and MEDIA_SENDFILE_PREFIX.endswith("/")):
-    raise ImproperlyConfigured(
-        f"MEDIA_SENDFILE_PREFIX={MEDIA_SENDFILE_PREFIX!r} must start and end with '/', e.g. /protected-media/."
-    )
+# Stored files (local disk or S3-compatible storage), MEDIA_ROOT and the sendfile options come from
+# config/storage.py (imported above); their backend is the "default" storage.
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": FILE_STORAGE_BACKEND,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -7,8 +7,11 @@ browser sent); only JPEG, PNG, GIF and WebP images are shown inline, everything 
 an attachment. Every response says ``nosniff``, is private to the user and carries a
 CSP that forbids scripts, in case a browser opens it anyway.
 
-With ``MEDIA_SENDFILE=nginx`` (or ``apache``) the body is left to the web server through
-``X-Accel-Redirect`` (``X-Sendfile``); the permission check still happens here.
+Files are read through the storage API only, so they may live on local disk or in an
+S3-compatible object store (``FILE_STORAGE``, config/storage.py). From an object store the
+bytes are streamed through the application in chunks, never handed out as a bucket URL.
+With local disk and ``MEDIA_SENDFILE=nginx`` (or ``apache``) the body is left to the web
+server through ``X-Accel-Redirect`` (``X-Sendfile``); the permission check still happens here.
 """
 
 from pathlib import PurePath
@@ -16,7 +19,8 @@ from urllib.parse import quote
 
 import filetype
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
@@ -31,6 +35,8 @@ DOWNLOAD_TYPES = INLINE_TYPES | {
 }
 OCTET_STREAM = "application/octet-stream"
 SNIFF_BYTES = 8192
+# Bytes read from the store per chunk of a streamed response.
+STREAM_CHUNK = 64 * 1024
 FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 
 
@@ -72,11 +78,13 @@ def serve_file(fieldfile, *, filename: str | None = None, content_type: str | No
     if not stored:
         raise Http404(_("The file is missing."))
     storage = fieldfile.storage
+    local = isinstance(storage, FileSystemStorage)
+    handle, size = (_open_local if local else _open_remote)(storage, stored)
     try:
-        handle = storage.open(stored, "rb")
-    except OSError:
-        raise Http404(_("The file is missing.")) from None
-    head = handle.read(SNIFF_BYTES)
+        head = _read_head(handle)
+    except BaseException:
+        handle.close()
+        raise
     sniffed_type, extension = sniff(head)
     if content_type is None:
         content_type = sniffed_type
@@ -85,10 +93,15 @@ def serve_file(fieldfile, *, filename: str | None = None, content_type: str | No
         content_type, extension = OCTET_STREAM, None
     inline = content_type in INLINE_TYPES
     name = _download_name(filename, stored, extension)
-    mode = settings.MEDIA_SENDFILE
+    mode = settings.MEDIA_SENDFILE if local else "off"
     if mode == "off":
-        handle.seek(0)
-        response = FileResponse(handle)
+        if local:
+            handle.seek(0)
+            response = FileResponse(handle)
+        else:
+            response = StreamingHttpResponse(_chunks(head, handle))
+            if size is not None:
+                response["Content-Length"] = str(size)
         return _harden(response, content_type=content_type, inline=inline, name=name)
     handle.close()
     response = HttpResponse()
@@ -98,3 +111,67 @@ def serve_file(fieldfile, *, filename: str | None = None, content_type: str | No
         # mod_xsendfile unescapes the path (XSendFileUnescape, on by default); headers must stay ASCII.
         response["X-Sendfile"] = quote(storage.path(stored))
     return _harden(response, content_type=content_type, inline=inline, name=name)
+
+
+def _missing():
+    return Http404(_("The file is missing."))
+
+
+def _open_local(storage, stored: str):
+    """The file on local disk, opened through the storage (seekable); its size is FileResponse's to find."""
+    try:
+        return storage.open(stored, "rb"), None
+    except OSError:
+        raise _missing() from None
+
+
+def _open_remote(storage, stored: str):
+    """(a readable stream of the stored object, its size or None), without copying it first.
+
+    From an S3-compatible store the object's body is read as it arrives; any other storage is read
+    through its own ``open``.
+    """
+    from storages.backends.s3 import S3Storage
+
+    if isinstance(storage, S3Storage):
+        from botocore.exceptions import ClientError
+        from django.core.exceptions import SuspiciousOperation
+        from storages.utils import clean_name
+
+        try:
+            key = storage._normalize_name(clean_name(stored))
+            answer = storage.bucket.Object(key).get()
+        except SuspiciousOperation:
+            raise _missing() from None
+        except ClientError as error:
+            if error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404:
+                raise _missing() from None
+            raise
+        return answer["Body"], answer.get("ContentLength")
+    try:
+        handle = storage.open(stored, "rb")
+    except OSError:
+        raise _missing() from None
+    return handle, getattr(handle, "size", None)
+
+
+def _read_head(handle) -> bytes:
+    """The first SNIFF_BYTES of ``handle`` (a stream may hand them over in several reads)."""
+    head = b""
+    while len(head) < SNIFF_BYTES:
+        piece = handle.read(SNIFF_BYTES - len(head))
+        if not piece:
+            break
+        head += piece
+    return head
+
+
+def _chunks(head: bytes, handle):
+    """The whole file: the bytes already read to identify it, then the rest as it comes; closes ``handle``."""
+    try:
+        if head:
+            yield head
+        while chunk := handle.read(STREAM_CHUNK):
+            yield chunk
+    finally:
+        handle.close()

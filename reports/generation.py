@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.replica import replica_reads
 from organisation.models import Station
 from reports import documents, services
 from reports.figures import deputies_of
@@ -74,10 +75,13 @@ def run_job(job: ReportJob) -> None:
     shutil.rmtree(workdir, ignore_errors=True)  # a killed earlier run's parts
     workdir.mkdir(parents=True)
     try:
-        if job.kind == ReportKind.BATCH:
-            path, pages, filename = _run_batch(job, workdir)
-        else:
-            path, pages, filename = _run_single(job, workdir)
+        # The figures are read from the replica when one is configured (core/replica.py); the job's
+        # own row and every write stay on the primary.
+        with replica_reads():
+            if job.kind == ReportKind.BATCH:
+                path, pages, filename = _run_batch(job, workdir)
+            else:
+                path, pages, filename = _run_single(job, workdir)
         services.job_finish(job_id=job.id, path=path, filename=filename, pages=pages)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

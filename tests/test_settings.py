@@ -173,7 +173,10 @@ def compose():
 class TestDeploymentFiles:
     def test_the_compose_file_describes_the_production_stack(self, compose):
         services = compose["services"]
-        assert set(services) == {"web", "worker", "beat", "db", "redis"}
+        # MinIO (S3-compatible file storage) runs only with the optional "s3" profile.
+        optional = {name for name, service in services.items() if service.get("profiles") == ["s3"]}
+        assert optional == {"minio", "minio-bucket"}
+        assert set(services) - optional == {"web", "worker", "beat", "db", "redis"}
         assert "gunicorn config.wsgi:application" in services["web"]["command"]
         assert services["worker"]["command"].startswith("celery -A config worker")
         assert services["beat"]["command"].startswith("celery -A config beat")
