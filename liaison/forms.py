@@ -280,7 +280,12 @@ class PublicOpinionForm(forms.Form):
 
 
 class PublicStatusForm(forms.Form):
-    code = forms.CharField(label=_("Tracking code"), max_length=20)
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=30,
+        help_text=_("For example K7M-4QX-92R; capitals, small letters and dashes all work."),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}),
+    )
     digits = forms.CharField(
         label=_("Last four digits of your phone (or your check number)"),
         min_length=4,
