@@ -146,7 +146,7 @@ def sms_text_send(*, phone: str, text: str, url: str = "") -> bool:
     channel = external_channel(Channel.SMS)
     try:
         channel.send(OutgoingMessage(key=0, address=phone, title=text, body="", url=url))
-    except Exception as exc:  # noqa: BLE001 - any gateway failure: logged, reported to the caller
+    except Exception as exc:  # any gateway failure: logged, reported to the caller
         logger.warning("SMS to %s failed: %s", mask_phone(phone), exc)
         return False
     return True

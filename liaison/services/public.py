@@ -288,7 +288,9 @@ def public_timeline(opinion: Opinion) -> list[dict]:
             {
                 "step": "handled",
                 "title": str(_("Waiting to be handled")),
-                "text": str(_("The station answers it, passes it on to the unit responsible, or a deputy takes it up.")),
+                "text": str(
+                    _("The station answers it, passes it on to the unit responsible, or a deputy takes it up.")
+                ),
                 "date": None,
                 "done": False,
             }
@@ -335,7 +337,8 @@ def public_tracking_sms_request(*, opinion_id: int) -> Opinion:
     OpinionEvent.objects.create(
         opinion=opinion,
         kind=OpinionEventKind.SMS,
-        note=_("Tracking code sent to %(phone)s at the sender's request.") % {"phone": mask_phone(opinion.contact_phone)},
+        note=_("Tracking code sent to %(phone)s at the sender's request.")
+        % {"phone": mask_phone(opinion.contact_phone)},
     )
     logger.info("Tracking code SMS queued for opinion %s (%s)", opinion.pk, mask_phone(opinion.contact_phone))
     enqueue_on_commit(SMS_TASK, opinion.pk)

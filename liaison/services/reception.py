@@ -152,8 +152,8 @@ def visit_record(
     referral_unit, photos). Every input is checked before anything is written, so a bad
     opinion leaves no visit behind. An opinion with the outcome "escalated" (形成意见建议)
     names the deputy in ``escalate_to`` and becomes that deputy's draft suggestion through
-    the escalation service, in this transaction: if the escalation is refused, nothing is saved. Station staff and the office record for their
-    stations; a deputy records visits they made themselves (always among the receivers).
+    the escalation service, in this transaction: if the escalation is refused, nothing is
+    saved. Station staff and the office record for their stations; a deputy records visits they made themselves (always among the receivers).
     """
     today = clock.today()
     is_deputy = actor.has_role(Role.DEPUTY) and actor.deputy_id

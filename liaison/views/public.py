@@ -141,7 +141,9 @@ def public_sms(request):
     """Send the tracking code to the phone left with the opinion just submitted (one use per submission)."""
     opinion_id = request.session.get(SMS_SESSION_KEY)
     if not opinion_id:
-        return render(request, "liaison/public/sms.html", {"sent": False, "message": _("This page has expired.")}, status=409)
+        return render(
+            request, "liaison/public/sms.html", {"sent": False, "message": _("This page has expired.")}, status=409
+        )
     if _limited(request, public_services.SMS_GROUP, public_services.SMS_RATE):
         return _too_many(request)
     request.session.pop(SMS_SESSION_KEY, None)
