@@ -153,7 +153,8 @@ def visit_record(
     opinion leaves no visit behind. An opinion with the outcome "escalated" (形成意见建议)
     names the deputy in ``escalate_to`` and becomes that deputy's draft suggestion through
     the escalation service, in this transaction: if the escalation is refused, nothing is
-    saved. Station staff and the office record for their stations; a deputy records visits they made themselves (always among the receivers).
+    saved. Station staff and the office record for their stations; a deputy records visits
+    they made themselves (always among the receivers).
     """
     today = clock.today()
     is_deputy = actor.has_role(Role.DEPUTY) and actor.deputy_id
