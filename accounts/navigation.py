@@ -45,7 +45,19 @@ MENU = [
 ]
 
 
+def _matches(url: str, path: str) -> bool:
+    """Whether ``path`` is the page ``url`` or below it (home matches only itself)."""
+    if url == "/":
+        return path == "/"
+    return path == url or (path.startswith(url) and url.endswith("/"))
+
+
 def menu_for(user, current_path: str = "") -> list[dict]:
+    """The role's menu; at most one item is active: the one whose URL is the longest prefix of the path.
+
+    Stations live at ``/stations/`` and reception at ``/stations/reception/``, so a reception page
+    lights up 接待, not both.
+    """
     role = user.effective_role
     items = []
     for entry in MENU:
@@ -55,6 +67,8 @@ def menu_for(user, current_path: str = "") -> list[dict]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"url": url, "label": entry.label, "active": active})
+        items.append({"url": url, "label": entry.label, "active": False})
+    matching = [item for item in items if _matches(item["url"], current_path)]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
     return items

@@ -87,6 +87,7 @@ class DeputyAdmin(ServiceAdmin):
     fieldsets = (
         (None, {"fields": ("name", "kind", "gender", "birth_year", "party", "occupation", "phone")}),
         (_("Status"), {"fields": ("is_standing_committee", "is_active", "note")}),
+        (_("Public page"), {"fields": ("photo", "introduction")}),
     )
 
     def get_queryset(self, request):

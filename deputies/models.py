@@ -37,6 +37,14 @@ class Deputy(models.Model):
     is_standing_committee = models.BooleanField(_("standing committee member"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     note = models.TextField(_("note"), blank=True)
+    # Shown on the deputy's public page (the QR code's page): a portrait and a short introduction.
+    photo = models.ImageField(_("photo"), upload_to="deputies/", blank=True)
+    introduction = models.TextField(
+        _("introduction"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Shown to constituents on the deputy's public page: background, concerns, how to reach them."),
+    )
     # 进站代表: the stations where the deputy is resident (they receive constituents there).
     resident_stations = models.ManyToManyField(
         "organisation.Station", verbose_name=_("resident stations"), related_name="resident_deputies", blank=True

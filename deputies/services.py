@@ -9,11 +9,13 @@ other records still refer to).
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from core.errors import ActionRefused
+from core.uploads import clean_image
 from deputies.models import Deputy, DeputyGroup, DeputyKind, Term
 
 # Fields of a deputy that callers may set directly.
@@ -28,7 +30,11 @@ DEPUTY_FIELDS = (
     "is_standing_committee",
     "is_active",
     "note",
+    "photo",
+    "introduction",
 )
+# A portrait for the public page: checked and re-encoded like every uploaded image.
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
 TERM_FIELDS = ("level", "congress", "constituency", "start_year", "end_year")
 GROUP_FIELDS = ("name", "kind", "leader")
 
@@ -84,6 +90,18 @@ def _save_terms(*, deputy: Deputy, terms: list[Mapping]) -> None:
             term.delete()
 
 
+def _clean_photo(fields: dict) -> None:
+    """A new photo (an upload) is verified and re-encoded under a generated name; ``False`` (the admin's
+    "clear" box) or None removes it; a stored file is kept as it is."""
+    if "photo" not in fields:
+        return
+    photo = fields["photo"]
+    if photo is False or photo is None:
+        fields["photo"] = ""
+    elif isinstance(photo, UploadedFile):
+        fields["photo"] = clean_image(photo, field="photo", max_bytes=PHOTO_MAX_BYTES)
+
+
 def _full_clean_deputy(deputy: Deputy | DeputyGroup) -> None:
     """``full_clean`` with model-wide errors reported under the API's ``non_field_errors`` key."""
     try:
@@ -114,6 +132,7 @@ def deputy_create(
         raise TypeError(f"deputy_create() got unexpected fields: {sorted(unknown)}")
     terms = list(terms)
     _validate_terms(kind=kind, terms=terms)
+    _clean_photo(fields)
     deputy = Deputy(name=name, kind=kind, **fields)
     _full_clean_deputy(deputy)
     deputy.save()
@@ -135,6 +154,7 @@ def deputy_update(
     if unknown:
         raise TypeError(f"deputy_update() got unexpected fields: {sorted(unknown)}")
     deputy = Deputy.objects.select_for_update().get(pk=deputy.pk)
+    _clean_photo(fields)
     for field, value in fields.items():
         setattr(deputy, field, value)
     if terms is not None:

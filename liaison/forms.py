@@ -91,15 +91,36 @@ class OpinionRowForm(forms.Form):
         label=_("Reply or note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     referral_unit = forms.ModelChoiceField(queryset=None, required=False, label=_("Referred to"))
+    escalate_to = forms.ModelChoiceField(
+        queryset=Deputy.objects.none(), required=False, label=_("Deputy who raises the suggestion")
+    )
     photos = MultipleImageField(
         label=_("Photos"), widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"})
     )
 
-    def __init__(self, *args, grids=None, **kwargs):
+    def __init__(self, *args, grids=None, escalation_deputies=None, **kwargs):
+        """``escalation_deputies``: the deputies an opinion may be escalated to (形成意见建议) from this
+        form; None leaves that outcome out (it is then made later from the opinion's page)."""
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = grids
         self.fields["grid"].label_from_instance = lambda grid: f"{grid.code} {grid.name}"
         self.fields["referral_unit"].queryset = unit_queryset()
+        if escalation_deputies is None:
+            del self.fields["escalate_to"]
+        else:
+            outcome = self.fields["outcome"]
+            outcome.choices = [
+                *outcome.choices[:3],
+                (OpinionOutcome.ESCALATED, OpinionOutcome.ESCALATED.label),
+                *outcome.choices[3:],
+            ]
+            self.fields["escalate_to"].queryset = escalation_deputies
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == OpinionOutcome.ESCALATED and not data.get("escalate_to"):
+            self.add_error("escalate_to", _("Choose the deputy who will raise the suggestion."))
+        return data
 
 
 ConstituentFormSet = formset_factory(ConstituentForm, extra=1, max_num=50, validate_max=True)
@@ -259,7 +280,12 @@ class PublicOpinionForm(forms.Form):
 
 
 class PublicStatusForm(forms.Form):
-    code = forms.CharField(label=_("Tracking code"), max_length=20)
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=30,
+        help_text=_("For example K7M-4QX-92R; capitals, small letters and dashes all work."),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}),
+    )
     digits = forms.CharField(
         label=_("Last four digits of your phone (or your check number)"),
         min_length=4,

@@ -1,9 +1,16 @@
 """Periodic work of the stations (scheduled in settings.CELERY_BEAT_SCHEDULE)."""
 
-from core.tasks import periodic_task
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from core.tasks import periodic_task, reliable_task
 from liaison import reminders
+from liaison.models import Opinion
+from liaison.services import public as public_services
 from liaison.services.rules import reception_rules_extend
 from notifications.reminders import run_sweep
+from notifications.services import sms_text_send
 
 
 @periodic_task(name="liaison.remind_reception_tomorrow")
@@ -20,3 +27,14 @@ def remind_grid_duties() -> dict:
 def extend_reception_days() -> dict:
     """Generate reception days up to the horizon for open-ended rules; safe to run twice."""
     return {"rules": reception_rules_extend()}
+
+
+@reliable_task(name=public_services.SMS_TASK, soft_time_limit=60, time_limit=90)
+def send_tracking_sms(self, opinion_id: int) -> bool:
+    """Send a public opinion's tracking code to the phone its sender left (queued on their request)."""
+    opinion = Opinion.objects.filter(pk=opinion_id, source="public").exclude(contact_phone="").first()
+    if opinion is None:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        text = public_services.tracking_sms_text(opinion)
+    return sms_text_send(phone=opinion.contact_phone, text=text, url=reverse("liaison:public_status"))

@@ -37,6 +37,8 @@ urlpatterns = [
     # The public QR channel (no account)
     path("public/station/<int:pk>/", public.public_station, name="public_station"),
     path("public/deputy/<int:pk>/", public.public_deputy, name="public_deputy"),
+    path("public/deputy/<int:pk>/photo/", public.public_deputy_photo, name="public_deputy_photo"),
     path("public/submitted/", public.public_submitted, name="public_submitted"),
+    path("public/submitted/sms/", public.public_sms, name="public_sms"),
     path("public/status/", public.public_status, name="public_status"),
 ]

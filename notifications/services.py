@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core import clock
+from core.masking import mask_phone
 from core.tasks import enqueue_on_commit
 from notifications.channels import OutgoingMessage, external_channel
 from notifications.models import (
@@ -135,6 +136,20 @@ def notify_each(*, messages: list[Message]) -> list[Notification]:
             Delivery.objects.bulk_create(deliveries)
             _queue_deliveries([delivery.pk for delivery in deliveries])
     return notifications
+
+
+def sms_text_send(*, phone: str, text: str, url: str = "") -> bool:
+    """Send one text to a phone number that belongs to no account (a constituent), now, through the
+    configured SMS channel. Returns whether it went out; a failure is logged (masked), not raised:
+    the caller decided and recorded the sending, and a gateway outage must not undo that."""
+    check_link(url)
+    channel = external_channel(Channel.SMS)
+    try:
+        channel.send(OutgoingMessage(key=0, address=phone, title=text, body="", url=url))
+    except Exception as exc:  # any gateway failure: logged, reported to the caller
+        logger.warning("SMS to %s failed: %s", mask_phone(phone), exc)
+        return False
+    return True
 
 
 def preference_for(user) -> NotificationPreference:

@@ -1,6 +1,7 @@
 """Read-only figures for the home pages, always computed from the user's scoped querysets."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -11,6 +12,8 @@ from duties.models import GridAssignment, GridRole
 from organisation.filters import tree_order
 from organisation.models import GridCentre, Station, StationKind
 from organisation.selectors import grids_visible_to, stations_visible_to
+from suggestions.models import State, Suggestion
+from suggestions.selectors import due_soon_q, overdue_q, suggestion_list, suggestion_stats, suggestions_visible_to
 
 
 @dataclass
@@ -123,3 +126,71 @@ def groups_of_deputy(deputy_id: int) -> QuerySet[DeputyGroup]:
         .annotate(member_count=Count("members", distinct=True))
         .order_by("name")
     )
+
+
+# --- Suggestion workload (office and leader home pages) ----------------------------------------
+
+# Suggestions still moving: key supervision of a closed or withdrawn item needs nobody's attention.
+_OPEN_STATES = (State.SUBMITTED, State.ASSIGNED, State.IN_PROGRESS, State.REHANDLING, State.REPLIED)
+
+
+@dataclass
+class Workload:
+    """What the suggestion office and leaders have waiting, each count matching a list filter."""
+
+    to_assign: int  # 待交办: submitted, waiting to be accepted and assigned (?state=submitted)
+    overdue: int  # 逾期: someone owes a step past its deadline (?overdue=true)
+    due_soon: int  # 7 日内到期: the step owed falls due within the "due soon" window (?due_soon=true)
+    to_evaluate: int  # 待评价: replied, waiting for the deputy's evaluation (?state=replied)
+    key_supervision: int  # 重点督办: flagged by a leader (?key_supervision=true)
+
+
+def suggestion_workload(user, today: date | None = None) -> Workload:
+    """The five workload counts over the suggestions ``user`` may see, in one query.
+
+    The WHERE clause is the OR of the five conditions, each served by an index (``state`` with
+    ``assign_due`` or ``reply_due``, ``key_supervision`` with ``state``), so PostgreSQL reads only
+    the rows that count, never the whole table; the counts are FILTERed aggregates over them.
+    """
+    today = today or clock.today()
+    conditions = {
+        "to_assign": Q(state=State.SUBMITTED),
+        "overdue": overdue_q(today),
+        "due_soon": due_soon_q(today),
+        "to_evaluate": Q(state=State.REPLIED),
+        "key_supervision": Q(key_supervision=True),
+    }
+    any_condition = Q()
+    for condition in conditions.values():
+        any_condition |= condition
+    counts = (
+        suggestions_visible_to(user)
+        .select_related(None)
+        .filter(any_condition)
+        .order_by()
+        .aggregate(**{name: Count("id", filter=condition) for name, condition in conditions.items()})
+    )
+    return Workload(**counts)
+
+
+def suggestion_year_figures(user, year: int) -> dict:
+    """The year's suggestion metrics for a leader's home page (population: assigned that year), one query."""
+    return suggestion_stats(user, year=year)
+
+
+def key_supervision_open(user, *, limit: int = 10) -> list[Suggestion]:
+    """Open suggestions under key supervision (重点督办): overdue ones first, then by deadline (one query).
+
+    Few suggestions are flagged, and the ``key_supervision, state`` index finds them.
+    """
+    return list(
+        suggestion_list(user)
+        .filter(key_supervision=True, state__in=_OPEN_STATES)
+        .order_by("-overdue", "deadline", "id")[:limit]
+    )
+
+
+def longest_overdue(user, *, limit: int = 5, today: date | None = None) -> list[Suggestion]:
+    """The suggestions overdue the longest (one query)."""
+    today = today or clock.today()
+    return list(suggestion_list(user, today).filter(overdue_q(today)).order_by("deadline", "id")[:limit])

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from core import clock
 from core.roles import Role
 from deputies.selectors import deputies_visible_to
 from duties.selectors import open_assignments_of
@@ -25,12 +26,25 @@ def _deputy_context(user) -> dict:
 
 def _overview_context(user) -> dict:
     return {
+        "workload": selectors.suggestion_workload(user),
         "figures": selectors.key_figures_for(user),
         "leaderless_grids": list(selectors.grids_without_leader_for(user)),
         # Those who enter the working-day calendar hear when deadlines are being counted provisionally.
         "provisional_calendar_years": (
             provisional_years(timezone.localdate()) if user.has_role(Role.OFFICE, Role.ADMIN) else []
         ),
+    }
+
+
+def _leader_context(user) -> dict:
+    """A leader's home: the workload, the year's figures and what needs a leader's attention first."""
+    year = clock.today().year
+    return {
+        **_overview_context(user),
+        "year": year,
+        "year_figures": selectors.suggestion_year_figures(user, year),
+        "key_supervision": selectors.key_supervision_open(user),
+        "longest_overdue": selectors.longest_overdue(user),
     }
 
 
@@ -43,7 +57,7 @@ SECTIONS = {
     Role.STATION_STAFF: ("home/_staff.html", _staff_context),
     Role.DEPUTY: ("home/_deputy.html", _deputy_context),
     Role.OFFICE: ("home/_overview.html", _overview_context),
-    Role.LEADER: ("home/_overview.html", _overview_context),
+    Role.LEADER: ("home/_leader.html", _leader_context),
     Role.ADMIN: ("home/_overview.html", _overview_context),
     Role.UNIT_OFFICER: ("home/_unit.html", _unit_context),
 }

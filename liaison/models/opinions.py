@@ -185,6 +185,7 @@ class OpinionEventKind(models.TextChoices):
     FEEDBACK = "feedback", _("Referral feedback")
     RESOLVED = "resolved", _("Resolved")
     NOTE = "note", _("Note")
+    SMS = "sms", _("Tracking code sent by SMS")
 
 
 class OpinionEvent(models.Model):

@@ -238,6 +238,31 @@ def opinion_set_outcome(*, opinion: Opinion, outcome: str, actor, note: str = ""
     return opinion
 
 
+# --- Escalation service (registered from above) ---------------------------------------------------
+
+# 形成意见建议 makes a draft suggestion, which the suggestions app (a layer above this one) owns. It
+# registers its service here when it loads (``SuggestionsConfig.ready``), so the visit page can escalate
+# an opinion in the same transaction as the visit without this app importing suggestions.
+_escalation_service = None
+
+
+def register_escalation(service) -> None:
+    """Install the service turning an opinion into a deputy's draft: ``service(opinion=, deputy=, actor=)``."""
+    global _escalation_service
+    _escalation_service = service
+
+
+def escalation_available() -> bool:
+    return _escalation_service is not None
+
+
+def opinion_escalate(*, opinion: Opinion, deputy, actor):
+    """Turn ``opinion`` into a draft suggestion for ``deputy`` through the registered service."""
+    if _escalation_service is None:
+        raise ActionRefused(_("Opinions cannot be turned into suggestions here."), code="no_escalation")
+    return _escalation_service(opinion=opinion, deputy=deputy, actor=actor)
+
+
 @transaction.atomic
 def opinion_mark_escalated(*, opinion: Opinion, actor, note: str = "") -> Opinion:
     """Give the opinion the outcome "escalated into a suggestion" (形成意见建议).

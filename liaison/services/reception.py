@@ -18,6 +18,7 @@ from core.writes import check_fields, clean_instance, save_instance
 from deputies.models import Deputy, DeputyGroup
 from deputies.selectors import deputies_of_station
 from liaison.models import (
+    OpinionOutcome,
     ReceptionDay,
     ReceptionDayOrigin,
     RosterEntry,
@@ -149,8 +150,11 @@ def visit_record(
     ``constituents``: dicts with ``name`` and/or ``phone``. ``opinions``: dicts accepted
     by ``opinions.opinion_build`` (category, content, grid, outcome, outcome_note,
     referral_unit, photos). Every input is checked before anything is written, so a bad
-    opinion leaves no visit behind. Station staff and the office record for their
-    stations; a deputy records visits they made themselves (always among the receivers).
+    opinion leaves no visit behind. An opinion with the outcome "escalated" (形成意见建议)
+    names the deputy in ``escalate_to`` and becomes that deputy's draft suggestion through
+    the escalation service, in this transaction: if the escalation is refused, nothing is
+    saved. Station staff and the office record for their stations; a deputy records visits
+    they made themselves (always among the receivers).
     """
     today = clock.today()
     is_deputy = actor.has_role(Role.DEPUTY) and actor.deputy_id
@@ -189,7 +193,16 @@ def visit_record(
         errors.update(exc.message_dict)
     opinions = list(opinions or [])
     built = []
+    escalations = {}  # index of the opinion -> the deputy whose draft it becomes
     for index, data in enumerate(opinions):
+        if data.get("outcome") == OpinionOutcome.ESCALATED:
+            data = {**data, "outcome": "", "outcome_note": ""}
+            if not opinion_services.escalation_available():
+                errors[f"opinions[{index}].outcome"] = [_("This outcome cannot be recorded here.")]
+            elif data.get("escalate_to") is None:
+                errors[f"opinions[{index}].escalate_to"] = [_("Choose the deputy who will raise the suggestion.")]
+            else:
+                escalations[index] = data["escalate_to"]
         try:
             built.append(
                 opinion_services.opinion_build(
@@ -226,8 +239,19 @@ def visit_record(
     visit.save()
     visit.deputies.set(deputies)
     VisitConstituent.objects.bulk_create([VisitConstituent(visit=visit, **person) for person in constituents])
-    for opinion in built:
-        opinion_services.opinion_save_built(built=opinion, visit=visit, actor=actor)
+    for index, opinion in enumerate(built):
+        saved = opinion_services.opinion_save_built(built=opinion, visit=visit, actor=actor)
+        if index in escalations:
+            try:
+                opinion_services.opinion_escalate(opinion=saved, deputy=escalations[index], actor=actor)
+            except ValidationError as exc:
+                # Raised inside this transaction: the visit and everything before it roll back too.
+                raise ValidationError(
+                    {
+                        f"opinions[{index}].{'escalate_to' if field in ('deputy', '__all__') else field}": messages
+                        for field, messages in exc.message_dict.items()
+                    }
+                ) from exc
     return visit
 
 

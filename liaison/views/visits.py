@@ -25,6 +25,7 @@ from deputies.selectors import deputies_visible_to
 from liaison.filters.reception import VisitFilter
 from liaison.forms import ConstituentFormSet, OpinionFormSet, RevealForm, VisitHeaderForm
 from liaison.selectors import opinions_visible_to, visits_visible_to
+from liaison.services import opinions as opinion_services
 from liaison.services import privacy
 from liaison.services import reception as reception_services
 from liaison.services.privacy import mask_name
@@ -45,6 +46,21 @@ def _visit_form_choices(user):
         else Deputy.objects.filter(is_active=True).order_by("name"),
         "grids": grids_visible_to(user),
     }
+
+
+def _escalation_deputies(user):
+    """Deputies the visit form may escalate an opinion to (形成意见建议), or None to leave that out.
+
+    As the escalation service allows: station staff choose a deputy of their stations, the office any
+    active deputy, a deputy only themselves; administrators do not draft suggestions.
+    """
+    if not opinion_services.escalation_available():
+        return None
+    if user.has_role(Role.DEPUTY):
+        return Deputy.objects.filter(pk=user.deputy_id, is_active=True)
+    if user.has_role(Role.STATION_STAFF, Role.OFFICE):
+        return deputies_visible_to(user).filter(is_active=True).order_by("name", "id")
+    return None
 
 
 def _service_key_to_field(key: str) -> str:
@@ -100,11 +116,12 @@ def visit_new(request):
     user = request.user
     require_role(user, *DESK_ROLES, Role.DEPUTY)
     choices = _visit_form_choices(user)
+    opinion_kwargs = {"grids": choices["grids"], "escalation_deputies": _escalation_deputies(user)}
     wants_json = request.headers.get("X-Requested-With") == "fetch"
     if request.method == "POST":
         header = VisitHeaderForm(request.POST, **choices)
         constituents = ConstituentFormSet(request.POST, prefix="c")
-        opinions = OpinionFormSet(request.POST, request.FILES, prefix="o", form_kwargs={"grids": choices["grids"]})
+        opinions = OpinionFormSet(request.POST, request.FILES, prefix="o", form_kwargs=opinion_kwargs)
         valid = all([header.is_valid(), constituents.is_valid(), opinions.is_valid()])
         errors = {} if valid else _form_errors(header, constituents, opinions)
         status = 400
@@ -154,7 +171,7 @@ def visit_new(request):
             initial["deputies"] = [user.deputy_id]
         header = VisitHeaderForm(initial=initial, **choices)
         constituents = ConstituentFormSet(prefix="c")
-        opinions = OpinionFormSet(prefix="o", form_kwargs={"grids": choices["grids"]})
+        opinions = OpinionFormSet(prefix="o", form_kwargs=opinion_kwargs)
     today_visits = (
         visits_visible_to(user)
         .filter(recorded_by=user, date=timezone.localdate())

@@ -52,6 +52,11 @@
     if (outcome && referral) {
       referral.hidden = outcome.value !== "referred";
     }
+    // 形成意见建议: the deputy whose draft suggestion the opinion becomes.
+    var escalate = row.querySelector(".rc-escalate");
+    if (outcome && escalate) {
+      escalate.hidden = outcome.value !== "escalated";
+    }
   }
 
   function wire(row) {

@@ -19,8 +19,8 @@ PAGE_SIZE = 25
 
 
 class SuggestionPageFilter(SuggestionFilter):
-    """The list filters people use: a unit drop-down instead of an id; lead deputy, station and due-soon
-    stay available to the API only."""
+    """The list filters people use: a unit drop-down instead of an id; lead deputy and station stay
+    available to the API only. Due soon is here too, so the home page's counts open their lists."""
 
     unit = django_filters.ModelChoiceFilter(
         queryset=HandlingUnit.objects.filter(is_active=True).order_by("kind", "name"),
@@ -32,13 +32,16 @@ class SuggestionPageFilter(SuggestionFilter):
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label=gettext_lazy("Overdue"), widget=forms.YesNoSelect
     )
+    due_soon = django_filters.BooleanFilter(
+        method="filter_due_soon", label=gettext_lazy("Due soon"), widget=forms.YesNoSelect
+    )
     key_supervision = django_filters.BooleanFilter(
         field_name="key_supervision", label=gettext_lazy("Key supervision"), widget=forms.YesNoSelect
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("deputy", "station", "due_soon"):
+        for name in ("deputy", "station"):
             self.filters.pop(name)
 
     def filter_unit(self, queryset, name, value):

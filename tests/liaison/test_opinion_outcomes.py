@@ -68,7 +68,8 @@ def test_a_visit_with_constituents_and_opinions_in_one_go(street):
         ({"category": "traffic", "content": "   "}, "opinions[1].content"),
         ({"category": "nonsense", "content": "x"}, "opinions[1].category"),
         ({"category": "traffic", "content": "x", "outcome": "referred"}, "opinions[1].referral_unit"),
-        ({"category": "traffic", "content": "x", "outcome": "escalated"}, "opinions[1].outcome"),
+        ({"category": "traffic", "content": "x", "outcome": "escalated"}, "opinions[1].escalate_to"),
+        ({"category": "traffic", "content": "x", "outcome": "bogus"}, "opinions[1].outcome"),
         ({"category": "traffic", "content": "x" * 2001}, "opinions[1].content"),
         (
             {"category": "traffic", "content": "x", "photos": [SimpleUploadedFile("a.png", b"not an image")]},
