@@ -12,10 +12,12 @@ Refusals:
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.errors import ActionRefused, PermissionRefused
 from core.roles import Role
+from deputies.selectors import deputies_visible_to
 from suggestions.models import Action, AssignmentRole, State
 
 
@@ -158,6 +160,76 @@ def check(*, suggestion, action: str, actors: frozenset) -> Rule:
             code="not_allowed_in_state",
         )
     return rule
+
+
+# The steps the office (or station staff, for their stations' deputies) may record afterwards with the
+# date they happened (补录), standing in for whoever took them. The others (co-signing, a unit's return
+# request, co-unit opinions, the office's decisions on requests) are taken in the product only.
+BACK_RECORDABLE = frozenset(
+    {
+        Action.SUBMIT,
+        Action.RETURN,
+        Action.RESUBMIT,
+        Action.WITHDRAW,
+        Action.ASSIGN,
+        Action.ACKNOWLEDGE,
+        Action.RECORD_CONTACT,
+        Action.REPLY,
+        Action.EXTEND,
+        Action.EVALUATE,
+        Action.SUPERVISE,
+        Action.FOLLOW_UP,
+    }
+)
+
+
+def may_back_record(user, suggestion) -> bool:
+    """Whether ``user`` may record this suggestion's past steps with their dates: the office and
+    administrators for every suggestion, station staff for those of deputies in their stations' scope.
+
+    One query for station staff (the deputy's scope), none otherwise.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.has_role(Role.OFFICE, Role.ADMIN):
+        return True
+    if user.has_role(Role.STATION_STAFF):
+        return deputies_visible_to(user).filter(pk=suggestion.lead_deputy_id).exists()
+    return False
+
+
+def back_record_refusal() -> ValidationError:
+    """The 400 for a date given by someone who may not back-record: refused, never silently dropped."""
+    return ValidationError(
+        {
+            "happened_on": _(
+                "Only the office, or station staff for their stations, may record a step with an earlier date."
+            )
+        }
+    )
+
+
+def check_back_record(*, suggestion, action: str) -> Rule:
+    """The rule that allows recording ``action`` afterwards in the current state, or a refusal (409).
+
+    Who may back-record is ``may_back_record``; here only the step and the state are checked."""
+    rule = TRANSITIONS.get((suggestion.state, action))
+    if action not in BACK_RECORDABLE or rule is None:
+        raise ActionRefused(
+            _("A suggestion that is “%(state)s” cannot be given the action “%(action)s”.")
+            % {"state": State(suggestion.state).label, "action": Action(action).label},
+            code="not_allowed_in_state",
+        )
+    return rule
+
+
+def back_recordable_actions(*, suggestion) -> list[str]:
+    """The steps that may be recorded afterwards in the current state, in table order (for the pages)."""
+    return [
+        rule.action
+        for (source, _action), rule in TRANSITIONS.items()
+        if source == suggestion.state and rule.action in BACK_RECORDABLE
+    ]
 
 
 def available_actions(*, suggestion, actors: frozenset) -> list[str]:

@@ -10,7 +10,7 @@ from core.serializers import StrictModelSerializer, StrictQuerySerializer, Stric
 from deputies.models import Deputy
 from organisation.models import HandlingUnit, UnitKind
 from suggestions.models import CONTENT_MAX_LENGTH, Category, ContactMethod, Rating, ReplyClass
-from suggestions.transitions import actors_of, available_actions
+from suggestions.transitions import actors_of, available_actions, back_recordable_actions, may_back_record
 
 
 class HandlingUnitSerializer(StrictModelSerializer):
@@ -194,6 +194,11 @@ class _Event(StrictSerializer):
     to_state_label = serializers.CharField(source="get_to_state_display")
     note = serializers.CharField()
     data = serializers.JSONField()
+    back_recorded = serializers.BooleanField(
+        help_text="True when the step was recorded afterwards (补录): ``at`` is the day it happened, ``actor`` "
+        "who entered it and ``entered_at`` when."
+    )
+    entered_at = serializers.DateTimeField(allow_null=True)
 
     def get_actor(self, obj) -> str | None:
         return _user_name(obj.actor)
@@ -221,10 +226,20 @@ class SuggestionDetailSerializer(SuggestionListSerializer):
     follow_ups = _FollowUp(many=True, source="follow_ups.all")
     timeline = _Event(many=True, source="events.all")
     available_actions = serializers.SerializerMethodField(help_text="Actions this user may take now.")
+    back_recordable_actions = serializers.SerializerMethodField(
+        help_text="Steps this user may record afterwards with ``happened_on`` (the office, and station staff "
+        "for their stations); empty for everyone else."
+    )
 
     def get_available_actions(self, obj) -> list[str]:
         user = self.context["request"].user
         return available_actions(suggestion=obj, actors=actors_of(user, obj))
+
+    def get_back_recordable_actions(self, obj) -> list[str]:
+        user = self.context["request"].user
+        if not may_back_record(user, obj):
+            return []
+        return back_recordable_actions(suggestion=obj)
 
 
 # --- Input -------------------------------------------------------------------------------------
@@ -243,12 +258,51 @@ class SuggestionWriteSerializer(StrictSerializer):
     cosigners = serializers.PrimaryKeyRelatedField(queryset=_deputies, many=True, required=False)
 
 
+_HAPPENED_ON_HELP = (
+    "补录: the date the step happened, for the office (and station staff for their stations) recording it "
+    "afterwards. Not in the future, not before the suggestion's previous step; deadlines are counted from it "
+    "on that year's working-day calendar. Anyone else sending it gets a 400. Omit it for a step taken today."
+)
+
+
+def _happened_on():
+    return serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[validate_event_date], help_text=_HAPPENED_ON_HELP
+    )
+
+
+class SuggestionCreateSerializer(SuggestionWriteSerializer):
+    lead_deputy = serializers.PrimaryKeyRelatedField(
+        queryset=Deputy.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Only with ``happened_on``: the deputy who submitted the suggestion being recorded.",
+    )
+    happened_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        validators=[validate_event_date],
+        help_text="补录: the date a past suggestion was submitted. The office (and station staff for their "
+        "stations' deputies) records it drafted and submitted that day in one step; anyone else gets a 400.",
+    )
+
+
 class ReasonSerializer(StrictSerializer):
     reason = serializers.CharField(allow_blank=True)
 
 
+class DatedReasonSerializer(ReasonSerializer):
+    happened_on = _happened_on()
+
+
 class EmptySerializer(StrictSerializer):
     pass
+
+
+class DatedSerializer(StrictSerializer):
+    happened_on = _happened_on()
 
 
 class CosignSerializer(StrictSerializer):
@@ -259,6 +313,7 @@ class AssignSerializer(StrictSerializer):
     lead_unit = serializers.PrimaryKeyRelatedField(queryset=HandlingUnit.objects.all())
     co_units = serializers.PrimaryKeyRelatedField(queryset=HandlingUnit.objects.all(), many=True, required=False)
     complex = serializers.BooleanField(default=False)
+    happened_on = _happened_on()
 
 
 class DecideReturnSerializer(StrictSerializer):
@@ -277,6 +332,7 @@ class ContactSerializer(StrictSerializer):
         required=False, allow_null=True, default=None, validators=[validate_event_date]
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    happened_on = _happened_on()
 
 
 class ReplySerializer(StrictSerializer):
@@ -284,16 +340,19 @@ class ReplySerializer(StrictSerializer):
     content = serializers.CharField(allow_blank=True)
     contacted = serializers.BooleanField(required=False, allow_null=True, default=None)
     attachment = serializers.FileField(required=False, allow_null=True, default=None)
+    happened_on = _happened_on()
 
 
 class EvaluateSerializer(StrictSerializer):
     rating = serializers.ChoiceField(choices=Rating.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+    happened_on = _happened_on()
 
 
 class ExtendSerializer(StrictSerializer):
     new_due = serializers.DateField(validators=[validate_event_date])
     reason = serializers.CharField(allow_blank=True)
+    happened_on = _happened_on()
 
 
 class DecideExtensionSerializer(StrictSerializer):
@@ -305,11 +364,13 @@ class DecideExtensionSerializer(StrictSerializer):
 class SuperviseSerializer(StrictSerializer):
     note = serializers.CharField(allow_blank=True)
     key_supervision = serializers.BooleanField(required=False, allow_null=True, default=None)
+    happened_on = _happened_on()
 
 
 class FollowUpSerializer(StrictSerializer):
     content = serializers.CharField(allow_blank=True)
     solved = serializers.BooleanField(default=False)
+    happened_on = _happened_on()
 
 
 class StatsQuerySerializer(StrictQuerySerializer):

@@ -25,7 +25,7 @@ from suggestions.selectors import (
     suggestions_visible_to,
     units_visible_to,
 )
-from suggestions.transitions import actors_of, check
+from suggestions.transitions import actors_of, back_record_refusal, check, check_back_record, may_back_record
 
 
 @extend_schema(tags=["suggestions"])
@@ -88,8 +88,8 @@ def _action_schema(request_serializer, summary: str):
     list=extend_schema(summary="Suggestions the user may see"),
     retrieve=extend_schema(summary="One suggestion with its full record and timeline"),
     create=extend_schema(
-        summary="Draft a suggestion (deputies)",
-        request=s.SuggestionWriteSerializer,
+        summary="Draft a suggestion (deputies), or record a past one with ``happened_on`` (office, station staff)",
+        request=s.SuggestionCreateSerializer,
         responses={201: s.SuggestionDetailSerializer},
     ),
     partial_update=extend_schema(
@@ -128,7 +128,7 @@ class SuggestionViewSet(
         return Response(s.SuggestionDetailSerializer(fresh, context={"request": self.request}).data, status=code)
 
     def create(self, request, *args, **kwargs):
-        data = _parse(s.SuggestionWriteSerializer, request)
+        data = _parse(s.SuggestionCreateSerializer, request)
         suggestion = services.suggestion_create(actor=request.user, **data)
         return self._detail(suggestion, status.HTTP_201_CREATED)
 
@@ -142,7 +142,15 @@ class SuggestionViewSet(
         suggestion = self.get_object()
         # Refuse a wrong user (403) or state (409) before looking at the input; the service checks again
         # under the row lock, so this early answer can never let a change through.
-        check(suggestion=suggestion, action=self.action.removesuffix("_"), actors=actors_of(request.user, suggestion))
+        action_name = self.action.removesuffix("_")
+        given = request.data.get("happened_on") if hasattr(request.data, "get") else None
+        if given not in (None, ""):
+            # 补录: a date is refused (400) from anyone who may not back-record, never dropped.
+            if not may_back_record(request.user, suggestion):
+                raise back_record_refusal()
+            check_back_record(suggestion=suggestion, action=action_name)
+        else:
+            check(suggestion=suggestion, action=action_name, actors=actors_of(request.user, suggestion))
         data = _parse(serializer_class, request)
         run(suggestion, request.user, data)
         return self._detail(suggestion)
@@ -200,11 +208,11 @@ class SuggestionViewSet(
         return serve_file(reply.attachment, filename=reply.attachment_name or f"reply-{reply.round}")
 
     # --- 提 ---
-    @_action_schema(s.EmptySerializer, "Submit (lead deputy; every co-signer must have answered)")
+    @_action_schema(s.DatedSerializer, "Submit (lead deputy; every co-signer must have answered)")
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         return self._step(
-            request, s.EmptySerializer, lambda sg, u, d: services.suggestion_submit(suggestion=sg, actor=u)
+            request, s.DatedSerializer, lambda sg, u, d: services.suggestion_submit(suggestion=sg, actor=u, **d)
         )
 
     @_action_schema(s.CosignSerializer, "Confirm or decline co-signing (invited deputy)")
@@ -214,25 +222,25 @@ class SuggestionViewSet(
             request, s.CosignSerializer, lambda sg, u, d: services.suggestion_cosign(suggestion=sg, actor=u, **d)
         )
 
-    @_action_schema(s.ReasonSerializer, "Return as not a suggestion, with a reason (office)")
+    @_action_schema(s.DatedReasonSerializer, "Return as not a suggestion, with a reason (office)")
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         return self._step(
-            request, s.ReasonSerializer, lambda sg, u, d: services.suggestion_return(suggestion=sg, actor=u, **d)
+            request, s.DatedReasonSerializer, lambda sg, u, d: services.suggestion_return(suggestion=sg, actor=u, **d)
         )
 
-    @_action_schema(s.EmptySerializer, "Resubmit a returned suggestion (lead deputy)")
+    @_action_schema(s.DatedSerializer, "Resubmit a returned suggestion (lead deputy)")
     @action(detail=True, methods=["post"])
     def resubmit(self, request, pk=None):
         return self._step(
-            request, s.EmptySerializer, lambda sg, u, d: services.suggestion_resubmit(suggestion=sg, actor=u)
+            request, s.DatedSerializer, lambda sg, u, d: services.suggestion_resubmit(suggestion=sg, actor=u, **d)
         )
 
-    @_action_schema(s.ReasonSerializer, "Withdraw in writing, before a reply (lead deputy)")
+    @_action_schema(s.DatedReasonSerializer, "Withdraw in writing, before a reply (lead deputy)")
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         return self._step(
-            request, s.ReasonSerializer, lambda sg, u, d: services.suggestion_withdraw(suggestion=sg, actor=u, **d)
+            request, s.DatedReasonSerializer, lambda sg, u, d: services.suggestion_withdraw(suggestion=sg, actor=u, **d)
         )
 
     # --- 交 ---
@@ -243,7 +251,12 @@ class SuggestionViewSet(
             request,
             s.AssignSerializer,
             lambda sg, u, d: services.suggestion_assign(
-                suggestion=sg, actor=u, lead_unit=d["lead_unit"], co_units=d.get("co_units", []), complex=d["complex"]
+                suggestion=sg,
+                actor=u,
+                lead_unit=d["lead_unit"],
+                co_units=d.get("co_units", []),
+                complex=d["complex"],
+                happened_on=d["happened_on"],
             ),
         )
 
@@ -268,11 +281,11 @@ class SuggestionViewSet(
         return self._step(request, s.DecideReturnSerializer, run)
 
     # --- 办 ---
-    @_action_schema(s.EmptySerializer, "Acknowledge and start handling (lead unit)")
+    @_action_schema(s.DatedSerializer, "Acknowledge and start handling (lead unit)")
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         return self._step(
-            request, s.EmptySerializer, lambda sg, u, d: services.suggestion_acknowledge(suggestion=sg, actor=u)
+            request, s.DatedSerializer, lambda sg, u, d: services.suggestion_acknowledge(suggestion=sg, actor=u, **d)
         )
 
     @_action_schema(s.ContentSerializer, "Give the co-unit's written opinion to the lead unit (co-unit)")

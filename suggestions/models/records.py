@@ -61,6 +61,9 @@ class SuggestionEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     # Structured details for the timeline (unit names, reply class, rating, new deadline …).
     data = models.JSONField(_("details"), default=dict, blank=True)
+    # Set when the step was recorded afterwards with the date it happened (补录): ``at`` is that date,
+    # this is when ``actor`` entered it.
+    entered_at = models.DateTimeField(_("entered afterwards at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("suggestion event")
@@ -78,3 +81,7 @@ class SuggestionEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Suggestion events are append-only.")
+
+    @property
+    def back_recorded(self) -> bool:
+        return self.entered_at is not None

@@ -1,11 +1,14 @@
 """What every service does: lock the row, check the transition, record the event; and the input checks they share."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.dates import check_event_date
 from core.uploads import clean_document
 from suggestions import deadlines
 from suggestions.models import (
@@ -18,7 +21,17 @@ from suggestions.models import (
     Suggestion,
     SuggestionEvent,
 )
-from suggestions.transitions import TRANSITIONS, actors_of, check
+from suggestions.transitions import (
+    TRANSITIONS,
+    actors_of,
+    back_record_refusal,
+    check,
+    check_back_record,
+    may_back_record,
+)
+
+# The field a back-recorded step's date is given in, in every service, form and API body.
+HAPPENED_ON = "happened_on"
 
 
 def _lock(suggestion: Suggestion) -> Suggestion:
@@ -33,11 +46,92 @@ def begin(suggestion: Suggestion, action: str, actor) -> tuple[Suggestion, froze
     return locked, actors
 
 
-def record(suggestion: Suggestion, *, actor, action: str, from_state: str, note: str = "", data=None):
-    """Append the event; refuse loudly if a service ever tried an edge the table does not hold."""
+@dataclass(frozen=True)
+class When:
+    """When a step happened: today and now, or the date it is back-recorded with (补录).
+
+    ``at`` is the moment stored on the step's rows and its event: now for a step taken today, noon of
+    the day for a past one (never before the previous event, so the timeline keeps its order).
+    """
+
+    day: date
+    at: datetime
+    back_recorded: bool = False
+
+
+def now_when() -> When:
+    return When(day=clock.today(), at=clock.now())
+
+
+def back_record_when(suggestion: Suggestion, actor, happened_on) -> When:
+    """Check a back-recorded step's date and who gives it; ``ValidationError`` under ``happened_on``.
+
+    Only the office (or station staff for their stations' deputies) may give one: anyone else is
+    refused with a 400 rather than having the date silently dropped. The date is a real date, not in
+    the future and not before the suggestion's previous step.
+    """
+    if not may_back_record(actor, suggestion):
+        raise back_record_refusal()
+    if not isinstance(happened_on, date) or isinstance(happened_on, datetime):
+        raise ValidationError({HAPPENED_ON: _("Give the date as a date.")})
+    check_event_date(happened_on, HAPPENED_ON)
+    today = clock.today()
+    if happened_on > today:
+        raise ValidationError({HAPPENED_ON: _("The date cannot be in the future.")})
+    previous = None
+    if suggestion.pk is not None:
+        previous = (
+            suggestion.events.exclude(action=Action.RECOMPUTE_DEADLINE)
+            .order_by("-at", "-id")
+            .values_list("at", flat=True)
+        ).first()
+    if previous is not None and happened_on < timezone.localdate(previous):
+        raise ValidationError(
+            {
+                HAPPENED_ON: _("The date cannot be before the previous step (%(date)s).")
+                % {"date": timezone.localdate(previous).isoformat()}
+            }
+        )
+    at = clock.now() if happened_on == today else timezone.make_aware(datetime.combine(happened_on, time(12)))
+    if previous is not None and at < previous:
+        at = previous
+    return When(day=happened_on, at=at, back_recorded=True)
+
+
+def begin_dated(suggestion: Suggestion, action: str, actor, happened_on=None) -> tuple[Suggestion, frozenset, When]:
+    """``begin`` for a step that may be back-recorded: without ``happened_on`` it is taken now by whoever
+    the table allows; with it, the office or station staff record it for whoever took it then."""
+    if happened_on is None:
+        locked, actors = begin(suggestion, action, actor)
+        return locked, actors, now_when()
+    locked = _lock(suggestion)
+    when = back_record_when(locked, actor, happened_on)
+    check_back_record(suggestion=locked, action=action)
+    return locked, actors_of(actor, locked), when
+
+
+def record(
+    suggestion: Suggestion,
+    *,
+    actor,
+    action: str,
+    from_state: str,
+    note: str = "",
+    data=None,
+    when: When | None = None,
+):
+    """Append the event; refuse loudly if a service ever tried an edge the table does not hold.
+
+    A back-recorded step (``when.back_recorded``) is stored at the moment it happened, with the moment
+    it was entered (``entered_at``) beside the user who entered it (``actor``)."""
     rule = TRANSITIONS.get((from_state, action))
     if action != Action.CREATE and (rule is None or suggestion.state not in rule.targets):
         raise RuntimeError(f"{action}: {from_state} → {suggestion.state} is not in the transition table")
+    extra = {}
+    if when is not None:
+        extra["at"] = when.at
+        if when.back_recorded:
+            extra["entered_at"] = clock.now()
     return SuggestionEvent.objects.create(
         suggestion=suggestion,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -46,6 +140,7 @@ def record(suggestion: Suggestion, *, actor, action: str, from_state: str, note:
         to_state=suggestion.state,
         note=note,
         data=data or {},
+        **extra,
     )
 
 

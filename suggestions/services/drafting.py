@@ -22,12 +22,14 @@ from suggestions.models import (
 )
 from suggestions.notices import drafting as notices
 from suggestions.services.common import (
+    back_record_when,
     begin,
     clean_choice,
     clean_text,
     clean_upload,
     record,
 )
+from suggestions.services.submission import suggestion_submit
 
 TITLE_MAX = 200
 
@@ -72,12 +74,28 @@ def suggestion_create(
     cosigners=(),
     attachments=(),
     lead_deputy=None,
+    happened_on=None,
 ) -> Suggestion:
     """A deputy drafts a suggestion; invited co-signers must confirm before it can be submitted.
 
     ``lead_deputy`` defaults to the actor's own deputy record; only a deputy may draft for themselves
     (drafts from opinions go through ``suggestion_create_from_opinion``).
+
+    With ``happened_on`` the office (or station staff, for a deputy of their stations) records a
+    suggestion submitted in the past (补录): it is drafted for ``lead_deputy`` and submitted on that date
+    in one step, the listed co-signers as having confirmed; its later steps are recorded the same way.
     """
+    if happened_on is not None:
+        return _record_past(
+            actor=actor,
+            lead_deputy=lead_deputy,
+            title=title,
+            content=content,
+            category=category,
+            cosigners=cosigners,
+            attachments=attachments,
+            happened_on=happened_on,
+        )
     if not actor.has_role(Role.DEPUTY) or not actor.deputy_id:
         raise PermissionRefused(_("Only a deputy can draft a suggestion."))
     if lead_deputy is not None and lead_deputy.pk != actor.deputy_id:
@@ -93,13 +111,42 @@ def suggestion_create(
     )
 
 
-def _create_draft(*, actor, lead_deputy, title, content, category, cosigners=(), attachments=(), note="", extra=None):
+def _record_past(*, actor, lead_deputy, title, content, category, cosigners, attachments, happened_on):
+    if lead_deputy is None:
+        raise ValidationError({"lead_deputy": _("Choose the lead deputy.")})
+    # Who may and the date, checked before anything is written.
+    when = back_record_when(Suggestion(lead_deputy=lead_deputy), actor, happened_on)
+    suggestion = _create_draft(
+        actor=actor,
+        lead_deputy=lead_deputy,
+        title=title,
+        content=content,
+        category=category,
+        cosigners=cosigners,
+        attachments=attachments,
+        when=when,
+    )
+    # The submission service applies the rules of submitting (and dates the office's clock).
+    return suggestion_submit(suggestion=suggestion, actor=actor, happened_on=happened_on)
+
+
+def _create_draft(
+    *, actor, lead_deputy, title, content, category, cosigners=(), attachments=(), note="", extra=None, when=None
+):
     title, content, category = _clean_draft_fields(title=title, content=content, category=category)
     cosigners = _clean_cosigners(cosigners, lead_deputy)
     suggestion = Suggestion.objects.create(
         lead_deputy=lead_deputy, created_by=actor, title=title, content=content, category=category
     )
-    CoSignature.objects.bulk_create([CoSignature(suggestion=suggestion, deputy=d) for d in cosigners])
+    back_recorded = when is not None and when.back_recorded
+    CoSignature.objects.bulk_create(
+        [
+            CoSignature(suggestion=suggestion, deputy=d)
+            if not back_recorded
+            else CoSignature(suggestion=suggestion, deputy=d, status=CoSignStatus.CONFIRMED, responded_at=when.at)
+            for d in cosigners
+        ]
+    )
     names = _add_attachments(suggestion, attachments, actor)
     record(
         suggestion,
@@ -108,8 +155,10 @@ def _create_draft(*, actor, lead_deputy, title, content, category, cosigners=(),
         from_state="",
         note=note,
         data={"cosigners": [d.name for d in cosigners], "attachments": names, **(extra or {})},
+        when=when,
     )
-    notices.cosign_invited(suggestion, actor=actor, deputy_ids=[d.pk for d in cosigners])
+    if not back_recorded:
+        notices.cosign_invited(suggestion, actor=actor, deputy_ids=[d.pk for d in cosigners])
     return suggestion
 
 

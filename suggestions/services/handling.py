@@ -28,6 +28,7 @@ from suggestions.models import (
 from suggestions.notices import handling as notices
 from suggestions.services.common import (
     begin,
+    begin_dated,
     clean_choice,
     clean_text,
     clean_upload,
@@ -39,13 +40,13 @@ from suggestions.transitions import Actor
 
 
 @transaction.atomic
-def suggestion_acknowledge(*, suggestion: Suggestion, actor) -> Suggestion:
+def suggestion_acknowledge(*, suggestion: Suggestion, actor, happened_on=None) -> Suggestion:
     """The lead unit acknowledges receipt and starts handling."""
-    suggestion, _actors = begin(suggestion, Action.ACKNOWLEDGE, actor)
+    suggestion, _actors, when = begin_dated(suggestion, Action.ACKNOWLEDGE, actor, happened_on)
     from_state = suggestion.state
     suggestion.state = State.IN_PROGRESS
     suggestion.save()
-    record(suggestion, actor=actor, action=Action.ACKNOWLEDGE, from_state=from_state)
+    record(suggestion, actor=actor, action=Action.ACKNOWLEDGE, from_state=from_state, when=when)
     return suggestion
 
 
@@ -74,12 +75,21 @@ def suggestion_co_unit_opinion(*, suggestion: Suggestion, actor, content: str) -
 
 @transaction.atomic
 def suggestion_record_contact(
-    *, suggestion: Suggestion, actor, method: str, contacted_on: date | None = None, note: str = ""
+    *,
+    suggestion: Suggestion,
+    actor,
+    method: str,
+    contacted_on: date | None = None,
+    note: str = "",
+    happened_on=None,
 ) -> Contact:
-    """见面/电话沟通: the lead unit records that it met or called the deputy."""
-    suggestion, _actors = begin(suggestion, Action.RECORD_CONTACT, actor)
+    """见面/电话沟通: the lead unit records that it met or called the deputy (the office or station staff
+    may record it afterwards with ``happened_on``, the contact's date)."""
+    suggestion, _actors, when = begin_dated(suggestion, Action.RECORD_CONTACT, actor, happened_on)
     method = clean_choice(method, ContactMethod, "method")
-    contacted_on = contacted_on or clock.today()
+    if when.back_recorded and contacted_on is not None and contacted_on != when.day:
+        raise ValidationError({"contacted_on": _("A contact recorded afterwards is dated by its date of contact.")})
+    contacted_on = contacted_on or when.day
     check_event_date(contacted_on, "contacted_on")
     if contacted_on > clock.today():
         raise ValidationError({"contacted_on": _("The date cannot be in the future.")})
@@ -87,7 +97,7 @@ def suggestion_record_contact(
         raise ValidationError({"contacted_on": _("The date cannot be before the assignment.")})
     contact = Contact.objects.create(
         suggestion=suggestion,
-        unit_id=actor.unit_id,
+        unit_id=suggestion.lead_unit_id if when.back_recorded else actor.unit_id,
         method=method,
         contacted_on=contacted_on,
         note=(note or "").strip(),
@@ -100,6 +110,7 @@ def suggestion_record_contact(
         from_state=suggestion.state,
         note=contact.note,
         data={"method": method, "contacted_on": contacted_on.isoformat()},
+        when=when,
     )
     return contact
 
@@ -113,27 +124,31 @@ def suggestion_reply(
     content: str,
     contacted: bool | None = None,
     attachment=None,
+    happened_on=None,
 ) -> Reply:
     """The lead unit replies in writing with class A/B/C/D (first reply, or the second after 不满意).
 
     ``contacted`` defaults to whether the unit recorded a contact with the deputy. The deadline in force
     (after any approved extension) is kept on the reply, so "on time" never changes afterwards.
+    With ``happened_on`` the office or station staff record the lead unit's past reply: on time is
+    judged by that date.
     """
-    suggestion, _actors = begin(suggestion, Action.REPLY, actor)
+    suggestion, _actors, when = begin_dated(suggestion, Action.REPLY, actor, happened_on)
     reply_class = clean_choice(reply_class, ReplyClass, "reply_class")
     content = clean_text(content, "content", _("Write the reply."))
     stored_attachment = clean_upload(attachment, "attachment")
-    today = clock.today()
+    today = when.day
     if contacted is None:
         contacted = suggestion.contacts.exists()
     round_ = suggestion.reply_round + 1
     reply = Reply(
         suggestion=suggestion,
         round=round_,
-        unit_id=actor.unit_id,
+        unit_id=suggestion.lead_unit_id if when.back_recorded else actor.unit_id,
         reply_class=reply_class,
         content=content,
         contacted=bool(contacted),
+        replied_at=when.at,
         replied_on=today,
         due_on=suggestion.reply_due,
         replied_by=actor,
@@ -158,22 +173,25 @@ def suggestion_reply(
         action=Action.REPLY,
         from_state=from_state,
         data={"round": round_, "reply_class": reply_class, "on_time": reply.on_time, "contacted": bool(contacted)},
+        when=when,
     )
-    notices.replied(suggestion, actor=actor, reply_class=reply_class)
+    if not when.back_recorded:  # a step of the past is not news
+        notices.replied(suggestion, actor=actor, reply_class=reply_class)
     return reply
 
 
 @transaction.atomic
-def suggestion_extend(*, suggestion: Suggestion, actor, new_due: date, reason: str) -> Extension:
+def suggestion_extend(*, suggestion: Suggestion, actor, new_due: date, reason: str, happened_on=None) -> Extension:
     """A later reply deadline, at most N months (default 6) after 交办, with a reason the deputy sees.
 
     The lead unit asks and the office approves (``suggestion_decide_extension``); when the office
-    itself extends, the extension is approved at once.
+    itself extends, the extension is approved at once, and so is one recorded afterwards (``happened_on``):
+    it records an extension granted then.
     """
-    suggestion, actors = begin(suggestion, Action.EXTEND, actor)
+    suggestion, actors, when = begin_dated(suggestion, Action.EXTEND, actor, happened_on)
     reason = clean_text(reason, "reason", _("Give the reason for the extension; the deputy will see it."))
     _check_new_due(suggestion, new_due)
-    by_office = Actor.OFFICE in actors
+    by_office = Actor.OFFICE in actors or when.back_recorded
     if not by_office and suggestion.extensions.filter(status=RequestStatus.PENDING).exists():
         raise ActionRefused(_("An extension request is already waiting for the office."), code="extension_pending")
     extension = Extension(
@@ -186,9 +204,10 @@ def suggestion_extend(*, suggestion: Suggestion, actor, new_due: date, reason: s
     if by_office:
         _close_pending_requests_of(suggestion, Extension, actor=actor, note=_("Superseded by the office's extension."))
         extension.status = RequestStatus.APPROVED
-        extension.decided_by, extension.decided_at = actor, clock.now()
+        extension.decided_by, extension.decided_at = actor, when.at
         suggestion.reply_due = new_due
         suggestion.save()
+    extension.requested_at = when.at
     extension.save()
     record(
         suggestion,
@@ -197,8 +216,11 @@ def suggestion_extend(*, suggestion: Suggestion, actor, new_due: date, reason: s
         from_state=suggestion.state,
         note=reason,
         data={"new_due": new_due.isoformat(), "approved": by_office, "extension": extension.pk},
+        when=when,
     )
-    if by_office:
+    if when.back_recorded:  # a step of the past is not news
+        pass
+    elif by_office:
         notices.extended(suggestion, actor=actor, extension=extension)
     else:
         notices.extension_requested(suggestion, actor=actor, extension=extension)
@@ -263,9 +285,11 @@ def suggestion_decide_extension(*, extension: Extension, actor, approve: bool, n
 
 
 @transaction.atomic
-def suggestion_follow_up(*, suggestion: Suggestion, actor, content: str, solved: bool = False) -> FollowUp:
+def suggestion_follow_up(
+    *, suggestion: Suggestion, actor, content: str, solved: bool = False, happened_on=None
+) -> FollowUp:
     """回头看: after a B/C reply is closed, the lead unit reports progress until the matter is solved."""
-    suggestion, _actors = begin(suggestion, Action.FOLLOW_UP, actor)
+    suggestion, _actors, when = begin_dated(suggestion, Action.FOLLOW_UP, actor, happened_on)
     if not suggestion.needs_follow_up:
         raise ActionRefused(
             _("Only closed suggestions with a B or C reply that is not yet solved take follow-up updates."),
@@ -274,10 +298,10 @@ def suggestion_follow_up(*, suggestion: Suggestion, actor, content: str, solved:
     content = clean_text(content, "content", _("Describe the progress."))
     reply = suggestion.replies.get(round=suggestion.reply_round)
     follow_up = FollowUp.objects.create(
-        suggestion=suggestion, reply=reply, content=content, solved=bool(solved), recorded_by=actor
+        suggestion=suggestion, reply=reply, content=content, solved=bool(solved), recorded_by=actor, recorded_at=when.at
     )
     if solved:
-        suggestion.follow_up_solved_on = clock.today()
+        suggestion.follow_up_solved_on = when.day
         suggestion.save()
     record(
         suggestion,
@@ -286,7 +310,9 @@ def suggestion_follow_up(*, suggestion: Suggestion, actor, content: str, solved:
         from_state=suggestion.state,
         note=content,
         data={"solved": bool(solved)},
+        when=when,
     )
     if solved:
-        notices.follow_up_solved(suggestion, actor=actor, content=content)
+        if not when.back_recorded:  # a step of the past is not news
+            notices.follow_up_solved(suggestion, actor=actor, content=content)
     return follow_up

@@ -23,12 +23,18 @@ from suggestions.notices import submission as notices
 from suggestions.services.common import (
     assign_due_data,
     begin,
+    begin_dated,
     clean_text,
     close_pending_requests,
     own_assignment,
     record,
     start_assignment_clock,
 )
+
+
+def _late(due, day) -> dict:
+    """``{"late": True}`` for a step taken after the deadline it was due by (shown in the timeline)."""
+    return {"late": True} if due is not None and day > due else {}
 
 
 def _require_cosigners_answered(suggestion: Suggestion) -> None:
@@ -41,14 +47,16 @@ def _require_cosigners_answered(suggestion: Suggestion) -> None:
 
 
 @transaction.atomic
-def suggestion_submit(*, suggestion: Suggestion, actor) -> Suggestion:
-    """提: the lead deputy submits once every co-signer has confirmed or declined; the office's clock starts."""
-    suggestion, _actors = begin(suggestion, Action.SUBMIT, actor)
+def suggestion_submit(*, suggestion: Suggestion, actor, happened_on=None) -> Suggestion:
+    """提: the lead deputy submits once every co-signer has confirmed or declined; the office's clock starts.
+
+    With ``happened_on`` the office (or station staff) records a past submission: the clock starts that day."""
+    suggestion, _actors, when = begin_dated(suggestion, Action.SUBMIT, actor, happened_on)
     _require_cosigners_answered(suggestion)
     from_state = suggestion.state
-    start_assignment_clock(suggestion, clock.today())
+    start_assignment_clock(suggestion, when.day)
     suggestion.state = State.SUBMITTED
-    suggestion.submitted_at = suggestion.submitted_at or clock.now()
+    suggestion.submitted_at = suggestion.submitted_at or when.at
     suggestion.save()
     record(
         suggestion,
@@ -56,15 +64,17 @@ def suggestion_submit(*, suggestion: Suggestion, actor) -> Suggestion:
         action=Action.SUBMIT,
         from_state=from_state,
         data=assign_due_data(suggestion),
+        when=when,
     )
-    notices.submitted(suggestion, actor=actor)
+    if not when.back_recorded:  # a step of the past is not news
+        notices.submitted(suggestion, actor=actor)
     return suggestion
 
 
 @transaction.atomic
-def suggestion_return(*, suggestion: Suggestion, actor, reason: str) -> Suggestion:
+def suggestion_return(*, suggestion: Suggestion, actor, reason: str, happened_on=None) -> Suggestion:
     """The office does not accept it as a suggestion (personal matter, no real content …); the deputy sees why."""
-    suggestion, _actors = begin(suggestion, Action.RETURN, actor)
+    suggestion, _actors, when = begin_dated(suggestion, Action.RETURN, actor, happened_on)
     reason = clean_text(reason, "reason", _("Give the reason for returning it; the deputy will see it."))
     from_state = suggestion.state
     suggestion.state = State.RETURNED
@@ -72,18 +82,19 @@ def suggestion_return(*, suggestion: Suggestion, actor, reason: str) -> Suggesti
     suggestion.assign_due = None
     suggestion.assign_due_provisional = False
     suggestion.save()
-    record(suggestion, actor=actor, action=Action.RETURN, from_state=from_state, note=reason)
-    notices.returned(suggestion, actor=actor, reason=reason)
+    record(suggestion, actor=actor, action=Action.RETURN, from_state=from_state, note=reason, when=when)
+    if not when.back_recorded:  # a step of the past is not news
+        notices.returned(suggestion, actor=actor, reason=reason)
     return suggestion
 
 
 @transaction.atomic
-def suggestion_resubmit(*, suggestion: Suggestion, actor) -> Suggestion:
+def suggestion_resubmit(*, suggestion: Suggestion, actor, happened_on=None) -> Suggestion:
     """The deputy resubmits a returned suggestion after revising it."""
-    suggestion, _actors = begin(suggestion, Action.RESUBMIT, actor)
+    suggestion, _actors, when = begin_dated(suggestion, Action.RESUBMIT, actor, happened_on)
     _require_cosigners_answered(suggestion)
     from_state = suggestion.state
-    start_assignment_clock(suggestion, clock.today())
+    start_assignment_clock(suggestion, when.day)
     suggestion.state = State.SUBMITTED
     suggestion.save()
     record(
@@ -92,24 +103,27 @@ def suggestion_resubmit(*, suggestion: Suggestion, actor) -> Suggestion:
         action=Action.RESUBMIT,
         from_state=from_state,
         data=assign_due_data(suggestion),
+        when=when,
     )
-    notices.submitted(suggestion, actor=actor, resubmitted=True)
+    if not when.back_recorded:  # a step of the past is not news
+        notices.submitted(suggestion, actor=actor, resubmitted=True)
     return suggestion
 
 
 @transaction.atomic
-def suggestion_withdraw(*, suggestion: Suggestion, actor, reason: str) -> Suggestion:
+def suggestion_withdraw(*, suggestion: Suggestion, actor, reason: str, happened_on=None) -> Suggestion:
     """The lead deputy withdraws in writing, before any reply."""
-    suggestion, _actors = begin(suggestion, Action.WITHDRAW, actor)
+    suggestion, _actors, when = begin_dated(suggestion, Action.WITHDRAW, actor, happened_on)
     reason = clean_text(reason, "reason", _("A withdrawal must be in writing: give the reason."))
     from_state = suggestion.state
     suggestion.state = State.WITHDRAWN
-    suggestion.withdrawn_at = clock.now()
+    suggestion.withdrawn_at = when.at
     suggestion.withdraw_reason = reason
     suggestion.save()
     close_pending_requests(suggestion, actor=actor, note=_("The suggestion was withdrawn."))
-    record(suggestion, actor=actor, action=Action.WITHDRAW, from_state=from_state, note=reason)
-    notices.withdrawn(suggestion, actor=actor, from_state=from_state, reason=reason)
+    record(suggestion, actor=actor, action=Action.WITHDRAW, from_state=from_state, note=reason, when=when)
+    if not when.back_recorded:  # a step of the past is not news
+        notices.withdrawn(suggestion, actor=actor, from_state=from_state, reason=reason)
     return suggestion
 
 
@@ -142,16 +156,23 @@ def _clean_units(lead_unit, co_units) -> list:
 
 @transaction.atomic
 def suggestion_assign(
-    *, suggestion: Suggestion, actor, lead_unit: HandlingUnit, co_units=(), complex: bool = False
+    *,
+    suggestion: Suggestion,
+    actor,
+    lead_unit: HandlingUnit,
+    co_units=(),
+    complex: bool = False,
+    happened_on=None,
 ) -> Suggestion:
-    """交: the office assigns one lead unit and any co-units; the reply clock (3 months) starts today."""
-    suggestion, _actors = begin(suggestion, Action.ASSIGN, actor)
+    """交: the office assigns one lead unit and any co-units; the reply clock (3 months) starts today
+    (or on ``happened_on``, for an assignment recorded afterwards: assigned after ``assign_due`` is late)."""
+    suggestion, _actors, when = begin_dated(suggestion, Action.ASSIGN, actor, happened_on)
     co_units = _clean_units(lead_unit, co_units)
-    today = clock.today()
+    today = when.day
     reply_due = deadlines.reply_due(today)
     return_due, return_due_provisional = deadlines.return_request_due(today)
     opinion_due = deadlines.co_opinion_due(today)
-    now = clock.now()
+    now = when.at
     # After a unit's return request was accepted, nothing may remain from the previous round.
     suggestion.assignments.filter(active=True).update(active=False, ended_at=now)
     Assignment.objects.bulk_create(
@@ -191,9 +212,12 @@ def suggestion_assign(
             "co_units": [u.name for u in co_units],
             "complex": bool(complex),
             "reply_due": reply_due.isoformat(),
+            **_late(suggestion.assign_due, today),
         },
+        when=when,
     )
-    notices.assigned(suggestion, actor=actor, lead_unit=lead_unit, co_units=co_units, opinion_due=opinion_due)
+    if not when.back_recorded:  # a step of the past is not news
+        notices.assigned(suggestion, actor=actor, lead_unit=lead_unit, co_units=co_units, opinion_due=opinion_due)
     return suggestion
 
 
