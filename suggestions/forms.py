@@ -73,6 +73,24 @@ class SuggestionForm(forms.Form):
         self.fields["cosigners"].label_from_instance = _deputy_label
 
 
+def add_happened_on(form, *, dated_by: str | None = None) -> None:
+    """补录: the date the step happened, first on the form, for the office and station staff recording it
+    afterwards. ``dated_by`` names a date field the form already has that serves (a contact's date)."""
+    if dated_by:
+        form.fields[dated_by].help_text = _("The date it happened; deadlines are counted from it.")
+        return
+    field = forms.DateField(
+        label=_("Date it happened"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_event_date],
+        help_text=_(
+            "Recorded afterwards (补录): not in the future, not before the previous step; deadlines and "
+            "on-time are counted from this date, and the timeline shows who entered it and when."
+        ),
+    )
+    form.fields = {"happened_on": field, **form.fields}
+
+
 class ConfirmForm(forms.Form):
     """An action that needs nothing but a click."""
 

@@ -44,13 +44,13 @@ def _kw(data: dict, *names) -> dict:
 PAGE_ACTIONS = {
     Action.SUBMIT: PageAction(
         forms.ConfirmForm,
-        lambda r, s, d: services.suggestion_submit(suggestion=s, actor=r.user),
+        lambda r, s, d: services.suggestion_submit(suggestion=s, actor=r.user, happened_on=d.get("happened_on")),
         gettext_lazy("Submit"),
         gettext_lazy("Once submitted, the suggestion goes to the office and can no longer be edited."),
     ),
     Action.RESUBMIT: PageAction(
         forms.ConfirmForm,
-        lambda r, s, d: services.suggestion_resubmit(suggestion=s, actor=r.user),
+        lambda r, s, d: services.suggestion_resubmit(suggestion=s, actor=r.user, happened_on=d.get("happened_on")),
         gettext_lazy("Resubmit"),
     ),
     Action.COSIGN: PageAction(
@@ -60,13 +60,17 @@ PAGE_ACTIONS = {
     ),
     Action.WITHDRAW: PageAction(
         forms.ReasonForm,
-        lambda r, s, d: services.suggestion_withdraw(suggestion=s, actor=r.user, reason=d["reason"]),
+        lambda r, s, d: services.suggestion_withdraw(
+            suggestion=s, actor=r.user, reason=d["reason"], happened_on=d.get("happened_on")
+        ),
         gettext_lazy("Withdraw"),
         gettext_lazy("A withdrawal is made in writing and cannot be undone."),
     ),
     Action.RETURN: PageAction(
         forms.ReasonForm,
-        lambda r, s, d: services.suggestion_return(suggestion=s, actor=r.user, reason=d["reason"]),
+        lambda r, s, d: services.suggestion_return(
+            suggestion=s, actor=r.user, reason=d["reason"], happened_on=d.get("happened_on")
+        ),
         gettext_lazy("Return to the deputy"),
         gettext_lazy(
             "Return it when it is not a suggestion (a personal matter, no real content, a forwarded "
@@ -76,7 +80,12 @@ PAGE_ACTIONS = {
     Action.ASSIGN: PageAction(
         forms.AssignForm,
         lambda r, s, d: services.suggestion_assign(
-            suggestion=s, actor=r.user, lead_unit=d["lead_unit"], co_units=list(d["co_units"]), complex=d["complex"]
+            suggestion=s,
+            actor=r.user,
+            lead_unit=d["lead_unit"],
+            co_units=list(d["co_units"]),
+            complex=d["complex"],
+            happened_on=d.get("happened_on"),
         ),
         gettext_lazy("Assign"),
         gettext_lazy("The lead unit must reply within three months; co-units give it their opinion within a month."),
@@ -100,7 +109,7 @@ PAGE_ACTIONS = {
     ),
     Action.ACKNOWLEDGE: PageAction(
         forms.ConfirmForm,
-        lambda r, s, d: services.suggestion_acknowledge(suggestion=s, actor=r.user),
+        lambda r, s, d: services.suggestion_acknowledge(suggestion=s, actor=r.user, happened_on=d.get("happened_on")),
         gettext_lazy("Acknowledge"),
     ),
     Action.CO_UNIT_OPINION: PageAction(
@@ -111,7 +120,11 @@ PAGE_ACTIONS = {
     Action.RECORD_CONTACT: PageAction(
         forms.ContactForm,
         lambda r, s, d: services.suggestion_record_contact(
-            suggestion=s, actor=r.user, **_kw(d, "method", "contacted_on", "note")
+            suggestion=s,
+            actor=r.user,
+            **_kw(d, "method", "contacted_on", "note"),
+            # Recorded afterwards, the contact is dated by its own date.
+            happened_on=d["contacted_on"] if d.get("back") else None,
         ),
         gettext_lazy("Record"),
         initial=lambda r, s: {"contacted_on": timezone.localdate()},
@@ -119,7 +132,10 @@ PAGE_ACTIONS = {
     Action.REPLY: PageAction(
         forms.ReplyForm,
         lambda r, s, d: services.suggestion_reply(
-            suggestion=s, actor=r.user, **_kw(d, "reply_class", "content", "contacted", "attachment")
+            suggestion=s,
+            actor=r.user,
+            **_kw(d, "reply_class", "content", "contacted", "attachment"),
+            happened_on=d.get("happened_on"),
         ),
         gettext_lazy("Send the reply"),
         gettext_lazy(
@@ -130,7 +146,9 @@ PAGE_ACTIONS = {
     ),
     Action.EVALUATE: PageAction(
         forms.EvaluateForm,
-        lambda r, s, d: services.suggestion_evaluate(suggestion=s, actor=r.user, **_kw(d, "rating", "comment")),
+        lambda r, s, d: services.suggestion_evaluate(
+            suggestion=s, actor=r.user, **_kw(d, "rating", "comment"), happened_on=d.get("happened_on")
+        ),
         gettext_lazy("Send my evaluation"),
         gettext_lazy(
             "Unsatisfied with the first reply sends it back to the unit for one more reply within a "
@@ -139,7 +157,9 @@ PAGE_ACTIONS = {
     ),
     Action.EXTEND: PageAction(
         forms.ExtendForm,
-        lambda r, s, d: services.suggestion_extend(suggestion=s, actor=r.user, **_kw(d, "new_due", "reason")),
+        lambda r, s, d: services.suggestion_extend(
+            suggestion=s, actor=r.user, **_kw(d, "new_due", "reason"), happened_on=d.get("happened_on")
+        ),
         gettext_lazy("Extend the deadline"),
         gettext_lazy(
             "At most six months after assignment; the office approves requests, and the deputy sees the reason."
@@ -155,7 +175,11 @@ PAGE_ACTIONS = {
     Action.SUPERVISE: PageAction(
         forms.SuperviseForm,
         lambda r, s, d: services.suggestion_supervise(
-            suggestion=s, actor=r.user, note=d["note"], key_supervision=d.get("key_supervision")
+            suggestion=s,
+            actor=r.user,
+            note=d["note"],
+            key_supervision=d.get("key_supervision"),
+            happened_on=d.get("happened_on"),
         ),
         gettext_lazy("Save the note"),
         form_kwargs=lambda r, s: {"can_flag": r.user.has_role(Role.LEADER)},
@@ -163,7 +187,9 @@ PAGE_ACTIONS = {
     ),
     Action.FOLLOW_UP: PageAction(
         forms.FollowUpForm,
-        lambda r, s, d: services.suggestion_follow_up(suggestion=s, actor=r.user, **_kw(d, "content", "solved")),
+        lambda r, s, d: services.suggestion_follow_up(
+            suggestion=s, actor=r.user, **_kw(d, "content", "solved"), happened_on=d.get("happened_on")
+        ),
         gettext_lazy("Record progress"),
     ),
 }
@@ -175,7 +201,9 @@ def suggestion_action(request, pk, action):
     if action not in PAGE_ACTIONS:
         raise Http404
     suggestion = visible_suggestion(request, pk)
-    refusal = precheck(request, suggestion, action)
+    # 补录: ``?back=1`` records the step afterwards, with the date it happened (office, station staff).
+    back = (request.POST.get("back") if request.method == "POST" else request.GET.get("back")) == "1"
+    refusal = precheck(request, suggestion, action, back=back)
     if refusal:
         return refusal
     page_action = PAGE_ACTIONS[action]
@@ -189,10 +217,13 @@ def suggestion_action(request, pk, action):
         form = page_action.form(request.POST, request.FILES, **form_kwargs)
     else:
         form = page_action.form(initial=page_action.initial(request, suggestion), **form_kwargs)
+    if back:
+        forms.add_happened_on(form, dated_by=("contacted_on" if action == Action.RECORD_CONTACT else None))
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            outcome = run_service(request, form, lambda: page_action.run(request, suggestion, form.cleaned_data))
+            data = {**form.cleaned_data, "back": back}
+            outcome = run_service(request, form, lambda: page_action.run(request, suggestion, data))
             if not outcome.ok:
                 status = outcome.status
             else:
@@ -211,6 +242,7 @@ def suggestion_action(request, pk, action):
             "help": page_action.help,
             "submit_label": page_action.submit_label,
             "item": item,
+            "back": back,
             "tabs": page_tabs(request),
         },
         status=status,

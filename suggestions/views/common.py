@@ -3,13 +3,14 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import ActionRefused, PermissionRefused
 from core.pages import CONFLICT, FORBIDDEN
 from core.roles import Role
 from suggestions import selectors
-from suggestions.transitions import actors_of, check
+from suggestions.transitions import actors_of, check, check_back_record, may_back_record
 
 # --- Navigation inside the suggestion pages ------------------------------------------------------
 
@@ -54,10 +55,20 @@ def refusal_status(exc) -> int:
     return FORBIDDEN if isinstance(exc, PermissionRefused) else CONFLICT
 
 
-def precheck(request, suggestion, action):
-    """Refuse before showing a form the user could not use (the service checks again on submit)."""
+def precheck(request, suggestion, action, *, back: bool = False):
+    """Refuse before showing a form the user could not use (the service checks again on submit).
+
+    ``back``: the step is to be recorded afterwards (补录), which only the office and station staff may."""
     try:
-        check(suggestion=suggestion, action=action, actors=actors_of(request.user, suggestion))
+        if back:
+            if not may_back_record(request.user, suggestion):
+                raise PermissionRefused(
+                    _("Only the office, or station staff for their stations, may record a step with an earlier date."),
+                    code="back_record_not_allowed",
+                )
+            check_back_record(suggestion=suggestion, action=action)
+        else:
+            check(suggestion=suggestion, action=action, actors=actors_of(request.user, suggestion))
     except (ActionRefused, PermissionRefused) as exc:
         return render(
             request,

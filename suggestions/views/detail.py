@@ -7,7 +7,7 @@ from core.files import serve_file
 from core.roles import Role
 from suggestions import selectors
 from suggestions.models import Action
-from suggestions.transitions import actors_of, available_actions
+from suggestions.transitions import actors_of, available_actions, back_recordable_actions, may_back_record
 from suggestions.views.common import page_tabs, visible_suggestion
 
 # Actions that are one click (with a confirmation) on the detail page; the others have a form page.
@@ -19,12 +19,14 @@ def suggestion_detail(request, pk):
     suggestion = visible_suggestion(request, pk)
     actors = actors_of(request.user, suggestion)
     actions = [a for a in available_actions(suggestion=suggestion, actors=actors) if a != Action.UPDATE]
+    back_actions = back_recordable_actions(suggestion=suggestion) if may_back_record(request.user, suggestion) else []
     return render(
         request,
         "suggestions/detail.html",
         {
             "suggestion": suggestion,
             "actions": [{"name": a, "label": Action(a).label, "one_click": a in ONE_CLICK} for a in actions],
+            "back_actions": [{"name": a, "label": Action(a).label} for a in back_actions],
             "can_edit": Action.UPDATE in available_actions(suggestion=suggestion, actors=actors),
             "pending_extensions": [e for e in suggestion.extensions.all() if e.status == "pending"],
             "pending_returns": [r for r in suggestion.return_requests.all() if r.status == "pending"],

@@ -1,0 +1,88 @@
+"""补录 in the pages: the date field for the office and station staff, refused to everyone else, and the
+timeline's mark; and one run in real Chromium."""
+
+from datetime import date
+
+import pytest
+
+from suggestions import services
+from suggestions.models import State, Suggestion
+from tests.browser_support import login, page  # noqa: F401  (``page`` is a fixture)
+from tests.builders.suggestions import drive
+
+TODAY = date(2026, 12, 7)
+TITLE = "关于完善社区养老驿站服务的建议"
+
+
+def _past(world):
+    return services.suggestion_create(
+        actor=world.office,
+        lead_deputy=world.lead_deputy,
+        title=TITLE,
+        content="建议延长养老驿站的开放时间。",
+        happened_on=date(2023, 9, 28),
+    )
+
+
+@pytest.mark.django_db
+def test_the_office_records_an_assignment_afterwards_in_the_page(client, world, frozen_today):
+    frozen_today(TODAY)
+    suggestion = _past(world)
+    client.force_login(world.office)
+    detail = client.get(f"/suggestions/{suggestion.pk}/").content.decode()
+    assert 'id="back-record-actions"' in detail
+    assert f"/suggestions/{suggestion.pk}/assign/?back=1" in detail
+    url = f"/suggestions/{suggestion.pk}/assign/"
+    form = client.get(url, {"back": "1"}).content.decode()
+    assert 'name="happened_on"' in form
+    # A date after today is a form error in Chinese, and nothing changes.
+    response = client.post(url, {"back": "1", "lead_unit": world.lead_unit.pk, "happened_on": "2026-12-08"})
+    assert response.status_code == 400
+    assert "日期不能晚于今天" in response.content.decode()
+    assert Suggestion.objects.get(pk=suggestion.pk).state == State.SUBMITTED
+    response = client.post(url, {"back": "1", "lead_unit": world.lead_unit.pk, "happened_on": "2023-10-09"})
+    assert response.status_code == 302
+    suggestion.refresh_from_db()
+    assert suggestion.assigned_on == date(2023, 10, 9)
+    page_text = client.get(f"/suggestions/{suggestion.pk}/").content.decode()
+    assert "data-back-recorded" in page_text
+    assert "补录" in page_text
+
+
+@pytest.mark.django_db
+def test_the_date_field_is_not_offered_to_a_deputy_and_back_record_pages_refuse_them(client, world, frozen_today):
+    frozen_today(TODAY)
+    suggestion = drive(world, State.REPLIED)
+    client.force_login(world.deputy)
+    detail = client.get(f"/suggestions/{suggestion.pk}/").content.decode()
+    assert 'id="back-record-actions"' not in detail
+    url = f"/suggestions/{suggestion.pk}/evaluate/"
+    assert 'name="happened_on"' not in client.get(url).content.decode()
+    assert client.get(url, {"back": "1"}).status_code == 403
+    response = client.post(url, {"back": "1", "rating": "satisfied", "happened_on": "2026-12-01"})
+    assert response.status_code == 403
+    assert Suggestion.objects.get(pk=suggestion.pk).state == State.REPLIED
+
+
+@pytest.mark.browser
+def test_back_recording_a_reply_in_the_browser(page, world):  # noqa: F811
+    suggestion = _past(world)
+    services.suggestion_assign(
+        suggestion=suggestion, actor=world.office, lead_unit=world.lead_unit, happened_on=date(2023, 10, 9)
+    )
+    services.suggestion_acknowledge(suggestion=suggestion, actor=world.office, happened_on=date(2023, 10, 10))
+    login(page, "office")
+    page.goto(f"/suggestions/{suggestion.pk}/")
+    page.locator("#back-record-actions").get_by_role("link", name="答复").click()
+    page.fill("input[name=happened_on]", "2024-01-08")
+    page.get_by_label("A类：已解决或基本解决").check()
+    page.fill("textarea[name=content]", "已延长驿站开放时间至晚八点。")
+    page.get_by_role("button", name="提交答复").click()
+    page.get_by_text("已完成：答复").wait_for()
+    reply = Suggestion.objects.get(pk=suggestion.pk).replies.get()
+    assert reply.replied_on == date(2024, 1, 8)
+    assert reply.on_time
+    item = page.locator("#timeline li[data-action=reply]")
+    assert item.get_attribute("data-back-recorded") is not None
+    assert "补录" in item.inner_text()
+    assert "2024-01-08" in item.inner_text()
