@@ -15,6 +15,7 @@ from enum import StrEnum
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core import backdating
 from core.errors import ActionRefused, PermissionRefused
 from core.roles import Role
 from deputies.selectors import deputies_visible_to
@@ -200,13 +201,7 @@ def may_back_record(user, suggestion) -> bool:
 
 def back_record_refusal() -> ValidationError:
     """The 400 for a date given by someone who may not back-record: refused, never silently dropped."""
-    return ValidationError(
-        {
-            "happened_on": _(
-                "Only the office, or station staff for their stations, may record a step with an earlier date."
-            )
-        }
-    )
+    return backdating.refusal()
 
 
 def check_back_record(*, suggestion, action: str) -> Rule:

@@ -1,14 +1,14 @@
 """What every service does: lock the row, check the transition, record the event; and the input checks they share."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import clock
-from core.dates import check_event_date
+from core.backdating import check_past_day, moment_of
 from core.uploads import clean_document
 from suggestions import deadlines
 from suggestions.models import (
@@ -29,9 +29,6 @@ from suggestions.transitions import (
     check_back_record,
     may_back_record,
 )
-
-# The field a back-recorded step's date is given in, in every service, form and API body.
-HAPPENED_ON = "happened_on"
 
 
 def _lock(suggestion: Suggestion) -> Suggestion:
@@ -68,16 +65,10 @@ def back_record_when(suggestion: Suggestion, actor, happened_on) -> When:
 
     Only the office (or station staff for their stations' deputies) may give one: anyone else is
     refused with a 400 rather than having the date silently dropped. The date is a real date, not in
-    the future and not before the suggestion's previous step.
+    the future and not before the suggestion's previous step (``core.backdating``).
     """
     if not may_back_record(actor, suggestion):
         raise back_record_refusal()
-    if not isinstance(happened_on, date) or isinstance(happened_on, datetime):
-        raise ValidationError({HAPPENED_ON: _("Give the date as a date.")})
-    check_event_date(happened_on, HAPPENED_ON)
-    today = clock.today()
-    if happened_on > today:
-        raise ValidationError({HAPPENED_ON: _("The date cannot be in the future.")})
     previous = None
     if suggestion.pk is not None:
         previous = (
@@ -85,14 +76,8 @@ def back_record_when(suggestion: Suggestion, actor, happened_on) -> When:
             .order_by("-at", "-id")
             .values_list("at", flat=True)
         ).first()
-    if previous is not None and happened_on < timezone.localdate(previous):
-        raise ValidationError(
-            {
-                HAPPENED_ON: _("The date cannot be before the previous step (%(date)s).")
-                % {"date": timezone.localdate(previous).isoformat()}
-            }
-        )
-    at = clock.now() if happened_on == today else timezone.make_aware(datetime.combine(happened_on, time(12)))
+    check_past_day(happened_on, not_before=timezone.localdate(previous) if previous is not None else None)
+    at = moment_of(happened_on)
     if previous is not None and at < previous:
         at = previous
     return When(day=happened_on, at=at, back_recorded=True)
