@@ -193,7 +193,22 @@ class CancelDayForm(forms.Form):
     reason = forms.CharField(label=_("Reason for cancelling"), max_length=200)
 
 
-class OutcomeForm(forms.Form):
+class BackRecordMixin:
+    """补录: the date the step happened, optional, offered to the station's desk (its staff, the office)."""
+
+    def __init__(self, *args, back_record: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if back_record:
+            self.fields["happened_on"] = forms.DateField(
+                label=_("Date it happened"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+                validators=[validate_event_date],
+                help_text=_("Leave empty for today; for a step recorded afterwards (补录), the day it happened."),
+            )
+
+
+class OutcomeForm(BackRecordMixin, forms.Form):
     outcome = forms.ChoiceField(
         choices=[
             (OpinionOutcome.ANSWERED_ON_SITE, OpinionOutcome.ANSWERED_ON_SITE.label),
@@ -225,7 +240,7 @@ class FeedbackForm(forms.Form):
     )
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(BackRecordMixin, forms.Form):
     note = forms.CharField(
         label=_("How it was solved"),
         max_length=2000,

@@ -206,6 +206,11 @@ class OpinionEventSerializer(StrictSerializer):
     note = serializers.CharField()
     actor = serializers.CharField(source="actor.display_name", default=None, allow_null=True)
     at = serializers.DateTimeField()
+    entered_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="Set when the step was recorded afterwards (补录): ``at`` is when it happened, ``actor`` who "
+        "entered it, and this when.",
+    )
 
 
 class ReferralFeedbackSerializer(StrictSerializer):
@@ -247,10 +252,29 @@ class OutcomeInputSerializer(StrictSerializer):
     outcome = serializers.ChoiceField(choices=[c for c in OpinionOutcome.choices if c[0] != OpinionOutcome.ESCALATED])
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     referral_unit = serializers.PrimaryKeyRelatedField(queryset=_unit_queryset(), required=False, allow_null=True)
+    happened_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        validators=[validate_event_date],
+        help_text="补录: the day the outcome was given, for this station's staff and the office (not before the "
+        "opinion was received, not in the future). Anyone else sending it gets a 400.",
+    )
 
 
 class NoteInputSerializer(StrictSerializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ResolveInputSerializer(NoteInputSerializer):
+    happened_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        validators=[validate_event_date],
+        help_text="补录: the day the problem was solved, for this station's staff and the office (not before the "
+        "outcome, not in the future). Anyone else sending it gets a 400.",
+    )
 
 
 class FeedbackInputSerializer(StrictSerializer):

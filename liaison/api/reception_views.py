@@ -15,12 +15,12 @@ from rest_framework.response import Response
 from core.files import serve_file
 from liaison.api.reception_serializers import (
     FeedbackInputSerializer,
-    NoteInputSerializer,
     OpinionCreateSerializer,
     OpinionDetailSerializer,
     OpinionSerializer,
     OutcomeInputSerializer,
     ReceptionDaySerializer,
+    ResolveInputSerializer,
     RevealInputSerializer,
     VisitCreateSerializer,
     VisitSerializer,
@@ -164,14 +164,15 @@ class OpinionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         opinion_services.referral_feedback_add(opinion=opinion, actor=request.user, **data.validated_data)
         return self._detail(opinion)
 
-    @extend_schema(request=NoteInputSerializer, responses={200: OpinionDetailSerializer})
+    @extend_schema(request=ResolveInputSerializer, responses={200: OpinionDetailSerializer})
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
-        """Record that the problem was solved (推动解决) and how; ``note`` is required."""
+        """Record that the problem was solved (推动解决) and how; ``note`` is required. ``happened_on`` dates a
+        resolution recorded afterwards (补录)."""
         opinion = self.get_object()
-        data = NoteInputSerializer(data=request.data)
+        data = ResolveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        opinion_services.opinion_resolve(opinion=opinion, actor=request.user, note=data.validated_data["note"])
+        opinion_services.opinion_resolve(opinion=opinion, actor=request.user, **data.validated_data)
         return self._detail(opinion)
 
     @extend_schema(request=RevealInputSerializer, responses={200: dict})

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import validate_event_date
@@ -198,7 +199,10 @@ class OpinionEvent(models.Model):
     actor = models.ForeignKey(
         "accounts.User", verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    # Set when the step was recorded afterwards with the date it happened (补录): ``at`` is that date,
+    # this is when ``actor`` entered it.
+    entered_at = models.DateTimeField(_("entered afterwards at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("opinion event")

@@ -12,9 +12,10 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import clock
+from core import backdating, clock
 from core.errors import ActionRefused, PermissionRefused
 from core.roles import Role
 from core.uploads import clean_image
@@ -127,7 +128,9 @@ def opinion_build(
         photos = []
     if errors:
         raise ValidationError(errors)
-    now = clock.now()
+    # An opinion received on an earlier day is recorded afterwards: an outcome given with it (answered
+    # on site, referred at the desk) dates from that day too.
+    now = backdating.moment_of(received_on) if received_on < clock.today() else clock.now()
     opinion = Opinion(
         station=station,
         grid=grid,
@@ -154,7 +157,11 @@ def opinion_save_built(*, built: BuiltOpinion, visit=None, actor=None) -> Opinio
     opinion.save()
     for photo in built.photos:
         OpinionPhoto.objects.create(opinion=opinion, image=photo)
-    events = [OpinionEvent(opinion=opinion, kind=OpinionEventKind.RECEIVED, actor=actor)]
+    # Received on an earlier day: the history is dated that day and marked as entered afterwards (补录).
+    dated = {}
+    if opinion.received_on < clock.today():
+        dated = {"at": backdating.moment_of(opinion.received_on), "entered_at": clock.now()}
+    events = [OpinionEvent(opinion=opinion, kind=OpinionEventKind.RECEIVED, actor=actor, **dated)]
     if opinion.outcome:
         events.append(
             OpinionEvent(
@@ -163,6 +170,7 @@ def opinion_save_built(*, built: BuiltOpinion, visit=None, actor=None) -> Opinio
                 outcome=opinion.outcome,
                 note=opinion.outcome_note,
                 actor=actor,
+                **dated,
             )
         )
     OpinionEvent.objects.bulk_create(events)
@@ -203,13 +211,22 @@ def _may_triage(user, opinion: Opinion) -> bool:
 
 
 @transaction.atomic
-def opinion_set_outcome(*, opinion: Opinion, outcome: str, actor, note: str = "", referral_unit=None) -> Opinion:
-    """Record the opinion's one outcome: answered on site, referred (to a unit) or filed."""
+def opinion_set_outcome(
+    *, opinion: Opinion, outcome: str, actor, note: str = "", referral_unit=None, happened_on=None
+) -> Opinion:
+    """Record the opinion's one outcome: answered on site, referred (to a unit) or filed.
+
+    ``happened_on``: 补录, the day the outcome was given, for this station's staff and the office only
+    (not before the opinion was received, not in the future); the event is marked as entered afterwards.
+    """
     if outcome == OpinionOutcome.ESCALATED:
+        if happened_on is not None:
+            raise ValidationError({backdating.HAPPENED_ON: _("An escalation is recorded with its suggestion.")})
         return opinion_mark_escalated(opinion=opinion, actor=actor, note=note)
     opinion = _locked(opinion)
     if not _may_triage(actor, opinion):
         raise PermissionRefused(_("Only this station's staff or the office may do this."))
+    at, entered_at = _back_recorded_moment(opinion, actor, happened_on, not_before=opinion.received_on)
     errors: dict = {}
     if outcome not in DIRECT_OUTCOMES:
         errors["outcome"] = [_("Unknown outcome.")]
@@ -230,12 +247,32 @@ def opinion_set_outcome(*, opinion: Opinion, outcome: str, actor, note: str = ""
         )
     opinion.outcome = outcome
     opinion.outcome_note = note
-    opinion.outcome_at = clock.now()
+    opinion.outcome_at = at
     opinion.outcome_by = actor
     opinion.referral_unit = referral_unit
     opinion.save(update_fields=["outcome", "outcome_note", "outcome_at", "outcome_by", "referral_unit"])
-    OpinionEvent.objects.create(opinion=opinion, kind=OpinionEventKind.OUTCOME, outcome=outcome, note=note, actor=actor)
+    OpinionEvent.objects.create(
+        opinion=opinion,
+        kind=OpinionEventKind.OUTCOME,
+        outcome=outcome,
+        note=note,
+        actor=actor,
+        at=at,
+        entered_at=entered_at,
+    )
     return opinion
+
+
+def _back_recorded_moment(opinion: Opinion, actor, happened_on, *, not_before):
+    """(moment of the step, when it was entered): now and None for a step taken now; for 补录 the
+    day's moment and now, once the date is checked and the actor may (the station's desk: its staff
+    and the office). Anyone else giving a date gets a 400."""
+    if happened_on is None:
+        return clock.now(), None
+    if not can_run_desk(actor, opinion.station_id):
+        raise backdating.refusal()
+    backdating.check_past_day(happened_on, not_before=not_before)
+    return backdating.moment_of(happened_on), clock.now()
 
 
 # --- Escalation service (registered from above) ---------------------------------------------------
@@ -321,12 +358,20 @@ def referral_feedback_add(*, opinion: Opinion, content: str, actor) -> ReferralF
 
 
 @transaction.atomic
-def opinion_resolve(*, opinion: Opinion, note: str, actor, resolved_at=None) -> Opinion:
-    """Record that the underlying problem was solved (推动解决) and how; the constituent sees it."""
+def opinion_resolve(*, opinion: Opinion, note: str, actor, resolved_at=None, happened_on=None) -> Opinion:
+    """Record that the underlying problem was solved (推动解决) and how; the constituent sees it.
+
+    ``happened_on``: 补录, the day it was solved, for this station's staff and the office only (not
+    before the outcome, not in the future); the event is marked as entered afterwards.
+    """
     opinion = _locked(opinion)
     unit_officer = actor.has_role(Role.UNIT_OFFICER) and actor.unit_id and actor.unit_id == opinion.referral_unit_id
     if not (unit_officer or can_run_desk(actor, opinion.station_id)):
         raise PermissionRefused(_("Only this station's staff, the office or the unit handling it may do this."))
+    entered_at = None
+    if happened_on is not None:
+        outcome_day = timezone.localdate(opinion.outcome_at) if opinion.outcome_at else opinion.received_on
+        resolved_at, entered_at = _back_recorded_moment(opinion, actor, happened_on, not_before=outcome_day)
     errors: dict = {}
     note = _clean_text(note, field_name="note", required=True, limit=MAX_NOTE, errors=errors)
     resolved_at = resolved_at or clock.now()
@@ -341,5 +386,12 @@ def opinion_resolve(*, opinion: Opinion, note: str, actor, resolved_at=None) -> 
     opinion.resolved_at = resolved_at
     opinion.resolution_note = note
     opinion.save(update_fields=["resolved_at", "resolution_note"])
-    OpinionEvent.objects.create(opinion=opinion, kind=OpinionEventKind.RESOLVED, note=note, actor=actor)
+    OpinionEvent.objects.create(
+        opinion=opinion,
+        kind=OpinionEventKind.RESOLVED,
+        note=note,
+        actor=actor,
+        at=resolved_at if entered_at else clock.now(),
+        entered_at=entered_at,
+    )
     return opinion

@@ -85,10 +85,11 @@ def opinion_detail(request, pk):
         opinion = opinion_detail_for(user, pk)
     except opinions_visible_to(user).model.DoesNotExist:
         raise Http404(_("No such opinion.")) from None
+    back_record = can_run_desk(user, opinion.station_id)
     forms_ = {
-        "outcome": OutcomeForm(),
+        "outcome": OutcomeForm(back_record=back_record),
         "feedback": FeedbackForm(),
-        "resolve": ResolveForm(),
+        "resolve": ResolveForm(back_record=back_record),
         "reveal": RevealForm(),
     }
     contact = {"name": mask_name(opinion.contact_name), "phone": mask_phone(opinion.contact_phone)}
@@ -104,7 +105,8 @@ def opinion_detail(request, pk):
         if form_class is None:
             messages.error(request, _("Unknown action."))
             return redirect("liaison:opinion_detail", opinion.pk)
-        form = forms_[action] = form_class(request.POST)
+        dated = {"back_record": back_record} if action in ("outcome", "resolve") else {}
+        form = forms_[action] = form_class(request.POST, **dated)
         if form.is_valid():
             data = form.cleaned_data
 
@@ -114,7 +116,9 @@ def opinion_detail(request, pk):
                 if action == "feedback":
                     return opinion_services.referral_feedback_add(opinion=opinion, actor=user, content=data["content"])
                 if action == "resolve":
-                    return opinion_services.opinion_resolve(opinion=opinion, actor=user, note=data["note"])
+                    return opinion_services.opinion_resolve(
+                        opinion=opinion, actor=user, note=data["note"], happened_on=data.get("happened_on")
+                    )
                 return privacy.opinion_contact_reveal(
                     opinion=opinion, actor=user, reason=data["reason"], ip=privacy.client_ip(request)
                 )
