@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import StrictBooleanFilter, StrictFilterSet
-from duties.models import GridAssignment, GridRole, VoterContact, VoterContactWay
+from duties.models import GridAssignment, GridDuty, GridDutyKind, GridRole, VoterContact, VoterContactWay
 
 
 class GridAssignmentFilter(StrictFilterSet):
@@ -28,3 +28,21 @@ class VoterContactFilter(StrictFilterSet):
     class Meta:
         model = VoterContact
         fields = ["deputy", "year", "date_from", "date_to", "way"]
+
+
+class GridDutyFilter(StrictFilterSet):
+    deputy = django_filters.NumberFilter(field_name="deputy_id")
+    grid = django_filters.NumberFilter(field_name="grid_id")
+    station = django_filters.NumberFilter(
+        field_name="grid__centre__community__station_id", label=_("Station (the grid's own station)")
+    )
+    kind = django_filters.ChoiceFilter(choices=GridDutyKind.choices)
+    year = django_filters.NumberFilter(field_name="date", lookup_expr="year")
+    month = django_filters.NumberFilter(field_name="date", lookup_expr="month", min_value=1, max_value=12)
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    back_recorded = StrictBooleanFilter(field_name="back_recorded", label=_("Recorded afterwards"))
+
+    class Meta:
+        model = GridDuty
+        fields = ["deputy", "grid", "station", "kind", "year", "month", "date_from", "date_to", "back_recorded"]

@@ -93,6 +93,18 @@ class GridDuty(models.Model):
         "accounts.User", verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # 补录: entered after the duty's period (month, quarter, year) had closed, by the station or the office;
+    # ``recorded_by`` and ``created_at`` say who entered it and when.
+    back_recorded = models.BooleanField(_("recorded afterwards"), default=False)
+    updated_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("last changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("last changed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("grid duty")

@@ -31,6 +31,25 @@ def activities_visible_to(user):
     )
 
 
+def grid_duties_visible_to(user) -> QuerySet:
+    """ "四个一" duties ``user`` may see, with deputy, grid and who recorded them loaded.
+
+    - office, leaders, admins: all;
+    - station staff: the duties done in the grids of their stations' subtree;
+    - a deputy: their own;
+    - unit officers and anyone else: none.
+    """
+    from duties.models import GridDuty
+
+    return scoped(
+        user,
+        GridDuty.objects.select_related("deputy", "grid", "recorded_by", "updated_by"),
+        staff=lambda user: staff_station_q(user, "grid__centre__community__station__"),
+        deputy=lambda user: Q(deputy_id=user.deputy_id),
+        distinct=(Role.STATION_STAFF,),
+    )
+
+
 def contact_deputies_for(user) -> QuerySet:
     """Deputies whose contact work ``user`` may see: a deputy only themselves; others as for deputies.
 

@@ -18,6 +18,7 @@ from core.roles import Role
 from core.writes import check_fields, clean_instance
 from deputies.models import Deputy
 from duties.models import (
+    DUTY_PERIODS,
     Activity,
     ActivityAttendance,
     ActivityKind,
@@ -26,21 +27,27 @@ from duties.models import (
     GridDuty,
     GridDutyKind,
 )
+from duties.selectors import duty_period_bounds
 from organisation.access import can_run_desk, require_desk
 from organisation.models import Grid, Station
 
 
-@transaction.atomic
-def grid_duty_record(*, deputy: Deputy, grid: Grid, kind: str, date: date, note: str = "", actor) -> GridDuty:
-    """Record a patrol, grid meeting, research visit or 述职 by a deputy assigned to the grid.
+def _period_start(kind: str, today: date) -> date:
+    """The first day of the duty's period (month, quarter, year) that is open on ``today``."""
+    return duty_period_bounds(DUTY_PERIODS[kind], today)[0]
 
-    The deputy records their own; station staff of the grid's station and the office
-    record for anyone.
+
+def _check_duty(*, deputy: Deputy, grid: Grid, kind: str, date: date, note: str, actor) -> tuple[str, bool]:
+    """Who may, and the fields; (clean note, back-recorded?) or a refusal. Nothing is written here.
+
+    The deputy records their own duty while its period (month, quarter, year) is open; once it has
+    closed, only the grid's station staff and the office may record it (补录), and it is marked so.
     """
     today = clock.today()
     station_id = grid.centre.community.station_id
+    desk = can_run_desk(actor, station_id)
     own = actor.has_role(Role.DEPUTY) and actor.deputy_id == deputy.id
-    if not (own or can_run_desk(actor, station_id)):
+    if not (own or desk):
         raise PermissionRefused(_("You may record duties only for yourself or at your stations."))
     errors = {}
     if kind not in GridDutyKind.values:
@@ -55,12 +62,64 @@ def grid_duty_record(*, deputy: Deputy, grid: Grid, kind: str, date: date, note:
         ).exists()
         if not assigned:
             errors["grid"] = [_("The deputy was not assigned to this grid on that date.")]
+    back_recorded = False
+    if not errors:
+        back_recorded = date < _period_start(kind, today)
+        if back_recorded and not desk:
+            errors["date"] = [
+                _(
+                    "That period has closed: a duty of a closed period is recorded afterwards (补录) by the "
+                    "station or the office."
+                )
+            ]
     note = (note or "").strip()
     if len(note) > 2000:
         errors["note"] = [_("Keep it under %(n)d characters.") % {"n": 2000}]
     if errors:
         raise ValidationError(errors)
-    duty = GridDuty(deputy=deputy, grid=grid, kind=kind, date=date, note=note, recorded_by=actor)
+    return note, back_recorded
+
+
+@transaction.atomic
+def grid_duty_record(*, deputy: Deputy, grid: Grid, kind: str, date: date, note: str = "", actor) -> GridDuty:
+    """Record a patrol, grid meeting, research visit or 述职 by a deputy assigned to the grid.
+
+    The deputy records their own while its period is open; station staff of the grid's station and
+    the office record for anyone, and also afterwards, once the period has closed (补录, marked).
+    """
+    note, back_recorded = _check_duty(deputy=deputy, grid=grid, kind=kind, date=date, note=note, actor=actor)
+    duty = GridDuty(
+        deputy=deputy, grid=grid, kind=kind, date=date, note=note, recorded_by=actor, back_recorded=back_recorded
+    )
+    check_fields(duty)
+    duty.save()
+    return duty
+
+
+DUTY_FIELDS = ("grid", "kind", "date", "note")
+
+
+@transaction.atomic
+def grid_duty_update(*, duty: GridDuty, actor, **changes) -> GridDuty:
+    """Correct a recorded duty (grid, kind, date, note) under the same rules as recording it.
+
+    Who may: whoever may record the corrected duty, and also the duty as it stood (a deputy cannot
+    move a duty out of, or into, a closed period). The change is stamped with who and when.
+    """
+    duty = GridDuty.objects.select_for_update().select_related("grid__centre__community").get(pk=duty.pk)
+    unknown = set(changes) - set(DUTY_FIELDS)
+    if unknown:
+        raise ValidationError({field: [_("This field cannot be changed.")] for field in sorted(unknown)})
+    # The duty as it stands must be the actor's to change (its period may have closed since).
+    _check_duty(deputy=duty.deputy, grid=duty.grid, kind=duty.kind, date=duty.date, note=duty.note, actor=actor)
+    fields = {name: changes.get(name, getattr(duty, name)) for name in DUTY_FIELDS}
+    note, back_recorded = _check_duty(deputy=duty.deputy, actor=actor, **fields)
+    for name, value in fields.items():
+        setattr(duty, name, value)
+    duty.note = note
+    duty.back_recorded = duty.back_recorded or back_recorded
+    duty.updated_by = actor
+    duty.updated_at = clock.now()
     check_fields(duty)
     duty.save()
     return duty

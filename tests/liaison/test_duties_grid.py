@@ -28,9 +28,11 @@ def test_period_bounds():
     assert duty_period_bounds("year", date(2023, 7, 1)) == (date(2023, 1, 1), date(2023, 12, 31))
 
 
-def test_done_and_due_per_period(street):
+def test_done_and_due_per_period(street, frozen_today):
+    frozen_today(TODAY)
+    # The station records them: April's patrol and 2023's report are of closed periods (补录).
     record = lambda kind, day: grid_duty_record(  # noqa: E731
-        deputy=street.owner, grid=street.grid_a1, kind=kind, date=day, actor=street.owner_user
+        deputy=street.owner, grid=street.grid_a1, kind=kind, date=day, actor=street.staff_a
     )
     assert status(street.owner) == {k: (0, False) for k in ("patrol", "grid_meeting", "research", "report")}
     record("patrol", date(2024, 4, 30))  # last month: does not count for May
@@ -67,7 +69,8 @@ def test_duties_are_recorded_only_in_the_deputys_grids_and_not_in_the_future(str
     assert not GridDuty.objects.exists()
 
 
-def test_who_may_record_a_duty(street):
+def test_who_may_record_a_duty(street, frozen_today):
+    frozen_today(TODAY)
     arguments = {"deputy": street.owner, "grid": street.grid_a1, "kind": "patrol", "date": TODAY}
     for outsider in (street.colleague_user, street.staff_b, street.leader, street.unit_officer):
         with pytest.raises(PermissionRefused):
