@@ -1,4 +1,8 @@
+from dataclasses import dataclass
+from datetime import date
+
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from core.roles import Role
 from core.scoping import scoped, staff_station_q
@@ -135,4 +139,112 @@ def duty_compliance(deputy_ids, today) -> dict[int, list[dict]]:
                 }
             )
         result[deputy_id] = duties
+    return result
+
+
+# --- A year of "四个一", period by period ----------------------------------------------------------
+
+# How a period of a duty stands: done; missed (ended, due, nothing recorded); open (the current period,
+# nothing recorded yet); not due (the deputy held no grid then); future (not begun).
+DONE, MISSED, OPEN, NOT_DUE, FUTURE = "done", "missed", "open", "not_due", "future"
+
+
+@dataclass(frozen=True)
+class DutyPeriodStatus:
+    """One month, quarter or year of one duty for one deputy."""
+
+    start: date
+    end: date
+    label: str
+    months: int  # how many months it spans (a table cell's width)
+    status: str
+    count: int  # duties of that kind recorded in it
+
+    @property
+    def due(self) -> bool:
+        return self.status in (DONE, MISSED, OPEN)
+
+
+def _period_label(period: str, start: date) -> str:
+    if period == "month":
+        return _("Month %(month)s") % {"month": start.month}
+    if period == "quarter":
+        return _("Q%(quarter)s") % {"quarter": (start.month - 1) // 3 + 1}
+    return _("Year %(year)s") % {"year": start.year}
+
+
+def year_periods(period: str, year: int) -> list[tuple[date, date]]:
+    """The months, quarters or the whole of ``year``, as (first day, last day)."""
+    from calendar import monthrange
+
+    if period == "year":
+        return [(date(year, 1, 1), date(year, 12, 31))]
+    step = 1 if period == "month" else 3
+    return [
+        (date(year, month, 1), date(year, month + step - 1, monthrange(year, month + step - 1)[1]))
+        for month in range(1, 13, step)
+    ]
+
+
+def duty_year(deputy_ids, year: int, today: date) -> dict[int, list[dict]]:
+    """For each deputy, each "四个一" duty over ``year``, period by period. Two queries.
+
+    A period is due when the deputy held a grid assignment on any day of it up to today (or the end of
+    the year); it is done when a duty of that kind was recorded in it. Each duty's row gives its
+    periods (``DutyPeriodStatus``), how many were due and done (the current period counts as due, as
+    in the yearly figures), and the periods missed, so that a deputy who missed March's patrol is shown
+    as missing March.
+    """
+    from duties.models import DUTY_PERIODS, GridDuty, GridDutyKind
+
+    deputy_ids = list(deputy_ids)
+    start, year_end = date(year, 1, 1), date(year, 12, 31)
+    end = min(year_end, today)
+    held_by: dict[int, list] = {deputy_id: [] for deputy_id in deputy_ids}
+    for deputy_id, a_start, a_end in GridAssignment.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start), deputy_id__in=deputy_ids, start_date__lte=end
+    ).values_list("deputy_id", "start_date", "end_date"):
+        held_by[deputy_id].append((a_start, a_end or end))
+    recorded: dict[tuple, list] = {}
+    for deputy_id, kind, day in GridDuty.objects.filter(
+        deputy_id__in=deputy_ids, date__range=(start, year_end)
+    ).values_list("deputy_id", "kind", "date"):
+        recorded.setdefault((deputy_id, kind), []).append(day)
+    result = {}
+    for deputy_id in deputy_ids:
+        rows = []
+        for kind in GridDutyKind:
+            period = DUTY_PERIODS[kind]
+            days = recorded.get((deputy_id, kind.value), [])
+            periods, due, done = [], 0, 0
+            months = 12 if period == "year" else (1 if period == "month" else 3)
+            for p_start, p_end in year_periods(period, year):
+                count = sum(1 for day in days if p_start <= day <= p_end)
+                held = p_start <= end and any(
+                    a_start <= min(p_end, end) and a_end >= p_start for a_start, a_end in held_by[deputy_id]
+                )
+                if p_start > end:
+                    status = FUTURE
+                elif not held:
+                    status = NOT_DUE
+                elif count:
+                    status = DONE
+                else:
+                    status = OPEN if p_end >= today else MISSED
+                due += held
+                done += held and count > 0
+                periods.append(DutyPeriodStatus(p_start, p_end, _period_label(period, p_start), months, status, count))
+            rows.append(
+                {
+                    "kind": kind.value,
+                    "label": kind.label,
+                    "period": period,
+                    "periods": periods,
+                    "due": due,
+                    "done": done,
+                    "recorded": len([d for d in days if d <= end]),
+                    "missed": [p for p in periods if p.status == MISSED],
+                }
+            )
+        result[deputy_id] = rows
     return result

@@ -44,7 +44,11 @@ def deputy_file(request, deputy_id: int):
         title=_("Visits received and opinions collected by month"),
         empty_message=_("No data yet"),
     )
-    return render(request, "reports/deputy_file.html", {"file": file, "form": form, "year": year, "chart": chart})
+    return render(
+        request,
+        "reports/deputy_file.html",
+        {"file": file, "form": form, "year": year, "chart": chart, "duty_months": range(1, 13)},
+    )
 
 
 def _ranking_scope(request):

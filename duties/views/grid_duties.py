@@ -9,6 +9,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from core.roles import Role
 from deputies.models import Deputy
 from duties.forms import GridDutyForm
 from duties.models import GridAssignment, GridDuty
-from duties.selectors import duty_compliance
+from duties.selectors import duty_compliance, duty_year
 from duties.services import grid_duties as duty_services
 from organisation.access import can_run_desk
 from organisation.desk import DESK, READ_ROLES, paginate, require_role
@@ -47,6 +48,16 @@ def _record_duty(request, form) -> bool:
     return True
 
 
+def _year_param(request, today) -> int:
+    """``?year=`` (this year by default); anything else than a year up to this one is a 404."""
+    raw = request.GET.get("year", "")
+    if not raw:
+        return today.year
+    if not raw.isdecimal() or not 2000 <= int(raw) <= today.year:
+        raise Http404
+    return int(raw)
+
+
 @login_required
 def duty_overview(request):
     """Done vs due for the "四个一" duties: the deputy's own, or every deputy in the user's grids."""
@@ -58,7 +69,12 @@ def duty_overview(request):
     deputies = _duty_deputies(user)
     page_obj = paginate(request, deputies)
     compliance = duty_compliance([d.id for d in page_obj], today)
-    rows = [{"deputy": d, "duties": compliance[d.id]} for d in page_obj]
+    # The periods missed so far this year, named ("巡网格：3月、5月"), not only counted.
+    year = duty_year([d.id for d in page_obj], today.year, today)
+    rows = [
+        {"deputy": d, "duties": compliance[d.id], "missed": [row for row in year[d.id] if row["missed"]]}
+        for d in page_obj
+    ]
     return render(
         request,
         "liaison/reception/duties.html",
@@ -80,14 +96,18 @@ def duty_deputy(request, pk):
     )
     if request.method == "POST" and _record_duty(request, form):
         return redirect("liaison:duty_deputy", deputy.pk)
-    year_start = date(today.year, 1, 1)
-    records = GridDuty.objects.filter(deputy=deputy, date__gte=year_start).select_related("grid", "recorded_by")
+    year = _year_param(request, today)
+    records = GridDuty.objects.filter(deputy=deputy, date__year=year).select_related("grid", "recorded_by")
     return render(
         request,
         "liaison/reception/duty_deputy.html",
         {
             "deputy": deputy,
             "duties": duty_compliance([deputy.id], today)[deputy.id],
+            "year": year,
+            "years": range(today.year, today.year - 5, -1),
+            "duty_year": duty_year([deputy.id], year, today)[deputy.id],
+            "duty_months": range(1, 13),
             "assignments": assignments,
             "records": records,
             "form": form,
