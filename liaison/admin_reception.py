@@ -81,7 +81,7 @@ class VisitAdmin(ReadOnlyAdmin):
 
 class OpinionEventInline(ReadOnlyInline):
     model = OpinionEvent
-    fields = ("at", "kind", "outcome", "note", "actor")
+    fields = ("at", "kind", "outcome", "note", "actor", "entered_at")
     readonly_fields = fields
 
 

@@ -39,7 +39,7 @@ class HandlingUnitAdmin(admin.ModelAdmin):
 
 class EventInline(admin.TabularInline):
     model = SuggestionEvent
-    fields = ("at", "actor", "action", "from_state", "to_state", "note")
+    fields = ("at", "actor", "action", "from_state", "to_state", "note", "entered_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
