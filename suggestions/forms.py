@@ -73,6 +73,31 @@ class SuggestionForm(forms.Form):
         self.fields["cosigners"].label_from_instance = _deputy_label
 
 
+class PastSuggestionForm(SuggestionForm):
+    """补录: a suggestion submitted in the past, entered by the office or station staff for its lead deputy."""
+
+    lead_deputy = forms.ModelChoiceField(label=_("Lead deputy"), queryset=Deputy.objects.none())
+    happened_on = forms.DateField(
+        label=_("Submitted on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_event_date],
+        help_text=_(
+            "The day the deputy submitted it; the office's five working days to assign are counted from it. "
+            "Co-signers are recorded as having confirmed."
+        ),
+    )
+
+    field_order = ["lead_deputy", "happened_on", "title", "category", "content", "cosigners", "attachments"]
+
+    def __init__(self, *args, deputies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_deputy"].queryset = (deputies if deputies is not None else Deputy.objects.none()).order_by(
+            "name", "id"
+        )
+        self.fields["lead_deputy"].label_from_instance = _deputy_label
+        self.fields["cosigners"].help_text = _("Deputies who co-signed it.")
+
+
 def add_happened_on(form, *, dated_by: str | None = None) -> None:
     """补录: the date the step happened, first on the form, for the office and station staff recording it
     afterwards. ``dated_by`` names a date field the form already has that serves (a contact's date)."""

@@ -7,6 +7,7 @@ app_name = "suggestions"
 urlpatterns = [
     path("", lists.suggestion_list, name="list"),
     path("new/", drafting.suggestion_create, name="create"),
+    path("record-past/", drafting.suggestion_record_past, name="record_past"),
     path("cosign-requests/", lists.cosign_requests, name="cosign_requests"),
     path("inbox/", lists.unit_inbox, name="inbox"),
     path("follow-ups/", lists.follow_up_list, name="follow_ups"),

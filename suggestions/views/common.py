@@ -22,6 +22,11 @@ _TABS = [
     ("suggestions:inbox", gettext_lazy("Unit inbox"), {Role.UNIT_OFFICER}),
     ("suggestions:follow_ups", gettext_lazy("B/C follow-ups"), {Role.UNIT_OFFICER}),
     ("suggestions:review", gettext_lazy("Review queue"), {Role.OFFICE, Role.LEADER, Role.ADMIN}),
+    (
+        "suggestions:record_past",
+        gettext_lazy("Record a past suggestion"),
+        {Role.OFFICE, Role.ADMIN, Role.STATION_STAFF},
+    ),
     ("suggestions:overdue", gettext_lazy("Overdue"), {Role.OFFICE, Role.LEADER, Role.ADMIN, Role.UNIT_OFFICER}),
     ("suggestions:extensions", gettext_lazy("Extension requests"), {Role.OFFICE, Role.LEADER, Role.ADMIN}),
     ("suggestions:return_requests", gettext_lazy("Return requests"), {Role.OFFICE, Role.LEADER, Role.ADMIN}),

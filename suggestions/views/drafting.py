@@ -54,6 +54,52 @@ def suggestion_create(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def suggestion_record_past(request):
+    """补录: the office (and station staff for their stations' deputies) enter a suggestion submitted in the
+    past, with its submission date; its later steps are then recorded from its page."""
+    require_role(request, Role.OFFICE, Role.ADMIN, Role.STATION_STAFF)
+    form = forms.PastSuggestionForm(
+        request.POST or None, request.FILES or None, deputies=deputies_visible_to(request.user).filter(is_active=True)
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        outcome = run_service(
+            request,
+            form,
+            lambda: services.suggestion_create(
+                actor=request.user,
+                lead_deputy=data["lead_deputy"],
+                title=data["title"],
+                content=data["content"],
+                category=data["category"],
+                cosigners=list(data["cosigners"]),
+                attachments=data["attachments"],
+                happened_on=data["happened_on"],
+            ),
+        )
+        if not outcome.ok:
+            status = outcome.status
+        else:
+            messages.success(request, _("The suggestion is recorded as submitted on that date."))
+            return redirect("suggestions:detail", pk=outcome.result.pk)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "suggestions/form.html",
+        {
+            "form": form,
+            "heading": _("Record a past suggestion"),
+            "submit_label": _("Record"),
+            "tabs": page_tabs(request),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def suggestion_edit(request, pk):
     suggestion = visible_suggestion(request, pk)
     refusal = precheck(request, suggestion, Action.UPDATE)

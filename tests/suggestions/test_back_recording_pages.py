@@ -86,3 +86,33 @@ def test_back_recording_a_reply_in_the_browser(page, world):  # noqa: F811
     assert item.get_attribute("data-back-recorded") is not None
     assert "补录" in item.inner_text()
     assert "2024-01-08" in item.inner_text()
+
+
+@pytest.mark.django_db
+def test_a_past_suggestion_is_recorded_from_its_page(client, world, frozen_today):
+    frozen_today(TODAY)
+    url = "/suggestions/record-past/"
+    client.force_login(world.deputy)
+    assert client.get(url).status_code == 403
+    # Staff of another station cannot choose this deputy.
+    client.force_login(world.staff_b)
+    body = {
+        "lead_deputy": world.lead_deputy.pk,
+        "happened_on": "2023-09-28",
+        "title": TITLE,
+        "category": "other",
+        "content": "建议延长养老驿站的开放时间。",
+        "cosigners": [world.cosigner_deputy.pk],
+    }
+    assert client.post(url, body).status_code == 400
+    client.force_login(world.staff_a)
+    assert 'name="happened_on"' in client.get(url).content.decode()
+    response = client.post(url, body)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    suggestion = Suggestion.objects.get(title=TITLE)
+    assert suggestion.state == State.SUBMITTED
+    assert suggestion.assign_due == date(2023, 10, 11)
+    assert suggestion.cosignatures.get().status == "confirmed"
+    # A future date is a form error and records nothing.
+    client.post(url, body | {"title": "另一件", "happened_on": "2026-12-08"})
+    assert not Suggestion.objects.filter(title="另一件").exists()
