@@ -14,7 +14,7 @@ from duties.models import GridDuty
 from duties.services.grid_duties import grid_duty_record
 from tests.liaison import reception_support
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = pytest.mark.django_db
 street = reception_support.street
 
 TODAY = date(2024, 5, 20)

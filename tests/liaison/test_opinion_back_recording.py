@@ -10,7 +10,7 @@ from liaison.models import Opinion, OpinionEvent
 from liaison.services.opinions import opinion_create
 from tests.liaison import reception_support
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = pytest.mark.django_db
 street = reception_support.street
 
 TODAY = date(2026, 12, 7)

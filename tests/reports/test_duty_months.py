@@ -11,7 +11,7 @@ from duties.selectors import MISSED, OPEN, duty_year
 from duties.services.grid_duties import grid_duty_record
 from reports.compliance import duty_compliance
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from suggestions.models import State, Suggestion, SuggestionEvent
 from suggestions.selectors import suggestion_stats
 from tests.builders.suggestions import drive
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 12, 7)
 
