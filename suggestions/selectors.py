@@ -27,6 +27,7 @@ from suggestions.models import (
     CoSignature,
     CoSignStatus,
     Extension,
+    Reply,
     ReplyClass,
     RequestStatus,
     ReturnRequest,
@@ -67,6 +68,14 @@ def suggestions_visible_to(user) -> QuerySet[Suggestion]:
 
 
 _SUBMITTED = Q(submitted_at__isnull=False)
+
+
+def replies_visible_to(user) -> QuerySet[Reply]:
+    """Replies to the suggestions ``user`` may see (the detail page shows them to everyone who sees the
+    suggestion), with their suggestion and unit loaded."""
+    return Reply.objects.select_related("suggestion", "unit").filter(
+        suggestion_id__in=suggestions_visible_to(user).values("id")
+    )
 
 
 def deputies_of_station_q(station_id: int, prefix: str = "") -> Q:

@@ -1,0 +1,187 @@
+"""One search over opinions, suggestions, replies and livelihood projects, each scoped like its list.
+
+Every kind starts from the selector its own list uses (``opinions_visible_to``, ``suggestions_visible_to``,
+``replies_visible_to``, ``projects_visible_to``), so a search can never show a row the user could not open;
+``core.search.search`` narrows it to the rows matching the query (a GIN index on PostgreSQL, ``icontains``
+on SQLite). Counts stop at ``COUNT_CAP``: a count of every match of a common word over a million opinions
+would cost more than the page, and "more than 500" is all a reader needs. Newest first.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.search import first_matching, search, snippet, terms_of
+from liaison.selectors import opinions_visible_to
+from livelihood.selectors import projects_visible_to
+from suggestions.selectors import replies_visible_to, suggestions_visible_to
+
+COUNT_CAP = 500
+PAGE_SIZE = 20
+# Pages that can be asked for: the capped count, a page at a time.
+MAX_PAGE = -(-COUNT_CAP // PAGE_SIZE)
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    rows: Callable[..., QuerySet]  # the list's selector, taking the user
+    order: tuple[str, ...]
+    title: Callable
+    texts: Callable  # the searched texts of a row, the one to quote first
+    when: Callable
+    url: Callable
+
+
+def _day(value) -> date | None:
+    if isinstance(value, datetime):
+        return timezone.localdate(value)
+    return value
+
+
+KINDS: dict[str, Kind] = {
+    kind.key: kind
+    for kind in (
+        Kind(
+            key="opinions",
+            label=_("Opinions"),
+            rows=opinions_visible_to,
+            order=("-received_on", "-id"),
+            title=lambda o: f"{o.get_category_display()} · {o.station.name}",
+            texts=lambda o: [o.content, o.outcome_note, o.resolution_note],
+            when=lambda o: o.received_on,
+            url=lambda o: reverse("liaison:opinion_detail", args=[o.pk]),
+        ),
+        Kind(
+            key="suggestions",
+            label=_("Suggestions"),
+            rows=suggestions_visible_to,
+            order=("-created_at", "-id"),
+            title=lambda s: s.title,
+            texts=lambda s: [s.content, s.title],
+            when=lambda s: _day(s.created_at),
+            url=lambda s: reverse("suggestions:detail", args=[s.pk]),
+        ),
+        Kind(
+            key="replies",
+            label=_("Replies"),
+            rows=replies_visible_to,
+            order=("-replied_at", "-id"),
+            title=lambda r: f"{r.suggestion.title} · {r.unit.name}",
+            texts=lambda r: [r.content],
+            when=lambda r: r.replied_on,
+            url=lambda r: reverse("suggestions:detail", args=[r.suggestion_id]) + "#replies",
+        ),
+        Kind(
+            key="projects",
+            label=_("Livelihood projects"),
+            rows=projects_visible_to,
+            order=("-created_at", "-id"),
+            title=lambda p: p.title,
+            texts=lambda p: [p.description, p.title],
+            when=lambda p: _day(p.created_at),
+            url=lambda p: reverse("livelihood:project_detail", args=[p.pk]),
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    id: int
+    title: str
+    snippet: str  # HTML: escaped, matches in <mark>
+    date: date | None
+    url: str
+
+
+@dataclass(frozen=True)
+class KindCount:
+    key: str
+    label: str
+    count: int
+    capped: bool
+
+
+@dataclass
+class Results:
+    q: str
+    terms: list[str]
+    kind: str
+    page: int
+    counts: list[KindCount] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return next((c.count for c in self.counts if c.key == self.kind), 0)
+
+    @property
+    def count_capped(self) -> bool:
+        return next((c.capped for c in self.counts if c.key == self.kind), False)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // PAGE_SIZE))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def matching(user, kind: str, q) -> QuerySet:
+    """The rows of ``kind`` that ``user`` may see and that match ``q``, newest first."""
+    spec = KINDS[kind]
+    return search(spec.rows(user), q).order_by(*spec.order)
+
+
+def count_capped(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """How many rows ``queryset`` has, reading at most ``cap + 1``: (count up to ``cap``, whether capped)."""
+    n = queryset.order_by().values("pk")[: cap + 1].count()
+    return min(n, cap), n > cap
+
+
+def find(user, q, kind: str | None = None, page: int = 1) -> Results:
+    """Search every kind for ``q``: a capped count per kind and one page of ``kind`` (by default the
+    first kind with a match). ``page`` beyond the last page is the last page. One count query per kind
+    and one query for the page, whatever the number of hits."""
+    terms = terms_of(q)
+    kind = kind if kind in KINDS else None
+    results = Results(q=q or "", terms=terms, kind=kind or next(iter(KINDS)), page=1)
+    if not terms:
+        return results
+    for key, spec in KINDS.items():
+        count, capped = count_capped(matching(user, key, q))
+        results.counts.append(KindCount(key=key, label=spec.label, count=count, capped=capped))
+    if kind is None:
+        kind = next((c.key for c in results.counts if c.count), next(iter(KINDS)))
+    results.kind = kind
+    results.page = max(1, min(int(page or 1), results.pages))
+    if not results.count:
+        return results
+    spec = KINDS[kind]
+    start = (results.page - 1) * PAGE_SIZE
+    rows = matching(user, kind, q)[start : start + PAGE_SIZE]
+    results.hits = [
+        Hit(
+            kind=kind,
+            id=row.pk,
+            title=spec.title(row),
+            snippet=snippet(first_matching(spec.texts(row), terms), terms),
+            date=spec.when(row),
+            url=spec.url(row),
+        )
+        for row in rows
+    ]
+    return results
