@@ -1,7 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SearchConfig(AppConfig):
     name = "search"
-    verbose_name = _("Search")
+    verbose_name = pgettext_lazy("site search", "Search")

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from search.selectors import KINDS, MAX_PAGE
 
@@ -8,7 +9,7 @@ class SearchForm(forms.Form):
     """The search page's query: any text (``core.search.terms_of`` keeps what can be searched), a kind, a page."""
 
     q = forms.CharField(
-        label=_("Search"),
+        label=pgettext_lazy("site search", "Search"),
         required=False,
         strip=True,
         widget=forms.TextInput(attrs={"type": "search", "maxlength": 200, "placeholder": _("e.g. 电梯")}),

@@ -146,8 +146,10 @@ def matching(user, kind: str, q) -> QuerySet:
     return search(spec.rows(user), q).order_by(*spec.order)
 
 
-def count_capped(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """How many rows ``queryset`` has, reading at most ``cap + 1``: (count up to ``cap``, whether capped)."""
+def count_capped(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]:
+    """How many rows ``queryset`` has, reading at most ``cap + 1`` (``COUNT_CAP`` by default): the count up
+    to ``cap`` and whether there are more."""
+    cap = COUNT_CAP if cap is None else cap
     n = queryset.order_by().values("pk")[: cap + 1].count()
     return min(n, cap), n > cap
 
@@ -172,7 +174,8 @@ def find(user, q, kind: str | None = None, page: int = 1) -> Results:
         return results
     spec = KINDS[kind]
     start = (results.page - 1) * PAGE_SIZE
-    rows = matching(user, kind, q)[start : start + PAGE_SIZE]
+    # Only the first ``COUNT_CAP`` matches are listed: the last page stops there.
+    rows = matching(user, kind, q)[start : min(start + PAGE_SIZE, results.count)]
     results.hits = [
         Hit(
             kind=kind,
