@@ -8,8 +8,8 @@ script first applies the pending migrations (the search columns and their GIN in
 they took. It then measures, in one process (Django, no HTTP server), interleaved, ``--repeat`` rounds after
 a warm-up, as the office (whole jurisdiction) and as one area station's staff:
 
-- **search, opinion page**: the first page (20) of opinions matching the query, newest first, plus their
-  count capped at 500: what the search page and ``/api/v1/search/?kind=opinions`` read for opinions;
+- **search, opinion page**: the opinions matching the query, capped at 501 (the count), and the first page
+  (20) of them, newest first: what the search page and ``/api/v1/search/?kind=opinions`` read for opinions;
 - **search, all kinds**: ``search.selectors.find`` (four capped counts and one page);
 - **search API**: ``GET /api/v1/search/?q=…`` through Django's test client (request, serializer, JSON);
 - **old icontains**: what the opinion list filter did before, ``content/outcome_note/resolution_note
@@ -92,7 +92,7 @@ def cases(icontains_only: bool):
 
     from accounts.models import User
     from liaison.selectors import opinions_visible_to
-    from search.selectors import count_capped, find, matching
+    from search.selectors import KINDS, _page, find, matching, sample
 
     def old_icontains(user, q):
         rows = opinions_visible_to(user).filter(
@@ -102,8 +102,11 @@ def cases(icontains_only: bool):
         return page.paginator.count, len(list(page.object_list))
 
     def opinion_page(user, q):
-        rows = matching(user, "opinions", q)
-        return count_capped(rows), len(list(rows[:20]))
+        # What ``find`` reads for opinions: the capped sample of the matches, then the first page.
+        found = sample(matching(user, "opinions", q), KINDS["opinions"].order)
+        if not found:
+            return 0
+        return len(list(_page(user, "opinions", q, found, 0, min(20, len(found)))))
 
     def api(client, q):
         response = client.get("/api/v1/search/", {"q": q})

@@ -146,6 +146,16 @@ def matching(user, kind: str, q) -> QuerySet:
     return search(spec.rows(user), q).order_by(*spec.order)
 
 
+def sample(queryset: QuerySet, order: tuple[str, ...], cap: int | None = None) -> list[tuple]:
+    """At most ``cap + 1`` (``COUNT_CAP`` by default) matching rows as ``(pk, *order keys)``, in no order.
+
+    Without ORDER BY, PostgreSQL reads a rare word's rows from the GIN index and stops a common word's
+    early: never more than ``cap + 1`` rows, whatever the table's size."""
+    cap = COUNT_CAP if cap is None else cap
+    fields = [name.lstrip("-") for name in order]
+    return list(queryset.order_by().values_list("pk", *fields)[: cap + 1])
+
+
 def count_capped(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]:
     """How many rows ``queryset`` has, reading at most ``cap + 1`` (``COUNT_CAP`` by default): the count up
     to ``cap`` and whether there are more."""
@@ -154,18 +164,41 @@ def count_capped(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]
     return min(n, cap), n > cap
 
 
+def _page(user, kind: str, q, found: list[tuple], start: int, end: int) -> QuerySet:
+    """Rows ``start:end`` of the matches, newest first, without walking the table.
+
+    ``found`` is the sample of the matches (every one when there are at most ``COUNT_CAP``; the order fields
+    are all descending). Every match then is in ``found``: the page is read by primary key. Otherwise the
+    word is common and the page is read along the order's index under its LIMIT, from the newest row down
+    to a bound: the ``end``-th newest row of the sample, since at least ``end`` matches are that new or
+    newer. So a word whose matches are all old never makes PostgreSQL walk the whole index looking for them.
+    """
+    spec = KINDS[kind]
+    newest = sorted(found, key=lambda row: row[1:], reverse=True)
+    if len(found) <= COUNT_CAP:
+        ids = [row[0] for row in newest[start:end]]
+        return spec.rows(user).filter(pk__in=ids).order_by(*spec.order)
+    bound = newest[end - 1][1]
+    lead = spec.order[0].lstrip("-")
+    return matching(user, kind, q).filter(**{f"{lead}__gte": bound})[start:end]
+
+
 def find(user, q, kind: str | None = None, page: int = 1) -> Results:
     """Search every kind for ``q``: a capped count per kind and one page of ``kind`` (by default the
-    first kind with a match). ``page`` beyond the last page is the last page. One count query per kind
-    and one query for the page, whatever the number of hits."""
+    first kind with a match). ``page`` beyond the last page is the last page. One query per kind (its
+    capped sample) and one for the page, whatever the number of hits."""
     terms = terms_of(q)
     kind = kind if kind in KINDS else None
     results = Results(q=q or "", terms=terms, kind=kind or next(iter(KINDS)), page=1)
     if not terms:
         return results
+    samples = {}
     for key, spec in KINDS.items():
-        count, capped = count_capped(matching(user, key, q))
-        results.counts.append(KindCount(key=key, label=spec.label, count=count, capped=capped))
+        samples[key] = sample(matching(user, key, q), spec.order)
+        count = len(samples[key])
+        results.counts.append(
+            KindCount(key=key, label=spec.label, count=min(count, COUNT_CAP), capped=count > COUNT_CAP)
+        )
     if kind is None:
         kind = next((c.key for c in results.counts if c.count), next(iter(KINDS)))
     results.kind = kind
@@ -175,7 +208,7 @@ def find(user, q, kind: str | None = None, page: int = 1) -> Results:
     spec = KINDS[kind]
     start = (results.page - 1) * PAGE_SIZE
     # Only the first ``COUNT_CAP`` matches are listed: the last page stops there.
-    rows = matching(user, kind, q)[start : min(start + PAGE_SIZE, results.count)]
+    rows = _page(user, kind, q, samples[kind], start, min(start + PAGE_SIZE, results.count))
     results.hits = [
         Hit(
             kind=kind,

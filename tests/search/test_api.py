@@ -85,6 +85,19 @@ def test_paging_stops_at_the_cap(searchable, monkeypatch):
     assert client.get("/api/v1/search/", {"q": "电梯 故障", "page": 5}).json()["results"] == second["results"]
 
 
+def test_pages_of_a_few_hundred_matches_are_read_by_key(searchable):
+    many_opinions(searchable.world.station_a, 25)
+    client = client_for(searchable.world.office)
+    first = client.get("/api/v1/search/", {"q": "电梯 故障"}).json()
+    second = client.get(first["next"]).json()
+    assert first["count"] == 25 and first["count_capped"] is False
+    assert len(first["results"]) == 20 and len(second["results"]) == 5 and second["next"] is None
+    expected = list(
+        Opinion.objects.filter(content__contains="故障").order_by("-received_on", "-id").values_list("id", flat=True)
+    )
+    assert [r["id"] for r in first["results"] + second["results"]] == expected
+
+
 def test_the_query_count_does_not_grow_with_the_hits(searchable):
     client = client_for(searchable.world.office)
 

@@ -8,7 +8,7 @@ from django.db import connection
 
 from accounts.models import User
 from liaison.models import Opinion
-from search.selectors import count_capped, matching
+from search.selectors import KINDS, _page, count_capped, matching, sample
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -63,3 +63,16 @@ def test_a_common_word_reads_a_page_without_scanning_the_table(city):
     assert all("电梯" in o.content for o in rows[:20])
     count, capped = count_capped(rows)
     assert capped and count == 500
+
+
+def test_find_reads_a_rare_word_from_the_gin_index_then_its_page_by_key(city):
+    office = User.objects.get(username="city_office")
+    rows = matching(office, "opinions", "消防栓")
+    probe = rows.order_by().values_list("pk", "received_on", "id")[:501]
+    text = plan(probe)
+    assert "Bitmap Index Scan on liaison_opinion_search" in text and not scans_the_table(text), text
+    found = sample(rows, KINDS["opinions"].order)
+    page = _page(office, "opinions", "消防栓", found, 0, len(found))
+    text = plan(page)
+    assert "liaison_opinion_pkey" in text and "opinion_received_id" not in text and not scans_the_table(text), text
+    assert [o.pk for o in page] == [o.pk for o in sorted(city, key=lambda o: (o.received_on, o.pk), reverse=True)]
