@@ -5,6 +5,11 @@ Every kind starts from the selector its own list uses (``opinions_visible_to``, 
 ``core.search.search`` narrows it to the rows matching the query (a GIN index on PostgreSQL, ``icontains``
 on SQLite). Counts stop at ``COUNT_CAP``: a count of every match of a common word over a million opinions
 would cost more than the page, and "more than 500" is all a reader needs. Newest first.
+
+A page is not read with ``ORDER BY … LIMIT`` over the matches straight away: for a word PostgreSQL thinks
+common but that is rare (or whose matches are all old) it would walk the order index through the whole
+table. ``find`` first reads up to ``SAMPLE_CAP`` matching ids with their order keys and no order (from the
+GIN index, or stopping early); when that is all of them the page is picked from them and read by key.
 """
 
 from collections.abc import Callable
@@ -22,6 +27,8 @@ from livelihood.selectors import projects_visible_to
 from suggestions.selectors import replies_visible_to, suggestions_visible_to
 
 COUNT_CAP = 500
+# Matches read (id and order keys only) to place a page exactly; beyond it, a page is read along the index.
+SAMPLE_CAP = 2000
 PAGE_SIZE = 20
 # Pages that can be asked for: the capped count, a page at a time.
 MAX_PAGE = -(-COUNT_CAP // PAGE_SIZE)
@@ -147,11 +154,11 @@ def matching(user, kind: str, q) -> QuerySet:
 
 
 def sample(queryset: QuerySet, order: tuple[str, ...], cap: int | None = None) -> list[tuple]:
-    """At most ``cap + 1`` (``COUNT_CAP`` by default) matching rows as ``(pk, *order keys)``, in no order.
+    """At most ``cap + 1`` (``SAMPLE_CAP`` by default) matching rows as ``(pk, *order keys)``, in no order.
 
     Without ORDER BY, PostgreSQL reads a rare word's rows from the GIN index and stops a common word's
     early: never more than ``cap + 1`` rows, whatever the table's size."""
-    cap = COUNT_CAP if cap is None else cap
+    cap = SAMPLE_CAP if cap is None else cap
     fields = [name.lstrip("-") for name in order]
     return list(queryset.order_by().values_list("pk", *fields)[: cap + 1])
 
@@ -167,15 +174,15 @@ def count_capped(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]
 def _page(user, kind: str, q, found: list[tuple], start: int, end: int) -> QuerySet:
     """Rows ``start:end`` of the matches, newest first, without walking the table.
 
-    ``found`` is the sample of the matches (every one when there are at most ``COUNT_CAP``; the order fields
-    are all descending). Every match then is in ``found``: the page is read by primary key. Otherwise the
+    ``found`` is the sample of the matches (every one when there are at most ``SAMPLE_CAP``; the order
+    fields are all descending). Every match then is in ``found``: the page is read by primary key. Otherwise the
     word is common and the page is read along the order's index under its LIMIT, from the newest row down
     to a bound: the ``end``-th newest row of the sample, since at least ``end`` matches are that new or
     newer. So a word whose matches are all old never makes PostgreSQL walk the whole index looking for them.
     """
     spec = KINDS[kind]
     newest = sorted(found, key=lambda row: row[1:], reverse=True)
-    if len(found) <= COUNT_CAP:
+    if len(found) <= SAMPLE_CAP:
         ids = [row[0] for row in newest[start:end]]
         return spec.rows(user).filter(pk__in=ids).order_by(*spec.order)
     bound = newest[end - 1][1]
@@ -186,7 +193,7 @@ def _page(user, kind: str, q, found: list[tuple], start: int, end: int) -> Query
 def find(user, q, kind: str | None = None, page: int = 1) -> Results:
     """Search every kind for ``q``: a capped count per kind and one page of ``kind`` (by default the
     first kind with a match). ``page`` beyond the last page is the last page. One query per kind (its
-    capped sample) and one for the page, whatever the number of hits."""
+    sample, which gives the capped count) and one for the page, whatever the number of hits."""
     terms = terms_of(q)
     kind = kind if kind in KINDS else None
     results = Results(q=q or "", terms=terms, kind=kind or next(iter(KINDS)), page=1)
