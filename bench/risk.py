@@ -78,17 +78,20 @@ def precision_at_top(scores: list[float], labels: list[bool], share: float = TOP
     return sum(labels[i] for i in top) / len(top)
 
 
-def fit_logistic(rows: list[dict[str, float]], labels: list[bool], names: list[str], l2: float = 1.0):
-    """Logistic regression by Newton's method (IRLS), a small L2 penalty on the weights. Pure Python."""
+def fit_logistic(rows: list[dict[str, float]], labels: list[bool], names: list[str], fixed: dict, l2: float = 1.0):
+    """Logistic regression by Newton's method (IRLS), a small L2 penalty on the weights. Pure Python.
+
+    The weights of ``fixed`` (name → weight) are held: their part of each score is an offset."""
     k = len(names) + 1
     xs = [[1.0] + [row[name] for name in names] for row in rows]
+    offsets = [sum(weight * row[name] for name, weight in fixed.items()) for row in rows]
     ys = [1.0 if label else 0.0 for label in labels]
     beta = [0.0] * k
     for _iteration in range(25):
         gradient = [0.0] * k
         hessian = [[0.0] * k for _ in range(k)]
-        for x, y in zip(xs, ys, strict=True):
-            z = sum(b * v for b, v in zip(beta, x, strict=True))
+        for x, y, offset in zip(xs, ys, offsets, strict=True):
+            z = offset + sum(b * v for b, v in zip(beta, x, strict=True))
             p = 1 / (1 + math.exp(-max(-30, min(30, z))))
             w = p * (1 - p)
             for a in range(k):
@@ -245,7 +248,7 @@ def render(result: dict, *, scale_note: str, facts: dict, window: tuple, count: 
         intercept, weights = fitted
         lines += [
             "",
-            "Weights fitted on the earlier years (`--fit`): intercept "
+            "Weights fitted on the earlier years (`--fit`; the chosen ones held): intercept "
             + f"{intercept:.2f}, "
             + ", ".join(f"{name} {value:.2f}" for name, value in weights.items())
             + ".",

@@ -62,9 +62,10 @@ from suggestions.models import (
 # --- The model ------------------------------------------------------------------------------------
 
 INTERCEPT = -1.9
+# The weights ``bench/risk.py --fit`` fits; the others are chosen (see the module docstring).
+FITTED = ("late_logit", "holidays")
 WEIGHTS = {
     "late_logit": 0.9,
-    "days_left_log": -0.35,
     "holidays": 0.3,
     "co_opinions": 0.5,
     "rehandling": 0.5,
@@ -76,6 +77,9 @@ HISTORY_DAYS = 365
 SHRINK = 10
 # Fewer items than this in the year: the reasons quote the unit's overall rate instead of the category's.
 MIN_QUOTED = 5
+
+# From this many days after 交办 the reasons also quote the record of the items still open that long.
+CONDITIONAL_QUOTED_AFTER = 14
 
 # Levels shown on the list; the reminder warns the lead unit once per level reached (and per deadline).
 HIGH = 0.5
@@ -164,6 +168,9 @@ class Record:
     quoted_on_time: float | None  # the unshrunk on-time rate the reasons quote, or None when too few items
     quoted_count: int
     quoted_scope: str  # "category", "unit" or ""
+    # Of the quoted items still unanswered after as many days as this one has spent: the share late, how many.
+    quoted_open_late: float | None = None
+    quoted_open_count: int = 0
 
 
 def _shrunk(part: int, whole: int, prior: float) -> float:
@@ -208,12 +215,15 @@ class History:
             quoted, scope = unit, "unit"
         else:
             quoted, scope = None, ""
+        still_open, late = quoted.still_open(spent) if quoted else (0, 0)
         return Record(
             late_rate=late_rate,
             mean_reply_days=mean_days,
             quoted_on_time=(1 - quoted.late / quoted.decided) if quoted else None,
             quoted_count=quoted.decided if quoted else 0,
             quoted_scope=scope,
+            quoted_open_late=late / still_open if still_open >= MIN_QUOTED else None,
+            quoted_open_count=still_open,
         )
 
 
@@ -324,7 +334,6 @@ class Features:
         rate = min(max(self.record.late_rate, 0.001), 0.999)
         return {
             "late_logit": math.log(rate / (1 - rate)),
-            "days_left_log": math.log1p(self.working_days_left),
             "holidays": self.holiday_days / 5,
             "co_opinions": 1.0 if self.co_opinions_missing else 0.0,
             "rehandling": 1.0 if self.rehandling else 0.0,
@@ -371,6 +380,14 @@ def reasons(features: Features, city_late: float) -> list[str]:
         said.append((contributions["late_logit"], text % {"rate": rate}))
     else:
         said.append((contributions["late_logit"], _("lead unit has too few replies in the past year to judge")))
+    if features.days_spent >= CONDITIONAL_QUOTED_AFTER and record.quoted_open_late is not None:
+        text = (
+            _("of those still unanswered after %(days)s days, %(rate)s%% were late")
+            if record.quoted_scope == "category"
+            else _("of its suggestions still unanswered after %(days)s days, %(rate)s%% were late")
+        )
+        rate = round(record.quoted_open_late * 100)
+        said.append((contributions["late_logit"] - 0.0005, text % {"days": features.days_spent, "rate": rate}))
     if features.days_spent > record.mean_reply_days:
         # Said with the record it belongs to: the conditional late rate already weighs it.
         said.append(
@@ -402,7 +419,7 @@ def reasons(features: Features, city_late: float) -> list[str]:
     if features.holidays:
         holidays = "、".join(features.holidays)
         days = _("%(days_left)s, including %(holidays)s") % {"days_left": days, "holidays": holidays}
-    said.append((contributions["days_left_log"] + contributions["holidays"], days))
+    said.append((contributions["holidays"], days))
     said.sort(key=lambda item: -item[0])
     return [text for _weight, text in said]
 
