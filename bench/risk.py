@@ -297,11 +297,13 @@ def main() -> None:
     fitted = None
     if args.fit:
         training, _count = replay(datetime.date(2000, 1, 1), first, data_end)
-        names = list(risk.WEIGHTS)
         # A sample keeps the pure-Python fit to a minute; the weights barely move beyond it.
         training = random.Random(11).sample(training, min(len(training), FIT_SAMPLE))
+        names = list(risk.FITTED)
+        fixed = {name: weight for name, weight in risk.WEIGHTS.items() if name not in risk.FITTED}
         rows = [features.vector() for _first, features, _late in training]
-        fitted = fit_logistic(rows, [late for _first, _features, late in training], names)
+        intercept, weights = fit_logistic(rows, [late for _first, _features, late in training], names, fixed)
+        fitted = intercept, weights | fixed
     result = evaluate(predictions)
     if fitted:
         refit = evaluate(predictions, weights=fitted[1], intercept=fitted[0])
