@@ -226,7 +226,8 @@ def collect_risk_high(*, today: date):
     rows = Suggestion.objects.select_related(None).only(
         "id", "title", "state", "category", "lead_unit_id", "assigned_on", "reply_due"
     )
-    assessments = [a for a in risk.assess(rows, today=today) if a.probability >= risk.HIGH]
+    lowest = min(bound for _level, bound in risk.REMINDED_LEVELS)
+    assessments = [a for a in risk.assess(rows, today=today) if a.probability >= lowest]
     officers = unit_officers({a.suggestion.lead_unit_id for a in assessments})
     for assessment in assessments:
         suggestion = assessment.suggestion
