@@ -1,10 +1,11 @@
 """Deadline-risk benchmark: does ``suggestions.risk`` find the suggestions that really went overdue?
 
-    .venv/bin/python bench/risk.py [--scale 0.05] [--database-url URL] [--reseed] [--fit] [--no-write]
+    .venv/bin/python bench/risk.py [--scale 0.1] [--database-url URL] [--reseed] [--fit] [--no-write]
+    .venv/bin/python bench/risk.py --existing --database-url URL --fit --no-write   # a copy of a real city
 
 1. Uses the PostgreSQL database ``--database-url`` (default ``liaison_risk_bench`` on 127.0.0.1), created,
-   migrated and filled with ``manage.py seed_city --scale S`` when empty (the helpers of ``bench/city.py``).
-   Nothing is written to it.
+   migrated and filled with ``manage.py seed_city --scale S`` when empty (the helpers of ``bench/city.py``),
+   or as it is with ``--existing``. Nothing is written to it.
 2. Replays the suggestions that got a first reply: each one is predicted on the day it was assigned
    (交办) and every 7 days after, as long as it was still unanswered and its deadline had not passed, with
    what the product would have known that day: the lead unit's record over the year before (read with
@@ -272,14 +273,20 @@ def main() -> None:
     parser.add_argument("--reseed", action="store_true", help="Drop the database and seed it again.")
     parser.add_argument("--fit", action="store_true", help="Fit the weights on the earlier years and print them.")
     parser.add_argument("--no-write", action="store_true", help="Do not add the run to bench/RESULTS.md.")
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="Use the database as it is (e.g. a copy of a real city's): no migration, no seeding.",
+    )
     args = parser.parse_args()
 
     from city import ensure_database, machine, seed_if_needed, server_env
 
     env = server_env(args.database_url)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    ensure_database(args.database_url, args.reseed)
-    seed_if_needed(env, args.scale)
+    if not args.existing:
+        ensure_database(args.database_url, args.reseed)
+        seed_if_needed(env, args.scale)
     os.environ.update({k: v for k, v in env.items() if k != "PYTHONPATH"})
     import django
 
@@ -311,7 +318,7 @@ def main() -> None:
     seconds = time.monotonic() - started
     text = render(
         result,
-        scale_note=f"`seed_city --scale {args.scale}`",
+        scale_note="an existing database" if args.existing else f"`seed_city --scale {args.scale}`",
         facts=machine(),
         window=(first, last),
         count=count,

@@ -50,8 +50,9 @@ import math
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cached_property
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -154,10 +155,14 @@ class Tally:
             len(self.late_days) - bisect_right(self.late_days, spent),
         )
 
-    def mean_reply_days(self) -> tuple[int, int]:
-        """The total days to reply of the answered items, and how many they are."""
+    @cached_property
+    def _answered(self) -> tuple[int, int]:
         answered = self.days[: bisect_right(self.days, NEVER - 1)]
         return sum(answered), len(answered)
+
+    def mean_reply_days(self) -> tuple[int, int]:
+        """The total days to reply of the answered items, and how many they are."""
+        return self._answered
 
     @classmethod
     def merged(cls, tallies) -> "Tally":
@@ -442,12 +447,16 @@ def reasons(features: Features) -> list[str]:
 
 @dataclass
 class Assessment:
-    """One open suggestion's risk: the probability, its level, the reasons and the features behind them."""
+    """One open suggestion's risk: the probability, its level, and the features behind them. The reasons
+    are put into words when first read (a list shows 25 of thousands)."""
 
     suggestion: Suggestion
     probability: float
     features: Features
-    reasons: list[str] = field(default_factory=list)
+
+    @cached_property
+    def reasons(self) -> list[str]:
+        return reasons(self.features)
 
     @property
     def level(self) -> str:
@@ -497,7 +506,7 @@ def _extensions(ids: QuerySet) -> dict[int, str]:
     return dict(rows)
 
 
-def assess(suggestions: QuerySet[Suggestion], *, today: date, with_reasons: bool = True) -> list[Assessment]:
+def assess(suggestions: QuerySet[Suggestion], *, today: date) -> list[Assessment]:
     """The risk of every suggestion in ``suggestions`` that is open on ``today`` (``open_q``), highest first
     (then the nearest deadline, then the oldest). Queries: the suggestions, the record, the co-unit
     opinions, the extensions, and the working-day calendar (one per pair of years crossed)."""
@@ -524,10 +533,7 @@ def assess(suggestions: QuerySet[Suggestion], *, today: date, with_reasons: bool
             rehandling=suggestion.state == State.REHANDLING,
             extension=extensions.get(suggestion.pk, ""),
         )
-        assessment = Assessment(suggestion=suggestion, probability=probability(features), features=features)
-        if with_reasons:
-            assessment.reasons = reasons(features)
-        result.append(assessment)
+        result.append(Assessment(suggestion=suggestion, probability=probability(features), features=features))
     result.sort(key=lambda a: (-a.probability, a.suggestion.reply_due, a.suggestion.pk))
     return result
 
