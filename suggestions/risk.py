@@ -212,7 +212,6 @@ class History:
             grouped[unit_id].append(tally)
         self.by_unit = {unit_id: Tally.merged(each) for unit_id, each in grouped.items()}
         self.city = Tally.merged(tallies.values())
-        self.city_late = (self.city.late + 1) / (self.city.decided + 2)
         total, answered = self.city.mean_reply_days()
         # A city without history is assumed to use half of the legal three months.
         self.city_days = (total + 45 * SHRINK) / (answered + SHRINK)
