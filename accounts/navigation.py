@@ -34,6 +34,7 @@ MENU = [
     NavEntry("liaison:my_reception_days", _("My reception days"), frozenset({Role.DEPUTY})),
     NavEntry("liaison:opinion_list", _("Referred opinions"), frozenset({Role.UNIT_OFFICER})),
     NavEntry("suggestions:list", _("Suggestions"), frozenset(ALL)),
+    NavEntry("suggestions:risk", _("Deadline risk"), frozenset({Role.OFFICE, Role.LEADER, Role.ADMIN})),
     NavEntry("livelihood:cycle_list", _("Livelihood projects"), frozenset(ORG)),
     NavEntry("livelihood:project_list", _("Livelihood projects"), frozenset({Role.UNIT_OFFICER})),
     NavEntry("reports:dashboard", _("Dashboard"), frozenset({Role.OFFICE, Role.LEADER, Role.ADMIN})),

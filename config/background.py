@@ -128,7 +128,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 # The reminder sweeps (one task per rule, so the status page shows each). The suggestion sweeps run
 # before office hours; "reception tomorrow" in the afternoon before, when a deputy can still rearrange.
 _SUGGESTION_REMINDERS_AT = _daily("SCHEDULE_SUGGESTION_REMINDERS_AT", "07:30")
-for _task in ["reply_due", "co_opinion_due", "overdue", "assignment_pending", "evaluation_pending"]:
+for _task in ["reply_due", "co_opinion_due", "overdue", "assignment_pending", "evaluation_pending", "risk_high"]:
     CELERY_BEAT_SCHEDULE[f"suggestions-remind-{_task}"] = {
         "task": f"suggestions.remind_{_task}",
         "schedule": _SUGGESTION_REMINDERS_AT,
