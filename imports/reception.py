@@ -348,7 +348,7 @@ def _row_values(
     return values
 
 
-def check(rows, *, actor, errors: list[CellError], progress=None) -> list[Plan]:
+def check(rows: list[LedgerRow], *, actor, errors: list[CellError], progress=None) -> list[Plan]:
     """Plans for every row that reads cleanly; every problem of every row goes into ``errors``."""
     lookups = Lookups.load(actor)
     header = {column.field: column.header for column in columns()}
@@ -363,7 +363,7 @@ def check(rows, *, actor, errors: list[CellError], progress=None) -> list[Plan]:
     for count, row in enumerate(rows, start=1):
         values = _row_values(row, lookups, header, maps, today, errors)
         if progress is not None and count % 5000 == 0:
-            progress(count)
+            progress(count, len(rows))
         if values is None:
             continue
         key = _key(values["station"], values)
@@ -452,18 +452,18 @@ def write(plans: list[Plan], *, batch: ImportBatch, actor, progress=None) -> Non
     """Carry out the plans (inside the caller's transaction): bulk inserts for new rows, updates in place."""
     creates = [plan for plan in plans if plan.action == "create"]
     updates = [plan for plan in plans if plan.action == "update"]
-    done = 0
+    done, total = 0, len(creates) + len(updates)
     for start in range(0, len(creates), CHUNK):
         chunk = creates[start : start + CHUNK]
         _create(chunk, batch=batch, actor=actor)
         done += len(chunk)
         if progress is not None:
-            progress(done)
+            progress(done, total)
     for plan in updates:
         _update(plan, batch=batch, actor=actor)
         done += 1
         if progress is not None and done % 500 == 0:
-            progress(done)
+            progress(done, total)
 
 
 def _create(plans: list[Plan], *, batch: ImportBatch, actor) -> None:

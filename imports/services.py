@@ -9,10 +9,10 @@ the preview, and a file with any error imports nothing.
 
 import hashlib
 import logging
-import threading
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
@@ -29,6 +29,7 @@ from core.uploads import generated_name
 from imports import reception
 from imports.models import BatchStatus, ImportBatch, LedgerKind
 from imports.reading import CellError, LedgerUnreadable, check_package, read_sheet
+from imports.selectors import PROGRESS_TTL, progress_key
 from imports.workbook import template
 from organisation.desk import desk_stations
 
@@ -95,28 +96,20 @@ def _claim(batch_id: int, source: str, target: str) -> bool:
     return ImportBatch.objects.filter(claimable, id=batch_id).update(status=target, progress=1, heartbeat_at=now) == 1
 
 
-def _progress_reporter(batch_id: int, total: int):
-    """A callback writing the batch's progress where other connections see it, even inside a transaction.
+def _progress_reporter(batch_id: int):
+    """A callback ``report(done, total)`` that publishes the batch's progress where the page can read it.
 
-    Inside the import's transaction the update runs on a connection of its own (a short thread), so the
-    page polling the batch sees it move; on SQLite, which allows one writer, progress is shown at the end.
+    Outside a transaction (the check) it is written to the batch row. Inside the import's one transaction
+    the row is locked and its changes invisible until the end, so progress goes to the shared cache
+    (Redis when configured; ``selectors.batch_progress`` reads it back).
     """
 
-    def report(done: int) -> None:
+    def report(done: int, total: int) -> None:
         percent = max(1, min(99, int(done * 100 / max(total, 1))))
-
-        def write() -> None:
-            try:
-                ImportBatch.objects.filter(id=batch_id).update(progress=percent, heartbeat_at=clock.now())
-            finally:
-                connection.close()
-
-        if not connection.in_atomic_block:
+        if connection.in_atomic_block:
+            cache.set(progress_key(batch_id), percent, timeout=PROGRESS_TTL)
+        else:
             ImportBatch.objects.filter(id=batch_id).update(progress=percent, heartbeat_at=clock.now())
-        elif connection.vendor == "postgresql":
-            thread = threading.Thread(target=write)
-            thread.start()
-            thread.join()
 
     return report
 
@@ -156,7 +149,7 @@ def batch_check(*, batch_id: int) -> bool:
         return False
     batch = ImportBatch.objects.select_related("created_by").get(id=batch_id)
     try:
-        plans, errors, sheet, total = _read_plans(batch, progress=_progress_reporter(batch_id, 1))
+        plans, errors, sheet, total = _read_plans(batch, progress=_progress_reporter(batch_id))
     except LedgerUnreadable as exc:
         ImportBatch.objects.filter(id=batch_id).update(
             status=BatchStatus.INVALID,
@@ -214,9 +207,7 @@ def batch_import(*, batch_id: int) -> str:
                 return "invalid"
             work = [plan for plan in plans if plan.action != "unchanged"]
             with translation.override(settings.LANGUAGE_CODE):  # the history notes are stored
-                module.write(
-                    work, batch=batch, actor=batch.created_by, progress=_progress_reporter(batch_id, len(work))
-                )
+                module.write(work, batch=batch, actor=batch.created_by, progress=_progress_reporter(batch_id))
             ImportBatch.objects.filter(id=batch_id).update(
                 status=BatchStatus.IMPORTED,
                 progress=100,

@@ -79,6 +79,7 @@ def batch_detail(request, pk: int):
         "imports/detail.html",
         {
             "batch": batch,
+            "progress": selectors.batch_progress(batch),
             "problems": batch.errors[:ERRORS_SHOWN],
             "records": records,
             "may_act": services.may_import(user),

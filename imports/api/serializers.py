@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from core.serializers import StrictModelSerializer, StrictSerializer
 from imports.models import ImportBatch, LedgerKind
+from imports.selectors import batch_progress
 
 
 class UploadSerializer(StrictSerializer):
@@ -19,6 +20,10 @@ class ProblemSerializer(serializers.Serializer):
 class BatchSerializer(StrictModelSerializer):
     uploaded_by = serializers.CharField(source="created_by.display_name", read_only=True)
     problems = ProblemSerializer(source="errors", many=True, read_only=True)
+    progress = serializers.SerializerMethodField(help_text="0–100")
+
+    def get_progress(self, batch) -> int:
+        return batch_progress(batch)
 
     class Meta:
         model = ImportBatch

@@ -34,6 +34,7 @@ from imports.api.serializers import BatchListSerializer, BatchSerializer, Upload
 class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "post", "head", "options"]
     parser_classes = [MultiPartParser, FormParser]
+    filterset_fields = ["kind", "status"]
 
     def get_queryset(self):
         return selectors.batches_visible_to(self.request.user)
