@@ -123,8 +123,15 @@ def _header_map(cells, columns: list[Column]) -> dict[int, Column]:
     return found
 
 
-def read_sheet(data: bytes, columns: list[Column]) -> tuple[str, Iterator[LedgerRow]]:
-    """The first sheet whose header row names every required column: its title and its data rows.
+@dataclass
+class Sheet:
+    title: str
+    rows: Iterator[LedgerRow]
+    size: int  # the rows below the header as the sheet declares them (for progress; blank rows included)
+
+
+def read_sheet(data: bytes, columns: list[Column]) -> Sheet:
+    """The first sheet whose header row names every required column: its title and its data rows, streamed.
 
     Rows that are entirely empty are skipped; reading stops at ``MAX_ROWS`` data rows with an error.
     """
@@ -143,7 +150,8 @@ def read_sheet(data: bytes, columns: list[Column]) -> tuple[str, Iterator[Ledger
                 break
             mapping = _header_map(cells or (), columns)
             if required <= {c.field for c in mapping.values()}:
-                return sheet.title, _data_rows(sheet.title, rows, offset, mapping)
+                size = max((sheet.max_row or 0) - offset, 0)
+                return Sheet(sheet.title, _data_rows(sheet.title, rows, offset, mapping), size)
     missing = "、".join(c.header for c in columns if c.required)
     raise LedgerUnreadable(
         _("No sheet has a header row with the columns %(columns)s in its first %(rows)s rows.")

@@ -348,8 +348,9 @@ def _row_values(
     return values
 
 
-def check(rows: list[LedgerRow], *, actor, errors: list[CellError], progress=None) -> list[Plan]:
-    """Plans for every row that reads cleanly; every problem of every row goes into ``errors``."""
+def check(rows, *, actor, errors: list[CellError]):
+    """The plans of the rows, ``CHUNK`` at a time, read as they stream from the workbook; every problem of
+    every row goes into ``errors``. Memory holds one chunk and the keys seen (to find a row given twice)."""
     lookups = Lookups.load(actor)
     header = {column.field: column.header for column in columns()}
     maps = {
@@ -358,12 +359,10 @@ def check(rows: list[LedgerRow], *, actor, errors: list[CellError], progress=Non
         "outcome": {k: v for k, v in _labels(OpinionOutcome.choices).items() if k in LEDGER_OUTCOMES},
     }
     today = clock.today()
-    plans: list[Plan] = []
     seen: dict[str, int] = {}
-    for count, row in enumerate(rows, start=1):
+    chunk: list[Plan] = []
+    for row in rows:
         values = _row_values(row, lookups, header, maps, today, errors)
-        if progress is not None and count % 5000 == 0:
-            progress(count, len(rows))
         if values is None:
             continue
         key = _key(values["station"], values)
@@ -374,9 +373,14 @@ def check(rows: list[LedgerRow], *, actor, errors: list[CellError], progress=Non
             )
             continue
         seen[key] = row.number
-        plans.append(Plan(row=row, key=key, fingerprint=_fingerprint(values), values=values))
-    _match_existing(plans, errors, header)
-    return plans
+        chunk.append(Plan(row=row, key=key, fingerprint=_fingerprint(values), values=values))
+        if len(chunk) == CHUNK:
+            _match_existing(chunk, errors, header)
+            yield chunk
+            chunk = []
+    if chunk:
+        _match_existing(chunk, errors, header)
+        yield chunk
 
 
 def _match_existing(plans: list[Plan], errors: list[CellError], header: dict) -> None:
@@ -448,22 +452,14 @@ def _provenance(batch: ImportBatch, plan: Plan) -> str:
     }
 
 
-def write(plans: list[Plan], *, batch: ImportBatch, actor, progress=None) -> None:
-    """Carry out the plans (inside the caller's transaction): bulk inserts for new rows, updates in place."""
+def write(plans: list[Plan], *, batch: ImportBatch, actor) -> None:
+    """Carry out one chunk of plans (inside the caller's transaction): bulk inserts, updates in place."""
     creates = [plan for plan in plans if plan.action == "create"]
-    updates = [plan for plan in plans if plan.action == "update"]
-    done, total = 0, len(creates) + len(updates)
-    for start in range(0, len(creates), CHUNK):
-        chunk = creates[start : start + CHUNK]
-        _create(chunk, batch=batch, actor=actor)
-        done += len(chunk)
-        if progress is not None:
-            progress(done, total)
-    for plan in updates:
-        _update(plan, batch=batch, actor=actor)
-        done += 1
-        if progress is not None and done % 500 == 0:
-            progress(done, total)
+    if creates:
+        _create(creates, batch=batch, actor=actor)
+    for plan in plans:
+        if plan.action == "update":
+            _update(plan, batch=batch, actor=actor)
 
 
 def _create(plans: list[Plan], *, batch: ImportBatch, actor) -> None:

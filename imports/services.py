@@ -9,6 +9,8 @@ the preview, and a file with any error imports nothing.
 
 import hashlib
 import logging
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -114,28 +116,44 @@ def _progress_reporter(batch_id: int):
     return report
 
 
-def _read_plans(batch: ImportBatch, *, progress=None) -> tuple[list, list[CellError], str, int]:
+@dataclass
+class Tally:
+    """What a pass over a ledger found: counts by action, the problems, the sheet read."""
+
+    sheet: str = ""
+    rows: int = 0
+    actions: Counter = field(default_factory=Counter)
+    errors: list[CellError] = field(default_factory=list)
+
+    def fields(self) -> dict:
+        return {
+            "sheet": self.sheet[:100],
+            "rows_total": self.rows,
+            "created_count": self.actions["create"],
+            "updated_count": self.actions["update"],
+            "unchanged_count": self.actions["unchanged"],
+            "error_count": len(self.errors),
+            "errors": [error.as_dict() for error in self.errors[:MAX_STORED_ERRORS]],
+        }
+
+
+def _passes(batch: ImportBatch, tally: Tally, progress):
+    """The batch's plans, a chunk at a time, streamed from its stored file; ``tally`` counts as they go."""
     module = KINDS[batch.kind]
     with batch.file.open("rb") as handle:
         data = handle.read()
-    errors: list[CellError] = []
-    with translation.override("zh-hans"):
-        sheet, rows = read_sheet(data, module.columns())
-        rows = list(rows)
-        plans = module.check(rows, actor=batch.created_by, errors=errors, progress=progress)
-    return plans, errors, sheet, len(rows)
+    sheet = read_sheet(data, module.columns())
+    tally.sheet = sheet.title
 
+    def counted(rows):
+        for row in rows:
+            tally.rows += 1
+            yield row
 
-def _fields_for(plans, errors, sheet, total) -> dict:
-    return {
-        "sheet": sheet[:100],
-        "rows_total": total,
-        "created_count": sum(1 for plan in plans if plan.action == "create"),
-        "updated_count": sum(1 for plan in plans if plan.action == "update"),
-        "unchanged_count": sum(1 for plan in plans if plan.action == "unchanged"),
-        "error_count": len(errors),
-        "errors": [error.as_dict() for error in errors[:MAX_STORED_ERRORS]],
-    }
+    for chunk in module.check(counted(sheet.rows), actor=batch.created_by, errors=tally.errors):
+        tally.actions.update(plan.action for plan in chunk)
+        yield chunk
+        progress(tally.rows, sheet.size)
 
 
 def batch_release(*, batch_id: int) -> None:
@@ -143,26 +161,31 @@ def batch_release(*, batch_id: int) -> None:
     ImportBatch.objects.filter(id=batch_id, status=BatchStatus.CHECKING).update(status=BatchStatus.PENDING)
 
 
+def _unreadable(batch_id: int, exc: LedgerUnreadable) -> None:
+    ImportBatch.objects.filter(id=batch_id).update(
+        status=BatchStatus.INVALID,
+        progress=100,
+        error_count=1,
+        errors=[{"sheet": "", "row": 0, "column": "", "message": exc.message}],
+        finished_at=clock.now(),
+    )
+
+
 def batch_check(*, batch_id: int) -> bool:
-    """Read and check the batch's file (the preview); False when another run has it."""
+    """Read and check the batch's file (the preview), writing nothing else; False when another run has it."""
     if not _claim(batch_id, BatchStatus.PENDING, BatchStatus.CHECKING):
         return False
     batch = ImportBatch.objects.select_related("created_by").get(id=batch_id)
+    tally = Tally()
     try:
-        plans, errors, sheet, total = _read_plans(batch, progress=_progress_reporter(batch_id))
+        with translation.override(settings.LANGUAGE_CODE):  # the problems are stored
+            for _chunk in _passes(batch, tally, _progress_reporter(batch_id)):
+                pass
     except LedgerUnreadable as exc:
-        ImportBatch.objects.filter(id=batch_id).update(
-            status=BatchStatus.INVALID,
-            progress=100,
-            error_count=1,
-            errors=[{"sheet": "", "row": 0, "column": "", "message": exc.message}],
-            finished_at=clock.now(),
-        )
+        _unreadable(batch_id, exc)
         return True
-    status = BatchStatus.INVALID if errors else BatchStatus.READY
-    ImportBatch.objects.filter(id=batch_id).update(
-        status=status, progress=100, **_fields_for(plans, errors, sheet, total)
-    )
+    status = BatchStatus.INVALID if tally.errors else BatchStatus.READY
+    ImportBatch.objects.filter(id=batch_id).update(status=status, progress=100, **tally.fields())
     return True
 
 
@@ -186,37 +209,45 @@ def batch_confirm(*, batch: ImportBatch, actor) -> ImportBatch:
     return batch
 
 
+class _Abort(Exception):
+    """Raised inside the import's transaction to roll it back when a row no longer checks."""
+
+
 def batch_import(*, batch_id: int) -> str:
-    """Carry out a confirmed batch in one transaction; a row that no longer checks aborts it all."""
+    """Carry out a confirmed batch in one transaction; a row that no longer checks aborts it all.
+
+    The file is read again and every row checked again as it is written (the database may have changed
+    since the preview). At the first problem writing stops, the rest is still checked so that every
+    problem is reported, and the transaction is rolled back: nothing of the file is imported.
+    """
     now = clock.now()
     claimed = ImportBatch.objects.filter(id=batch_id, status=BatchStatus.IMPORTING).update(heartbeat_at=now)
     if not claimed:
         return "not importing"
     batch = ImportBatch.objects.select_related("created_by").get(id=batch_id)
     module = KINDS[batch.kind]
+    tally = Tally()
     try:
-        with transaction.atomic():
-            locked = ImportBatch.objects.select_for_update(nowait=False).get(id=batch_id)
-            if locked.status != BatchStatus.IMPORTING or locked.finished_at is not None:
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):  # the notes are stored
+            locked = ImportBatch.objects.select_for_update().get(id=batch_id)
+            if locked.status != BatchStatus.IMPORTING:
                 return "already done"
-            plans, errors, sheet, total = _read_plans(batch)
-            if errors:
-                ImportBatch.objects.filter(id=batch_id).update(
-                    status=BatchStatus.INVALID, progress=100, **_fields_for(plans, errors, sheet, total)
-                )
-                return "invalid"
-            work = [plan for plan in plans if plan.action != "unchanged"]
-            with translation.override(settings.LANGUAGE_CODE):  # the history notes are stored
-                module.write(work, batch=batch, actor=batch.created_by, progress=_progress_reporter(batch_id))
+            for chunk in _passes(batch, tally, _progress_reporter(batch_id)):
+                if not tally.errors:
+                    module.write(chunk, batch=batch, actor=batch.created_by)
+            if tally.errors:
+                raise _Abort
             ImportBatch.objects.filter(id=batch_id).update(
-                status=BatchStatus.IMPORTED,
-                progress=100,
-                finished_at=clock.now(),
-                **_fields_for(plans, errors, sheet, total),
+                status=BatchStatus.IMPORTED, progress=100, finished_at=clock.now(), **tally.fields()
             )
+    except _Abort:
+        ImportBatch.objects.filter(id=batch_id).update(status=BatchStatus.INVALID, progress=100, **tally.fields())
+        return "invalid"
     except LedgerUnreadable as exc:
         _fail(batch_id, exc.message)
         return "failed"
+    finally:
+        cache.delete(progress_key(batch_id))
     return "imported"
 
 

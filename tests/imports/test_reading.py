@@ -64,9 +64,9 @@ def test_header_row_below_a_merged_title_and_notes_with_other_wordings():
         ],
         headers=["序号", "站点", "日期", "反映问题"],
     )
-    sheet, rows = read_sheet(data, COLUMNS)
-    rows = list(rows)
-    assert sheet == "2025年"
+    sheet = read_sheet(data, COLUMNS)
+    rows = list(sheet.rows)
+    assert sheet.title == "2025年" and sheet.size == 3
     # Title on row 1, notes on row 2, headers on row 3: data on rows 4 and 6 (the empty row 5 is skipped).
     assert [(r.number, r.values["station"], r.values["content"]) for r in rows] == [
         (4, "甲站", "路灯不亮"),
