@@ -212,12 +212,12 @@ def bench(path: Path, street: dict) -> dict:
         for start in range(0, rows, reception.CHUNK):
             chunk = plans[start : start + reception.CHUNK]
             visits = Visit.objects.bulk_create(
-                [Visit(**reception._visit_fields(p.values), recorded_by=office) for p in chunk]
+                [Visit(**reception.visit_fields(p.values), recorded_by=office) for p in chunk]
             )
             Opinion.objects.bulk_create(
                 [
                     Opinion(
-                        **reception._opinion_fields(p.values, office), visit_id=v.id, source="desk", recorded_by=office
+                        **reception.opinion_fields(p.values, office), visit_id=v.id, source="desk", recorded_by=office
                     )
                     for p, v in zip(chunk, visits, strict=True)
                 ]  # fmt: skip
