@@ -40,6 +40,7 @@ MENU = [
     NavEntry("reports:dashboard", _("Dashboard"), frozenset({Role.OFFICE, Role.LEADER, Role.ADMIN})),
     NavEntry("reports:my_file", _("My performance file"), frozenset({Role.DEPUTY})),
     NavEntry("reports:print", _("Print reports"), frozenset({Role.OFFICE, Role.LEADER, Role.ADMIN})),
+    NavEntry("imports:list", _("Ledger import"), frozenset({Role.STATION_STAFF, Role.OFFICE, Role.ADMIN})),
     NavEntry("notifications:inbox", _("Notifications"), frozenset(ALL)),
     NavEntry("notifications:status", _("Background work"), frozenset({Role.ADMIN})),
     NavEntry("admin:index", _("Administration"), frozenset({Role.ADMIN})),

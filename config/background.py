@@ -119,6 +119,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.fail_stale_jobs",
         "schedule": timedelta(minutes=env_int("SCHEDULE_STALE_REPORTS_MINUTES", 5, minimum=1)),
     },
+    # Ledger imports whose worker vanished mid-check or mid-import are failed (nothing was imported).
+    "imports-fail-stale-batches": {
+        "task": "imports.fail_stale_batches",
+        "schedule": timedelta(minutes=env_int("SCHEDULE_STALE_REPORTS_MINUTES", 5, minimum=1)),
+    },
     # Reception days of open-ended rules are generated ahead of time; this keeps the horizon moving.
     "liaison-extend-reception-days": {
         "task": "liaison.extend_reception_days",

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "suggestions",
     "livelihood",
     "search",
+    "imports",
     "reports",
     "demo",
 ]

@@ -194,3 +194,25 @@ def test_the_office_sees_a_risk_list_with_reasons(demo, client):
     assert Notification.objects.filter(
         verb="reminder.suggestion_risk_high", recipient__username="demo_unit_urban"
     ).exists()
+
+
+def test_the_year_before_last_comes_from_a_ledger_whose_totals_it_shows(demo):
+    import random
+
+    from demo.builders import history
+    from imports.models import BatchStatus, ImportBatch, ImportedRecord
+    from liaison.selectors import station_statistics
+
+    year = timezone.localdate().year - 2
+    batch = ImportBatch.objects.get(file_name=history.ledger_name(year))
+    assert batch.status == BatchStatus.IMPORTED and batch.created_count == history.ROWS
+    assert ImportedRecord.objects.filter(batch=batch).count() == history.ROWS
+    # The ledger as the builder wrote it (same seeded generator), added up by hand.
+    rows = history.sample_rows(year, random.Random("baisha-street-demo:history"))
+    station = Station.objects.filter(name=history.STAFF_STATION)
+    figures = station_statistics(
+        stations=station, date_from=timezone.datetime(year, 1, 1).date(), date_to=timezone.datetime(year, 12, 31).date()
+    )
+    assert figures == history.sample_totals(rows)
+    call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
+    assert ImportBatch.objects.filter(file_name=history.ledger_name(year)).count() == 1
