@@ -28,6 +28,11 @@ _TABS = [
         {Role.OFFICE, Role.ADMIN, Role.STATION_STAFF},
     ),
     ("suggestions:overdue", gettext_lazy("Overdue"), {Role.OFFICE, Role.LEADER, Role.ADMIN, Role.UNIT_OFFICER}),
+    (
+        "suggestions:risk",
+        gettext_lazy("Deadline risk"),
+        {Role.OFFICE, Role.LEADER, Role.ADMIN, Role.UNIT_OFFICER},
+    ),
     ("suggestions:extensions", gettext_lazy("Extension requests"), {Role.OFFICE, Role.LEADER, Role.ADMIN}),
     ("suggestions:return_requests", gettext_lazy("Return requests"), {Role.OFFICE, Role.LEADER, Role.ADMIN}),
     ("suggestions:stats", gettext_lazy("Statistics"), {Role.OFFICE, Role.LEADER, Role.ADMIN}),

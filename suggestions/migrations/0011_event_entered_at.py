@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('suggestions', '0009_hand_over_handling_unit'),
+        ('suggestions', '0010_suggestion_reply_search'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('liaison', '0009_opinion_event_sms'),
+        ('liaison', '0010_opinion_search'),
     ]
 
     operations = [
