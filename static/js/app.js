@@ -49,8 +49,62 @@
     });
   }
 
+  // Searchable selects (Tom Select, vendored in static/vendor/tom-select): every multiple select and
+  // every select with more than SEARCHABLE_MIN options becomes a search box with tags for the chosen
+  // values. Typing matches the option text and the pinyin keys the server puts in each option's
+  // data-pinyin ("tys" finds 谭咏诗). <select data-native> opts out, <select data-searchable> opts in.
+  // Without JavaScript (or without the library) the native control stays, sized to show its options.
+  var SEARCHABLE_MIN = 10;
+
+  function searchableSelect(select) {
+    if (select.tomselect || select.hasAttribute("data-native") || select.closest("template")) {
+      return;
+    }
+    if (!select.multiple && select.options.length <= SEARCHABLE_MIN && !select.hasAttribute("data-searchable")) {
+      return;
+    }
+    var labels = document.body.dataset;
+    var plugins = {};
+    if (select.multiple) {
+      plugins.remove_button = { title: labels.selectRemove || "Remove" };
+    } else if (!select.required && select.querySelector('option[value=""]')) {
+      plugins.clear_button = { title: labels.selectClear || "Clear" };
+    }
+    var tom = new window.TomSelect(select, {
+      plugins: plugins,
+      searchField: ["text", "pinyin"],
+      maxOptions: null,
+      hidePlaceholder: select.multiple,
+      closeAfterSelect: !select.multiple,
+      // After a value is chosen the search starts afresh for the next one.
+      onItemAdd: function () {
+        this.setTextboxValue("");
+        this.refreshOptions(false);
+      },
+      render: {
+        no_results: function () {
+          var box = document.createElement("div");
+          box.className = "no-results";
+          box.textContent = labels.selectNoResults || "No match";
+          return box;
+        },
+      },
+    });
+    tom.wrapper.classList.add("searchable-select");
+  }
+
+  function enhanceSelects(root) {
+    if (typeof window.TomSelect !== "function") {
+      return;
+    }
+    (root || document).querySelectorAll("select").forEach(searchableSelect);
+  }
+
+  window.LiaisonSelects = { enhance: enhanceSelects };
+
   setUpDeclaredBehaviours();
   document.addEventListener("DOMContentLoaded", function () {
     setUpNavToggle();
+    enhanceSelects(document);
   });
 })();
