@@ -22,7 +22,7 @@ from core.pages import run_service
 from core.roles import Role
 from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to
-from liaison.filters.reception import VisitFilter
+from liaison.filters.reception import PageVisitFilter
 from liaison.forms import ConstituentFormSet, OpinionFormSet, RevealForm, VisitHeaderForm
 from liaison.selectors import opinions_visible_to, visits_visible_to
 from liaison.services import opinions as opinion_services
@@ -211,7 +211,7 @@ def _export_visits(request, visits):
 def visit_list(request):
     require_role(request.user, *READ_ROLES, Role.DEPUTY)
     visits = visits_visible_to(request.user).order_by("-date", "-id")
-    filterset = VisitFilter(request.GET or None, queryset=visits)
+    filterset = PageVisitFilter(request.GET or None, queryset=visits, request=request)
     if filterset.is_bound and not filterset.is_valid():
         visits = visits.none()
     else:

@@ -25,7 +25,8 @@
   // inline event handlers):
   //   <form data-confirm="Remove this?">  asks before submitting; "Cancel" keeps the page as it is;
   //   <select data-autosubmit>           submits its form when the choice changes;
-  //   <button data-print>                opens the browser's print dialog.
+  //   <button data-print>                opens the browser's print dialog;
+  //   <tr data-href="/x/">               a click on the row opens /x/.
   function setUpDeclaredBehaviours() {
     document.addEventListener("submit", function (event) {
       var form = event.target;
@@ -42,9 +43,20 @@
       }
     });
     document.addEventListener("click", function (event) {
-      var button = event.target instanceof Element ? event.target.closest("[data-print]") : null;
+      var target = event.target instanceof Element ? event.target : null;
+      var button = target ? target.closest("[data-print]") : null;
       if (button) {
         window.print();
+      }
+      // <tr data-href>: a click anywhere on the row opens the record (links and controls in it keep
+      // their own behaviour; selecting text does not navigate).
+      var row = target ? target.closest("tr[data-href]") : null;
+      if (row && !target.closest("a, button, input, select, textarea, label") && !String(window.getSelection())) {
+        if (event.ctrlKey || event.metaKey) {
+          window.open(row.getAttribute("data-href"), "_blank");
+        } else {
+          window.location.assign(row.getAttribute("data-href"));
+        }
       }
     });
   }
@@ -102,9 +114,40 @@
 
   window.LiaisonSelects = { enhance: enhanceSelects };
 
+  // Confirmations and errors (Django messages) are a banner above the page without JavaScript; with it
+  // they float as toasts in the corner, each with a close button, and a success fades after a while.
+  var TOAST_SECONDS = 10;
+
+  function setUpToasts() {
+    var box = document.querySelector("ul.messages");
+    if (!box) {
+      return;
+    }
+    box.classList.add("toasts");
+    box.querySelectorAll(".message").forEach(function (message) {
+      var close = document.createElement("button");
+      close.type = "button";
+      close.className = "toast-close";
+      close.setAttribute("aria-label", document.body.dataset.toastClose || "Close");
+      close.textContent = "×";
+      close.addEventListener("click", function () {
+        message.remove();
+      });
+      message.appendChild(close);
+      if (message.classList.contains("message-success")) {
+        window.setTimeout(function () {
+          if (!message.matches(":hover")) {
+            message.remove();
+          }
+        }, TOAST_SECONDS * 1000);
+      }
+    });
+  }
+
   setUpDeclaredBehaviours();
   document.addEventListener("DOMContentLoaded", function () {
     setUpNavToggle();
+    setUpToasts();
     enhanceSelects(document);
   });
 })();
