@@ -12,6 +12,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,6 +32,9 @@ from organisation.desk import DESK, DESK_ROLES, READ_ROLES, desk_stations, requi
 from organisation.models import subtree_q
 from organisation.selectors import stations_visible_to
 
+# A rostered deputy group is shown with its members' names (one more query, only when a group is rostered).
+ROSTER_MEMBERS = Prefetch("roster__group__members", queryset=Deputy.objects.order_by("name", "id"))
+
 
 @login_required
 def calendar_month(request):
@@ -48,6 +52,7 @@ def calendar_month(request):
     station_id = request.GET.get("station") or ""
     days = (
         reception_days_visible_to(request.user)
+        .prefetch_related(ROSTER_MEMBERS)
         .filter(date__gte=first, date__lte=last)
         .order_by("date", "station__name")
     )
@@ -141,7 +146,7 @@ def day_add(request):
 
 @login_required
 def day_detail(request, pk):
-    day = get_object_or_404(reception_days_visible_to(request.user), pk=pk)
+    day = get_object_or_404(reception_days_visible_to(request.user).prefetch_related(ROSTER_MEMBERS), pk=pk)
     can_edit = can_run_desk(request.user, day.station_id)
     deputies = Deputy.objects.filter(is_active=True).order_by("name")
     roster_form = RosterForm(
@@ -192,7 +197,11 @@ def my_days(request):
     """A deputy's reception days: upcoming first, then the last ones served."""
     require_role(request.user, Role.DEPUTY)
     today = timezone.localdate()
-    days = reception_days_of_deputy(request.user.deputy_id) if request.user.deputy_id else []
+    days = (
+        reception_days_of_deputy(request.user.deputy_id).prefetch_related(ROSTER_MEMBERS)
+        if request.user.deputy_id
+        else []
+    )
     upcoming = [d for d in days if d.date >= today] if days else []
     past = [d for d in days if d.date < today][-20:][::-1] if days else []
     return render(
