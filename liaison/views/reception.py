@@ -28,7 +28,7 @@ from liaison.selectors import reception_days_of_deputy, reception_days_visible_t
 from liaison.services import reception as reception_services
 from liaison.services import rules as rule_services
 from organisation.access import can_run_desk
-from organisation.desk import DESK, DESK_ROLES, READ_ROLES, desk_stations, require_role
+from organisation.desk import DESK, DESK_ROLES, READ_ROLES, desk_stations, own_station, require_role
 from organisation.models import subtree_q
 from organisation.selectors import stations_visible_to
 
@@ -76,7 +76,7 @@ def calendar_month(request):
         "stations": stations,
         "station_id": station_id,
         "can_edit": request.user.has_role(*DESK_ROLES),
-        "day_form": OneOffDayForm(stations=desk, initial={"date": today}),
+        "day_form": OneOffDayForm(stations=desk, initial={"date": today, "station": own_station(request.user)}),
         "rule_count": ReceptionRule.objects.filter(station__in=stations, is_active=True).count(),
     }
     return render(request, "liaison/reception/calendar.html", context)
@@ -86,7 +86,7 @@ def calendar_month(request):
 def rule_list(request):
     require_role(request.user, *READ_ROLES)
     stations = desk_stations(request.user)
-    form = ReceptionRuleForm(request.POST or None, stations=stations)
+    form = ReceptionRuleForm(request.POST or None, stations=stations, initial={"station": own_station(request.user)})
     if request.method == "POST":
         require_role(request.user, *DESK_ROLES)
         if form.is_valid():
