@@ -229,12 +229,15 @@ def suggestion_draft_delete(*, suggestion: Suggestion, actor) -> None:
     Who may is who may edit the draft. A returned suggestion was submitted once and a draft formed from
     constituents' opinions answers them: both are withdrawn in writing instead (409 here).
     """
-    locked, _actors = begin(suggestion, Action.UPDATE, actor)
+    not_a_draft = ActionRefused(
+        _("Only a draft that was never submitted can be deleted; withdraw it in writing instead."), code="not_a_draft"
+    )
+    try:
+        locked, _actors = begin(suggestion, Action.UPDATE, actor)
+    except ActionRefused:
+        raise not_a_draft from None
     if locked.state != State.DRAFT:
-        raise ActionRefused(
-            _("Only a draft that was never submitted can be deleted; withdraw it in writing instead."),
-            code="not_a_draft",
-        )
+        raise not_a_draft
     if locked.source_opinions.exists():
         raise ActionRefused(
             _("This draft answers constituents' opinions: withdraw it in writing instead of deleting it."),
