@@ -56,7 +56,7 @@ def sorted_by(queryset, key: str | None):
 
 def _export(request, queryset, heading):
     columns = [
-        Column(_("No."), lambda s: s.pk, kind="int"),
+        Column(_("Suggestion number"), lambda s: s.pk, kind="int"),
         Column(_("Title"), lambda s: s.title),
         Column(_("State"), lambda s: s.get_state_display()),
         Column(_("Category"), lambda s: s.get_category_display()),
