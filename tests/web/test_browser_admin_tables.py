@@ -146,3 +146,15 @@ def test_radio_groups_and_file_inputs_are_styled(page, world):  # noqa: F811
     page.goto(f"/suggestions/{draft.pk}/cosign/")
     choice = page.locator("label:has(> input[type=radio])").first
     assert choice.evaluate("e => getComputedStyle(e).borderTopStyle") == "solid"
+
+
+def test_one_station_staff_find_it_preselected_and_the_roster_names_group_members(page, street):  # noqa: F811
+    from tests.builders.reception import reception_day
+
+    day = reception_day(street.a, date(2026, 3, 10), actor=street.staff_a, groups=[street.group_a])
+    login(page, "staff_a")
+    page.goto("/stations/reception/visits/new/")
+    assert page.input_value("select[name=station]") == str(street.a.pk)
+    page.goto(f"/stations/reception/days/{day.pk}/")
+    # The group is shown with its member by name.
+    assert "甲片区代表小组（李代表）" in page.locator(".roster-group").first.inner_text()
