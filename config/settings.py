@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Form widgets render through the project's templates (FORM_RENDERER below), so
+    # templates/django/forms/ can refine them (pinyin keys on select options, 「请选择」).
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -110,9 +113,12 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
                 "notifications.context_processors.unread_notifications",
             ],
+            "libraries": {"pinyin": "core.templatetags.pinyin"},
         },
     },
 ]
+
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "config.wsgi.application"
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import StrictBooleanFilter, StrictFilterSet
+from core.roles import Role
 from core.search import search_q
 from liaison.models import Opinion, OpinionCategory, OpinionOutcome, OpinionSource, ReceptionDay, Visit, VisitChannel
 from organisation.models import Grid, Station, subtree_q
@@ -128,3 +129,43 @@ class PageOpinionFilter(OpinionFilter):
 
     def filter_resolved(self, queryset, name, value):
         return queryset.filter(resolved_at__isnull=value != "true")
+
+
+def _visit_deputies(request):
+    from deputies.models import Deputy
+    from deputies.selectors import deputies_visible_to
+
+    if request is None:
+        return Deputy.objects.none()
+    # Station staff record visits with any active deputy (the visit form offers them all).
+    if request.user.has_role(Role.STATION_STAFF):
+        return Deputy.objects.filter(is_active=True).order_by("name", "id")
+    return deputies_visible_to(request.user).order_by("name", "id")
+
+
+class PageVisitFilter(VisitFilter):
+    """The visit list page: stations, grids and deputies picked by name, dates from a date picker.
+
+    The query string is the same as the API's (``?station=3&grid=7&deputy=12``): a choice's value is its id.
+    """
+
+    station = django_filters.ModelChoiceFilter(
+        queryset=_visible_stations,
+        method="filter_station",
+        label=_("Station (and those below it)"),
+        empty_label=_("All my stations"),
+    )
+    grid = django_filters.ModelChoiceFilter(queryset=_visible_grids, field_name="grid", label=_("Grid"))
+    channel = django_filters.ChoiceFilter(choices=VisitChannel.choices, label=_("Channel"))
+    deputy = django_filters.ModelChoiceFilter(
+        queryset=_visit_deputies, field_name="deputies", distinct=True, label=_("Receiving deputy")
+    )
+    date_from = django_filters.DateFilter(
+        field_name="date", lookup_expr="gte", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        field_name="date", lookup_expr="lte", label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def filter_station(self, queryset, name, value):
+        return super().filter_station(queryset, name, getattr(value, "pk", value))
