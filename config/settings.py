@@ -281,6 +281,9 @@ SPECTACULAR_SETTINGS = {
         "GridModeEnum": "duties.models.GridMode",
         "HandlingUnitKindEnum": "organisation.models.UnitKind",
         "ReportKindEnum": "reports.models.ReportKind",
+        "ReportJobStatusEnum": "reports.models.JobStatus",
+        "LedgerKindEnum": "imports.models.LedgerKind",
+        "ImportBatchStatusEnum": "imports.models.BatchStatus",
         "OpinionOutcomeEnum": "liaison.models.OpinionOutcome",
         # What staff may record directly; escalation happens by creating a suggestion.
         "OpinionDirectOutcomeEnum": _direct_opinion_outcomes,
