@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisation.models import Station
-from reports import charts, figures, tables
+from reports import charts, figures, summaries, tables
 from reports.exports import xlsx_response
 from reports.forms import StationReportForm, YearForm
 from reports.page_access import overseers_only
@@ -21,10 +21,14 @@ def _scope(request):
 
 
 def dashboard_data(year: int, station: Station | None) -> dict:
-    """The figures of the street, or of one station's subtree (about twenty queries either way)."""
+    """The figures of the street, or of one station's subtree (about twenty queries either way).
+
+    Read from the summary tables while they are fresh (``reports.summaries``), computed live otherwise.
+    """
+    summary = summaries.current()
     if station is None:
-        return figures.street_year(year)
-    data = figures.station_year(station, year)
+        return figures.street_year(year, summary=summary)
+    data = figures.station_year(station, year, summary=summary)
     population = figures.assigned_suggestions(year, station)
     data["by_unit"] = figures.suggestion_metrics_by(population, "lead_unit")
     data["by_category"] = figures.suggestion_metrics_by(population, "category")

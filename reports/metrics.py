@@ -248,17 +248,23 @@ def score(deputy: Deputy, counts: dict[str, int], weights: dict[str, Decimal]) -
     return DeputyFigures(deputy=deputy, counts=counts, points=total, breakdown=breakdown)
 
 
-def ranking(deputies: QuerySet[Deputy], year: int) -> list[DeputyFigures]:
+def ranking(deputies: QuerySet[Deputy], year: int, *, summary=None) -> list[DeputyFigures]:
     """Every deputy of ``deputies`` with figures and points, best first; equal points share a rank.
 
     Twelve queries whatever the number of deputies: the weights, the deputies, and the grouped
-    passes of ``deputy_figures``.
+    passes of ``deputy_figures``. With ``summary`` (a fresh ``reports.summaries.current()``), three:
+    the figures are read from the deputies' year summary.
     """
     weights = point_weights()
     people = list(deputies.order_by())
     if not people:
         return []
-    figures = deputy_figures(deputies, year)
+    if summary is not None and year >= (summary.first_year or year):
+        from reports.summaries import deputy_figures_of
+
+        figures = deputy_figures_of(deputies, year)
+    else:
+        figures = deputy_figures(deputies, year)
     rows = [score(d, figures.get(d.id, {}), weights) for d in people]
     rows.sort(key=lambda r: (-r.points, r.deputy.name, r.deputy.id))
     previous, rank = None, 0
