@@ -264,6 +264,23 @@ def suggestion_metrics_by(
     return result
 
 
+def overdue_count(station: Station | None = None) -> int:
+    """How many suggestions are overdue today (one query, served by the deadline indexes)."""
+    today = timezone.localdate()
+    queryset = Suggestion.objects.filter(overdue_q(today))
+    if station is not None:
+        queryset = queryset.filter(deputies_of_station_q(station.id, "lead_deputy__"))
+    return queryset.count()
+
+
+def key_supervision_count(station: Station | None = None) -> int:
+    """How many open suggestions are under key supervision (one query)."""
+    queryset = Suggestion.objects.filter(key_supervision=True).exclude(state__in=[State.CLOSED, State.WITHDRAWN])
+    if station is not None:
+        queryset = queryset.filter(deputies_of_station_q(station.id, "lead_deputy__"))
+    return queryset.count()
+
+
 def overdue_suggestions(station: Station | None = None, limit: int | None = None) -> list[Suggestion]:
     """Suggestions whose owed step is late today, most overdue first (one query)."""
     today = timezone.localdate()
@@ -429,10 +446,11 @@ def station_year(station: Station, year: int, summary=None) -> dict:
     }
 
 
-def street_year(year: int, summary=None) -> dict:
+def street_year(year: int, summary=None, list_limit: int | None = None) -> dict:
     """Everything the street annual report prints (about twenty-five queries, none per row).
 
-    ``summary``: as for ``station_year``.
+    ``summary``: as for ``station_year``; ``list_limit``: the overdue and key-supervision lists keep
+    their first rows only (the dashboard page), all of them otherwise.
     """
     stations = Station.objects.all()
     population = assigned_suggestions(year)
@@ -453,8 +471,8 @@ def street_year(year: int, summary=None) -> dict:
         "suggestions": suggestion_metrics(population, summary=summary, year=year),
         "by_unit": suggestion_metrics_by(population, "lead_unit", summary=summary, year=year),
         "by_category": suggestion_metrics_by(population, "category", summary=summary, year=year),
-        "overdue": overdue_suggestions(),
-        "key_supervision": key_supervision_suggestions(),
+        "overdue": overdue_suggestions(limit=list_limit),
+        "key_supervision": key_supervision_suggestions(limit=list_limit),
         "ranking": ranked,
         "compliance": compliance_summary(ranked, year, summary),
         "cycle": cycle,
