@@ -318,7 +318,7 @@ def station_pdfs(args) -> dict:
     demo_env = server_env(args.demo_database_url)
     ensure_database(args.demo_database_url, reseed=False)
     manage(demo_env, "migrate", "--verbosity", "0")
-    manage(demo_env, "seed_demo")  # safe to run again on the same database
+    manage(demo_env, "seed_demo", "--i-know-this-is-not-production")  # safe to run again
 
     def once(url: str, staff: str) -> dict:
         command = [sys.executable, str(BENCH / "station_pdf.py"), "--database-url", url, "--staff", staff]

@@ -374,9 +374,9 @@ def compliance_summary(ranked: list, year: int, summary=None) -> ComplianceSumma
             if done == due:
                 summary.fully_compliant += 1
         for c in compliance:
-            row = rows.setdefault(
-                c.kind, {"kind": c.kind, "label": c.label, "required": c.required, "due": 0, "done": 0}
-            )
+            row = rows.get(c.kind)
+            if row is None:  # labels once per kind, not per deputy (thousands of translations otherwise)
+                row = rows[c.kind] = {"kind": c.kind, "label": c.label, "required": c.required, "due": 0, "done": 0}
             row["due"] += c.due
             row["done"] += c.done
     summary.rows = [{**r, "rate": _rate(r["done"], r["due"])} for r in rows.values()]

@@ -219,6 +219,11 @@ def suggestion_figures(ids, year: int) -> dict[int, dict[str, int]]:
     return figures
 
 
+def item_labels() -> list[tuple[str, str]]:
+    """Each point item with its label in the active language."""
+    return [(item.value, str(item.label)) for item in PointItem]
+
+
 @dataclass
 class DeputyFigures:
     deputy: Deputy
@@ -232,19 +237,22 @@ class DeputyFigures:
         return self.counts[key]
 
 
-def score(deputy: Deputy, counts: dict[str, int], weights: dict[str, Decimal]) -> DeputyFigures:
-    """The deputy's figures (every one, 0 when nothing was counted) and the points they earn."""
+def score(deputy: Deputy, counts: dict[str, int], weights: dict[str, Decimal], labels=None) -> DeputyFigures:
+    """The deputy's figures (every one, 0 when nothing was counted) and the points they earn.
+
+    ``labels`` ([(item, label)], from ``item_labels()``) saves translating every label per deputy.
+    """
     counts = {key: counts.get(key, 0) or 0 for key in FIGURE_KEYS}
     breakdown = []
     total = Decimal(0)
-    for item in PointItem:
-        count = counts.get(item.value)
+    for item, label in labels or item_labels():
+        count = counts.get(item)
         if count is None:
             continue
-        weight = weights.get(item.value, Decimal(0))
+        weight = weights.get(item, Decimal(0))
         points = weight * count
         total += points
-        breakdown.append((item.value, item.label, count, weight, points))
+        breakdown.append((item, label, count, weight, points))
     return DeputyFigures(deputy=deputy, counts=counts, points=total, breakdown=breakdown)
 
 
@@ -265,7 +273,8 @@ def ranking(deputies: QuerySet[Deputy], year: int, *, summary=None) -> list[Depu
         figures = deputy_figures_of(deputies, year)
     else:
         figures = deputy_figures(deputies, year)
-    rows = [score(d, figures.get(d.id, {}), weights) for d in people]
+    labels = item_labels()
+    rows = [score(d, figures.get(d.id, {}), weights, labels) for d in people]
     rows.sort(key=lambda r: (-r.points, r.deputy.name, r.deputy.id))
     previous, rank = None, 0
     for position, row in enumerate(rows, start=1):

@@ -185,6 +185,13 @@ def refresh() -> dict:
 # --- Reading ------------------------------------------------------------------------------------------
 
 
+def _of_stations(model, stations: QuerySet) -> QuerySet:
+    """The summary rows of ``stations``; every row when ``stations`` is every station (no filter to apply)."""
+    if not stations.query.where:
+        return model.objects.all()
+    return model.objects.filter(station__in=stations.order_by().values("id"))
+
+
 def _months(queryset: QuerySet, date_from, date_to) -> QuerySet:
     if date_from is not None:
         queryset = queryset.filter(month__gte=month_start(date_from))
@@ -195,11 +202,10 @@ def _months(queryset: QuerySet, date_from, date_to) -> QuerySet:
 
 def station_counts(stations: QuerySet, date_from, date_to) -> dict:
     """Opinion counts by outcome, visits and person-times of ``stations`` over whole months. Two queries."""
-    ids = stations.order_by().values("id")
-    opinions = _months(OpinionMonth.objects.filter(station__in=ids), date_from, date_to).aggregate(
+    opinions = _months(_of_stations(OpinionMonth, stations), date_from, date_to).aggregate(
         **{name: Sum(name) for name in OPINION_COUNTS}
     )
-    visits = _months(VisitMonth.objects.filter(station__in=ids), date_from, date_to).aggregate(
+    visits = _months(_of_stations(VisitMonth, stations), date_from, date_to).aggregate(
         visits=Sum("visits"), person_times=Sum("person_times")
     )
     return {**{k: v or 0 for k, v in opinions.items()}, **{k: v or 0 for k, v in visits.items()}}
@@ -221,10 +227,9 @@ def station_statistics(*, stations, date_from, date_to) -> dict | None:
 
 def monthly(stations: QuerySet, date_from: datetime.date, date_to: datetime.date) -> dict:
     """{(year, month): {"person_times", "visits", "opinions"}} over whole months. Two queries."""
-    ids = stations.order_by().values("id")
     result: dict = defaultdict(lambda: {"person_times": 0, "visits": 0, "opinions": 0})
     for month, pt, n in (
-        _months(VisitMonth.objects.filter(station__in=ids), date_from, date_to)
+        _months(_of_stations(VisitMonth, stations), date_from, date_to)
         .order_by()
         .values("month")
         .annotate(pt=Sum("person_times"), n=Sum("visits"))
@@ -232,7 +237,7 @@ def monthly(stations: QuerySet, date_from: datetime.date, date_to: datetime.date
     ):
         result[(month.year, month.month)].update(person_times=pt or 0, visits=n or 0)
     for month, n in (
-        _months(OpinionMonth.objects.filter(station__in=ids), date_from, date_to)
+        _months(_of_stations(OpinionMonth, stations), date_from, date_to)
         .order_by()
         .values("month")
         .annotate(n=Sum("opinions"))
@@ -287,9 +292,8 @@ def per_station(stations: list, date_from, date_to) -> dict[int, dict]:
 
 def by_category(stations: QuerySet, date_from, date_to) -> list[dict]:
     """Opinion counts per category over whole months. One query."""
-    ids = stations.order_by().values("id")
     return list(
-        _months(OpinionMonth.objects.filter(station__in=ids), date_from, date_to)
+        _months(_of_stations(OpinionMonth, stations), date_from, date_to)
         .order_by()
         .values("category")
         .annotate(
@@ -311,19 +315,20 @@ def compliance_of(deputy_ids, year: int) -> dict[int, list[DutyCompliance]]:
     """``reports.compliance.duty_compliance`` from the summary (a deputy without a row owes nothing). One query."""
     deputy_ids = list(deputy_ids)
     stored = dict(DeputyYear.objects.filter(year=year, deputy_id__in=deputy_ids).values_list("deputy_id", "compliance"))
+    kinds = [(kind.value, str(kind.label), DUTY_PERIODS[kind]) for kind in GridDutyKind]
     result = {}
     for deputy_id in deputy_ids:
         duties = stored.get(deputy_id, {})
         result[deputy_id] = [
             DutyCompliance(
-                kind=kind.value,
-                label=kind.label,
-                period=DUTY_PERIODS[kind],
-                due=duties.get(kind.value, [0, 0, 0])[0],
-                done=duties.get(kind.value, [0, 0, 0])[1],
-                recorded=duties.get(kind.value, [0, 0, 0])[2],
+                kind=kind,
+                label=label,
+                period=period,
+                due=duties.get(kind, [0, 0, 0])[0],
+                done=duties.get(kind, [0, 0, 0])[1],
+                recorded=duties.get(kind, [0, 0, 0])[2],
             )
-            for kind in GridDutyKind
+            for kind, label, period in kinds
         ]
     return result
 
