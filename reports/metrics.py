@@ -102,15 +102,20 @@ def _pairs_per_deputy(first: QuerySet, second: QuerySet) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-def deputy_figures(deputies: QuerySet[Deputy], year: int) -> dict[int, dict[str, int]]:
+# Up to this many deputies, the grouped passes name them (``deputy_id IN (1, 2, …)``): PostgreSQL then
+# reads their rows through the deputy indexes. More, and a subquery lets it read the year once instead.
+LISTED_DEPUTIES = 1000
+
+
+def deputy_figures(deputies: QuerySet[Deputy] | list[int], year: int) -> dict[int, dict[str, int]]:
     """Every figure of the file for each deputy of ``deputies``: {deputy id: {figure: count}}.
 
-    Ten grouped queries whatever the number of deputies, each restricted to ``deputies`` by a
-    subquery (so a station's ranking reads its deputies' rows through the deputy indexes, and a
-    city's ranking reads the year once).
+    Ten grouped queries whatever the number of deputies, each restricted to ``deputies`` (a queryset,
+    used as a subquery, or a list of ids), so a station's ranking reads its deputies' rows through
+    the deputy indexes and a city's ranking reads the year once.
     """
     start, end = year_bounds(year)
-    ids = deputies.order_by().values("id")
+    ids = list(deputies) if isinstance(deputies, list) else deputies.order_by().values("id")
     figures: dict[int, dict[str, int]] = {}
 
     def put(rows: dict, **names: str) -> None:
@@ -272,7 +277,8 @@ def ranking(deputies: QuerySet[Deputy], year: int, *, summary=None) -> list[Depu
 
         figures = deputy_figures_of(deputies, year)
     else:
-        figures = deputy_figures(deputies, year)
+        listed = [d.id for d in people] if len(people) <= LISTED_DEPUTIES else deputies
+        figures = deputy_figures(listed, year)
     labels = item_labels()
     rows = [score(d, figures.get(d.id, {}), weights, labels) for d in people]
     rows.sort(key=lambda r: (-r.points, r.deputy.name, r.deputy.id))
