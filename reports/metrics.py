@@ -31,7 +31,7 @@ from deputies.models import Deputy
 from duties.models import ActivityAttendance, AttendanceStatus, GridDuty, GridDutyKind, VoterContact
 from liaison.models import Opinion, ReceptionDay, RosterEntry, Visit
 from livelihood.models import SupervisionVisit
-from reports.models import DEFAULT_WEIGHTS, PointItem, PointWeight
+from reports.models import DEFAULT_WEIGHTS, DeputyYear, PointItem, PointWeight
 from suggestions.models import CoSignature, CoSignStatus, Rating, ReplyClass, State, Suggestion
 
 
@@ -186,6 +186,12 @@ def deputy_figures(deputies: QuerySet[Deputy] | list[int], year: int) -> dict[in
     return figures
 
 
+def deputy_figures_of(deputies: QuerySet[Deputy], year: int) -> dict[int, dict[str, int]]:
+    """The figures of ``deputy_figures`` as the last summary rebuild stored them (``reports.summaries``). One query."""
+    rows = DeputyYear.objects.filter(year=year, deputy__in=deputies.order_by().values("id"))
+    return dict(rows.values_list("deputy_id", "figures"))
+
+
 def suggestion_figures(ids, year: int) -> dict[int, dict[str, int]]:
     """Figures from the suggestion and livelihood apps for the deputies ``ids`` (a subquery). Three queries."""
     start, end = year_bounds(year)
@@ -273,8 +279,6 @@ def ranking(deputies: QuerySet[Deputy], year: int, *, summary=None) -> list[Depu
     if not people:
         return []
     if summary is not None and year >= (summary.first_year or year):
-        from reports.summaries import deputy_figures_of
-
         figures = deputy_figures_of(deputies, year)
     else:
         listed = [d.id for d in people] if len(people) <= LISTED_DEPUTIES else deputies

@@ -305,12 +305,6 @@ def by_category(stations: QuerySet, date_from, date_to) -> list[dict]:
     )
 
 
-def deputy_figures_of(deputies: QuerySet, year: int) -> dict[int, dict[str, int]]:
-    """The figures of ``reports.metrics.deputy_figures`` from the summary. One query."""
-    rows = DeputyYear.objects.filter(year=year, deputy__in=deputies.order_by().values("id"))
-    return dict(rows.values_list("deputy_id", "figures"))
-
-
 def compliance_of(deputy_ids, year: int) -> dict[int, list[DutyCompliance]]:
     """``reports.compliance.duty_compliance`` from the summary (a deputy without a row owes nothing). One query."""
     deputy_ids = list(deputy_ids)
