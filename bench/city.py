@@ -13,6 +13,13 @@
    slowest SQL statement run raw with ``EXPLAIN ANALYZE`` (PostgreSQL's execution time), interleaved.
 4. Prints a table of ratios and appends the run to the "City scale" section of ``bench/RESULTS.md``
    (``--no-write`` to leave it alone).
+
+Before serving, the statistics' summary tables are rebuilt (``reports.refresh_statistics``, timed), as
+the beat does every few minutes: the dashboards and statistics read them. ``--only WORD`` keeps the
+lists whose name contains WORD (e.g. ``--only dashboard --only stats``). ``--pdf`` also times a station's
+annual PDF (bench/station_pdf.py: the area station of ``city_staff_0001``) against the same PDF of the
+demo street's area station (``demo_staff``, database ``--demo-database-url``, seeded with ``seed_demo``
+when empty), interleaved.
 """
 
 import argparse
@@ -45,6 +52,7 @@ API = [
     ("API visits", "/api/v1/visits/"),
     ("API suggestions", "/api/v1/suggestions/"),
     ("API station stats", "/api/v1/stats/stations/"),
+    ("API suggestion stats", "/api/v1/stats/suggestions/"),
 ]
 HTML = [
     ("HTML opinion list", "/stations/reception/opinions/"),
@@ -266,11 +274,16 @@ def main() -> None:
     parser.add_argument(
         "--skip", action="append", default=[], help="Leave out the lists whose name contains this (repeatable)."
     )
+    parser.add_argument("--only", action="append", default=[], help="Keep only the lists whose name contains this.")
+    parser.add_argument("--pdf", action="store_true", help="Also time a station's annual PDF, city against demo.")
+    parser.add_argument("--pdf-repeat", type=int, default=3)
+    parser.add_argument("--demo-database-url", default="postgres://postgres@127.0.0.1:5432/liaison_city_demo")
     args = parser.parse_args()
 
     env = server_env(args.database_url)
     ensure_database(args.database_url, args.reseed)
     seeding = seed_if_needed(env, args.scale)
+    refresh = refresh_statistics(env)
     os.environ.update({k: v for k, v in env.items() if k != "PYTHONPATH"})
     import django
 
@@ -280,19 +293,50 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     server = start_server(env, port)
     try:
-        rows = run(base, args.repeat, skip=args.skip)
+        rows = run(base, args.repeat, skip=args.skip, only=args.only)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    pdf = station_pdfs(args) if args.pdf else None
 
     facts = machine()
-    table = render(rows, args, facts, seeding)
+    table = render(rows, args, facts, seeding, refresh, pdf)
     print(table)
     if not args.no_write:
         write_results(table)
 
 
-def run(base: str, repeat: int, skip: list[str]) -> list[dict]:
+def refresh_statistics(env: dict) -> float:
+    """Rebuild the summary tables (what the beat does every few minutes); returns the seconds it took."""
+    started = time.monotonic()
+    manage(env, "shell", "-c", "from reports import services; services.statistics_refresh()")
+    return time.monotonic() - started
+
+
+def station_pdfs(args) -> dict:
+    """Median seconds of a station's annual PDF on the city and on the demo street, interleaved."""
+    demo_env = server_env(args.demo_database_url)
+    ensure_database(args.demo_database_url, reseed=False)
+    manage(demo_env, "migrate", "--verbosity", "0")
+    manage(demo_env, "seed_demo", "--i-know-this-is-not-production")  # safe to run again
+
+    def once(url: str, staff: str) -> dict:
+        command = [sys.executable, str(BENCH / "station_pdf.py"), "--database-url", url, "--staff", staff]
+        done = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    runs = {"city": [], "demo": []}
+    for _ in range(args.pdf_repeat):
+        runs["demo"].append(once(args.demo_database_url, "demo_staff"))
+        runs["city"].append(once(args.database_url, STAFF))
+        print("  station PDF round done", flush=True)
+    return {
+        side: {**results[-1], "median": statistics.median(r["seconds"][0] for r in results)}
+        for side, results in runs.items()
+    }
+
+
+def run(base: str, repeat: int, skip: list[str], only: list[str] | None = None) -> list[dict]:
     targets = []
     for role, username in (("office", OFFICE), ("staff", STAFF)):
         headers = credentials(base, username)
@@ -302,6 +346,8 @@ def run(base: str, repeat: int, skip: list[str]) -> list[dict]:
         for name, path in pages:
             targets.append({"name": name, "role": role, "path": path, "headers": headers["html"]})
     targets = [t for t in targets if not any(word.lower() in t["name"].lower() for word in skip)]
+    if only:
+        targets = [t for t in targets if any(word.lower() in t["name"].lower() for word in only)]
     hello_headers = targets[0]["headers"]
     for target in targets:
         target["sql"] = slowest_sql(target["path"], target["headers"])
@@ -322,7 +368,9 @@ def run(base: str, repeat: int, skip: list[str]) -> list[dict]:
     return targets
 
 
-def render(rows: list[dict], args, facts: dict, seeding: float | None) -> str:
+def render(
+    rows: list[dict], args, facts: dict, seeding: float | None, refresh: float | None = None, pdf: dict | None = None
+) -> str:
     now = datetime.datetime.now(datetime.UTC)
     label = f" — {args.label}" if args.label else ""
     lines = [
@@ -331,6 +379,7 @@ def render(rows: list[dict], args, facts: dict, seeding: float | None) -> str:
         f"{facts['cpu']}, {facts['memory']}, Python {facts['python']}, PostgreSQL {facts['postgres']}; "
         f"load average {facts['load']} at the end; {args.repeat} interleaved rounds"
         + (f"; seeding took {seeding:.0f} s" if seeding else "")
+        + (f"; rebuilding the statistics' summary tables took {refresh:.0f} s" if refresh is not None else "")
         + ".",
         "",
         "| list | as | p50 | p95 | hello p50 | p50 ÷ hello | slowest SQL raw p50 | SQL ÷ request |",
@@ -344,6 +393,17 @@ def render(rows: list[dict], args, facts: dict, seeding: float | None) -> str:
             f"| {row['name']} | {row['role']} | {p50 * 1000:.0f} ms | {percentile(row['request'], 0.95) * 1000:.0f} ms "
             f"| {hello * 1000:.1f} ms | {p50 / hello:.0f}× | {raw * 1000:.1f} ms | {raw / p50:.0%} |"
         )
+    if pdf:
+        city, demo = pdf["city"], pdf["demo"]
+        lines += [
+            "",
+            "| station annual PDF | station | pages | SQL statements | median |",
+            "|---|---|---|---|---|",
+            f"| demo street | {demo['station']} | {demo['pages']} | {demo['queries']} | {demo['median']:.2f} s |",
+            f"| city | {city['station']} | {city['pages']} | {city['queries']} | {city['median']:.2f} s |",
+            "",
+            f"City ÷ demo street: {city['median'] / demo['median']:.2f}× ({args.pdf_repeat} interleaved renders each).",
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -89,6 +89,9 @@ def _daily(env_name: str, default: str):
 
 
 # --- The beat schedule ----------------------------------------------------------------
+# The dashboards' and statistics' summary tables are rebuilt this often (reports.summaries); pages
+# read them while they are younger than three intervals and compute live otherwise.
+SCHEDULE_STATISTICS_MINUTES = env_int("SCHEDULE_STATISTICS_MINUTES", 10, minimum=1)
 # The worker's heartbeat: sent by the beat every HEARTBEAT_SECONDS; older than three intervals
 # means the worker (or the beat, or Redis) is down.
 HEARTBEAT_SECONDS = env_int("SCHEDULE_HEARTBEAT_SECONDS", 60, minimum=10)
@@ -118,6 +121,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reports-fail-stale-jobs": {
         "task": "reports.fail_stale_jobs",
         "schedule": timedelta(minutes=env_int("SCHEDULE_STALE_REPORTS_MINUTES", 5, minimum=1)),
+    },
+    "reports-refresh-statistics": {
+        "task": "reports.refresh_statistics",
+        "schedule": timedelta(minutes=SCHEDULE_STATISTICS_MINUTES),
+        "options": {"expires": SCHEDULE_STATISTICS_MINUTES * 60},
     },
     # Ledger imports whose worker vanished mid-check or mid-import are failed (nothing was imported).
     "imports-fail-stale-batches": {

@@ -235,3 +235,10 @@ def point_weights_update(*, actor, weights: dict[str, object]) -> list[PointWeig
         changes.append(PointWeightChange(item=item, old_weight=old, new_weight=value, changed_by=actor))
     PointWeightChange.objects.bulk_create(changes)
     return changes
+
+
+def statistics_refresh() -> dict:
+    """Rebuild the dashboards' and statistics' summary tables from scratch (``reports.summaries``)."""
+    from reports import summaries
+
+    return summaries.refresh()
