@@ -135,6 +135,8 @@ def test_reports_of_an_empty_year_still_print(org, kind):
     )
     texts = assert_well_formed(render(document))
     assert "接待群众0人次" in "".join(texts)
+    # The rounding rule is stated in a footnote, as on the dashboard.
+    assert "一律四舍五入：接口以小数给出，保留四位小数（如0.8571）" in "".join(texts)
 
 
 @pytest.mark.django_db
