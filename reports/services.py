@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.errors import PermissionRefused
 from core.roles import Role
-from core.tasks import enqueue
+from core.tasks import enqueue, enqueue_detached
 from reports import access
 from reports.models import JobStatus, PointItem, PointWeight, PointWeightChange, ReportJob, ReportKind
 
@@ -60,8 +60,10 @@ def report_job_request(*, user, kind: str, subject_id: int | None, year: int) ->
 
 
 def _enqueue(job_id: int) -> None:
+    # Without a broker the job runs in a background thread, not in the request: the job page answers at
+    # once and shows the progress the generation code records, as it does with workers.
     try:
-        enqueue(GENERATE_REPORT_TASK, job_id)
+        enqueue_detached(GENERATE_REPORT_TASK, job_id)
     except Exception as exc:  # the broker is down: say so instead of leaving the job pending forever
         logger.exception("Could not queue report job %s", job_id)
         job_fail(job_id=job_id, reason=_("The report could not be queued: %(error)s") % {"error": exc})
