@@ -205,11 +205,16 @@ def enqueue_detached(task: Task | str, *args, **kwargs) -> Future | None:
     if not (settings.CELERY_TASK_ALWAYS_EAGER and getattr(settings, "EAGER_TASKS_IN_BACKGROUND", False)):
         task.apply_async(args=args, kwargs=kwargs)
         return None
+    return detached_executor().submit(_run_detached, task, args, kwargs)
+
+
+def detached_executor() -> ThreadPoolExecutor:
+    """The one background thread of this process that ``enqueue_detached`` runs tasks in, in order."""
     global _detached
     with _detached_lock:
         if _detached is None:
             _detached = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detached-task")
-        return _detached.submit(_run_detached, task, args, kwargs)
+        return _detached
 
 
 def _run_detached(task: Task, args, kwargs) -> None:

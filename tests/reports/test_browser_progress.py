@@ -18,8 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _drain_background_thread():
     """Wait for the background thread's queue to be empty (it runs one task at a time, in order)."""
-    if core_tasks._detached is not None:
-        core_tasks._detached.submit(lambda: None).result(timeout=120)
+    core_tasks.detached_executor().submit(lambda: None).result(timeout=120)
 
 
 def test_printing_the_whole_street_without_a_broker_shows_progress_on_the_job_page(page, live_server, settings):  # noqa: F811
