@@ -16,6 +16,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.replica import replica_reads
 from organisation.models import Station
@@ -89,13 +90,28 @@ def run_job(job: ReportJob) -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _note(message: str, **values) -> str:
+    """A progress note (``message`` marked with ``gettext_noop``) in the site's language: it is stored
+    and read by whoever opens the job page, like a failure's reason."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _(message)
+    return text % values if values else text
+
+
 def _run_single(job: ReportJob, workdir: Path) -> tuple[Path, int, str]:
+    services.job_progress(job_id=job.id, progress=2, note=_note(gettext_noop("Collecting the figures")))
     document = documents.build(job.kind, job.subject_id, job.year)
-    services.job_progress(job_id=job.id, progress=15)
+    services.job_progress(job_id=job.id, progress=15, note=_note(gettext_noop("Drawing the charts and tables")))
     html = document.html()
-    services.job_progress(job_id=job.id, progress=30)
+    services.job_progress(job_id=job.id, progress=30, note=_note(gettext_noop("Laying out the pages")))
     target = workdir / document.filename
-    result = html_to_pdf(html, target=target, on_layout=lambda pages: services.job_progress(job_id=job.id, progress=85))
+    result = html_to_pdf(
+        html,
+        target=target,
+        on_layout=lambda pages: services.job_progress(
+            job_id=job.id, progress=85, note=_note(gettext_noop("Writing the PDF (%(pages)s pages)"), pages=pages)
+        ),
+    )
     return target, result.pages, document.filename
 
 
@@ -138,7 +154,17 @@ def _run_batch(job: ReportJob, workdir: Path) -> tuple[Path, int, str]:
             chunk = []
             release_layouts()
         # Deputies take 3–95 %, the contents and the merge the rest.
-        services.job_progress(job_id=job.id, progress=3 + 92 * index // len(deputies))
+        services.job_progress(
+            job_id=job.id,
+            progress=3 + 92 * index // len(deputies),
+            note=_note(
+                gettext_noop("Report %(index)s of %(count)s printed: %(name)s"),
+                index=index,
+                count=len(deputies),
+                name=deputy.name,
+            ),
+        )
+    services.job_progress(job_id=job.id, progress=96, note=_note(gettext_noop("Binding the volume with its contents")))
     filename = f"batch-{job.subject_id or 'street'}-{job.year}.pdf"
     target = workdir / filename
     pages = merge_bundle(

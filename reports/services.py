@@ -99,11 +99,12 @@ def job_release(*, job_id: int, task_id: str) -> bool:
     )
 
 
-def job_progress(*, job_id: int, progress: int) -> None:
-    """Raise a running job's progress (never lowers it) and record a heartbeat."""
+def job_progress(*, job_id: int, progress: int, note: str | None = None) -> None:
+    """Raise a running job's progress (never lowers it), record a heartbeat and, when given, what it is doing."""
     progress = max(0, min(99, int(progress)))
     now = clock.now()
-    ReportJob.objects.filter(id=job_id, status=JobStatus.RUNNING).update(heartbeat_at=now)
+    changes = {"heartbeat_at": now} if note is None else {"heartbeat_at": now, "progress_note": note[:200]}
+    ReportJob.objects.filter(id=job_id, status=JobStatus.RUNNING).update(**changes)
     ReportJob.objects.filter(id=job_id, status=JobStatus.RUNNING, progress__lt=progress).update(progress=progress)
 
 
@@ -117,9 +118,10 @@ def job_finish(*, job_id: int, path, filename: str, pages: int) -> bool:
         job.file.save(filename, File(handle), save=False)
     job.status = JobStatus.DONE
     job.progress = 100
+    job.progress_note = ""
     job.pages = pages
     job.finished_at = job.heartbeat_at = clock.now()
-    job.save(update_fields=["file", "status", "progress", "pages", "finished_at", "heartbeat_at"])
+    job.save(update_fields=["file", "status", "progress", "progress_note", "pages", "finished_at", "heartbeat_at"])
     return True
 
 

@@ -1,6 +1,7 @@
 """In real Chromium, without a broker: printing the whole street answers at once with the job page,
 whose progress bar follows the job the web process runs in a background thread."""
 
+import re
 import time
 
 import pytest
@@ -42,15 +43,24 @@ def test_printing_the_whole_street_without_a_broker_shows_progress_on_the_job_pa
         # The page came back before the PDF was printed: it shows the job still under way.
         seen = [int(page.locator("#report-progress").get_attribute("aria-valuenow"))]
         assert seen[0] < 100, f"the request waited for the whole job ({answered_after:.1f}s)"
+        notes = {page.locator("#report-note").inner_text()}
         deadline = time.monotonic() + 120
         while seen[-1] < 100 and time.monotonic() < deadline:
             page.wait_for_timeout(250)
             seen.append(int(page.locator("#report-progress").get_attribute("aria-valuenow")))
-        expect(page.locator("#report-label")).to_have_text("已完成", timeout=15_000)
+            notes.add(page.locator("#report-note").inner_text())
+        expect(page.locator("#report-label")).to_have_text(re.compile("已完成|失败"), timeout=15_000)
     finally:
         _drain_background_thread()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.error
+    assert page.locator("#report-label").inner_text() == "已完成"
     assert seen == sorted(seen), seen
     assert len(set(seen)) >= 3, seen  # the bar moved while the deputies were printed
+    # ...and said which report it had reached; the note goes once the job is finished.
+    count = deputies_of(None).count()
+    assert any("已生成第" in n and f"/{count} 份：" in n for n in notes), notes
+    assert page.locator("#report-note").inner_text() == ""
     with page.expect_download() as info:
         page.locator("#report-download-link").click()
     data = open(info.value.path(), "rb").read()

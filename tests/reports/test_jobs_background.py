@@ -42,7 +42,7 @@ def test_the_request_answers_before_the_job_runs_and_the_thread_finishes_it(no_b
     )  # queued after the job: the job is done
     job.refresh_from_db()
     assert job.status == JobStatus.DONE, job.error
-    assert job.progress == 100 and job.pages
+    assert job.progress == 100 and job.pages and job.progress_note == ""
 
 
 def test_with_the_background_thread_off_the_job_runs_in_the_request(settings):
