@@ -34,6 +34,9 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 # Without a broker the demo runs every task inline, in the request that queues it.
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
+# ...except tasks queued with core.tasks.enqueue_detached (report PDFs): those run in a background
+# thread of the web process, so the page that asked for a report answers at once and shows its progress.
+EAGER_TASKS_IN_BACKGROUND = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ENABLE_UTC = True
 # Every task here is idempotent (it claims its work with a unique row or a conditional UPDATE), so a

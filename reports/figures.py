@@ -14,6 +14,7 @@ from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import rounding
 from deputies.models import Deputy
 from duties.models import VOTER_CONTACTS_PER_YEAR, Activity, ActivityAttendance, AttendanceStatus
 from liaison.models import Opinion, OpinionCategory, OpinionOutcome, ReceptionDay, Visit
@@ -33,7 +34,7 @@ def month_labels() -> list[str]:
 
 
 def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
+    return rounding.rate(part, whole)
 
 
 # --- Station figures ---------------------------------------------------------------------------------

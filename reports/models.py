@@ -36,6 +36,8 @@ class ReportJob(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    # What the generation code is doing, for the job page ("第 12/62 份：张建国"); written with the progress.
+    progress_note = models.CharField(_("progress note"), max_length=200, blank=True)
     error = models.TextField(_("reason for failure"), blank=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
     file = models.FileField(_("file"), upload_to=report_upload_to, blank=True)

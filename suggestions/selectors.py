@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.db.models import BooleanField, Case, Count, DateField, F, Prefetch, Q, QuerySet, Value, When
 
-from core import clock, precomputed
+from core import clock, precomputed, rounding
 from core.roles import Role
 from core.scoping import scoped
 from deputies.models import Deputy
@@ -260,7 +260,7 @@ def units_visible_to(user) -> QuerySet[HandlingUnit]:
 
 
 def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
+    return rounding.rate(part, whole)
 
 
 def metric_aggregates() -> dict:
