@@ -36,6 +36,7 @@ MENU = [
     NavEntry("suggestions:list", _("Suggestions"), frozenset(ALL)),
     NavEntry("livelihood:cycle_list", _("Livelihood projects"), frozenset(ORG)),
     NavEntry("livelihood:project_list", _("Livelihood projects"), frozenset({Role.UNIT_OFFICER})),
+    NavEntry("topics:hot", _("Hot topics"), frozenset({Role.STATION_STAFF, Role.OFFICE, Role.LEADER, Role.ADMIN})),
     NavEntry("reports:dashboard", _("Dashboard"), frozenset({Role.OFFICE, Role.LEADER, Role.ADMIN})),
     NavEntry("reports:my_file", _("My performance file"), frozenset({Role.DEPUTY})),
     NavEntry("reports:print", _("Print reports"), frozenset({Role.OFFICE, Role.LEADER, Role.ADMIN})),

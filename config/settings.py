@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "liaison",
     "suggestions",
     "livelihood",
+    "topics",
     "reports",
     "demo",
 ]
