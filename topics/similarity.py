@@ -119,13 +119,13 @@ def place(features: Counter, store: Store, *, threshold: float = THRESHOLD) -> P
 class MemoryStore:
     """The index in memory: document frequencies, postings term → {topic: weight}, centroid norms."""
 
-    def __init__(self):
+    def __init__(self, *, first_new_id: int = 1):
         self.n = 0
         self.df: Counter = Counter()
         self.postings: dict[str, dict[int, float]] = defaultdict(dict)
         self.norm_sq: dict[int, float] = {}
         self.members: dict[int, list] = defaultdict(list)
-        self._next = 1
+        self._next = first_new_id
 
     # Store protocol
     def document_count(self) -> int:

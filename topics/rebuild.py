@@ -1,0 +1,129 @@
+"""Re-run the grouping over every opinion (``manage.py topics_rebuild``), keeping staff corrections.
+
+What a rebuild keeps: every pinned membership (placed by a merge or a split) and the topics holding
+them, with their titles and suggestions. What it redoes: the document frequencies, counted over all
+opinions; the centroids of the kept topics under those frequencies; and the placement of every other
+opinion, in the order received, with the same ``topics.similarity.place`` the task runs, in memory
+(``MemoryStore``), then written in bulk. A rebuild therefore never undoes a correction: a pinned opinion
+is not placed again, and the unpinned ones may join the corrected topics like any other.
+
+It runs in one transaction; the placement task waits on it for the rows it locks.
+"""
+
+import math
+from collections import Counter, defaultdict
+from functools import lru_cache
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from liaison.models import Opinion
+from topics.models import DOCUMENTS, TermCount, Topic, TopicMember, TopicTerm
+from topics.services import _keywords, title_for
+from topics.similarity import MemoryStore, place, vectorise
+from topics.text import features
+
+BATCH = 5000
+
+
+@lru_cache(maxsize=200_000)
+def _features(content: str) -> Counter:
+    return features(content)
+
+
+def _opinions(queryset):
+    """(id, content, received_on) in the order received, read in batches by id."""
+    last = 0
+    while True:
+        rows = list(queryset.filter(pk__gt=last).order_by("pk").values_list("pk", "content", "received_on")[:BATCH])
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1][0]
+
+
+@transaction.atomic
+def topics_rebuild(*, progress=None) -> dict:
+    TopicMember.objects.filter(pinned=False).delete()
+    Topic.objects.filter(~Exists(TopicMember.objects.filter(topic=OuterRef("pk")))).delete()
+    TermCount.objects.all().delete()
+    kept = {m: t for m, t in TopicMember.objects.values_list("opinion_id", "topic_id")}
+
+    # 1. Document frequencies over all opinions.
+    store = MemoryStore(first_new_id=-1)
+    for count, (_pk, content, _day) in enumerate(_opinions(Opinion.objects.all()), 1):
+        store.df.update(_features(content).keys())
+        store.n += 1
+        if progress and count % 100_000 == 0:
+            progress(f"counted {count:,} opinions")
+    n, df = store.n, store.df
+
+    # 2. The kept topics' centroids under those frequencies.
+    for pk, content, _day in _opinions(Opinion.objects.filter(pk__in=list(kept))):
+        vector = vectorise(_features(content), df, n)
+        topic = kept[pk]
+        dot = sum(w * store.postings.get(t, {}).get(topic, 0.0) for t, w in vector.items())
+        store.join(topic, vector, dot)
+        store.members[topic].append((pk, _day))
+
+    # 3. Every other opinion, placed as the task would (frequencies frozen at their final values).
+    new_ids = iter(range(-1, -(10**9), -1))
+    placed: list[tuple[int, int, float]] = []
+    for count, (pk, content, day) in enumerate(_opinions(Opinion.objects.exclude(pk__in=list(kept))), 1):
+        placement = place(_features(content), store)
+        topic = placement.topic_id if placement.topic_id is not None else next(new_ids)
+        store.norm_sq.setdefault(topic, 0.0)
+        store.join(topic, placement.vector, placement.dot)
+        store.members[topic].append((pk, day))
+        placed.append((pk, topic, round(placement.score, 4)))
+        if progress and count % 50_000 == 0:
+            progress(f"placed {count:,} opinions in {len(store.members):,} topics")
+    store.n, store.df = n, df
+
+    # 4. Write: new topics, memberships, centroids, frequencies.
+    first_content = dict(
+        Opinion.objects.filter(pk__in=[members[0][0] for t, members in store.members.items() if t < 0]).values_list(
+            "pk", "content"
+        )
+    )
+    new_topics = {}
+    for temp, members in store.members.items():
+        if temp < 0:
+            new_topics[temp] = Topic(title=title_for(first_content.get(members[0][0], "")) or "—")
+    created = Topic.objects.bulk_create(list(new_topics.values()), batch_size=BATCH)
+    real = {temp: topic.pk for temp, topic in zip(new_topics, created, strict=True)}
+    TopicMember.objects.bulk_create(
+        [TopicMember(opinion_id=pk, topic_id=real[t] if t < 0 else t, score=score) for pk, t, score in placed],
+        batch_size=BATCH,
+    )
+    TopicTerm.objects.filter(topic_id__in=set(kept.values())).delete()
+    terms = []
+    for term, posting in store.postings.items():
+        for t, weight in posting.items():
+            terms.append(TopicTerm(topic_id=real[t] if t < 0 else t, term=term, weight=weight))
+            if len(terms) >= BATCH:
+                TopicTerm.objects.bulk_create(terms)
+                terms = []
+    TopicTerm.objects.bulk_create(terms)
+    TermCount.objects.bulk_create(
+        [TermCount(term=DOCUMENTS, documents=n)] + [TermCount(term=t, documents=c) for t, c in df.items() if c > 0],
+        batch_size=BATCH,
+    )
+    by_id = Topic.objects.in_bulk([real.get(t, t) for t in store.members])
+    updates = []
+    for t, members in store.members.items():
+        topic = by_id[real.get(t, t)]
+        days = [day for _pk, day in members]
+        topic.size = len(members)
+        topic.norm_sq = store.norm_sq.get(t, 0.0) if math.isfinite(store.norm_sq.get(t, 0.0)) else 0.0
+        topic.first_received_on, topic.last_received_on = min(days), max(days)
+        updates.append(topic)
+    Topic.objects.bulk_update(updates, ["size", "norm_sq", "first_received_on", "last_received_on"], batch_size=BATCH)
+    multi = [topic for topic in updates if topic.size > 1]
+    for topic in multi:
+        topic.keywords = _keywords(topic)
+    Topic.objects.bulk_update(multi, ["keywords"], batch_size=BATCH)
+    sizes = defaultdict(int)
+    for members in store.members.values():
+        sizes[min(len(members), 3)] += 1
+    return {"opinions": n, "topics": len(store.members), "kept": len(set(kept.values())), "singletons": sizes[1]}
