@@ -50,8 +50,9 @@ def test_one_problem_across_stations_is_one_topic(street):
     fumes = placed(street, FUMES)
     topic = TopicMember.objects.get(opinion=first).topic
     assert {m.topic_id for m in TopicMember.objects.filter(opinion__in=[second, third])} == {topic.pk}
-    assert TopicMember.objects.get(opinion=dog).topic_id != topic.pk
-    assert TopicMember.objects.get(opinion=fumes).topic_id not in {topic.pk, TopicMember.objects.get(opinion=dog).topic_id}
+    dog_topic = TopicMember.objects.get(opinion=dog).topic_id
+    assert dog_topic != topic.pk
+    assert TopicMember.objects.get(opinion=fumes).topic_id not in {topic.pk, dog_topic}
     topic.refresh_from_db()
     assert topic.size == 3
     assert "电梯" in topic.keywords
@@ -66,7 +67,8 @@ def test_placing_twice_changes_nothing(street):
     before = (TopicMember.objects.get(opinion=opinion).topic_id, TermCount.objects.get(term=DOCUMENTS).documents)
     topic_place_opinion(opinion_id=opinion.pk)
     tasks.place_opinion.apply(args=[opinion.pk])
-    assert (TopicMember.objects.get(opinion=opinion).topic_id, TermCount.objects.get(term=DOCUMENTS).documents) == before
+    after = (TopicMember.objects.get(opinion=opinion).topic_id, TermCount.objects.get(term=DOCUMENTS).documents)
+    assert after == before
     assert Topic.objects.count() == 1
 
 
