@@ -164,6 +164,63 @@ def speed(args) -> None:
     )
 
 
+LOCALITIES = ("范罗岗", "美景", "兴盛", "甘化", "白沙", "港口", "建设", "丰乐", "东华", "荷塘", "杜阮", "棠下")
+OPENINGS = ("", "", "", "我是{place}社区的居民，", "{place}花园{n}栋的住户反映：", "{place}片区{n}号楼：", "你好，")
+CLOSINGS = ("", "", "", "麻烦尽快处理。", "已经反映过好几次了。", "谢谢！", "希望代表帮忙跟进。", "请给个答复。")
+
+
+def generated_text(rng: random.Random, rows) -> str:
+    """A constituent's opinion: a labelled one reworded with a place, an opening and a closing; one in four
+    joins the first clause of one opinion to the rest of another (the long tail of mixed, unique matters)."""
+    _label, text = rng.choice(rows)
+    if rng.random() < 0.25:
+        _other_label, other = rng.choice(rows)
+        head, tail = text.split("，", 1)[0], other.split("，", 1)[-1]
+        text = f"{head}，{tail}"
+    place, n = rng.choice(LOCALITIES), rng.randint(1, 40)
+    return rng.choice(OPENINGS).format(place=place, n=n) + text + rng.choice(CLOSINGS)
+
+
+def generate(args) -> None:
+    """Give the copy's opinions varied, realistic contents (the city generator repeats a few sentences)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    if connection.vendor != "postgresql" or name == "liaison_city":
+        sys.exit(f"refusing to rewrite {name!r}: run on a copy (createdb -T liaison_city liaison_city_topics)")
+    import io
+
+    rows = load_eval()
+    rng = random.Random(args.seed)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(id), max(id) FROM liaison_opinion")
+        low, high = cursor.fetchone()
+        cursor.execute("CREATE TEMP TABLE new_content (id integer PRIMARY KEY, content text)")
+        buffer = io.StringIO()
+        for opinion_id in range(low, high + 1):
+            buffer.write(f"{opinion_id}\t{generated_text(rng, rows)}\n")
+        buffer.seek(0)
+        cursor.copy_expert("COPY new_content (id, content) FROM STDIN", buffer)
+        cursor.execute("UPDATE liaison_opinion o SET content = n.content FROM new_content n WHERE n.id = o.id")
+        print(f"{cursor.rowcount:,} opinions rewritten in {name}")
+
+
+def rebuild(args) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from topics.rebuild import topics_rebuild
+
+    started = time.perf_counter()
+    result = topics_rebuild(progress=lambda line: print(f"{time.perf_counter() - started:7.0f}s {line}", flush=True))
+    print(result, f"{time.perf_counter() - started:.0f}s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -173,8 +230,11 @@ def main() -> None:
     s = sub.add_parser("speed")
     s.add_argument("--samples", type=int, default=200)
     s.add_argument("--window", type=int, default=5000)
+    g = sub.add_parser("generate")
+    g.add_argument("--seed", type=int, default=7)
+    sub.add_parser("rebuild")
     args = parser.parse_args()
-    {"quality": quality, "speed": speed}[args.command](args)
+    {"quality": quality, "speed": speed, "generate": generate, "rebuild": rebuild}[args.command](args)
 
 
 if __name__ == "__main__":

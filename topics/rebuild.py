@@ -2,17 +2,16 @@
 
 What a rebuild keeps: every pinned membership (placed by a merge or a split) and the topics holding
 them, with their titles and suggestions. What it redoes: the document frequencies, counted over all
-opinions; the centroids of the kept topics under those frequencies; and the placement of every other
-opinion, in the order received, with the same ``topics.similarity.place`` the task runs, in memory
-(``MemoryStore``), then written in bulk. A rebuild therefore never undoes a correction: a pinned opinion
+opinions as they arrive; the centroids of the kept topics; and the placement of every other opinion, in
+the order received, with the same ``topics.similarity.place`` the task runs, in memory (``MemoryStore``),
+then written in bulk. A rebuild therefore never undoes a correction: a pinned opinion
 is not placed again, and the unpinned ones may join the corrected topics like any other.
 
 It runs in one transaction; the placement task waits on it for the rows it locks.
 """
 
 import math
-from collections import Counter, defaultdict
-from functools import lru_cache
+from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -24,11 +23,6 @@ from topics.similarity import MemoryStore, place, vectorise
 from topics.text import features
 
 BATCH = 5000
-
-
-@lru_cache(maxsize=200_000)
-def _features(content: str) -> Counter:
-    return features(content)
 
 
 def _opinions(queryset):
@@ -49,36 +43,31 @@ def topics_rebuild(*, progress=None) -> dict:
     TermCount.objects.all().delete()
     kept = {m: t for m, t in TopicMember.objects.values_list("opinion_id", "topic_id")}
 
-    # 1. Document frequencies over all opinions.
-    store = MemoryStore(first_new_id=-1)
-    for count, (_pk, content, _day) in enumerate(_opinions(Opinion.objects.all()), 1):
-        store.df.update(_features(content).keys())
-        store.n += 1
-        if progress and count % 100_000 == 0:
-            progress(f"counted {count:,} opinions")
-    n, df = store.n, store.df
-
-    # 2. The kept topics' centroids under those frequencies.
-    for pk, content, _day in _opinions(Opinion.objects.filter(pk__in=list(kept))):
-        vector = vectorise(_features(content), df, n)
-        topic = kept[pk]
-        dot = sum(w * store.postings.get(t, {}).get(topic, 0.0) for t, w in vector.items())
-        store.join(topic, vector, dot)
-        store.members[topic].append((pk, _day))
-
-    # 3. Every other opinion, placed as the task would (frequencies frozen at their final values).
+    # One pass in the order received, as the task would have placed them: the frequencies grow as they
+    # go. A pinned opinion joins its kept topic; every other one is placed.
+    store = MemoryStore()
     new_ids = iter(range(-1, -(10**9), -1))
     placed: list[tuple[int, int, float]] = []
-    for count, (pk, content, day) in enumerate(_opinions(Opinion.objects.exclude(pk__in=list(kept))), 1):
-        placement = place(_features(content), store)
-        topic = placement.topic_id if placement.topic_id is not None else next(new_ids)
-        store.norm_sq.setdefault(topic, 0.0)
-        store.join(topic, placement.vector, placement.dot)
+    for count, (pk, content, day) in enumerate(_opinions(Opinion.objects.all()), 1):
+        terms = features(content)
+        if pk in kept:
+            topic = kept[pk]
+            vector = vectorise(terms, store.frequencies(terms.keys()), store.n + 1)
+            dot = sum(w * store.postings.get(t, {}).get(topic, 0.0) for t, w in vector.items())
+            store.norm_sq.setdefault(topic, 0.0)
+            store.join(topic, vector, dot)
+        else:
+            placement = place(terms, store)
+            topic = placement.topic_id if placement.topic_id is not None else next(new_ids)
+            store.norm_sq.setdefault(topic, 0.0)
+            store.join(topic, placement.vector, placement.dot)
+            placed.append((pk, topic, round(placement.score, 4)))
         store.members[topic].append((pk, day))
-        placed.append((pk, topic, round(placement.score, 4)))
+        store.n += 1
+        store.df.update(terms.keys())
         if progress and count % 50_000 == 0:
             progress(f"placed {count:,} opinions in {len(store.members):,} topics")
-    store.n, store.df = n, df
+    n, df = store.n, store.df
 
     # 4. Write: new topics, memberships, centroids, frequencies.
     first_content = dict(
