@@ -138,16 +138,20 @@ def speed(args) -> None:
     placed = TopicMember.objects.count()
     opinions = Opinion.objects.count()
     print(f"{opinions:,} opinions, {placed:,} placed in topics")
-    last = Opinion.objects.order_by("-id").values_list("id", flat=True)[:1][0]
+    last_placed = TopicMember.objects.order_by("-opinion_id").values_list("opinion_id", flat=True).first() or 0
+    # The opinions saved next: unplaced ones after the last placed (or, when all are placed, the newest ones,
+    # taken out of their topic inside the rolled-back transaction).
     samples = list(
-        Opinion.objects.filter(id__gt=last - args.window)
-        .exclude(id__in=TopicMember.objects.filter(opinion_id__gt=last - args.window).values("opinion_id"))
-        .order_by("id")
-        .values_list("id", flat=True)[: args.samples]
+        Opinion.objects.filter(id__gt=last_placed).order_by("id").values_list("id", flat=True)[: args.samples]
     )
     if len(samples) < args.samples:
-        print(f"only {len(samples)} unplaced opinions near the end; placing (and rolling back) placed ones")
         samples += list(Opinion.objects.order_by("-id").values_list("id", flat=True)[: args.samples - len(samples)])
+    from topics.models import TermCount, Topic, TopicTerm
+
+    print(
+        f"index: {Topic.objects.count():,} topics, {TopicTerm.objects.count():,} centroid terms, "
+        f"{TermCount.objects.count():,} term counts"
+    )
     times = []
     for opinion_id in samples:
         with transaction.atomic():
@@ -217,7 +221,9 @@ def rebuild(args) -> None:
     from topics.rebuild import topics_rebuild
 
     started = time.perf_counter()
-    result = topics_rebuild(progress=lambda line: print(f"{time.perf_counter() - started:7.0f}s {line}", flush=True))
+    result = topics_rebuild(
+        progress=lambda line: print(f"{time.perf_counter() - started:7.0f}s {line}", flush=True), limit=args.limit
+    )
     print(result, f"{time.perf_counter() - started:.0f}s")
 
 
@@ -232,7 +238,8 @@ def main() -> None:
     s.add_argument("--window", type=int, default=5000)
     g = sub.add_parser("generate")
     g.add_argument("--seed", type=int, default=7)
-    sub.add_parser("rebuild")
+    r = sub.add_parser("rebuild")
+    r.add_argument("--limit", type=int, default=None, help="place only the first N opinions (by id)")
     args = parser.parse_args()
     {"quality": quality, "speed": speed, "generate": generate, "rebuild": rebuild}[args.command](args)
 

@@ -37,7 +37,8 @@ def _opinions(queryset):
 
 
 @transaction.atomic
-def topics_rebuild(*, progress=None) -> dict:
+def topics_rebuild(*, progress=None, limit: int | None = None) -> dict:
+    """``limit``: place only the first ``limit`` opinions (by id) and leave the rest unplaced (benchmarks)."""
     TopicMember.objects.filter(pinned=False).delete()
     Topic.objects.filter(~Exists(TopicMember.objects.filter(topic=OuterRef("pk")))).delete()
     TermCount.objects.all().delete()
@@ -49,6 +50,8 @@ def topics_rebuild(*, progress=None) -> dict:
     new_ids = iter(range(-1, -(10**9), -1))
     placed: list[tuple[int, int, float]] = []
     for count, (pk, content, day) in enumerate(_opinions(Opinion.objects.all()), 1):
+        if limit is not None and count > limit:
+            break
         terms = features(content)
         if pk in kept:
             topic = kept[pk]
