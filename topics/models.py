@@ -71,8 +71,8 @@ class TopicTerm(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["topic", "term"], name="topic_term_unique")]
-        # The inverted index: a term's postings (topic, weight) read from the index alone on PostgreSQL.
-        indexes = [models.Index(fields=["term", "topic"], include=["weight"], name="topic_term_postings")]
+        # The inverted index: a term's postings (topic, weight) read from the index alone.
+        indexes = [models.Index(fields=["term", "topic", "weight"], name="topic_term_postings")]
 
     def __str__(self) -> str:
         return f"{self.topic_id} {self.term} {self.weight:.3f}"
