@@ -217,3 +217,17 @@ def test_queries_do_not_grow_with_the_topics(client, street, today):
         api.get("/api/v1/topics/")
     assert len(api_large) == len(api_small)
     assert _queries(client, f"/topics/{topic.pk}/") == detail_small
+
+
+def test_unknown_and_absurd_topic_numbers_are_404(client, street, topics):
+    client.force_login(street.office)
+    for pk in ("999999", "99999999999999999999"):
+        assert client.get(f"/topics/{pk}/").status_code == 404
+        assert _api(street.office).get(f"/api/v1/topics/{pk}/").status_code == 404
+    assert _api(street.office).get("/api/v1/topics/abc/").status_code == 404
+
+
+def test_a_deputy_sees_related_opinions_without_a_link_to_the_hot_pages(client, street, topics):
+    client.force_login(street.owner_user)
+    html = client.get(f"/stations/reception/opinions/{topics['elevator'][0].pk}/").content.decode()
+    assert "related-opinions" in html and "/topics/" not in html

@@ -14,6 +14,7 @@ from core import clock
 from liaison.models import OpinionSource
 from topics import selectors, services
 from topics.api.serializers import (
+    INT_MAX,
     HotQuerySerializer,
     HotTopicSerializer,
     KeySupervisionInputSerializer,
@@ -54,6 +55,7 @@ class TopicViewSet(viewsets.GenericViewSet):
     filter_backends: list = []
     pagination_class = None
     serializer_class = TopicDetailSerializer
+    lookup_value_regex = r"\d+"
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -64,7 +66,10 @@ class TopicViewSet(viewsets.GenericViewSet):
         return selectors.topics_visible_to(self.request.user).select_related("suggestion")
 
     def _topic(self):
-        topic = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        raw = str(self.kwargs["pk"])
+        if not raw.isdigit() or int(raw) > INT_MAX:
+            raise NotFound(_("No such topic."))
+        topic = self.get_queryset().filter(pk=int(raw)).first()
         if topic is None:
             raise NotFound(_("No such topic."))
         return topic
