@@ -6,7 +6,7 @@ then every opinion not yet in a topic is placed right away with the same service
 runs, so the 热点 page has its topics whether or not a worker is running. Recorded only when absent.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -56,7 +56,8 @@ def build(ctx: DemoContext) -> None:
             opinion_create(
                 actor=office,
                 station=station,
-                received_on=today - timedelta(days=days_ago),
+                # Never in last year, whose figures reproduce the annual report's.
+                received_on=max(today - timedelta(days=days_ago), date(today.year, 1, 1)),
                 data={"category": category, "content": content, "grid": grid},
             )
             recorded += 1
