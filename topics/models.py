@@ -51,6 +51,15 @@ class TopicMember(models.Model):
         related_name="topic_membership",
     )
     topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="members")
+    # Copied from the opinion (never changed after it is saved) so that a period's counts read the
+    # memberships alone, in date order.
+    received_on = models.DateField(_("received on"), null=True)
+    station = models.ForeignKey(
+        "organisation.Station", verbose_name=_("station"), null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    grid = models.ForeignKey(
+        "organisation.Grid", verbose_name=_("grid"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     score = models.FloatField(_("similarity"), default=0.0)
     pinned = models.BooleanField(_("placed by staff"), default=False)
     placed_at = models.DateTimeField(_("placed at"), auto_now_add=True)
@@ -58,7 +67,10 @@ class TopicMember(models.Model):
     class Meta:
         verbose_name = _("topic member")
         verbose_name_plural = _("topic members")
-        indexes = [models.Index(fields=["topic", "opinion"], name="topic_member_topic")]
+        indexes = [
+            models.Index(fields=["topic", "opinion"], name="topic_member_topic"),
+            models.Index(fields=["received_on", "topic"], name="topic_member_received"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.opinion_id} → {self.topic_id}"

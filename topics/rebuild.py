@@ -26,10 +26,14 @@ BATCH = 5000
 
 
 def _opinions(queryset):
-    """(id, content, received_on) in the order received, read in batches by id."""
+    """(id, content, received_on, station id, grid id), read in batches by id."""
     last = 0
     while True:
-        rows = list(queryset.filter(pk__gt=last).order_by("pk").values_list("pk", "content", "received_on")[:BATCH])
+        rows = list(
+            queryset.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "content", "received_on", "station_id", "grid_id")[:BATCH]
+        )
         if not rows:
             return
         yield from rows
@@ -48,8 +52,8 @@ def topics_rebuild(*, progress=None, limit: int | None = None) -> dict:
     # go. A pinned opinion joins its kept topic; every other one is placed.
     store = MemoryStore()
     new_ids = iter(range(-1, -(10**9), -1))
-    placed: list[tuple[int, int, float]] = []
-    for count, (pk, content, day) in enumerate(_opinions(Opinion.objects.all()), 1):
+    placed: list[tuple] = []
+    for count, (pk, content, day, station_id, grid_id) in enumerate(_opinions(Opinion.objects.all()), 1):
         if limit is not None and count > limit:
             break
         terms = features(content)
@@ -64,7 +68,7 @@ def topics_rebuild(*, progress=None, limit: int | None = None) -> dict:
             topic = placement.topic_id if placement.topic_id is not None else next(new_ids)
             store.norm_sq.setdefault(topic, 0.0)
             store.join(topic, placement.vector, placement.dot)
-            placed.append((pk, topic, round(placement.score, 4)))
+            placed.append((pk, topic, round(placement.score, 4), day, station_id, grid_id))
         store.members[topic].append((pk, day))
         store.n += 1
         store.df.update(terms.keys())
@@ -85,7 +89,17 @@ def topics_rebuild(*, progress=None, limit: int | None = None) -> dict:
     created = Topic.objects.bulk_create(list(new_topics.values()), batch_size=BATCH)
     real = {temp: topic.pk for temp, topic in zip(new_topics, created, strict=True)}
     TopicMember.objects.bulk_create(
-        [TopicMember(opinion_id=pk, topic_id=real[t] if t < 0 else t, score=score) for pk, t, score in placed],
+        [
+            TopicMember(
+                opinion_id=pk,
+                topic_id=real[t] if t < 0 else t,
+                score=score,
+                received_on=day,
+                station_id=station_id,
+                grid_id=grid_id,
+            )
+            for pk, t, score, day, station_id, grid_id in placed
+        ],
         batch_size=BATCH,
     )
     TopicTerm.objects.filter(topic_id__in=set(kept.values())).delete()

@@ -71,13 +71,13 @@ class HotTopic:
 
 
 def _period_counts(user, date_from: date, date_to: date, topic_ids=None):
-    rows = _members_in_scope(user).filter(opinion__received_on__gte=date_from, opinion__received_on__lte=date_to)
+    rows = _members_in_scope(user).filter(received_on__gte=date_from, received_on__lte=date_to)
     if topic_ids is not None:
         rows = rows.filter(topic_id__in=topic_ids)
     return rows.values("topic_id").annotate(
         n=Count("opinion_id"),
-        stations=Count("opinion__station_id", distinct=True),
-        grids=Count("opinion__grid_id", distinct=True),
+        stations=Count("station_id", distinct=True),
+        grids=Count("grid_id", distinct=True),
     )
 
 
@@ -133,8 +133,8 @@ def monthly_trend(user, topic_ids, *, date_to: date, months: int = TREND_MONTHS)
     start = date(axis[0][0], axis[0][1], 1)
     rows = (
         _members_in_scope(user)
-        .filter(topic_id__in=list(topic_ids), opinion__received_on__gte=start, opinion__received_on__lte=date_to)
-        .annotate(month=TruncMonth("opinion__received_on"))
+        .filter(topic_id__in=list(topic_ids), received_on__gte=start, received_on__lte=date_to)
+        .annotate(month=TruncMonth("received_on"))
         .values("topic_id", "month")
         .annotate(n=Count("opinion_id"))
         .order_by()

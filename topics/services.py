@@ -71,7 +71,12 @@ def _refresh_keywords(topic: Topic) -> bool:
 @transaction.atomic
 def topic_place_opinion(*, opinion_id: int) -> TopicMember | None:
     """Put a saved opinion in its topic (an existing one, or a new topic of its own); nothing if gone."""
-    opinion = Opinion.objects.select_for_update().filter(pk=opinion_id).only("id", "content", "received_on").first()
+    opinion = (
+        Opinion.objects.select_for_update()
+        .filter(pk=opinion_id)
+        .only("id", "content", "received_on", "station_id", "grid_id")
+        .first()
+    )
     if opinion is None:
         return None
     existing = TopicMember.objects.filter(opinion_id=opinion_id).first()
@@ -93,7 +98,14 @@ def topic_place_opinion(*, opinion_id: int) -> TopicMember | None:
             first_received_on=opinion.received_on,
             last_received_on=opinion.received_on,
         )
-    member = TopicMember.objects.create(opinion_id=opinion.pk, topic=topic, score=round(placement.score, 4))
+    member = TopicMember.objects.create(
+        opinion_id=opinion.pk,
+        topic=topic,
+        score=round(placement.score, 4),
+        received_on=opinion.received_on,
+        station_id=opinion.station_id,
+        grid_id=opinion.grid_id,
+    )
     if placement.vector:
         TopicTerm.objects.bulk_create(
             [TopicTerm(topic=topic, term=t, weight=weights.get(t, 0.0) + w) for t, w in placement.vector.items()],

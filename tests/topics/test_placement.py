@@ -49,6 +49,12 @@ def test_one_problem_across_stations_is_one_topic(street):
     dog = placed(street, DOGS[0])
     fumes = placed(street, FUMES)
     topic = TopicMember.objects.get(opinion=first).topic
+    member = TopicMember.objects.get(opinion=second)
+    assert (member.received_on, member.station_id, member.grid_id) == (
+        second.received_on,
+        street.b.pk,
+        street.grid_b1.pk,
+    )
     assert {m.topic_id for m in TopicMember.objects.filter(opinion__in=[second, third])} == {topic.pk}
     dog_topic = TopicMember.objects.get(opinion=dog).topic_id
     assert dog_topic != topic.pk
