@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "liaison",
     "suggestions",
     "livelihood",
+    "search",
+    "imports",
     "topics",
     "reports",
     "demo",

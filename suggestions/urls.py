@@ -1,6 +1,6 @@
 from django.urls import path
 
-from suggestions.views import actions, calendar, detail, drafting, lists
+from suggestions.views import actions, calendar, detail, drafting, lists, risk
 
 app_name = "suggestions"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("follow-ups/", lists.follow_up_list, name="follow_ups"),
     path("review/", lists.review_queue, name="review"),
     path("overdue/", lists.overdue_list, name="overdue"),
+    path("risk/", risk.risk_list, name="risk"),
     path("extensions/", lists.extension_requests, name="extensions"),
     path("return-requests/", lists.return_requests, name="return_requests"),
     path("stats/", lists.stats, name="stats"),

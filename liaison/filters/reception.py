@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import StrictBooleanFilter, StrictFilterSet
+from core.search import search_q
 from liaison.models import Opinion, OpinionCategory, OpinionOutcome, OpinionSource, ReceptionDay, Visit, VisitChannel
 from organisation.models import Grid, Station, subtree_q
 
@@ -87,15 +88,12 @@ class OpinionFilter(_PeriodMixin, StrictFilterSet):
         return queryset.filter(outcome=value)
 
     def filter_q(self, queryset, name, value):
+        """Full-text search over the content and notes (``core.search``), or the tracking code typed whole."""
         value = value.strip()
-        if not value:
+        text = search_q(Opinion, value, using=queryset.db)
+        if text is None:
             return queryset
-        return queryset.filter(
-            Q(content__icontains=value)
-            | Q(outcome_note__icontains=value)
-            | Q(resolution_note__icontains=value)
-            | Q(tracking_code=value.upper())
-        )
+        return queryset.filter(text | Q(tracking_code=value.upper()[:12]))
 
 
 def _visible_stations(request):
