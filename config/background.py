@@ -162,4 +162,9 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "livelihood.remind_overdue_milestones",
         "schedule": _daily("SCHEDULE_LIVELIHOOD_REMINDER_AT", "08:00"),
     },
+    # Opinions whose placement task was never queued (broker down when they were saved).
+    "topics-place-pending": {
+        "task": "topics.place_pending",
+        "schedule": timedelta(minutes=10),
+    },
 }

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "livelihood",
     "search",
     "imports",
+    "topics",
     "reports",
     "demo",
 ]

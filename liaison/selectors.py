@@ -245,3 +245,26 @@ def _month_key(value) -> tuple[int, int]:
 
 
 # --- Grid duties "四个一" ------------------------------------------------------------------------------
+
+
+# --- Related opinions (provided from above) ----------------------------------------------------------
+
+# The topics app (a layer above) groups opinions raising the same problem; it registers how to find an
+# opinion's related ones when it loads (``TopicsConfig.ready``), so the opinion page shows them without
+# this app importing it.
+_related_provider = None
+RELATED_LIMIT = 10
+
+
+def register_related_opinions(provider) -> None:
+    """Install ``provider(user, opinion, limit) -> (list of opinions, extra)`` for the opinion page."""
+    global _related_provider
+    _related_provider = provider
+
+
+def related_opinions(user, opinion, limit: int = RELATED_LIMIT):
+    """Opinions ``user`` may see that raise the same problem as ``opinion``, and what the provider adds
+    (its topic); ``([], None)`` when no provider is installed."""
+    if _related_provider is None:
+        return [], None
+    return _related_provider(user, opinion, limit)

@@ -21,7 +21,7 @@ from core.roles import Role
 from liaison.filters.reception import PageOpinionFilter
 from liaison.forms import FeedbackForm, OutcomeForm, ResolveForm, RevealForm
 from liaison.models import OpinionOutcome
-from liaison.selectors import opinion_detail_for, opinions_visible_to
+from liaison.selectors import opinion_detail_for, opinions_visible_to, related_opinions
 from liaison.services import opinions as opinion_services
 from liaison.services import privacy
 from liaison.services.privacy import mask_name
@@ -127,7 +127,10 @@ def opinion_detail(request, pk):
                 return redirect("liaison:opinion_detail", opinion.pk)
     desk = can_run_desk(user, opinion.station_id)
     unit_officer = user.has_role(Role.UNIT_OFFICER) and user.unit_id == opinion.referral_unit_id
+    related, related_group = related_opinions(user, opinion)
     context = {
+        "related": related,
+        "related_group": related_group,
         "opinion": opinion,
         "forms": forms_,
         "contact": contact,

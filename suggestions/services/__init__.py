@@ -29,6 +29,7 @@ from suggestions.services.drafting import (
     suggestion_cosign,
     suggestion_create,
     suggestion_create_from_opinion,
+    suggestion_create_from_opinions,
     suggestion_draft_delete,
     suggestion_update,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "suggestion_cosign",
     "suggestion_create",
     "suggestion_create_from_opinion",
+    "suggestion_create_from_opinions",
     "suggestion_decide_extension",
     "suggestion_draft_delete",
     "suggestion_decide_return",

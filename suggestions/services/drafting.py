@@ -251,3 +251,30 @@ def suggestion_draft_delete(*, suggestion: Suggestion, actor) -> None:
             storage.delete(name)
 
     transaction.on_commit(_delete_files)
+
+
+@transaction.atomic
+def suggestion_create_from_opinions(*, actor, deputy, title: str, content: str, category: str, opinions) -> Suggestion:
+    """The office drafts a suggestion for a deputy from several opinions raising one problem (a hot topic).
+
+    The opinions become the suggestion's sources; their own outcomes are left as they are (many were
+    answered or referred one by one). The draft belongs to the deputy, who edits and submits it.
+    """
+    if not actor.has_role(Role.OFFICE):
+        raise PermissionRefused(_("Only the suggestion office can draft a suggestion from a hot topic."))
+    if deputy is None:
+        raise ValidationError({"deputy": _("Choose the deputy who will raise the suggestion.")})
+    if not deputy.is_active:
+        raise ValidationError({"deputy": _("%(name)s is no longer an active deputy.") % {"name": deputy}})
+    suggestion = _create_draft(
+        actor=actor,
+        lead_deputy=deputy,
+        title=title,
+        content=content,
+        category=category if category in Category.values else Category.OTHER,
+        note=_("Drafted from a hot topic."),
+        extra={"opinions": [o.pk for o in opinions]},
+    )
+    suggestion.source_opinions.add(*opinions)
+    notices.drafted_for_deputy(suggestion, actor=actor)
+    return suggestion
