@@ -224,6 +224,12 @@ def station_monthly_series(*, stations, date_from, date_to) -> list[dict]:
         by_month.setdefault(_month_key(row["month"]), {})["person_times"] = row["total"]
     for row in opinions:
         by_month.setdefault(_month_key(row["month"]), {})["opinions"] = row["total"]
+    return monthly_series(by_month, date_from, date_to)
+
+
+def monthly_series(by_month: dict, date_from, date_to) -> list[dict]:
+    """Every month from ``date_from`` to ``date_to`` with its person-times and opinions (0 when absent);
+    ``by_month`` maps (year, month) to ``{"person_times": …, "opinions": …}``."""
     series = []
     year, month = date_from.year, date_from.month
     while (year, month) <= (date_to.year, date_to.month):

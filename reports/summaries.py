@@ -34,6 +34,7 @@ from django.db.models.functions import TruncMonth
 from core import clock
 from deputies.models import Deputy
 from duties.models import DUTY_PERIODS, GridDutyKind
+from liaison import selectors as liaison_selectors
 from liaison.models import Opinion, OpinionOutcome, Visit
 from reports.compliance import DutyCompliance, duty_compliance
 from reports.metrics import FIGURE_KEYS, deputy_figures
@@ -251,21 +252,7 @@ def station_monthly_series(*, stations, date_from, date_to) -> list[dict] | None
     """``liaison.selectors.station_monthly_series`` from the summaries, or None."""
     if not month_aligned(date_from, date_to) or current() is None:
         return None
-    by_month = monthly(stations, date_from, date_to)
-    series = []
-    year, month = date_from.year, date_from.month
-    while (year, month) <= (date_to.year, date_to.month):
-        values = by_month.get((year, month), {})
-        series.append(
-            {
-                "year": year,
-                "month": month,
-                "person_times": values.get("person_times", 0),
-                "opinions": values.get("opinions", 0),
-            }
-        )
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return series
+    return liaison_selectors.monthly_series(monthly(stations, date_from, date_to), date_from, date_to)
 
 
 def per_station(stations: list, date_from, date_to) -> dict[int, dict]:
