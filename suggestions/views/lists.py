@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.pagination import EstimatedPaginator
 from core.roles import Role
 from organisation.models import HandlingUnit
 from suggestions import forms, selectors
@@ -55,7 +56,7 @@ def _render_list(request, queryset, *, heading, intro="", empty=None, with_filte
         if filterset.is_bound:
             # A bad value (an unknown unit, the year 0) shows its error above an empty list.
             queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = EstimatedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         template or "suggestions/list.html",
