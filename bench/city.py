@@ -42,11 +42,14 @@ OPINIONS_AT_SCALE_1 = 1_000_000
 
 API = [
     ("API opinions", "/api/v1/opinions/"),
+    ("API opinions, deepest page", None),  # the cursor of the last page, computed once the data is there
     ("API visits", "/api/v1/visits/"),
     ("API suggestions", "/api/v1/suggestions/"),
     ("API station stats", "/api/v1/stats/stations/"),
+    ("API deputies", "/api/v1/deputies/"),
 ]
 HTML = [
+    ("HTML home", "/"),
     ("HTML opinion list", "/stations/reception/opinions/"),
     ("HTML suggestion list", "/suggestions/"),
     ("HTML reception dashboard", "/stations/reception/dashboard/"),
@@ -263,6 +266,7 @@ def main() -> None:
     parser.add_argument("--reseed", action="store_true", help="Drop the database and seed it again.")
     parser.add_argument("--label", default="", help="What this run measures, e.g. 'baseline'.")
     parser.add_argument("--no-write", action="store_true", help="Do not append the run to bench/RESULTS.md.")
+    parser.add_argument("--no-sweeps", action="store_true", help="Do not time the reminder sweeps.")
     parser.add_argument(
         "--skip", action="append", default=[], help="Leave out the lists whose name contains this (repeatable)."
     )
@@ -285,11 +289,28 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
 
+    sweeps = [] if args.no_sweeps else measure_sweeps(args.repeat)
     facts = machine()
-    table = render(rows, args, facts, seeding)
+    table = render(rows, args, facts, seeding) + (render_sweeps(sweeps) if sweeps else "")
     print(table)
     if not args.no_write:
         write_results(table)
+
+
+def deepest_page(username: str) -> str:
+    """The API opinion list's last page for ``username``: the cursor after the row 50 from the end."""
+    from accounts.models import User
+    from liaison.selectors import opinions_visible_to
+
+    ordering = ("-received_on", "-id")
+    rows = opinions_visible_to(User.objects.get(username=username)).order_by(*ordering)
+    try:
+        from core.api import KeysetPagination
+    except ImportError:  # a version with page numbers, measured for comparison: its last page
+        return f"/api/v1/opinions/?page={max(1, -(-rows.count() // 50))}"
+    paginator = KeysetPagination(ordering)
+    last = rows.reverse()[50]
+    return f"/api/v1/opinions/?cursor={paginator._encode(paginator._keys_of(last), reverse=False)}"
 
 
 def run(base: str, repeat: int, skip: list[str]) -> list[dict]:
@@ -298,10 +319,13 @@ def run(base: str, repeat: int, skip: list[str]) -> list[dict]:
         headers = credentials(base, username)
         pages = HTML + (OFFICE_ONLY_HTML if username == OFFICE else [])
         for name, path in API:
+            if path is None and not any(word.lower() in name.lower() for word in skip):
+                path = deepest_page(username)
             targets.append({"name": name, "role": role, "path": path, "headers": headers["api"]})
         for name, path in pages:
             targets.append({"name": name, "role": role, "path": path, "headers": headers["html"]})
     targets = [t for t in targets if not any(word.lower() in t["name"].lower() for word in skip)]
+    targets = [t for t in targets if t["path"] is not None]
     hello_headers = targets[0]["headers"]
     for target in targets:
         target["sql"] = slowest_sql(target["path"], target["headers"])
@@ -320,6 +344,66 @@ def run(base: str, repeat: int, skip: list[str]) -> list[dict]:
             target["raw"].append(explain_analyze(target["sql"]))
         print(f"  round {round_no + 1}/{repeat} done", flush=True)
     return targets
+
+
+def sweep_rules():
+    from liaison import reminders as liaison_reminders
+    from suggestions import reminders as suggestion_reminders
+
+    return [
+        suggestion_reminders.REPLY_DUE,
+        suggestion_reminders.CO_OPINION_DUE,
+        suggestion_reminders.OVERDUE,
+        suggestion_reminders.ASSIGNMENT_PENDING,
+        suggestion_reminders.EVALUATION_PENDING,
+        liaison_reminders.RECEPTION_TOMORROW,
+        liaison_reminders.GRID_DUTY_MISSING,
+    ]
+
+
+def measure_sweeps(repeat: int) -> list[dict]:
+    """Each reminder sweep run in this process: the first run of the day (cold: everything due is new),
+    then ``repeat`` warm runs (everything due was sent by the first). All inside one transaction rolled
+    back at the end, so the database is left as it was."""
+    from django.db import transaction
+
+    from notifications.reminders import run_sweep
+
+    results = []
+    with transaction.atomic():
+        for rule in sweep_rules():
+            started = time.perf_counter()
+            cold = run_sweep(rule)
+            cold_seconds = time.perf_counter() - started
+            warm = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                again = run_sweep(rule)
+                warm.append(time.perf_counter() - started)
+                if again.get("sent"):
+                    sys.exit(f"The warm sweep {rule.key} sent {again['sent']} reminders again.")
+            results.append({"rule": rule.key, "due": cold.get("due", 0), "cold": cold_seconds, "warm": warm})
+            print(f"  swept: {rule.key}", flush=True)
+        transaction.set_rollback(True)
+    return results
+
+
+def render_sweeps(sweeps: list[dict]) -> str:
+    lines = [
+        "",
+        "| reminder sweep | due | first run of the day | warm run p50 (all sent before) |",
+        "|---|---|---|---|",
+    ]
+    for row in sweeps:
+        lines.append(
+            f"| {row['rule']} | {row['due']:,} | {row['cold'] * 1000:.0f} ms | "
+            f"{statistics.median(row['warm']) * 1000:.0f} ms |"
+        )
+    total_cold = sum(row["cold"] for row in sweeps)
+    total_warm = sum(statistics.median(row["warm"]) for row in sweeps)
+    due = sum(row["due"] for row in sweeps)
+    lines.append(f"| all | {due:,} | {total_cold * 1000:.0f} ms | {total_warm * 1000:.0f} ms |")
+    return "\n".join(lines) + "\n"
 
 
 def render(rows: list[dict], args, facts: dict, seeding: float | None) -> str:
@@ -344,6 +428,11 @@ def render(rows: list[dict], args, facts: dict, seeding: float | None) -> str:
             f"| {row['name']} | {row['role']} | {p50 * 1000:.0f} ms | {percentile(row['request'], 0.95) * 1000:.0f} ms "
             f"| {hello * 1000:.1f} ms | {p50 / hello:.0f}× | {raw * 1000:.1f} ms | {raw / p50:.0%} |"
         )
+    by_key = {(row["name"], row["role"]): statistics.median(row["request"]) for row in rows}
+    for role in ("office", "staff"):
+        first, deepest = by_key.get(("API opinions", role)), by_key.get(("API opinions, deepest page", role))
+        if first and deepest:
+            lines.append(f"\nAPI opinion list as {role}: deepest page ÷ first page = {deepest / first:.2f}×.")
     return "\n".join(lines) + "\n"
 
 
