@@ -205,7 +205,7 @@ def slowest_sql(path: str, headers: dict) -> str:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     if response.status_code != 200:
-        sys.exit(f"{path} answered {response.status_code} in process.")
+        sys.exit(f"{path} answered {response.status_code} in process ({response.get('Location', '')}).")
     selects = [q for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
     return max(selects, key=lambda q: float(q["time"]))["sql"]
 
