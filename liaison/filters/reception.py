@@ -162,6 +162,7 @@ def bound_place_options(form, user, data) -> None:
     directly below it — choosing a hub and filtering offers its area stations, and so on. Grids: those of
     the chosen station and below, or all of them when there are few; otherwise none but the chosen one.
     """
+    from organisation.filters import tree_order
     from organisation.selectors import grids_visible_to, stations_visible_to
 
     station_field, grid_field = form.fields["station"], form.fields["grid"]
@@ -172,7 +173,7 @@ def bound_place_options(form, user, data) -> None:
         wanted = Q(parent__isnull=True) | ~Q(parent__in=visible)
         if chosen is not None:
             wanted |= Q(pk=chosen) | Q(parent=chosen) | Q(children=chosen) | Q(children__children=chosen)
-        shown = stations.filter(pk__in=Station.objects.filter(wanted).values("pk")).order_by("kind", "name", "pk")
+        shown = stations.filter(pk__in=Station.objects.filter(wanted).values("pk")).order_by(tree_order(), "name", "pk")
         station_field.widget.choices = [("", station_field.empty_label)] + [
             (station.pk, station_field.label_from_instance(station)) for station in shown[: PLACE_OPTIONS_LIMIT * 2]
         ]
