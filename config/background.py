@@ -119,6 +119,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.fail_stale_jobs",
         "schedule": timedelta(minutes=env_int("SCHEDULE_STALE_REPORTS_MINUTES", 5, minimum=1)),
     },
+    # Ledger imports whose worker vanished mid-check or mid-import are failed (nothing was imported).
+    "imports-fail-stale-batches": {
+        "task": "imports.fail_stale_batches",
+        "schedule": timedelta(minutes=env_int("SCHEDULE_STALE_REPORTS_MINUTES", 5, minimum=1)),
+    },
     # Reception days of open-ended rules are generated ahead of time; this keeps the horizon moving.
     "liaison-extend-reception-days": {
         "task": "liaison.extend_reception_days",
@@ -128,7 +133,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 # The reminder sweeps (one task per rule, so the status page shows each). The suggestion sweeps run
 # before office hours; "reception tomorrow" in the afternoon before, when a deputy can still rearrange.
 _SUGGESTION_REMINDERS_AT = _daily("SCHEDULE_SUGGESTION_REMINDERS_AT", "07:30")
-for _task in ["reply_due", "co_opinion_due", "overdue", "assignment_pending", "evaluation_pending"]:
+for _task in ["reply_due", "co_opinion_due", "overdue", "assignment_pending", "evaluation_pending", "risk_high"]:
     CELERY_BEAT_SCHEDULE[f"suggestions-remind-{_task}"] = {
         "task": f"suggestions.remind_{_task}",
         "schedule": _SUGGESTION_REMINDERS_AT,

@@ -12,6 +12,8 @@ api_v1 = [
     path("", include("liaison.api.urls")),
     path("", include("suggestions.api.urls")),
     path("", include("livelihood.api.urls")),
+    path("", include("search.api.urls")),
+    path("", include("imports.api.urls")),
     path("", include("reports.api.urls")),
 ]
 
@@ -23,6 +25,8 @@ urlpatterns = [
     path("stations/", include("liaison.urls")),
     path("suggestions/", include("suggestions.urls")),
     path("livelihood/", include("livelihood.urls")),
+    path("search/", include("search.urls")),
+    path("imports/", include("imports.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),

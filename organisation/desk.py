@@ -29,6 +29,15 @@ def desk_stations(user):
     return Station.objects.none()
 
 
+def own_station(user):
+    """The one station a staff member is linked to, which their forms preselect; None for anyone else
+    (several stations, or another role)."""
+    if not user.has_role(Role.STATION_STAFF):
+        return None
+    linked = list(user.stations.filter(is_active=True).order_by("id")[:2])
+    return linked[0] if len(linked) == 1 else None
+
+
 # Bad input goes on the form, an action refused comes back as a message, a permission refused
 # is the 403 page.
 DESK = {"refusals": "messages", "raise_forbidden": True}

@@ -1,11 +1,11 @@
 """Query filters for the suggestion list (API and pages share them)."""
 
 import django_filters
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import StrictFilterSet
+from core.search import search
 from organisation.models import HandlingUnit, UnitKind
 from suggestions.models import Assignment, Category, State
 from suggestions.selectors import deputies_of_station_q, due_soon_q, overdue_q
@@ -44,10 +44,8 @@ class SuggestionFilter(StrictFilterSet):
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(content__icontains=value))
+        """Full-text search over the title and content (``core.search``)."""
+        return search(queryset, value)
 
 
 class HandlingUnitFilter(StrictFilterSet):

@@ -211,3 +211,14 @@ class CalendarYearForm(forms.Form):
             except ValidationError as exc:
                 self.add_error(None if hasattr(exc, "error_dict") else "schedule", exc)
         return data
+
+
+class RiskFilterForm(forms.Form):
+    """The risk list's filters: the lead unit and the category (both optional)."""
+
+    unit = forms.ModelChoiceField(
+        queryset=HandlingUnit.objects.filter(is_active=True).order_by("kind", "name"),
+        required=False,
+        label=_("Lead unit"),
+    )
+    category = forms.ChoiceField(choices=[("", "—"), *Category.choices], required=False, label=_("Category"))

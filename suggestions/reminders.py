@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from notifications.reminders import Due, ReminderRule, iso_week, pending_step, url_maker
 from organisation.models import HandlingUnit
+from suggestions import risk
 from suggestions.deadlines import WorkingCalendar, add_working_days
 from suggestions.models import (
     AWAITING_REPLY,
@@ -242,8 +243,38 @@ def collect_evaluation_pending(*, today: date):
         )
 
 
+def collect_risk_high(*, today: date):
+    """Open suggestions whose risk of missing the reply deadline (``suggestions.risk``) reached a reminded
+    level (high, very high): the lead unit's officers, once per level and deadline, so a unit hears it
+    early and again only when the risk climbs a level or the deadline moves. Query count: ``risk.assess``'s
+    (a constant) plus the officers.
+    """
+    rows = Suggestion.objects.select_related(None).only(
+        "id", "title", "state", "category", "lead_unit_id", "assigned_on", "reply_due"
+    )
+    lowest = min(bound for _level, bound in risk.REMINDED_LEVELS)
+    assessments = [a for a in risk.assess(rows, today=today) if a.probability >= lowest]
+    officers = unit_officers({a.suggestion.lead_unit_id for a in assessments})
+    suggestion_url = suggestion_urls()
+    for assessment in assessments:
+        suggestion = assessment.suggestion
+        level = next(name for name, bound in risk.REMINDED_LEVELS if assessment.probability >= bound)
+        for user_id in officers.get(suggestion.lead_unit_id, ()):
+            yield Due(
+                recipient_id=user_id,
+                subject_key=f"suggestion:{suggestion.pk}",
+                threshold=f"{suggestion.reply_due.isoformat()}:{level}",
+                title=_("At risk of missing the reply deadline (%(percent)s%%): %(title)s")
+                % {"percent": assessment.percent, "title": suggestion.title},
+                body=_("Reply due on %(date)s. Why: %(reasons)s.")
+                % {"date": suggestion.reply_due.isoformat(), "reasons": assessment.reason_text},
+                url=suggestion_url(suggestion.pk),
+            )
+
+
 REPLY_DUE = ReminderRule(key="suggestion_reply_due", collect=collect_reply_due)
 CO_OPINION_DUE = ReminderRule(key="suggestion_co_opinion_due", collect=collect_co_opinion_due)
 OVERDUE = ReminderRule(key="suggestion_overdue", collect=collect_overdue)
 ASSIGNMENT_PENDING = ReminderRule(key="suggestion_assignment_pending", collect=collect_assignment_pending)
 EVALUATION_PENDING = ReminderRule(key="suggestion_evaluation_pending", collect=collect_evaluation_pending)
+RISK_HIGH = ReminderRule(key="suggestion_risk_high", collect=collect_risk_high)

@@ -15,7 +15,7 @@ from core.scoping import scoped
 from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to
 from organisation.models import HandlingUnit, Station, subtree_q
-from suggestions import deadlines
+from suggestions import deadlines, risk
 from suggestions.models import (
     AWAITING_ASSIGNMENT,
     AWAITING_REPLY,
@@ -27,6 +27,7 @@ from suggestions.models import (
     CoSignature,
     CoSignStatus,
     Extension,
+    Reply,
     ReplyClass,
     RequestStatus,
     ReturnRequest,
@@ -67,6 +68,14 @@ def suggestions_visible_to(user) -> QuerySet[Suggestion]:
 
 
 _SUBMITTED = Q(submitted_at__isnull=False)
+
+
+def replies_visible_to(user) -> QuerySet[Reply]:
+    """Replies to the suggestions ``user`` may see (the detail page shows them to everyone who sees the
+    suggestion), with their suggestion and unit loaded."""
+    return Reply.objects.select_related("suggestion", "unit").filter(
+        suggestion_id__in=suggestions_visible_to(user).values("id")
+    )
 
 
 def deputies_of_station_q(station_id: int, prefix: str = "") -> Q:
@@ -151,6 +160,25 @@ def co_unit_opinions_overdue(today: date | None = None) -> QuerySet[Assignment]:
         .exclude(opinions__round=1)
         .select_related("suggestion", "unit")
     )
+
+
+def suggestions_at_risk(user, *, unit=None, category: str | None = None, today: date | None = None):
+    """The risk list (逾期风险): the open suggestions ``user`` may see (a reply owed, the deadline not yet
+    passed), each with its risk of missing the deadline and the reasons, highest risk first
+    (``risk.assess``). ``unit``: the lead unit; ``category``: the suggestion's category. A list of
+    ``risk.Assessment``; queries: those of ``risk.assess``, whatever the number of suggestions.
+    """
+    queryset = (
+        suggestions_visible_to(user)
+        .select_related(None)
+        .select_related("lead_unit")
+        .only("id", "title", "state", "category", "assigned_on", "reply_due", "key_supervision", "lead_unit__name")
+    )
+    if unit is not None:
+        queryset = queryset.filter(lead_unit=unit)
+    if category:
+        queryset = queryset.filter(category=category)
+    return risk.assess(queryset, today=today or clock.today())
 
 
 # --- Lists and detail ------------------------------------------------------------------------

@@ -28,3 +28,8 @@ def remind_assignment_pending() -> dict:
 @periodic_task(name="suggestions.remind_evaluation_pending")
 def remind_evaluation_pending() -> dict:
     return run_sweep(reminders.EVALUATION_PENDING)
+
+
+@periodic_task(name="suggestions.remind_risk_high")
+def remind_risk_high() -> dict:
+    return run_sweep(reminders.RISK_HIGH)

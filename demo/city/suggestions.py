@@ -1,11 +1,21 @@
-"""Suggestions in every state, with assignments, co-signatures, replies and evaluations."""
+"""Suggestions in every state, with assignments, co-signatures, replies and evaluations.
+
+How long a lead unit takes to reply is not uniform noise: as in a real city, units differ in
+punctuality (each unit draws a steady pace, some reliably early, a few habitually late), some categories
+take longer (construction and property matters need surveys and funds), and a long public holiday
+(春节, 国庆) inside the handling period delays the reply by about two calendar days per working day
+lost. ``bench/risk.py`` replays this history, so it needs that structure to be there to find; the
+draws for it come from their own seeded generator, so the rest of the city is the same as before.
+"""
 
 import datetime
+import random
 
 from django.utils import timezone
 
 from demo.city.base import CityBase, fill, stored_timestamps
-from demo.city.figures import CATEGORIES, MATTERS, STATE_WEIGHTS, SUGGESTIONS
+from demo.city.figures import CATEGORIES, MATTERS, SEED, STATE_WEIGHTS, SUGGESTIONS
+from suggestions.deadlines import WorkingCalendar
 from suggestions.models import (
     Assignment,
     AssignmentRole,
@@ -19,6 +29,47 @@ from suggestions.models import (
     Suggestion,
 )
 
+# Categories whose replies take longer (a factor on the unit's pace); the others take 1.
+SLOW_CATEGORIES = {"urban_construction": 1.2, "property": 1.15, "traffic": 1.1}
+# Calendar days of delay per working day a holiday takes out of the handling period.
+HOLIDAY_DELAY_PER_DAY = 2
+
+
+class ReplyPace:
+    """How many days a unit takes to reply to one suggestion: the uniform draw of 10 to 100 days,
+    stretched by the unit's pace and the category, plus the holiday delay."""
+
+    def __init__(self, *, scale: float, tag: str, units):
+        rng = random.Random(f"{SEED}:{scale}:{tag}:reply-pace")
+        # Log-normal, median 0.8: most units reply well within the three months, a quarter are slower
+        # than the uniform draw (pace 1.5 is late on about 40% of its items, pace 0.8 almost never).
+        self.pace = {unit.id: min(2.0, max(0.5, rng.lognormvariate(-0.2, 0.3))) for unit in units}
+        self.calendar = WorkingCalendar()
+        self._lost: dict[datetime.date, int] = {}  # day → weekdays off from the first year's 1 January
+        self._first_year = 2000
+
+    def days(self, drawn: int, *, unit_id: int, category: str, assigned_on: datetime.date) -> int:
+        factor = self.pace[unit_id] * SLOW_CATEGORIES.get(category, 1)
+        days = round(10 + (drawn - 10) * factor)
+        return days + HOLIDAY_DELAY_PER_DAY * self.holiday_days(assigned_on, days)
+
+    def holiday_days(self, start: datetime.date, days: int) -> int:
+        """Weekdays off (public holidays) in the ``days`` after ``start`` (a running count per day, so
+        each day of the calendar is asked once)."""
+        return self._lost_until(start + datetime.timedelta(days=days)) - self._lost_until(start)
+
+    def _lost_until(self, day: datetime.date) -> int:
+        if day not in self._lost:
+            year_start = datetime.date(day.year, 1, 1)
+            lost = self._lost_until(year_start - datetime.timedelta(days=1)) if day.year > self._first_year else 0
+            current = year_start
+            while current.year == day.year:
+                if current.weekday() < 5 and not self.calendar.is_working_day(current):
+                    lost += 1
+                self._lost[current] = lost
+                current += datetime.timedelta(days=1)
+        return self._lost[day]
+
 
 class CitySuggestions(CityBase):
     def suggestions(self):
@@ -27,6 +78,7 @@ class CitySuggestions(CityBase):
         # Every state at least once, then drawn by weight.
         drawn = states + self.rng.choices(states, weights=list(STATE_WEIGHTS.values()), k=max(0, total - len(states)))
         rows = []
+        pace = ReplyPace(scale=self.scale, tag=self.tag, units=self.unit_list)
         for state in drawn:
             deputy = self.rng.choice(self.deputy_list)
             created = self.moment(self.day())
@@ -62,7 +114,10 @@ class CitySuggestions(CityBase):
                 updated_at=created,
             )
             if replied:
-                replied_on = min(assigned_on + datetime.timedelta(days=self.rng.randint(10, 100)), self.today)
+                days = pace.days(
+                    self.rng.randint(10, 100), unit_id=unit.id, category=row.category, assigned_on=assigned_on
+                )
+                replied_on = min(assigned_on + datetime.timedelta(days=days), self.today)
                 # A second reply only after a first one rated unsatisfied, on closed items.
                 row.reply_round = 2 if state == State.CLOSED and self.rng.random() < 0.05 else 1
                 row.first_replied_on = replied_on

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import StrictBooleanFilter, StrictFilterSet
+from core.roles import Role
+from core.search import search_q
 from liaison.models import Opinion, OpinionCategory, OpinionOutcome, OpinionSource, ReceptionDay, Visit, VisitChannel
 from organisation.models import Grid, Station, subtree_q
 
@@ -87,15 +89,12 @@ class OpinionFilter(_PeriodMixin, StrictFilterSet):
         return queryset.filter(outcome=value)
 
     def filter_q(self, queryset, name, value):
+        """Full-text search over the content and notes (``core.search``), or the tracking code typed whole."""
         value = value.strip()
-        if not value:
+        text = search_q(Opinion, value, using=queryset.db)
+        if text is None:
             return queryset
-        return queryset.filter(
-            Q(content__icontains=value)
-            | Q(outcome_note__icontains=value)
-            | Q(resolution_note__icontains=value)
-            | Q(tracking_code=value.upper())
-        )
+        return queryset.filter(text | Q(tracking_code=value.upper()[:12]))
 
 
 def _visible_stations(request):
@@ -187,3 +186,43 @@ def bound_place_options(form, user, data) -> None:
     grid_field.widget.choices = [("", empty_label)] + [
         (grid.pk, grid_field.label_from_instance(grid)) for grid in grids[: PLACE_OPTIONS_LIMIT * 4]
     ]
+
+
+def _visit_deputies(request):
+    from deputies.models import Deputy
+    from deputies.selectors import deputies_visible_to
+
+    if request is None:
+        return Deputy.objects.none()
+    # Station staff record visits with any active deputy (the visit form offers them all).
+    if request.user.has_role(Role.STATION_STAFF):
+        return Deputy.objects.filter(is_active=True).order_by("name", "id")
+    return deputies_visible_to(request.user).order_by("name", "id")
+
+
+class PageVisitFilter(VisitFilter):
+    """The visit list page: stations, grids and deputies picked by name, dates from a date picker.
+
+    The query string is the same as the API's (``?station=3&grid=7&deputy=12``): a choice's value is its id.
+    """
+
+    station = django_filters.ModelChoiceFilter(
+        queryset=_visible_stations,
+        method="filter_station",
+        label=_("Station (and those below it)"),
+        empty_label=_("All my stations"),
+    )
+    grid = django_filters.ModelChoiceFilter(queryset=_visible_grids, field_name="grid", label=_("Grid"))
+    channel = django_filters.ChoiceFilter(choices=VisitChannel.choices, label=_("Channel"))
+    deputy = django_filters.ModelChoiceFilter(
+        queryset=_visit_deputies, field_name="deputies", distinct=True, label=_("Receiving deputy")
+    )
+    date_from = django_filters.DateFilter(
+        field_name="date", lookup_expr="gte", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        field_name="date", lookup_expr="lte", label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def filter_station(self, queryset, name, value):
+        return super().filter_station(queryset, name, getattr(value, "pk", value))

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import validate_event_date
+from core.search import SearchableFields
 from deputies.models import Deputy
 from liaison.models.visits import Visit
 from organisation.models import Grid, Station
@@ -109,6 +110,9 @@ class Opinion(models.Model):
         related_name="opinions_recorded",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    # Indexed for full-text search (core.search; the column is added by migration 0010).
+    SEARCH = SearchableFields("content", "outcome_note", "resolution_note")
 
     class Meta:
         verbose_name = _("opinion")

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import validate_event_date
+from core.search import SearchableFields
 from livelihood.models.choices import Rating
 from livelihood.models.cycle import Candidate, YearCycle
 
@@ -40,6 +41,9 @@ class Project(models.Model):
     # Written when the results are published (公示); blank until then.
     verdict = models.CharField(_("verdict"), max_length=20, choices=Rating.choices, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    # Indexed for full-text search (core.search; the column is added by migration 0006).
+    SEARCH = SearchableFields("title", "description")
 
     class Meta:
         verbose_name = _("livelihood project")

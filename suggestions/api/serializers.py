@@ -354,3 +354,38 @@ class FromOpinionResultSerializer(StrictSerializer):
     state = serializers.CharField()
     lead_deputy = serializers.IntegerField(source="lead_deputy_id")
     source_opinions = serializers.ListField(child=serializers.IntegerField())
+
+
+class RiskQuerySerializer(StrictQuerySerializer):
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=HandlingUnit.objects.all(), required=False, help_text="the lead unit's id"
+    )
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    page = serializers.IntegerField(required=False, min_value=1, max_value=INT_MAX)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=200)
+
+
+class RiskUnitSerializer(StrictSerializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class RiskSerializer(StrictSerializer):
+    """One open suggestion on the risk list (``suggestions.risk``)."""
+
+    id = serializers.IntegerField(source="suggestion.pk")
+    title = serializers.CharField(source="suggestion.title")
+    state = serializers.CharField(source="suggestion.state")
+    category = serializers.CharField(source="suggestion.category")
+    lead_unit = RiskUnitSerializer(source="suggestion.lead_unit")
+    assigned_on = serializers.DateField(source="suggestion.assigned_on")
+    reply_due = serializers.DateField(source="suggestion.reply_due")
+    working_days_left = serializers.IntegerField(
+        source="features.working_days_left", help_text="working days from tomorrow to the deadline, both included"
+    )
+    holidays = serializers.ListField(
+        child=serializers.CharField(), source="features.holidays", help_text="public holidays before the deadline"
+    )
+    probability = serializers.FloatField(source="rounded", help_text="risk of missing the deadline, 0–1")
+    level = serializers.ChoiceField(choices=["very_high", "high", "medium", "low"])
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="the reasons, weightiest first")

@@ -7,13 +7,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import keyset_pagination
+from core.api import Pagination, keyset_pagination
 from core.files import serve_file
 from core.permissions import OfficeWritesOthersRead
+from core.roles import Role
 from liaison.selectors import opinions_visible_to
 from suggestions import services
 from suggestions.api import serializers as s
@@ -23,6 +25,7 @@ from suggestions.selectors import (
     suggestion_detail_queryset,
     suggestion_list,
     suggestion_stats,
+    suggestions_at_risk,
     suggestions_visible_to,
     units_visible_to,
 )
@@ -365,3 +368,27 @@ class SuggestionStatsView(APIView):
         query = s.StatsQuerySerializer(data=params)
         query.is_valid(raise_exception=True)
         return Response(suggestion_stats(request.user, **query.validated_data))
+
+
+# Who may read the risk list: the office's roles (everything) and unit officers (their own suggestions).
+RISK_ROLES = (Role.OFFICE, Role.LEADER, Role.ADMIN, Role.UNIT_OFFICER)
+
+
+@extend_schema(
+    tags=["suggestions"],
+    summary="The deadline-risk list: open suggestions the user may see, the most likely to miss the reply "
+    "deadline first, with the reasons",
+    parameters=[s.RiskQuerySerializer],
+    responses={200: s.RiskSerializer(many=True)},
+)
+class SuggestionRiskView(APIView):
+    def get(self, request):
+        if not request.user.has_role(*RISK_ROLES):
+            raise PermissionDenied
+        query = s.RiskQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        assessments = suggestions_at_risk(request.user, unit=params.get("unit"), category=params.get("category"))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(assessments, request, view=self)
+        return paginator.get_paginated_response(s.RiskSerializer(page, many=True).data)

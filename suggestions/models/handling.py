@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import validate_event_date
+from core.search import SearchableFields
 from organisation.models import HandlingUnit
 from suggestions.models.choices import Rating, ReplyClass
 from suggestions.models.drafting import ATTACHMENT_EXTENSIONS, _attachment_path
@@ -131,6 +132,9 @@ class Reply(models.Model):
     # The deadline in force when the reply was given (after any approved extension): on time ⇔ replied_on ≤ due_on.
     due_on = models.DateField(_("due on"))
     replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    # Indexed for full-text search (core.search; the column is added by migration 0010).
+    SEARCH = SearchableFields("content")
 
     class Meta:
         verbose_name = _("reply")

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.search import SearchableFields
 from organisation.models import HandlingUnit
 from suggestions.models.choices import (
     AWAITING_ASSIGNMENT,
@@ -106,6 +107,9 @@ class Suggestion(models.Model):
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Indexed for full-text search (core.search; the column is added by migration 0010).
+    SEARCH = SearchableFields("title", "content")
 
     class Meta:
         verbose_name = _("suggestion")

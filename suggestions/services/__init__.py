@@ -29,6 +29,7 @@ from suggestions.services.drafting import (
     suggestion_cosign,
     suggestion_create,
     suggestion_create_from_opinion,
+    suggestion_draft_delete,
     suggestion_update,
 )
 from suggestions.services.evaluation import suggestion_evaluate
@@ -62,6 +63,7 @@ __all__ = [
     "suggestion_create",
     "suggestion_create_from_opinion",
     "suggestion_decide_extension",
+    "suggestion_draft_delete",
     "suggestion_decide_return",
     "suggestion_evaluate",
     "suggestion_extend",

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import clock
-from core.errors import PermissionRefused
+from core.errors import ActionRefused, PermissionRefused
 from core.roles import Role
 from core.uploads import display_name
 from deputies.selectors import deputies_visible_to
@@ -18,6 +18,7 @@ from suggestions.models import (
     Category,
     CoSignature,
     CoSignStatus,
+    State,
     Suggestion,
 )
 from suggestions.notices import drafting as notices
@@ -218,3 +219,35 @@ def suggestion_create_from_opinion(*, opinion, deputy, actor, title: str = "") -
     suggestion.source_opinions.add(opinion)
     notices.drafted_for_deputy(suggestion, actor=actor)
     return suggestion
+
+
+@transaction.atomic
+def suggestion_draft_delete(*, suggestion: Suggestion, actor) -> None:
+    """The lead deputy deletes a draft that was never submitted, with its co-sign invitations, attachments
+    (their files too, once committed) and history.
+
+    Who may is who may edit the draft. A returned suggestion was submitted once and a draft formed from
+    constituents' opinions answers them: both are withdrawn in writing instead (409 here).
+    """
+    not_a_draft = ActionRefused(
+        _("Only a draft that was never submitted can be deleted; withdraw it in writing instead."), code="not_a_draft"
+    )
+    try:
+        locked, _actors = begin(suggestion, Action.UPDATE, actor)
+    except ActionRefused:
+        raise not_a_draft from None
+    if locked.state != State.DRAFT:
+        raise not_a_draft
+    if locked.source_opinions.exists():
+        raise ActionRefused(
+            _("This draft answers constituents' opinions: withdraw it in writing instead of deleting it."),
+            code="draft_from_opinions",
+        )
+    stored = [(item.file.storage, item.file.name) for item in locked.attachments.all() if item.file]
+    locked.delete()
+
+    def _delete_files():
+        for storage, name in stored:
+            storage.delete(name)
+
+    transaction.on_commit(_delete_files)

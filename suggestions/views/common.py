@@ -22,6 +22,11 @@ _TABS = [
     ("suggestions:follow_ups", gettext_lazy("B/C follow-ups"), {Role.UNIT_OFFICER}),
     ("suggestions:review", gettext_lazy("Review queue"), {Role.OFFICE, Role.LEADER, Role.ADMIN}),
     ("suggestions:overdue", gettext_lazy("Overdue"), {Role.OFFICE, Role.LEADER, Role.ADMIN, Role.UNIT_OFFICER}),
+    (
+        "suggestions:risk",
+        gettext_lazy("Deadline risk"),
+        {Role.OFFICE, Role.LEADER, Role.ADMIN, Role.UNIT_OFFICER},
+    ),
     ("suggestions:extensions", gettext_lazy("Extension requests"), {Role.OFFICE, Role.LEADER, Role.ADMIN}),
     ("suggestions:return_requests", gettext_lazy("Return requests"), {Role.OFFICE, Role.LEADER, Role.ADMIN}),
     ("suggestions:stats", gettext_lazy("Statistics"), {Role.OFFICE, Role.LEADER, Role.ADMIN}),

@@ -177,3 +177,42 @@ def test_inboxes_hold_what_is_due_now_not_the_replayed_history(demo):
         verbs["reminder.suggestion_assignment_pending"]
         == submitted * User.objects.filter(role=Role.OFFICE, is_active=True).count()
     )
+
+
+def test_the_office_sees_a_risk_list_with_reasons(demo, client):
+    client.force_login(User.objects.get(username="demo_office"))
+    page = client.get(reverse("suggestions:risk"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.status_code == 200
+    text = page.content.decode()
+    # The late-prone unit's construction item, whose co-unit has not answered, heads the list.
+    first_row = text[text.index("data-risk-row") :]
+    first_row = first_row[: first_row.index("</tr>")]
+    assert "关于改造白沙街道老旧排水管网的建议" in first_row
+    assert "主办单位近一年同类建议按期率 38%" in first_row and "协办意见未到" in first_row
+    assert "距答复期限" in first_row
+    # Its lead unit was warned through the reminder sweep.
+    assert Notification.objects.filter(
+        verb="reminder.suggestion_risk_high", recipient__username="demo_unit_urban"
+    ).exists()
+
+
+def test_the_year_before_last_comes_from_a_ledger_whose_totals_it_shows(demo):
+    import random
+
+    from demo.builders import history
+    from imports.models import BatchStatus, ImportBatch, ImportedRecord
+    from liaison.selectors import station_statistics
+
+    year = timezone.localdate().year - 2
+    batch = ImportBatch.objects.get(file_name=history.ledger_name(year))
+    assert batch.status == BatchStatus.IMPORTED and batch.created_count == history.ROWS
+    assert ImportedRecord.objects.filter(batch=batch).count() == history.ROWS
+    # The ledger as the builder wrote it (same seeded generator), added up by hand.
+    rows = history.sample_rows(year, random.Random("baisha-street-demo:history"))
+    station = Station.objects.filter(name=history.STAFF_STATION)
+    figures = station_statistics(
+        stations=station, date_from=timezone.datetime(year, 1, 1).date(), date_to=timezone.datetime(year, 12, 31).date()
+    )
+    assert figures == history.sample_totals(rows)
+    call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
+    assert ImportBatch.objects.filter(file_name=history.ledger_name(year)).count() == 1

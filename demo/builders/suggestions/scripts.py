@@ -263,3 +263,90 @@ SCRIPTS = [
         ],
     ),
 ]
+
+
+# --- The record behind the risk list (逾期风险) ---------------------------------------------------------
+# Over the past year 城管局 answered five of its eight construction suggestions after the three months,
+# 交通运输局 all six of its traffic ones in time; so its open construction item, whose co-unit has not
+# given its opinion, heads the risk list with its reasons, and the new traffic item sits low on it.
+
+
+def _past(title, category, content, unit, *, days_to_reply, days_since, reply_class="B"):
+    """A suggestion of the past year: assigned, answered after ``days_to_reply`` days (late beyond the
+    three months), rated, and ``days_since`` days ago."""
+    return (
+        title,
+        category,
+        content,
+        "c",
+        [],
+        [
+            ("submit",),
+            ("wait", 2),
+            ("assign", unit, [], False),
+            ("wait", 1),
+            ("ack_as", unit),
+            ("wait", days_to_reply),
+            ("reply_as", unit, reply_class, "经研究，已按建议安排落实，具体进度另行告知。", True),
+            ("wait", 3),
+            ("evaluate_as", "c", "basically_satisfied", ""),
+            ("wait", days_since),
+        ],
+    )
+
+
+_URBAN_PAST = [
+    ("关于整治白沙大道沿线违规广告牌的建议", 105, 40),
+    ("关于清理兴盛社区楼道杂物的建议", 112, 80),
+    ("关于修复范罗岗社区破损人行道的建议", 48, 120),
+    ("关于规范甘化片区夜市摊点的建议", 118, 150),
+    ("关于拆除美景社区违建雨棚的建议", 101, 60),
+    ("关于增设白沙市场垃圾转运点的建议", 52, 200),
+    ("关于整治侨苑路共享单车乱停放的建议", 109, 20),
+    ("关于修缮兴盛社区休闲广场的建议", 45, 100),
+]
+_TRAFFIC_PAST = [
+    ("关于延长白沙大道公交末班车时间的建议", 35, 30),
+    ("关于增设范罗岗社区公交候车亭的建议", 42, 90),
+    ("关于优化甘化路口信号灯配时的建议", 28, 140),
+    ("关于在美景小学门口设置减速带的建议", 50, 60),
+    ("关于增开白沙至北街社区微循环公交的建议", 38, 180),
+    ("关于规范兴盛路货车停放的建议", 46, 10),
+]
+
+RISK_SCRIPTS = [
+    *(
+        _past(
+            title, "urban_construction", title[2:-3] + "，居民反映多次。", URBAN, days_to_reply=reply, days_since=since
+        )
+        for title, reply, since in _URBAN_PAST
+    ),
+    *(
+        _past(title, "traffic", title[2:-3] + "，方便群众出行。", TRAFFIC, days_to_reply=reply, days_since=since)
+        for title, reply, since in _TRAFFIC_PAST
+    ),
+    (
+        "关于改造白沙街道老旧排水管网的建议",
+        "urban_construction",
+        "白沙街道多个老旧小区排水管网老化，雨季频繁返水，建议整体改造并同步实施雨污分流。",
+        "b",
+        [],
+        [
+            ("submit",),
+            ("wait", 2),
+            ("assign", URBAN, [STREET], True),
+            ("wait", 1),
+            ("ack_as", URBAN),
+            ("wait", 68),
+        ],  # at risk: a late-prone lead unit, the street's opinion not in, three weeks left
+    ),
+    (
+        "关于在江华路增设公交专用道的建议",
+        "traffic",
+        "江华路早晚高峰公交车行驶缓慢，建议在高峰时段设置公交专用道。",
+        "b",
+        [],
+        [("submit",), ("wait", 2), ("assign", TRAFFIC, [], False), ("wait", 1), ("ack_as", TRAFFIC), ("wait", 14)],
+    ),
+]
+SCRIPTS += RISK_SCRIPTS

@@ -23,6 +23,7 @@ BUILDERS = [
     "demo.builders.accounts",
     "demo.builders.livelihood",
     "demo.builders.reception",
+    "demo.builders.history",
     "demo.builders.suggestions",
     "demo.builders.contacts",
     "demo.builders.reminders",

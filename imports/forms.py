@@ -1,0 +1,17 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from imports.models import LedgerKind
+from imports.reading import MAX_FILE_BYTES
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Ledger kind"), choices=LedgerKind.choices, initial=LedgerKind.RECEPTION)
+    file = forms.FileField(
+        label=_("Ledger file (.xlsx)"),
+        help_text=_("At most %(size)s MB. Nothing is imported until you have seen the check and confirmed.")
+        % {"size": MAX_FILE_BYTES // (1024 * 1024)},
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
