@@ -3,9 +3,9 @@ run or read a desk, the stations a user runs, how refusals are shown, and the pa
 """
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
+from core.pagination import EstimatedPaginator
 from core.roles import Role
 from organisation.models import Station
 from organisation.selectors import stations_visible_to
@@ -44,4 +44,5 @@ DESK = {"refusals": "messages", "raise_forbidden": True}
 
 
 def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    """A page of ``queryset`` by ``?page=``, without an exact count of a big set (``core.pagination``)."""
+    return EstimatedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))

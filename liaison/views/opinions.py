@@ -17,6 +17,7 @@ from core.exports import Column, csv_response
 from core.files import serve_file
 from core.masking import mask_phone
 from core.pages import run_service
+from core.pagination import EXACT_LIMIT, capped_count
 from core.roles import Role
 from liaison.filters.reception import PageOpinionFilter
 from liaison.forms import FeedbackForm, OutcomeForm, ResolveForm, RevealForm
@@ -65,7 +66,8 @@ def opinion_list(request):
         return _export_opinions(request, opinions)
     pending = None
     if user.has_role(*DESK_ROLES):
-        pending = opinions_visible_to(user).filter(outcome__isnull=True).count()
+        # Counted up to a limit: a city's backlog shows as "10000+", not as a count of every row.
+        pending = capped_count(opinions_visible_to(user).filter(outcome__isnull=True))
     return render(
         request,
         "liaison/reception/opinion_list.html",
@@ -73,6 +75,8 @@ def opinion_list(request):
             "page_obj": paginate(request, opinions),
             "filter": filterset,
             "pending": pending,
+            "pending_more": pending is not None and pending > EXACT_LIMIT,
+            "pending_limit": EXACT_LIMIT,
             "query": request.GET.urlencode(),
         },
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exports import XLSX, Column, workbook
+from core.pagination import EstimatedPaginator
 from core.roles import Role
 from liaison.services.privacy import client_ip, personal_data_export_log
 from organisation.models import HandlingUnit
@@ -121,7 +122,7 @@ def _render_list(request, queryset, *, heading, intro="", empty=None, with_filte
     if with_filters and request.GET.get("export") == "xlsx":
         return _export(request, queryset, heading)
     size = page_size(request)
-    page = Paginator(queryset, size).get_page(request.GET.get("page"))
+    page = EstimatedPaginator(queryset, size).get_page(request.GET.get("page"))
     return render(
         request,
         template or "suggestions/list.html",
