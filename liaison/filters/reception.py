@@ -109,7 +109,20 @@ def _visible_grids(request):
     return grids_visible_to(request.user).order_by("code") if request is not None else Grid.objects.none()
 
 
-class PageOpinionFilter(OpinionFilter):
+class BoundedPlacesMixin:
+    """A page filter whose station and grid selects offer a bounded number of places (``bound_place_options``)."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(self, "_options_bounded", False):
+            self._options_bounded = True
+            if self.request is not None:
+                bound_place_options(form, self.request.user, self.data or {})
+        return form
+
+
+class PageOpinionFilter(BoundedPlacesMixin, OpinionFilter):
     """The opinion list page: the same filters with widgets for an HTML form (stations and grids to pick from)."""
 
     station = django_filters.ModelChoiceFilter(
@@ -130,15 +143,6 @@ class PageOpinionFilter(OpinionFilter):
     def filter_resolved(self, queryset, name, value):
         return queryset.filter(resolved_at__isnull=value != "true")
 
-    @property
-    def form(self):
-        form = super().form
-        if not getattr(self, "_options_bounded", False):
-            self._options_bounded = True
-            if self.request is not None:
-                bound_place_options(form, self.request.user, self.data or {})
-        return form
-
 
 # A city's office sees ~600 stations and ~4,800 grids: a select holds at most this many places.
 PLACE_OPTIONS_LIMIT = 60
@@ -153,7 +157,7 @@ def _chosen_id(data, name):
 
 
 def bound_place_options(form, user, data) -> None:
-    """Keep the station and grid selects of the opinion filter short whatever the user's scope.
+    """Keep the station and grid selects of a list's filter short whatever the user's scope.
 
     Validation still accepts any station or grid the user may see (the fields' querysets are untouched);
     only the options offered are bounded. Stations: all of them when there are few, otherwise the top of
@@ -200,7 +204,7 @@ def _visit_deputies(request):
     return deputies_visible_to(request.user).order_by("name", "id")
 
 
-class PageVisitFilter(VisitFilter):
+class PageVisitFilter(BoundedPlacesMixin, VisitFilter):
     """The visit list page: stations, grids and deputies picked by name, dates from a date picker.
 
     The query string is the same as the API's (``?station=3&grid=7&deputy=12``): a choice's value is its id.

@@ -136,3 +136,14 @@ def test_staff_see_only_their_places_in_the_selects(client, street, monkeypatch)
     assert options(html, "station")[1:] == [str(street.a.pk)]  # the top of their own tree
     response = client.get(URL, {"station": street.b.pk})
     assert response.context["filter"].errors  # outside their scope: refused, not listed
+
+
+def test_the_visit_list_filter_is_bounded_the_same_way(client, street, monkeypatch):
+    client.force_login(street.office)
+    monkeypatch.setattr(reception_filters, "PLACE_OPTIONS_LIMIT", 2)
+    html = client.get("/stations/reception/visits/").content.decode()
+    assert options(html, "station")[1:] == [str(street.hub.pk)]
+    assert options(html, "grid") == [""]
+    html = client.get("/stations/reception/visits/", {"station": street.a.pk}).content.decode()
+    assert set(options(html, "station")[1:]) == {str(s.pk) for s in (street.hub, street.a, street.a1)}
+    assert set(options(html, "grid")[1:]) == {str(street.grid_a1.pk), str(street.grid_a2.pk)}
