@@ -37,6 +37,7 @@ MENU = [
     NavEntry("suggestions:risk", _("Deadline risk"), frozenset({Role.OFFICE, Role.LEADER, Role.ADMIN})),
     NavEntry("livelihood:cycle_list", _("Livelihood projects"), frozenset(ORG)),
     NavEntry("livelihood:project_list", _("Livelihood projects"), frozenset({Role.UNIT_OFFICER})),
+    NavEntry("topics:hot", _("Hot topics"), frozenset({Role.STATION_STAFF, Role.OFFICE, Role.LEADER, Role.ADMIN})),
     NavEntry("reports:dashboard", _("Dashboard"), frozenset({Role.OFFICE, Role.LEADER, Role.ADMIN})),
     NavEntry("reports:my_file", _("My performance file"), frozenset({Role.DEPUTY})),
     NavEntry("reports:print", _("Print reports"), frozenset({Role.OFFICE, Role.LEADER, Role.ADMIN})),

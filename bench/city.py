@@ -13,6 +13,13 @@
    slowest SQL statement run raw with ``EXPLAIN ANALYZE`` (PostgreSQL's execution time), interleaved.
 4. Prints a table of ratios and appends the run to the "City scale" section of ``bench/RESULTS.md``
    (``--no-write`` to leave it alone).
+
+Before serving, the statistics' summary tables are rebuilt (``reports.refresh_statistics``, timed), as
+the beat does every few minutes: the dashboards and statistics read them. ``--only WORD`` keeps the
+lists whose name contains WORD (e.g. ``--only dashboard --only stats``). ``--pdf`` also times a station's
+annual PDF (bench/station_pdf.py: the area station of ``city_staff_0001``) against the same PDF of the
+demo street's area station (``demo_staff``, database ``--demo-database-url``, seeded with ``seed_demo``
+when empty), interleaved.
 """
 
 import argparse
@@ -42,11 +49,15 @@ OPINIONS_AT_SCALE_1 = 1_000_000
 
 API = [
     ("API opinions", "/api/v1/opinions/"),
+    ("API opinions, deepest page", None),  # the cursor of the last page, computed once the data is there
     ("API visits", "/api/v1/visits/"),
     ("API suggestions", "/api/v1/suggestions/"),
     ("API station stats", "/api/v1/stats/stations/"),
+    ("API suggestion stats", "/api/v1/stats/suggestions/"),
+    ("API deputies", "/api/v1/deputies/"),
 ]
 HTML = [
+    ("HTML home", "/"),
     ("HTML opinion list", "/stations/reception/opinions/"),
     ("HTML suggestion list", "/suggestions/"),
     ("HTML reception dashboard", "/stations/reception/dashboard/"),
@@ -202,7 +213,7 @@ def slowest_sql(path: str, headers: dict) -> str:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     if response.status_code != 200:
-        sys.exit(f"{path} answered {response.status_code} in process.")
+        sys.exit(f"{path} answered {response.status_code} in process ({response.get('Location', '')}).")
     selects = [q for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
     return max(selects, key=lambda q: float(q["time"]))["sql"]
 
@@ -263,14 +274,20 @@ def main() -> None:
     parser.add_argument("--reseed", action="store_true", help="Drop the database and seed it again.")
     parser.add_argument("--label", default="", help="What this run measures, e.g. 'baseline'.")
     parser.add_argument("--no-write", action="store_true", help="Do not append the run to bench/RESULTS.md.")
+    parser.add_argument("--no-sweeps", action="store_true", help="Do not time the reminder sweeps.")
     parser.add_argument(
         "--skip", action="append", default=[], help="Leave out the lists whose name contains this (repeatable)."
     )
+    parser.add_argument("--only", action="append", default=[], help="Keep only the lists whose name contains this.")
+    parser.add_argument("--pdf", action="store_true", help="Also time a station's annual PDF, city against demo.")
+    parser.add_argument("--pdf-repeat", type=int, default=3)
+    parser.add_argument("--demo-database-url", default="postgres://postgres@127.0.0.1:5432/liaison_city_demo")
     args = parser.parse_args()
 
     env = server_env(args.database_url)
     ensure_database(args.database_url, args.reseed)
     seeding = seed_if_needed(env, args.scale)
+    refresh = refresh_statistics(env)
     os.environ.update({k: v for k, v in env.items() if k != "PYTHONPATH"})
     import django
 
@@ -280,28 +297,81 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     server = start_server(env, port)
     try:
-        rows = run(base, args.repeat, skip=args.skip)
+        rows = run(base, args.repeat, skip=args.skip, only=args.only)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    pdf = station_pdfs(args) if args.pdf else None
 
+    sweeps = [] if args.no_sweeps else measure_sweeps(args.repeat)
     facts = machine()
-    table = render(rows, args, facts, seeding)
+    table = render(rows, args, facts, seeding, refresh, pdf) + (render_sweeps(sweeps) if sweeps else "")
     print(table)
     if not args.no_write:
         write_results(table)
 
 
-def run(base: str, repeat: int, skip: list[str]) -> list[dict]:
+def refresh_statistics(env: dict) -> float:
+    """Rebuild the summary tables (what the beat does every few minutes); returns the seconds it took."""
+    started = time.monotonic()
+    manage(env, "shell", "-c", "from reports import services; services.statistics_refresh()")
+    return time.monotonic() - started
+
+
+def station_pdfs(args) -> dict:
+    """Median seconds of a station's annual PDF on the city and on the demo street, interleaved."""
+    demo_env = server_env(args.demo_database_url)
+    ensure_database(args.demo_database_url, reseed=False)
+    manage(demo_env, "migrate", "--verbosity", "0")
+    manage(demo_env, "seed_demo", "--i-know-this-is-not-production")  # safe to run again
+
+    def once(url: str, staff: str) -> dict:
+        command = [sys.executable, str(BENCH / "station_pdf.py"), "--database-url", url, "--staff", staff]
+        done = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    runs = {"city": [], "demo": []}
+    for _ in range(args.pdf_repeat):
+        runs["demo"].append(once(args.demo_database_url, "demo_staff"))
+        runs["city"].append(once(args.database_url, STAFF))
+        print("  station PDF round done", flush=True)
+    return {
+        side: {**results[-1], "median": statistics.median(r["seconds"][0] for r in results)}
+        for side, results in runs.items()
+    }
+
+
+def deepest_page(username: str) -> str:
+    """The API opinion list's last page for ``username``: the cursor after the row 50 from the end."""
+    from accounts.models import User
+    from liaison.selectors import opinions_visible_to
+
+    ordering = ("-received_on", "-id")
+    rows = opinions_visible_to(User.objects.get(username=username)).order_by(*ordering)
+    try:
+        from core.api import KeysetPagination
+    except ImportError:  # a version with page numbers, measured for comparison: its last page
+        return f"/api/v1/opinions/?page={max(1, -(-rows.count() // 50))}"
+    paginator = KeysetPagination(ordering)
+    last = rows.reverse()[50]
+    return f"/api/v1/opinions/?cursor={paginator._encode(paginator._keys_of(last), reverse=False)}"
+
+
+def run(base: str, repeat: int, skip: list[str], only: list[str] | None = None) -> list[dict]:
     targets = []
     for role, username in (("office", OFFICE), ("staff", STAFF)):
         headers = credentials(base, username)
         pages = HTML + (OFFICE_ONLY_HTML if username == OFFICE else [])
         for name, path in API:
+            if path is None and not any(word.lower() in name.lower() for word in skip):
+                path = deepest_page(username)
             targets.append({"name": name, "role": role, "path": path, "headers": headers["api"]})
         for name, path in pages:
             targets.append({"name": name, "role": role, "path": path, "headers": headers["html"]})
     targets = [t for t in targets if not any(word.lower() in t["name"].lower() for word in skip)]
+    targets = [t for t in targets if t["path"] is not None]
+    if only:
+        targets = [t for t in targets if any(word.lower() in t["name"].lower() for word in only)]
     hello_headers = targets[0]["headers"]
     for target in targets:
         target["sql"] = slowest_sql(target["path"], target["headers"])
@@ -322,7 +392,69 @@ def run(base: str, repeat: int, skip: list[str]) -> list[dict]:
     return targets
 
 
-def render(rows: list[dict], args, facts: dict, seeding: float | None) -> str:
+def sweep_rules():
+    from liaison import reminders as liaison_reminders
+    from suggestions import reminders as suggestion_reminders
+
+    return [
+        suggestion_reminders.REPLY_DUE,
+        suggestion_reminders.CO_OPINION_DUE,
+        suggestion_reminders.OVERDUE,
+        suggestion_reminders.ASSIGNMENT_PENDING,
+        suggestion_reminders.EVALUATION_PENDING,
+        liaison_reminders.RECEPTION_TOMORROW,
+        liaison_reminders.GRID_DUTY_MISSING,
+    ]
+
+
+def measure_sweeps(repeat: int) -> list[dict]:
+    """Each reminder sweep run in this process: the first run of the day (cold: everything due is new),
+    then ``repeat`` warm runs (everything due was sent by the first). All inside one transaction rolled
+    back at the end, so the database is left as it was."""
+    from django.db import transaction
+
+    from notifications.reminders import run_sweep
+
+    results = []
+    with transaction.atomic():
+        for rule in sweep_rules():
+            started = time.perf_counter()
+            cold = run_sweep(rule)
+            cold_seconds = time.perf_counter() - started
+            warm = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                again = run_sweep(rule)
+                warm.append(time.perf_counter() - started)
+                if again.get("sent"):
+                    sys.exit(f"The warm sweep {rule.key} sent {again['sent']} reminders again.")
+            results.append({"rule": rule.key, "due": cold.get("due", 0), "cold": cold_seconds, "warm": warm})
+            print(f"  swept: {rule.key}", flush=True)
+        transaction.set_rollback(True)
+    return results
+
+
+def render_sweeps(sweeps: list[dict]) -> str:
+    lines = [
+        "",
+        "| reminder sweep | due | first run of the day | warm run p50 (all sent before) |",
+        "|---|---|---|---|",
+    ]
+    for row in sweeps:
+        lines.append(
+            f"| {row['rule']} | {row['due']:,} | {row['cold'] * 1000:.0f} ms | "
+            f"{statistics.median(row['warm']) * 1000:.0f} ms |"
+        )
+    total_cold = sum(row["cold"] for row in sweeps)
+    total_warm = sum(statistics.median(row["warm"]) for row in sweeps)
+    due = sum(row["due"] for row in sweeps)
+    lines.append(f"| all | {due:,} | {total_cold * 1000:.0f} ms | {total_warm * 1000:.0f} ms |")
+    return "\n".join(lines) + "\n"
+
+
+def render(
+    rows: list[dict], args, facts: dict, seeding: float | None, refresh: float | None = None, pdf: dict | None = None
+) -> str:
     now = datetime.datetime.now(datetime.UTC)
     label = f" — {args.label}" if args.label else ""
     lines = [
@@ -331,6 +463,7 @@ def render(rows: list[dict], args, facts: dict, seeding: float | None) -> str:
         f"{facts['cpu']}, {facts['memory']}, Python {facts['python']}, PostgreSQL {facts['postgres']}; "
         f"load average {facts['load']} at the end; {args.repeat} interleaved rounds"
         + (f"; seeding took {seeding:.0f} s" if seeding else "")
+        + (f"; rebuilding the statistics' summary tables took {refresh:.0f} s" if refresh is not None else "")
         + ".",
         "",
         "| list | as | p50 | p95 | hello p50 | p50 ÷ hello | slowest SQL raw p50 | SQL ÷ request |",
@@ -344,6 +477,22 @@ def render(rows: list[dict], args, facts: dict, seeding: float | None) -> str:
             f"| {row['name']} | {row['role']} | {p50 * 1000:.0f} ms | {percentile(row['request'], 0.95) * 1000:.0f} ms "
             f"| {hello * 1000:.1f} ms | {p50 / hello:.0f}× | {raw * 1000:.1f} ms | {raw / p50:.0%} |"
         )
+    by_key = {(row["name"], row["role"]): statistics.median(row["request"]) for row in rows}
+    for role in ("office", "staff"):
+        first, deepest = by_key.get(("API opinions", role)), by_key.get(("API opinions, deepest page", role))
+        if first and deepest:
+            lines.append(f"\nAPI opinion list as {role}: deepest page ÷ first page = {deepest / first:.2f}×.")
+    if pdf:
+        city, demo = pdf["city"], pdf["demo"]
+        lines += [
+            "",
+            "| station annual PDF | station | pages | SQL statements | median |",
+            "|---|---|---|---|---|",
+            f"| demo street | {demo['station']} | {demo['pages']} | {demo['queries']} | {demo['median']:.2f} s |",
+            f"| city | {city['station']} | {city['pages']} | {city['queries']} | {city['median']:.2f} s |",
+            "",
+            f"City ÷ demo street: {city['median'] / demo['median']:.2f}× ({args.pdf_repeat} interleaved renders each).",
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -34,6 +34,9 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 # Without a broker the demo runs every task inline, in the request that queues it.
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
+# ...except tasks queued with core.tasks.enqueue_detached (report PDFs): those run in a background
+# thread of the web process, so the page that asked for a report answers at once and shows its progress.
+EAGER_TASKS_IN_BACKGROUND = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ENABLE_UTC = True
 # Every task here is idempotent (it claims its work with a unique row or a conditional UPDATE), so a
@@ -89,6 +92,9 @@ def _daily(env_name: str, default: str):
 
 
 # --- The beat schedule ----------------------------------------------------------------
+# The dashboards' and statistics' summary tables are rebuilt this often (reports.summaries); pages
+# read them while they are younger than three intervals and compute live otherwise.
+SCHEDULE_STATISTICS_MINUTES = env_int("SCHEDULE_STATISTICS_MINUTES", 10, minimum=1)
 # The worker's heartbeat: sent by the beat every HEARTBEAT_SECONDS; older than three intervals
 # means the worker (or the beat, or Redis) is down.
 HEARTBEAT_SECONDS = env_int("SCHEDULE_HEARTBEAT_SECONDS", 60, minimum=10)
@@ -118,6 +124,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reports-fail-stale-jobs": {
         "task": "reports.fail_stale_jobs",
         "schedule": timedelta(minutes=env_int("SCHEDULE_STALE_REPORTS_MINUTES", 5, minimum=1)),
+    },
+    "reports-refresh-statistics": {
+        "task": "reports.refresh_statistics",
+        "schedule": timedelta(minutes=SCHEDULE_STATISTICS_MINUTES),
+        "options": {"expires": SCHEDULE_STATISTICS_MINUTES * 60},
     },
     # Ledger imports whose worker vanished mid-check or mid-import are failed (nothing was imported).
     "imports-fail-stale-batches": {
@@ -150,5 +161,10 @@ CELERY_BEAT_SCHEDULE |= {
     "livelihood-remind-overdue-milestones": {
         "task": "livelihood.remind_overdue_milestones",
         "schedule": _daily("SCHEDULE_LIVELIHOOD_REMINDER_AT", "08:00"),
+    },
+    # Opinions whose placement task was never queued (broker down when they were saved).
+    "topics-place-pending": {
+        "task": "topics.place_pending",
+        "schedule": timedelta(minutes=10),
     },
 }

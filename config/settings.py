@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Form widgets render through the project's templates (FORM_RENDERER below), so
+    # templates/django/forms/ can refine them (pinyin keys on select options, 「请选择」).
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -66,6 +69,7 @@ INSTALLED_APPS = [
     "livelihood",
     "search",
     "imports",
+    "topics",
     "reports",
     "demo",
 ]
@@ -110,9 +114,12 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
                 "notifications.context_processors.unread_notifications",
             ],
+            "libraries": {"pinyin": "core.templatetags.pinyin"},
         },
     },
 ]
+
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -275,6 +282,9 @@ SPECTACULAR_SETTINGS = {
         "GridModeEnum": "duties.models.GridMode",
         "HandlingUnitKindEnum": "organisation.models.UnitKind",
         "ReportKindEnum": "reports.models.ReportKind",
+        "ReportJobStatusEnum": "reports.models.JobStatus",
+        "LedgerKindEnum": "imports.models.LedgerKind",
+        "ImportBatchStatusEnum": "imports.models.BatchStatus",
         "OpinionOutcomeEnum": "liaison.models.OpinionOutcome",
         # What staff may record directly; escalation happens by creating a suggestion.
         "OpinionDirectOutcomeEnum": _direct_opinion_outcomes,

@@ -21,6 +21,9 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 # shared broker with no worker to take it. Tests that need a real worker (tests/worker/) start one
 # with their own settings module and broker key prefix.
 CELERY_TASK_ALWAYS_EAGER = True
+# ...and in the request itself, also the ones a running site would hand to a background thread
+# (core.tasks.enqueue_detached); the tests of that thread switch it on.
+EAGER_TASKS_IN_BACKGROUND = False
 # Browser tests talk to a live server in another thread; persistent connections from that thread
 # would keep the test database open and make its teardown fail on PostgreSQL.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

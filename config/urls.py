@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("livelihood.api.urls")),
     path("", include("search.api.urls")),
     path("", include("imports.api.urls")),
+    path("", include("topics.api.urls")),
     path("", include("reports.api.urls")),
 ]
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("livelihood/", include("livelihood.urls")),
     path("search/", include("search.urls")),
     path("imports/", include("imports.urls")),
+    path("topics/", include("topics.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),

@@ -103,7 +103,13 @@ def known_query_parameters(request, view, filterset=None) -> set[str]:
     if filterset is not None:
         known |= {filterset.form.add_prefix(name) for name in filterset.filters}
     paginator = getattr(view, "paginator", None)
-    for attribute in ("page_query_param", "page_size_query_param", "limit_query_param", "offset_query_param"):
+    for attribute in (
+        "page_query_param",
+        "page_size_query_param",
+        "limit_query_param",
+        "offset_query_param",
+        "cursor_query_param",
+    ):
         name = getattr(paginator, attribute, None)
         if name:
             known.add(name)

@@ -33,6 +33,7 @@ PRIMARY_MODELS = frozenset({"reports.reportjob"})
 REPLICA_VIEWS = frozenset(
     {
         "reports:dashboard",
+        "liaison:reception_dashboard",
         "reports:dashboard_export",
         "reports:ranking",
         "reports:ranking_export",

@@ -9,6 +9,9 @@
   unreachable the web request still succeeds, because the work is in the database and a periodic
   sweep picks it up.
 * ``enqueue``: queue a task now; the caller decides what a broker outage means.
+* ``enqueue_detached``: like ``enqueue``, but without a broker (tasks run inline) the task runs in a
+  background thread of this process, so a long task (a report PDF) does not hold up the request that
+  asked for it and the page can follow its progress.
 
 A task's SQL statements are cancelled by PostgreSQL once they run longer than the task's soft time
 limit (or ``TASK_STATEMENT_TIMEOUT`` seconds when that is set): the soft limit itself cannot interrupt a
@@ -21,12 +24,14 @@ rather than importing the task: a ``tasks`` module imports its services, never t
 import functools
 import logging
 import socket
+import threading
 import traceback
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Protocol
 
 from celery import Task, current_app, shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, connection, connections, transaction
 from django.utils.module_loading import autodiscover_modules
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
@@ -179,6 +184,46 @@ def enqueue(task: Task | str, *args, **kwargs):
     Broker errors are raised: the caller decides whether the work is lost or swept up later.
     """
     return _resolve(task).apply_async(args=args, kwargs=kwargs)
+
+
+_detached_lock = threading.Lock()
+_detached: ThreadPoolExecutor | None = None
+
+
+def enqueue_detached(task: Task | str, *args, **kwargs) -> Future | None:
+    """Queue ``task`` now, like ``enqueue``; without a broker, run it in a background thread.
+
+    With a broker the task goes to the workers (broker errors are raised). Without one
+    (``CELERY_TASK_ALWAYS_EAGER``, the demo) ``enqueue`` would run it inside the caller's request,
+    which then answers only when the task is done. With ``EAGER_TASKS_IN_BACKGROUND`` on (the
+    default without a broker) it runs instead in one background thread of this process, one task at
+    a time, and the caller gets the thread's ``Future``. The task must record its progress and result
+    in the database: nothing else reports back. A task cut short by the process exiting is left as it
+    was, like a task whose worker died (the report jobs' stale sweep fails it).
+    """
+    task = _resolve(task)
+    if not (settings.CELERY_TASK_ALWAYS_EAGER and getattr(settings, "EAGER_TASKS_IN_BACKGROUND", False)):
+        task.apply_async(args=args, kwargs=kwargs)
+        return None
+    return detached_executor().submit(_run_detached, task, args, kwargs)
+
+
+def detached_executor() -> ThreadPoolExecutor:
+    """The one background thread of this process that ``enqueue_detached`` runs tasks in, in order."""
+    global _detached
+    with _detached_lock:
+        if _detached is None:
+            _detached = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detached-task")
+        return _detached
+
+
+def _run_detached(task: Task, args, kwargs) -> None:
+    try:
+        task.apply(args=args, kwargs=kwargs)
+    except Exception:
+        logger.exception("Task %s failed in the background thread", task.name)
+    finally:
+        connections.close_all()  # this thread's own connections
 
 
 def enqueue_on_commit(task: Task | str, *args, **kwargs) -> None:

@@ -7,11 +7,11 @@ threshold (``notifications.reminders.run_sweep``). Parameters come from ``settin
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from deputies.models import DeputyGroup
+from deputies.models import Deputy, DeputyGroup
 from duties.models import DUTY_PERIODS, GridAssignment, GridDuty, GridDutyKind
 from duties.selectors import duty_period_bounds
 from liaison.models import RosterEntry
@@ -76,8 +76,10 @@ def duties_near_period_end(today: date) -> dict[str, tuple[date, date]]:
 def collect_grid_duty_missing(*, today: date):
     """A deputy assigned to a grid whose duty for the current period is still missing near its end.
 
-    One query over open grid assignments (partial index on open assignments) with one EXISTS per
-    duty kind near its period's end; then the deputies' accounts.
+    One query over the active deputies holding an open grid assignment (an EXISTS on the assignment's
+    ``deputy`` index), with one EXISTS per duty kind near its period's end, each an index scan of
+    ``GridDuty (deputy, kind, date)`` evaluated once per deputy (not once per assignment before a
+    DISTINCT); then the deputies' accounts.
     """
     near = duties_near_period_end(today)
     if not near:
@@ -88,12 +90,12 @@ def collect_grid_duty_missing(*, today: date):
         )
         for kind, (start, end) in near.items()
     }
+    assigned = GridAssignment.objects.filter(deputy_id=OuterRef("pk"), end_date__isnull=True)
     rows = list(
-        GridAssignment.objects.filter(end_date__isnull=True, deputy__is_active=True)
+        Deputy.objects.filter(Exists(assigned), is_active=True)
+        .annotate(deputy_id=F("pk"), **done)
         .order_by()
-        .values("deputy_id")
-        .distinct()
-        .annotate(**done)
+        .values("deputy_id", *done)
     )
     accounts = users_by_deputy({row["deputy_id"] for row in rows})
     labels = dict(GridDutyKind.choices)

@@ -1,6 +1,7 @@
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from core import precomputed
 from core.roles import Role
 from core.scoping import scope_q, scoped, staff_station_q
 from organisation.models import Station
@@ -157,8 +158,11 @@ def personal_data_accesses_for(user):
 # --- Station statistics --------------------------------------------------------------------------------
 
 
-def station_statistics(*, stations, date_from, date_to) -> dict:
+def station_statistics(*, stations, date_from, date_to, use_summary: bool = True) -> dict:
     """The five figures for these stations between two dates (inclusive). Two queries.
+
+    Read from the precomputed summaries when they are fresh and the period is whole months
+    (``core.precomputed``; ``use_summary=False`` always counts the rows, as the annual reports do).
 
     ``stations`` is a queryset of stations (already scoped to the reader). Person-times
     are the sum of visits' headcounts on dates in the period; the four opinion figures
@@ -167,6 +171,13 @@ def station_statistics(*, stations, date_from, date_to) -> dict:
     """
     from liaison.models import Opinion, OpinionOutcome, Visit
 
+    summary = (
+        precomputed.lookup("station_statistics", stations=stations, date_from=date_from, date_to=date_to)
+        if use_summary
+        else None
+    )
+    if summary is not None:
+        return summary
     station_ids = stations.values("id")
     visits = Visit.objects.filter(station__in=station_ids)
     opinions = Opinion.objects.filter(station__in=station_ids)
@@ -192,6 +203,9 @@ def station_monthly_series(*, stations, date_from, date_to) -> list[dict]:
 
     from liaison.models import Opinion, Visit
 
+    summary = precomputed.lookup("station_monthly_series", stations=stations, date_from=date_from, date_to=date_to)
+    if summary is not None:
+        return summary
     station_ids = stations.values("id")
     visits = (
         Visit.objects.filter(station__in=station_ids, date__gte=date_from, date__lte=date_to)
@@ -210,6 +224,12 @@ def station_monthly_series(*, stations, date_from, date_to) -> list[dict]:
         by_month.setdefault(_month_key(row["month"]), {})["person_times"] = row["total"]
     for row in opinions:
         by_month.setdefault(_month_key(row["month"]), {})["opinions"] = row["total"]
+    return monthly_series(by_month, date_from, date_to)
+
+
+def monthly_series(by_month: dict, date_from, date_to) -> list[dict]:
+    """Every month from ``date_from`` to ``date_to`` with its person-times and opinions (0 when absent);
+    ``by_month`` maps (year, month) to ``{"person_times": …, "opinions": …}``."""
     series = []
     year, month = date_from.year, date_from.month
     while (year, month) <= (date_to.year, date_to.month):
@@ -231,3 +251,26 @@ def _month_key(value) -> tuple[int, int]:
 
 
 # --- Grid duties "四个一" ------------------------------------------------------------------------------
+
+
+# --- Related opinions (provided from above) ----------------------------------------------------------
+
+# The topics app (a layer above) groups opinions raising the same problem; it registers how to find an
+# opinion's related ones when it loads (``TopicsConfig.ready``), so the opinion page shows them without
+# this app importing it.
+_related_provider = None
+RELATED_LIMIT = 10
+
+
+def register_related_opinions(provider) -> None:
+    """Install ``provider(user, opinion, limit) -> (list of opinions, extra)`` for the opinion page."""
+    global _related_provider
+    _related_provider = provider
+
+
+def related_opinions(user, opinion, limit: int = RELATED_LIMIT):
+    """Opinions ``user`` may see that raise the same problem as ``opinion``, and what the provider adds
+    (its topic); ``([], None)`` when no provider is installed."""
+    if _related_provider is None:
+        return [], None
+    return _related_provider(user, opinion, limit)

@@ -4,12 +4,15 @@ A rule lives in the app that owns its data (``suggestions/reminders.py`` …) an
 ``collect(*, today) -> Iterable[Due]`` that reads the due items with one indexed query (plus a
 constant number of queries for the recipients). ``run_sweep`` then
 
-1. INSERTs one ``ReminderSent`` row per (recipient, subject, threshold) with
+1. reads which of the candidates were already claimed (``ReminderSent`` rows of the rule at the
+   candidates' thresholds, on the ``(rule, threshold_key)`` index) and drops them: a warm sweep, where
+   nearly everything due was sent on an earlier day, inserts nothing and stops there;
+2. INSERTs one ``ReminderSent`` row per new (recipient, subject, threshold) with
    ``bulk_create(ignore_conflicts=True)``, all stamped with a fresh sweep token;
-2. reads back the rows carrying its own token: those are the reminders this sweep won (a row that
-   already existed, or that a concurrent sweep inserted first, is skipped by the unique constraint —
-   on PostgreSQL the second INSERT waits for the first transaction and then does nothing);
-3. writes the notifications for the won rows and queues their external deliveries after commit.
+3. reads back the rows carrying its own token: those are the reminders this sweep won (a row that a
+   concurrent sweep inserted first is skipped by the unique constraint — on PostgreSQL the second
+   INSERT waits for the first transaction and then does nothing);
+4. writes the notifications for the won rows and queues their external deliveries after commit.
 
 All three steps run in one transaction, so a sweep that dies half-way (worker killed, database
 restart) leaves no claim behind and the redelivered task does the whole job again. The number of
@@ -75,7 +78,8 @@ def run_sweep(rule: ReminderRule) -> dict:
     """Send every reminder of ``rule`` due today (``core.clock.today()``) that has not gone out yet; returns counts.
 
     Safe to run twice and concurrently (see the module docstring). Queries: the rule's own (constant)
-    + 2 for the claims + 3 for the notifications, whatever the number of due items.
+    + 1 per ``CLAIM_LOOKUP_CHUNK`` thresholds to find the earlier claims, then, when anything is new,
+    2 for the claims + 3 for the notifications, whatever the number of due items.
     """
     if not rule.is_enabled():
         return {"rule": rule.key, "disabled": True}
@@ -87,6 +91,11 @@ def run_sweep(rule: ReminderRule) -> dict:
             candidates.setdefault((due.recipient_id, due.subject_key, rule.threshold_key(due)), due)
         if not candidates:
             return {"rule": rule.key, "today": today.isoformat(), "due": 0, "sent": 0}
+        claimed = already_claimed(rule.key, {threshold_key for _r, _s, threshold_key in candidates})
+        new = [key for key in candidates if key not in claimed]
+        if not new:
+            logger.info("Reminder sweep %s for %s: %d due, all sent before", rule.key, today, len(candidates))
+            return {"rule": rule.key, "today": today.isoformat(), "due": len(candidates), "sent": 0}
         token = uuid.uuid4()
         now = clock.now()
         ReminderSent.objects.bulk_create(
@@ -99,7 +108,7 @@ def run_sweep(rule: ReminderRule) -> dict:
                     sweep_token=token,
                     created_at=now,
                 )
-                for recipient_id, subject_key, threshold_key in candidates
+                for recipient_id, subject_key, threshold_key in new
             ],
             ignore_conflicts=True,
         )
@@ -128,7 +137,38 @@ def run_sweep(rule: ReminderRule) -> dict:
     return {"rule": rule.key, "today": today.isoformat(), "due": len(candidates), "sent": len(messages)}
 
 
+# How many threshold keys one lookup of earlier claims names (an IN list on the index).
+CLAIM_LOOKUP_CHUNK = 500
+
+
+def already_claimed(rule_key: str, threshold_keys) -> set[tuple[int, str, str]]:
+    """The (recipient, subject, threshold) claims of ``rule_key`` at these thresholds: what was sent before.
+
+    Index: ``reminder_rule_threshold_idx`` (rule, threshold_key). Reads the claims of the thresholds due
+    now only (a weekly repeat: this week's; a deadline step: that step's), not the rule's history.
+    """
+    keys = sorted(threshold_keys)
+    claimed: set[tuple[int, str, str]] = set()
+    for start in range(0, len(keys), CLAIM_LOOKUP_CHUNK):
+        chunk = keys[start : start + CLAIM_LOOKUP_CHUNK]
+        claimed.update(
+            ReminderSent.objects.filter(rule=rule_key, threshold_key__in=chunk)
+            .order_by()
+            .values_list("recipient_id", "subject_key", "threshold_key")
+        )
+    return claimed
+
+
 # --- Helpers for rules -------------------------------------------------------------------------
+
+
+def url_maker(name: str) -> Callable[[int], str]:
+    """``reverse(name, args=[pk])`` for many pks at the cost of one ``reverse`` (a sweep names thousands)."""
+    from django.urls import reverse
+
+    marker = 987654321987
+    head, tail = reverse(name, args=[marker]).split(str(marker))
+    return lambda pk: f"{head}{int(pk)}{tail}"
 
 
 def pending_step(days_left: int, steps) -> int | None:

@@ -3,9 +3,9 @@ run or read a desk, the stations a user runs, how refusals are shown, and the pa
 """
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
+from core.pagination import EstimatedPaginator
 from core.roles import Role
 from organisation.models import Station
 from organisation.selectors import stations_visible_to
@@ -29,10 +29,20 @@ def desk_stations(user):
     return Station.objects.none()
 
 
+def own_station(user):
+    """The one station a staff member is linked to, which their forms preselect; None for anyone else
+    (several stations, or another role)."""
+    if not user.has_role(Role.STATION_STAFF):
+        return None
+    linked = list(user.stations.filter(is_active=True).order_by("id")[:2])
+    return linked[0] if len(linked) == 1 else None
+
+
 # Bad input goes on the form, an action refused comes back as a message, a permission refused
 # is the 403 page.
 DESK = {"refusals": "messages", "raise_forbidden": True}
 
 
 def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    """A page of ``queryset`` by ``?page=``, without an exact count of a big set (``core.pagination``)."""
+    return EstimatedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))

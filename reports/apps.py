@@ -8,4 +8,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # Registers the start-up check that a CJK font is installed.
-        from reports import checks  # noqa: F401
+        from reports import (
+            checks,  # noqa: F401
+            summaries,
+        )
+
+        # The reception and suggestion statistics read the summary tables while they are fresh.
+        summaries.register()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisation.models import Station
-from reports import charts, figures, tables
+from reports import charts, figures, summaries, tables
 from reports.exports import xlsx_response
 from reports.forms import StationReportForm, YearForm
 from reports.page_access import overseers_only
@@ -20,16 +20,30 @@ def _scope(request):
     return form, year, station
 
 
-def dashboard_data(year: int, station: Station | None) -> dict:
-    """The figures of the street, or of one station's subtree (about twenty queries either way)."""
+# The page lists the longest overdue and key-supervision items only; the Excel download has them all.
+PAGE_LIST_LIMIT = 50
+
+
+def dashboard_data(year: int, station: Station | None, *, list_limit: int | None = None) -> dict:
+    """The figures of the street, or of one station's subtree (about twenty queries either way).
+
+    Read from the summary tables while they are fresh (``reports.summaries``), computed live otherwise.
+    With ``list_limit``, the overdue and key-supervision lists keep their first rows, with their totals.
+    """
+    summary = summaries.current()
     if station is None:
-        return figures.street_year(year)
-    data = figures.station_year(station, year)
-    population = figures.assigned_suggestions(year, station)
-    data["by_unit"] = figures.suggestion_metrics_by(population, "lead_unit")
-    data["by_category"] = figures.suggestion_metrics_by(population, "category")
-    data["overdue"] = figures.overdue_suggestions(station)
-    data["key_supervision"] = figures.key_supervision_suggestions(station)
+        data = figures.street_year(year, summary=summary, list_limit=list_limit)
+    else:
+        data = figures.station_year(station, year, summary=summary)
+        population = figures.assigned_suggestions(year, station)
+        data["by_unit"] = figures.suggestion_metrics_by(population, "lead_unit")
+        data["by_category"] = figures.suggestion_metrics_by(population, "category")
+        data["overdue"] = figures.overdue_suggestions(station, limit=list_limit)
+        data["key_supervision"] = figures.key_supervision_suggestions(station, limit=list_limit)
+    data["overdue_total"] = data["key_supervision_total"] = None
+    if list_limit is not None:  # two counts, so the query count does not depend on the lists' lengths
+        data["overdue_total"] = figures.overdue_count(station)
+        data["key_supervision_total"] = figures.key_supervision_count(station)
     return data
 
 
@@ -40,8 +54,8 @@ def dashboard_tables(data: dict) -> dict[str, tables.Table]:
         tables.monthly_table(data["monthly"], figures.month_labels()),
         tables.units_table(data["by_unit"]),
         tables.suggestion_categories_table(data["by_category"]),
-        tables.overdue_table(data["overdue"]),
-        tables.key_supervision_table(data["key_supervision"]),
+        tables.overdue_table(data["overdue"], total=data.get("overdue_total")),
+        tables.key_supervision_table(data["key_supervision"], total=data.get("key_supervision_total")),
         tables.compliance_table(data["compliance"]),
     ]
     return {table.key: table for table in built if table is not None}
@@ -81,7 +95,7 @@ def dashboard_charts(data: dict) -> dict:
 @overseers_only
 def dashboard(request):
     form, year, station = _scope(request)
-    data = dashboard_data(year, station)
+    data = dashboard_data(year, station, list_limit=PAGE_LIST_LIMIT)
     print_form = StationReportForm(
         initial={"kind": "station_annual" if station else "street_annual", "station": station, "year": year}
     )

@@ -48,6 +48,24 @@ def issuer() -> str:
     return hub or _("People's Congress Working Committee")
 
 
+# A hub (代表之家) is named after its street: 白沙街道代表之家, 幸福街道人大代表之家.
+HUB_SUFFIXES = ("人大代表之家", "代表之家")
+
+
+def street_name() -> str:
+    """The street the reports cover, for sentences about street-wide totals.
+
+    Read from the hub's name without its "代表之家" suffix (白沙街道代表之家 → 白沙街道); "the street"
+    when there is no hub or its name does not follow that pattern. The hub itself is one station
+    among the street's: street-wide figures are never credited to it.
+    """
+    hub = Station.objects.filter(kind=StationKind.HUB).order_by("id").values_list("name", flat=True).first() or ""
+    for suffix in HUB_SUFFIXES:
+        if hub.endswith(suffix) and len(hub) > len(suffix):
+            return hub[: -len(suffix)]
+    return _("the street")
+
+
 def _common(title: str) -> dict:
     return {"document_title": title, "issuer": issuer(), "generated_at": timezone.localtime()}
 
@@ -177,6 +195,8 @@ def street_document(year: int) -> Document:
             **_common(title),
             **data,
             **extra,
+            "street_stations": _("the %(count)s stations of %(street)s")
+            % {"count": data["station_count"], "street": street_name()},
             "top_deputies": data["ranking"][:20],
             "cover_title": _("Annual report on the liaison stations"),
             "cover_subtitle": _("Reception, suggestions, livelihood projects and deputies' performance"),

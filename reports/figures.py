@@ -14,12 +14,14 @@ from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import rounding
 from deputies.models import Deputy
 from duties.models import VOTER_CONTACTS_PER_YEAR, Activity, ActivityAttendance, AttendanceStatus
 from liaison.models import Opinion, OpinionCategory, OpinionOutcome, ReceptionDay, Visit
 from liaison.selectors import station_statistics
 from livelihood.models import Project, YearCycle
 from organisation.models import Station
+from reports import summaries
 from reports.compliance import compliance_totals, duty_compliance
 from reports.metrics import ranking, year_bounds
 from reports.models import PointItem
@@ -32,7 +34,7 @@ def month_labels() -> list[str]:
 
 
 def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
+    return rounding.rate(part, whole)
 
 
 # --- Station figures ---------------------------------------------------------------------------------
@@ -55,10 +57,23 @@ class StationFigures:
         return _rate(self.resolved, self.opinions)
 
 
-def station_figures(stations: QuerySet[Station], year: int) -> StationFigures:
-    """The five figures (docs/domain.md) plus the other outcomes, for ``stations`` over ``year``. Three queries."""
+def station_figures(stations: QuerySet[Station], year: int, summary=None) -> StationFigures:
+    """The five figures (docs/domain.md) plus the other outcomes, for ``stations`` over ``year``. Three queries.
+
+    With ``summary`` (a fresh ``summaries.current()``), read from the summary tables (two queries).
+    """
     start, end = year_bounds(year)
-    five = station_statistics(stations=stations, date_from=start, date_to=end)
+    if summary is not None:
+        c = summaries.station_counts(stations, start, end)
+        return StationFigures(
+            visits_person_times=c["person_times"],
+            visits=c["visits"],
+            **{
+                k: c[k]
+                for k in ("opinions", "answered_on_site", "escalated", "resolved", "referred", "filed", "pending")
+            },
+        )
+    five = station_statistics(stations=stations, date_from=start, date_to=end, use_summary=False)
     extra = Opinion.objects.filter(station__in=stations.values("id"), received_on__range=(start, end)).aggregate(
         referred=Count("id", filter=Q(outcome=OpinionOutcome.REFERRED)),
         filed=Count("id", filter=Q(outcome=OpinionOutcome.FILED)),
@@ -68,10 +83,20 @@ def station_figures(stations: QuerySet[Station], year: int) -> StationFigures:
     return StationFigures(**five, **extra, visits=visits)
 
 
-def per_station_rows(stations: QuerySet[Station], year: int) -> list[dict]:
+def per_station_rows(stations: QuerySet[Station], year: int, summary=None) -> list[dict]:
     """Each station's own figures (not its subtree's), so the rows add up to the total. Three queries."""
     start, end = year_bounds(year)
     stations = list(stations.order_by("kind", "name"))
+    if summary is not None:
+        counts = summaries.per_station(stations, start, end)
+        return [
+            {
+                "station": station,
+                "visits_person_times": counts[station.id]["person_times"],
+                **{k: counts[station.id][k] for k in ("opinions", "answered_on_site", "escalated", "resolved")},
+            }
+            for station in stations
+        ]
     ids = [s.id for s in stations]
     visit_rows = dict(
         Visit.objects.filter(station_id__in=ids, date__range=(start, end))
@@ -108,30 +133,39 @@ def per_station_rows(stations: QuerySet[Station], year: int) -> list[dict]:
     return rows
 
 
-def opinions_by_category(stations: QuerySet[Station], year: int) -> list[dict]:
+def opinions_by_category(stations: QuerySet[Station], year: int, summary=None) -> list[dict]:
     """Opinions per category with their outcomes, largest first (categories with none left out). One query."""
     start, end = year_bounds(year)
-    rows = (
-        Opinion.objects.filter(station__in=stations.values("id"), received_on__range=(start, end))
-        .order_by()
-        .values("category")
-        .annotate(
-            total=Count("id"),
-            answered_on_site=Count("id", filter=Q(outcome=OpinionOutcome.ANSWERED_ON_SITE)),
-            escalated=Count("id", filter=Q(outcome=OpinionOutcome.ESCALATED)),
-            resolved=Count("id", filter=Q(resolved_at__isnull=False)),
+    if summary is not None:
+        rows = [row for row in summaries.by_category(stations, start, end) if row["total"]]
+    else:
+        rows = (
+            Opinion.objects.filter(station__in=stations.values("id"), received_on__range=(start, end))
+            .order_by()
+            .values("category")
+            .annotate(
+                total=Count("id"),
+                answered_on_site=Count("id", filter=Q(outcome=OpinionOutcome.ANSWERED_ON_SITE)),
+                escalated=Count("id", filter=Q(outcome=OpinionOutcome.ESCALATED)),
+                resolved=Count("id", filter=Q(resolved_at__isnull=False)),
+            )
         )
-    )
     labels = dict(OpinionCategory.choices)
     result = [{**row, "label": labels.get(row["category"], row["category"])} for row in rows]
     result.sort(key=lambda r: (-r["total"], r["category"]))
     return result
 
 
-def monthly_series(stations: QuerySet[Station], year: int) -> dict[str, list[int]]:
+def monthly_series(stations: QuerySet[Station], year: int, summary=None) -> dict[str, list[int]]:
     """Person-times, opinions and visits per month of ``year``. Two queries."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     person_times, visits, opinions = [0] * 12, [0] * 12, [0] * 12
+    if summary is not None:
+        for (_year, month), values in summaries.monthly(stations, start, end).items():
+            person_times[month - 1] = values["person_times"]
+            visits[month - 1] = values["visits"]
+            opinions[month - 1] = values["opinions"]
+        return {"person_times": person_times, "visits": visits, "opinions": opinions}
     for month, total, n in (
         Visit.objects.filter(station__in=stations.values("id"), date__range=(start, end))
         .order_by()
@@ -183,13 +217,43 @@ def assigned_suggestions(year: int, station: Station | None = None) -> QuerySet[
     return queryset
 
 
-def suggestion_metrics(queryset: QuerySet[Suggestion]) -> dict:
-    """The suggestion rates (docs/domain.md) over ``queryset`` (one query)."""
+def suggestion_metrics(queryset: QuerySet[Suggestion], *, summary=None, year: int | None = None) -> dict:
+    """The suggestion rates (docs/domain.md) over ``queryset`` (one query).
+
+    With ``summary`` and ``year``, ``queryset`` is the whole ``assigned_suggestions(year)`` and the
+    counts are read from the summary table instead.
+    """
+    if summary is not None and year is not None:
+        return with_rates(summaries.suggestion_counts(year=year)[0])
     return with_rates(queryset.aggregate(**metric_aggregates()))
 
 
-def suggestion_metrics_by(queryset: QuerySet[Suggestion], group: str) -> list[dict]:
+def suggestion_metrics_by(
+    queryset: QuerySet[Suggestion], group: str, *, summary=None, year: int | None = None
+) -> list[dict]:
     """The same rates grouped by ``lead_unit`` or ``category``, most assigned first (one query)."""
+    if summary is not None and year is not None:
+        if group == "lead_unit":
+            rows = summaries.suggestion_counts(year=year, group="lead_unit")
+            result = [
+                {
+                    **with_rates(row),
+                    "lead_unit_id": row["key"][0],
+                    "lead_unit__name": row["key"][1],
+                    "label": row["key"][1] or "—",
+                }
+                for row in rows
+            ]
+        else:
+            labels = dict(OpinionCategory.choices)
+            rows = summaries.suggestion_counts(year=year, group="category")
+            result = [
+                {**with_rates(row), "category": row["key"], "label": labels.get(row["key"], row["key"])} for row in rows
+            ]
+        for row in result:
+            row.pop("key")
+        result.sort(key=lambda r: (-r["assigned"], str(r["label"])))
+        return result
     if group == "lead_unit":
         rows = queryset.order_by().values("lead_unit_id", "lead_unit__name").annotate(**metric_aggregates())
         result = [{**with_rates(row), "label": row["lead_unit__name"] or "—"} for row in rows]
@@ -199,6 +263,23 @@ def suggestion_metrics_by(queryset: QuerySet[Suggestion], group: str) -> list[di
         result = [{**with_rates(row), "label": labels.get(row["category"], row["category"])} for row in rows]
     result.sort(key=lambda r: (-r["assigned"], str(r["label"])))
     return result
+
+
+def overdue_count(station: Station | None = None) -> int:
+    """How many suggestions are overdue today (one query, served by the deadline indexes)."""
+    today = timezone.localdate()
+    queryset = Suggestion.objects.filter(overdue_q(today))
+    if station is not None:
+        queryset = queryset.filter(deputies_of_station_q(station.id, "lead_deputy__"))
+    return queryset.count()
+
+
+def key_supervision_count(station: Station | None = None) -> int:
+    """How many open suggestions are under key supervision (one query)."""
+    queryset = Suggestion.objects.filter(key_supervision=True).exclude(state__in=[State.CLOSED, State.WITHDRAWN])
+    if station is not None:
+        queryset = queryset.filter(deputies_of_station_q(station.id, "lead_deputy__"))
+    return queryset.count()
 
 
 def overdue_suggestions(station: Station | None = None, limit: int | None = None) -> list[Suggestion]:
@@ -270,10 +351,16 @@ class ComplianceSummary:
         return _rate(done, due)
 
 
-def compliance_summary(ranked: list, year: int) -> ComplianceSummary:
+def _compliance(deputy_ids: list[int], year: int, summary=None) -> dict:
+    if summary is not None and year >= (summary.first_year or year):
+        return summaries.compliance_of(deputy_ids, year)
+    return duty_compliance(deputy_ids, year)
+
+
+def compliance_summary(ranked: list, year: int, summary=None) -> ComplianceSummary:
     """Per "四个一" duty: periods due and done over the ``ranked`` deputies; who met every due period; and
     who contacted voters as often as expected (from the ranking's counts). Two queries."""
-    per_deputy = duty_compliance([row.deputy.id for row in ranked], year)
+    per_deputy = _compliance([row.deputy.id for row in ranked], year, summary)
     rows: dict[str, dict] = {}
     contacts = [row.counts.get(PointItem.VOTER_CONTACT, 0) for row in ranked]
     summary = ComplianceSummary(
@@ -288,17 +375,17 @@ def compliance_summary(ranked: list, year: int) -> ComplianceSummary:
             if done == due:
                 summary.fully_compliant += 1
         for c in compliance:
-            row = rows.setdefault(
-                c.kind, {"kind": c.kind, "label": c.label, "required": c.required, "due": 0, "done": 0}
-            )
+            row = rows.get(c.kind)
+            if row is None:  # labels once per kind, not per deputy (thousands of translations otherwise)
+                row = rows[c.kind] = {"kind": c.kind, "label": c.label, "required": c.required, "due": 0, "done": 0}
             row["due"] += c.due
             row["done"] += c.done
     summary.rows = [{**r, "rate": _rate(r["done"], r["due"])} for r in rows.values()]
     return summary
 
 
-def deputy_compliance_rows(deputy_ids: list[int], year: int) -> dict[int, tuple[int, int]]:
-    return {deputy_id: compliance_totals(rows) for deputy_id, rows in duty_compliance(deputy_ids, year).items()}
+def deputy_compliance_rows(deputy_ids: list[int], year: int, summary=None) -> dict[int, tuple[int, int]]:
+    return {deputy_id: compliance_totals(rows) for deputy_id, rows in _compliance(deputy_ids, year, summary).items()}
 
 
 def attendance_count(deputy_ids: list[int], year: int) -> int:
@@ -330,55 +417,65 @@ def livelihood_projects(year: int) -> tuple[YearCycle | None, list[Project]]:
 # --- Whole documents ----------------------------------------------------------------------------------
 
 
-def station_year(station: Station, year: int) -> dict:
-    """Everything the station annual report prints (about twenty queries, none per row)."""
+def station_year(station: Station, year: int, summary=None) -> dict:
+    """Everything the station annual report prints (about twenty queries, none per row).
+
+    The report computes every figure live; the dashboard passes ``summary`` (a fresh
+    ``summaries.current()``) to read the station, deputy and duty figures from the summary tables.
+    """
     stations = Station.objects.within(station)
     deputies = deputies_of(station)
-    ranked = ranking(deputies, year)
+    ranked = ranking(deputies, year, summary=summary)
     deputy_ids = [row.deputy.id for row in ranked]
     return {
         "station": station,
         "year": year,
         "period": year_bounds(year),
-        "figures": station_figures(stations, year),
-        "per_station": per_station_rows(stations, year) if station.kind != "point" else [],
-        "categories": opinions_by_category(stations, year),
-        "monthly": monthly_series(stations, year),
+        "summary": summary,
+        "figures": station_figures(stations, year, summary),
+        "per_station": per_station_rows(stations, year, summary) if station.kind != "point" else [],
+        "categories": opinions_by_category(stations, year, summary),
+        "monthly": monthly_series(stations, year, summary),
         "reception_days": reception_day_counts(stations, year),
         "activities": activities_of(stations, year),
         "escalated_suggestions": escalated_suggestions(stations, year),
         "suggestions": suggestion_metrics(assigned_suggestions(year, station)),
         "ranking": ranked,
-        "compliance": compliance_summary(ranked, year),
-        "deputy_compliance": deputy_compliance_rows(deputy_ids, year),
+        "compliance": compliance_summary(ranked, year, summary),
+        "deputy_compliance": deputy_compliance_rows(deputy_ids, year, summary),
         "attendance": attendance_count(deputy_ids, year),
     }
 
 
-def street_year(year: int) -> dict:
-    """Everything the street annual report prints (about twenty-five queries, none per row)."""
+def street_year(year: int, summary=None, list_limit: int | None = None) -> dict:
+    """Everything the street annual report prints (about twenty-five queries, none per row).
+
+    ``summary``: as for ``station_year``; ``list_limit``: the overdue and key-supervision lists keep
+    their first rows only (the dashboard page), all of them otherwise.
+    """
     stations = Station.objects.all()
     population = assigned_suggestions(year)
     deputies = deputies_of(None)
-    ranked = ranking(deputies, year)
+    ranked = ranking(deputies, year, summary=summary)
     cycle, projects = livelihood_projects(year)
     return {
         "year": year,
         "period": year_bounds(year),
+        "summary": summary,
         "station_count": stations.count(),
-        "figures": station_figures(stations, year),
-        "per_station": per_station_rows(stations, year),
-        "categories": opinions_by_category(stations, year),
-        "monthly": monthly_series(stations, year),
+        "figures": station_figures(stations, year, summary),
+        "per_station": per_station_rows(stations, year, summary),
+        "categories": opinions_by_category(stations, year, summary),
+        "monthly": monthly_series(stations, year, summary),
         "reception_days": reception_day_counts(stations, year),
         "activities": activities_of(stations, year),
-        "suggestions": suggestion_metrics(population),
-        "by_unit": suggestion_metrics_by(population, "lead_unit"),
-        "by_category": suggestion_metrics_by(population, "category"),
-        "overdue": overdue_suggestions(),
-        "key_supervision": key_supervision_suggestions(),
+        "suggestions": suggestion_metrics(population, summary=summary, year=year),
+        "by_unit": suggestion_metrics_by(population, "lead_unit", summary=summary, year=year),
+        "by_category": suggestion_metrics_by(population, "category", summary=summary, year=year),
+        "overdue": overdue_suggestions(limit=list_limit),
+        "key_supervision": key_supervision_suggestions(limit=list_limit),
         "ranking": ranked,
-        "compliance": compliance_summary(ranked, year),
+        "compliance": compliance_summary(ranked, year, summary),
         "cycle": cycle,
         "projects": projects,
     }

@@ -8,9 +8,11 @@ from reports.models import PointItem
 from reports.services import EARLIEST_YEAR
 
 
-def year_choices() -> list[tuple[int, int]]:
+def year_choices(first_year: int | None = None) -> list[tuple[int, int]]:
+    """This year back to ``first_year`` (the data's first year; EARLIEST_YEAR when not given)."""
     current = timezone.localdate().year
-    return [(year, year) for year in range(current, EARLIEST_YEAR - 1, -1)]
+    first = min(max(first_year or EARLIEST_YEAR, EARLIEST_YEAR), current)
+    return [(year, year) for year in range(current, first - 1, -1)]
 
 
 class YearForm(forms.Form):
@@ -52,10 +54,14 @@ class StationReportForm(forms.Form):
     )
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=year_choices)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, first_year=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = year_choices()
+        self.fields["year"].choices = year_choices(first_year)
         self.fields["year"].initial = timezone.localdate().year
+        # Defaults that print as they are: the hub's report, or the street's when there is no hub.
+        hub = Station.objects.filter(parent__isnull=True, is_active=True).order_by("id").first()
+        self.fields["kind"].initial = "station_annual" if hub else "street_annual"
+        self.fields["station"].initial = hub.pk if hub else None
 
     def clean(self):
         data = super().clean()
@@ -74,10 +80,10 @@ class DeputyReportForm(forms.Form):
     deputy = forms.ModelChoiceField(label=_("Deputy"), queryset=Deputy.objects.none())
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=year_choices)
 
-    def __init__(self, *args, deputies, **kwargs):
+    def __init__(self, *args, deputies, first_year=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["deputy"].queryset = deputies
-        self.fields["year"].choices = year_choices()
+        self.fields["year"].choices = year_choices(first_year)
         self.fields["year"].initial = timezone.localdate().year
 
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.replica import replica_reads
 from organisation.models import Station
@@ -27,11 +28,13 @@ from reports.pdf.fonts import INSTALL_HINT, FontsUnavailable, pdf_font_families
 from reports.pdf.render import (
     PDF_LANGUAGE,
     BundleEntry,
+    front_matter_pages,
     html_to_pdf,
     layout,
     merge_bundle,
-    page_counter_css,
     release_layouts,
+    volume_page_css,
+    volume_section_page_css,
     write_documents,
 )
 
@@ -87,13 +90,28 @@ def run_job(job: ReportJob) -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _note(message: str, **values) -> str:
+    """A progress note (``message`` marked with ``gettext_noop``) in the site's language: it is stored
+    and read by whoever opens the job page, like a failure's reason."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _(message)
+    return text % values if values else text
+
+
 def _run_single(job: ReportJob, workdir: Path) -> tuple[Path, int, str]:
+    services.job_progress(job_id=job.id, progress=2, note=_note(gettext_noop("Collecting the figures")))
     document = documents.build(job.kind, job.subject_id, job.year)
-    services.job_progress(job_id=job.id, progress=15)
+    services.job_progress(job_id=job.id, progress=15, note=_note(gettext_noop("Drawing the charts and tables")))
     html = document.html()
-    services.job_progress(job_id=job.id, progress=30)
+    services.job_progress(job_id=job.id, progress=30, note=_note(gettext_noop("Laying out the pages")))
     target = workdir / document.filename
-    result = html_to_pdf(html, target=target, on_layout=lambda pages: services.job_progress(job_id=job.id, progress=85))
+    result = html_to_pdf(
+        html,
+        target=target,
+        on_layout=lambda pages: services.job_progress(
+            job_id=job.id, progress=85, note=_note(gettext_noop("Writing the PDF (%(pages)s pages)"), pages=pages)
+        ),
+    )
     return target, result.pages, document.filename
 
 
@@ -116,41 +134,61 @@ def _run_batch(job: ReportJob, workdir: Path) -> tuple[Path, int, str]:
     services.job_progress(job_id=job.id, progress=3)
     # Each report prints the deputy's rank among their kind: rank everyone once, not once per report.
     rankings = {kind: peer_ranking(kind, job.year) for kind in {d.kind for d in deputies}}
+    # Pages are numbered through the whole volume: the cover and contents come first, so their length
+    # is settled before the first report is laid out.
+    front_pages = front_matter_pages([d.name for d in deputies], front_matter=lambda rows: _front_matter(job, rows))
+    with translation.override(PDF_LANGUAGE):
+        section_footer = volume_section_page_css()
     entries, files, chunk = [], [], []
+    next_page = front_pages + 1
     for index, deputy in enumerate(deputies, start=1):
         document = documents.deputy_document(deputy, job.year, peers=rankings[deputy.kind])
+        document.context.update(first_page=next_page, page_counter=section_footer)
         laid_out, _missing = layout(document.html())
         chunk.append(laid_out)
         entries.append(BundleEntry(title=deputy.name, subtitle=document.title, pages=len(laid_out.pages)))
+        next_page += len(laid_out.pages)
         if len(chunk) == BATCH_CHUNK or index == len(deputies):
             files.append(workdir / f"part-{len(files) + 1:03d}.pdf")
             write_documents(chunk, files[-1])
             chunk = []
             release_layouts()
         # Deputies take 3–95 %, the contents and the merge the rest.
-        services.job_progress(job_id=job.id, progress=3 + 92 * index // len(deputies))
+        services.job_progress(
+            job_id=job.id,
+            progress=3 + 92 * index // len(deputies),
+            note=_note(
+                gettext_noop("Report %(index)s of %(count)s printed: %(name)s"),
+                index=index,
+                count=len(deputies),
+                name=deputy.name,
+            ),
+        )
+    services.job_progress(job_id=job.id, progress=96, note=_note(gettext_noop("Binding the volume with its contents")))
     filename = f"batch-{job.subject_id or 'street'}-{job.year}.pdf"
     target = workdir / filename
     pages = merge_bundle(
         entries,
         files,
-        front_matter=lambda rows: _front_matter(job, job.title, rows),
+        front_matter=lambda rows: _front_matter(job, rows),
+        front_pages=front_pages,
         target=target,
         title=job.title,
     )
     return target, pages, filename
 
 
-def _front_matter(job: ReportJob, title: str, entries: list[dict]) -> str:
+def _front_matter(job: ReportJob, entries: list[dict]) -> str:
+    """The cover and contents of a batch; the cover's page count is the volume's (its last page)."""
     with translation.override(PDF_LANGUAGE):
         context = {
             "fonts": pdf_font_families(),
-            "page_counter": page_counter_css(),
-            "document_title": title,
+            "page_counter": volume_page_css(),
+            "document_title": job.title,
             "issuer": documents.issuer(),
             "generated_at": timezone.localtime(),
             "entries": entries,
             "year": job.year,
-            "total_pages": sum(e["pages"] for e in entries),
+            "total_pages": entries[-1]["last_page"] if entries else None,
         }
         return render_to_string("pdf/batch_front.html", context)

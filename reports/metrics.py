@@ -1,8 +1,10 @@
 """The figures of the performance file (履职档案) and the ranking of deputies by points.
 
-Counting is done in the database: every figure is a correlated subquery on the
-deputy, so the ranking of all deputies costs one query whatever their number, and
-a deputy's own file uses exactly the same definitions as the ranking.
+Counting is done in the database with set-based queries: each group of figures is one
+grouped pass over the year (``GROUP BY deputy``) restricted to the deputies ranked, so a
+ranking costs the same dozen queries for one deputy, a station's forty or a city's five
+thousand, and each statement reads the year's rows once (not once per deputy). A deputy's
+own file uses exactly the same definitions as the ranking.
 
 Definitions (one year, 1 January to 31 December, never beyond today):
 - reception days served: uncancelled reception days up to today on which the deputy
@@ -21,15 +23,15 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connections, router
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from deputies.models import Deputy
 from duties.models import ActivityAttendance, AttendanceStatus, GridDuty, GridDutyKind, VoterContact
-from liaison.models import Opinion, ReceptionDay, Visit
+from liaison.models import Opinion, ReceptionDay, RosterEntry, Visit
 from livelihood.models import SupervisionVisit
-from reports.models import DEFAULT_WEIGHTS, PointItem, PointWeight
+from reports.models import DEFAULT_WEIGHTS, DeputyYear, PointItem, PointWeight
 from suggestions.models import CoSignature, CoSignStatus, Rating, ReplyClass, State, Suggestion
 
 
@@ -46,23 +48,6 @@ def point_weights() -> dict[str, Decimal]:
     return weights
 
 
-class _CountDistinct(Func):
-    function = "COUNT"
-    template = "COUNT(DISTINCT %(expressions)s)"
-    output_field = IntegerField()
-
-
-def _count(queryset, column: str = "id") -> Coalesce:
-    """COUNT(DISTINCT column) over ``queryset`` (filtered by OuterRef) as a scalar subquery."""
-    counted = queryset.order_by().annotate(n=_CountDistinct(F(column))).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def _sum(queryset, column: str) -> Coalesce:
-    summed = queryset.order_by().annotate(total=Func(F(column), function="SUM")).values("total")
-    return Coalesce(Subquery(summed, output_field=IntegerField()), Value(0))
-
-
 # Suggestions that count in a deputy's year: submitted that year and accepted as suggestions
 # (not returned by the office, not withdrawn, not a draft).
 NOT_COUNTED_STATES = (State.DRAFT, State.RETURNED, State.WITHDRAWN)
@@ -72,61 +57,182 @@ def counted_suggestions(year: int) -> QuerySet[Suggestion]:
     return Suggestion.objects.filter(submitted_at__year=year).exclude(state__in=NOT_COUNTED_STATES)
 
 
-def suggestion_expressions(year: int) -> dict[str, object]:
-    """Figures from the suggestion and livelihood apps, as expressions on ``Deputy``."""
-    deputy = OuterRef("pk")
-    led = counted_suggestions(year).filter(lead_deputy=deputy)
-    start, end = year_bounds(year)
-    return {
-        PointItem.SUGGESTION_LED: _count(led),
-        PointItem.SUGGESTION_COSIGNED: _count(
-            CoSignature.objects.filter(
-                deputy=deputy, status=CoSignStatus.CONFIRMED, suggestion__in=counted_suggestions(year)
-            )
-        ),
-        PointItem.SUGGESTION_RESOLVED: _count(
-            led.filter(Q(reply_class=ReplyClass.A) | Q(follow_up_solved_on__isnull=False))
-        ),
-        "suggestions_closed": _count(led.filter(state=State.CLOSED)),
-        "suggestions_satisfied": _count(led.filter(state=State.CLOSED, final_rating=Rating.SATISFIED)),
-        "suggestions_basically_satisfied": _count(
-            led.filter(state=State.CLOSED, final_rating=Rating.BASICALLY_SATISFIED)
-        ),
-        "suggestions_unsatisfied": _count(led.filter(state=State.CLOSED, final_rating=Rating.UNSATISFIED)),
-        PointItem.PROJECT_SUPERVISED: _count(
-            SupervisionVisit.objects.filter(deputy=deputy, visited_on__range=(start, end)), "project_id"
-        ),
-    }
+# Every figure of the file, in the order the grouped passes below produce them.
+FIGURE_KEYS = (
+    PointItem.RECEPTION_DAY,
+    PointItem.VISIT,
+    "person_times",
+    PointItem.OPINION,
+    PointItem.GRID_DUTY,
+    PointItem.REPORT_TO_CONSTITUENTS,
+    PointItem.ACTIVITY,
+    PointItem.VOTER_CONTACT,
+    PointItem.SUGGESTION_LED,
+    PointItem.SUGGESTION_COSIGNED,
+    PointItem.SUGGESTION_RESOLVED,
+    "suggestions_closed",
+    "suggestions_satisfied",
+    "suggestions_basically_satisfied",
+    "suggestions_unsatisfied",
+    PointItem.PROJECT_SUPERVISED,
+)
 
 
-def _metric_expressions(year: int) -> dict[str, object]:
-    """Each figure of the file as an expression on ``Deputy`` (the outer query)."""
+def _grouped(queryset: QuerySet, key: str, **aggregates) -> dict[int, dict]:
+    """One ``GROUP BY key`` pass: {key value: {aggregate name: value}}."""
+    rows = queryset.order_by().values(key).annotate(**aggregates)
+    return {row[key]: row for row in rows}
+
+
+def _pairs_per_deputy(first: QuerySet, second: QuerySet) -> dict[int, int]:
+    """The number of distinct (deputy, thing) pairs per deputy over two ``values_list(deputy, thing)`` querysets.
+
+    ``UNION`` removes the pairs both produce, so a thing reached both ways counts once; the count per
+    deputy is one ``GROUP BY`` over the union (one statement, on the database the router reads from).
+    """
+    union = first.order_by().union(second.order_by())
+    sql, params = union.query.sql_with_params()
+    deputy_column, thing_column = first.query.values_select
+    alias = router.db_for_read(first.model)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            f"SELECT u.{deputy_column}, COUNT(*) FROM ({sql}) u GROUP BY u.{deputy_column}",
+            params,
+        )
+        return dict(cursor.fetchall())
+
+
+# Up to this many deputies, the grouped passes name them (``deputy_id IN (1, 2, …)``): PostgreSQL then
+# reads their rows through the deputy indexes. More, and a subquery lets it read the year once instead.
+LISTED_DEPUTIES = 1000
+
+
+def deputy_figures(deputies: QuerySet[Deputy] | list[int], year: int) -> dict[int, dict[str, int]]:
+    """Every figure of the file for each deputy of ``deputies``: {deputy id: {figure: count}}.
+
+    Ten grouped queries whatever the number of deputies, each restricted to ``deputies`` (a queryset,
+    used as a subquery, or a list of ids), so a station's ranking reads its deputies' rows through
+    the deputy indexes and a city's ranking reads the year once.
+    """
     start, end = year_bounds(year)
-    deputy = OuterRef("pk")
-    visits = Visit.objects.filter(date__range=(start, end), deputies=deputy)
-    duties = GridDuty.objects.filter(deputy=deputy, date__range=(start, end))
-    expressions = {
-        PointItem.RECEPTION_DAY: _count(
-            ReceptionDay.objects.filter(date__range=(start, end), is_cancelled=False).filter(
-                Q(roster__deputy=deputy) | Q(roster__group__members=deputy)
-            )
+    ids = list(deputies) if isinstance(deputies, list) else deputies.order_by().values("id")
+    figures: dict[int, dict[str, int]] = {}
+
+    def put(rows: dict, **names: str) -> None:
+        for deputy_id, row in rows.items():
+            counts = figures.setdefault(deputy_id, {})
+            for figure, column in names.items():
+                counts[figure] = (counts.get(figure, 0) or 0) + (row[column] or 0)
+
+    # Reception days: rostered in person, or through a group the deputy belongs to (each day once).
+    days = ReceptionDay.objects.filter(date__range=(start, end), is_cancelled=False).values("id")
+    in_person = RosterEntry.objects.filter(day__in=days, deputy__in=ids).values_list("deputy_id", "day_id")
+    through_group = RosterEntry.objects.filter(day__in=days, group__members__in=ids).values_list(
+        "group__members", "day_id"
+    )
+    for deputy_id, n in _pairs_per_deputy(in_person, through_group).items():
+        figures.setdefault(deputy_id, {})[PointItem.RECEPTION_DAY] = n
+
+    # Visits received and their person-times (one row per visit and deputy).
+    VisitDeputy = Visit.deputies.through
+    put(
+        _grouped(
+            VisitDeputy.objects.filter(deputy__in=ids, visit__date__range=(start, end)),
+            "deputy_id",
+            visits=Count("visit_id"),
+            person_times=Sum("visit__headcount"),
         ),
-        PointItem.VISIT: _count(visits),
-        "person_times": _sum(visits, "headcount"),
-        PointItem.OPINION: _count(
-            Opinion.objects.filter(received_on__range=(start, end)).filter(Q(deputy=deputy) | Q(visit__deputies=deputy))
+        **{PointItem.VISIT: "visits", "person_times": "person_times"},
+    )
+
+    # Opinions: addressed to the deputy (a), raised in a visit they received (b), both (c): a + b - c.
+    opinions = Opinion.objects.filter(received_on__range=(start, end), deputy__in=ids)
+    put(_grouped(opinions, "deputy_id", n=Count("id")), **{PointItem.OPINION: "n"})
+    via_visit = _grouped(
+        VisitDeputy.objects.filter(deputy__in=ids, visit__opinions__received_on__range=(start, end)),
+        "deputy_id",
+        n=Count("visit__opinions"),
+        both=Count("visit__opinions", filter=Q(visit__opinions__deputy_id=F("deputy_id"))),
+    )
+    for deputy_id, row in via_visit.items():
+        counts = figures.setdefault(deputy_id, {})
+        counts[PointItem.OPINION] = counts.get(PointItem.OPINION, 0) + row["n"] - row["both"]
+
+    put(
+        _grouped(
+            GridDuty.objects.filter(deputy__in=ids, date__range=(start, end)),
+            "deputy_id",
+            duties=Count("id", filter=~Q(kind=GridDutyKind.REPORT)),
+            reports=Count("id", filter=Q(kind=GridDutyKind.REPORT)),
         ),
-        PointItem.GRID_DUTY: _count(duties.exclude(kind=GridDutyKind.REPORT)),
-        PointItem.REPORT_TO_CONSTITUENTS: _count(duties.filter(kind=GridDutyKind.REPORT)),
-        PointItem.ACTIVITY: _count(
+        **{PointItem.GRID_DUTY: "duties", PointItem.REPORT_TO_CONSTITUENTS: "reports"},
+    )
+    put(
+        _grouped(
             ActivityAttendance.objects.filter(
-                deputy=deputy, status=AttendanceStatus.PRESENT, activity__date__range=(start, end)
-            )
+                deputy__in=ids, status=AttendanceStatus.PRESENT, activity__date__range=(start, end)
+            ),
+            "deputy_id",
+            n=Count("id"),
         ),
-        PointItem.VOTER_CONTACT: _count(VoterContact.objects.filter(deputy=deputy, date__range=(start, end))),
-    }
-    expressions.update(suggestion_expressions(year))
-    return expressions
+        **{PointItem.ACTIVITY: "n"},
+    )
+    put(
+        _grouped(VoterContact.objects.filter(deputy__in=ids, date__range=(start, end)), "deputy_id", n=Count("id")),
+        **{PointItem.VOTER_CONTACT: "n"},
+    )
+    for deputy_id, row in suggestion_figures(ids, year).items():
+        figures.setdefault(deputy_id, {}).update(row)
+    return figures
+
+
+def deputy_figures_of(deputies: QuerySet[Deputy], year: int) -> dict[int, dict[str, int]]:
+    """The figures of ``deputy_figures`` as the last summary rebuild stored them (``reports.summaries``). One query."""
+    rows = DeputyYear.objects.filter(year=year, deputy__in=deputies.order_by().values("id"))
+    return dict(rows.values_list("deputy_id", "figures"))
+
+
+def suggestion_figures(ids, year: int) -> dict[int, dict[str, int]]:
+    """Figures from the suggestion and livelihood apps for the deputies ``ids`` (a subquery). Three queries."""
+    start, end = year_bounds(year)
+    closed = Q(state=State.CLOSED)
+    led = _grouped(
+        counted_suggestions(year).filter(lead_deputy__in=ids),
+        "lead_deputy_id",
+        **{
+            PointItem.SUGGESTION_LED: Count("id"),
+            PointItem.SUGGESTION_RESOLVED: Count(
+                "id", filter=Q(reply_class=ReplyClass.A) | Q(follow_up_solved_on__isnull=False)
+            ),
+            "suggestions_closed": Count("id", filter=closed),
+            "suggestions_satisfied": Count("id", filter=closed & Q(final_rating=Rating.SATISFIED)),
+            "suggestions_basically_satisfied": Count("id", filter=closed & Q(final_rating=Rating.BASICALLY_SATISFIED)),
+            "suggestions_unsatisfied": Count("id", filter=closed & Q(final_rating=Rating.UNSATISFIED)),
+        },
+    )
+    figures = {deputy_id: {k: v for k, v in row.items() if k != "lead_deputy_id"} for deputy_id, row in led.items()}
+    cosigned = _grouped(
+        CoSignature.objects.filter(
+            deputy__in=ids, status=CoSignStatus.CONFIRMED, suggestion__in=counted_suggestions(year).values("id")
+        ),
+        "deputy_id",
+        n=Count("id"),
+    )
+    for deputy_id, row in cosigned.items():
+        figures.setdefault(deputy_id, {})[PointItem.SUGGESTION_COSIGNED] = row["n"]
+    supervised = _grouped(
+        SupervisionVisit.objects.filter(deputy__in=ids, visited_on__range=(start, end)),
+        "deputy_id",
+        n=Count("project_id", distinct=True),
+    )
+    for deputy_id, row in supervised.items():
+        figures.setdefault(deputy_id, {})[PointItem.PROJECT_SUPERVISED] = row["n"]
+    return figures
+
+
+def item_labels() -> list[tuple[str, str]]:
+    """Each point item with its label in the active language."""
+    return [(item.value, str(item.label)) for item in PointItem]
 
 
 @dataclass
@@ -142,34 +248,43 @@ class DeputyFigures:
         return self.counts[key]
 
 
-def annotate_figures(deputies: QuerySet[Deputy], year: int) -> QuerySet[Deputy]:
-    """``deputies`` with one ``fig_<item>`` column per figure of the file (one query when evaluated)."""
-    return deputies.annotate(**{f"fig_{key}": expression for key, expression in _metric_expressions(year).items()})
+def score(deputy: Deputy, counts: dict[str, int], weights: dict[str, Decimal], labels=None) -> DeputyFigures:
+    """The deputy's figures (every one, 0 when nothing was counted) and the points they earn.
 
-
-def score(deputy: Deputy, weights: dict[str, Decimal]) -> DeputyFigures:
-    """Read the ``fig_*`` columns of an annotated deputy and compute its points."""
-    counts = {key[4:]: getattr(deputy, key) or 0 for key in vars(deputy) if key.startswith("fig_")}
+    ``labels`` ([(item, label)], from ``item_labels()``) saves translating every label per deputy.
+    """
+    counts = {key: counts.get(key, 0) or 0 for key in FIGURE_KEYS}
     breakdown = []
     total = Decimal(0)
-    for item in PointItem:
-        count = counts.get(item.value)
+    for item, label in labels or item_labels():
+        count = counts.get(item)
         if count is None:
             continue
-        weight = weights.get(item.value, Decimal(0))
+        weight = weights.get(item, Decimal(0))
         points = weight * count
         total += points
-        breakdown.append((item.value, item.label, count, weight, points))
+        breakdown.append((item, label, count, weight, points))
     return DeputyFigures(deputy=deputy, counts=counts, points=total, breakdown=breakdown)
 
 
-def ranking(deputies: QuerySet[Deputy], year: int) -> list[DeputyFigures]:
+def ranking(deputies: QuerySet[Deputy], year: int, *, summary=None) -> list[DeputyFigures]:
     """Every deputy of ``deputies`` with figures and points, best first; equal points share a rank.
 
-    Two queries: the weights, and the deputies with every figure annotated.
+    Twelve queries whatever the number of deputies: the weights, the deputies, and the grouped
+    passes of ``deputy_figures``. With ``summary`` (a fresh ``reports.summaries.current()``), three:
+    the figures are read from the deputies' year summary.
     """
     weights = point_weights()
-    rows = [score(d, weights) for d in annotate_figures(deputies.order_by(), year)]
+    people = list(deputies.order_by())
+    if not people:
+        return []
+    if summary is not None and year >= (summary.first_year or year):
+        figures = deputy_figures_of(deputies, year)
+    else:
+        listed = [d.id for d in people] if len(people) <= LISTED_DEPUTIES else deputies
+        figures = deputy_figures(listed, year)
+    labels = item_labels()
+    rows = [score(d, figures.get(d.id, {}), weights, labels) for d in people]
     rows.sort(key=lambda r: (-r.points, r.deputy.name, r.deputy.id))
     previous, rank = None, 0
     for position, row in enumerate(rows, start=1):

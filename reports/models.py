@@ -36,6 +36,8 @@ class ReportJob(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    # What the generation code is doing, for the job page ("第 12/62 份：张建国"); written with the progress.
+    progress_note = models.CharField(_("progress note"), max_length=200, blank=True)
     error = models.TextField(_("reason for failure"), blank=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
     file = models.FileField(_("file"), upload_to=report_upload_to, blank=True)
@@ -180,3 +182,115 @@ class PointWeightChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item}: {self.old_weight} → {self.new_weight}"
+
+
+# --- Summary tables --------------------------------------------------------------------------------
+#
+# The dashboards, the statistics API and the annual reports read their figures from these tables,
+# rebuilt from scratch by the ``reports.refresh_statistics`` task (``reports.summaries``). Nothing
+# else writes them; they hold no fact of their own and can be dropped and rebuilt at any time.
+
+
+class StatisticsRefresh(models.Model):
+    """When the summary tables were last rebuilt (one row), and how long it took."""
+
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+    seconds = models.FloatField(_("seconds"), default=0)
+    first_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("statistics refresh")
+        verbose_name_plural = _("statistics refreshes")
+
+    def __str__(self) -> str:
+        return f"{self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
+class OpinionMonth(models.Model):
+    """Opinions of one station received in one month, of one category, by outcome."""
+
+    station = models.ForeignKey(
+        "organisation.Station", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("month"))  # the first day of the month
+    category = models.CharField(_("category"), max_length=30)
+    opinions = models.PositiveIntegerField(default=0)
+    answered_on_site = models.PositiveIntegerField(default=0)
+    escalated = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    referred = models.PositiveIntegerField(default=0)
+    filed = models.PositiveIntegerField(default=0)
+    pending = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("opinions of a station-month")
+        verbose_name_plural = _("opinions of station-months")
+        constraints = [
+            models.UniqueConstraint(fields=["station", "month", "category"], name="opinion_month_unique"),
+        ]
+        indexes = [models.Index(fields=["month", "station"], name="opinion_month_month_station")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.month:%Y-%m} {self.category}: {self.opinions}"
+
+
+class VisitMonth(models.Model):
+    """Visits of one station in one month and their person-times."""
+
+    station = models.ForeignKey(
+        "organisation.Station", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("month"))
+    visits = models.PositiveIntegerField(default=0)
+    person_times = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("visits of a station-month")
+        verbose_name_plural = _("visits of station-months")
+        constraints = [models.UniqueConstraint(fields=["station", "month"], name="visit_month_unique")]
+        indexes = [models.Index(fields=["month", "station"], name="visit_month_month_station")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.month:%Y-%m}: {self.visits}"
+
+
+class DeputyYear(models.Model):
+    """A deputy's figures of one year (``reports.metrics.FIGURE_KEYS``) and "四个一" compliance."""
+
+    deputy = models.ForeignKey("deputies.Deputy", verbose_name=_("deputy"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    figures = models.JSONField(_("figures"), default=dict)
+    # {duty kind: [periods due, periods done, duties recorded]}
+    compliance = models.JSONField(_("compliance"), default=dict)
+
+    class Meta:
+        verbose_name = _("deputy's year")
+        verbose_name_plural = _("deputies' years")
+        constraints = [models.UniqueConstraint(fields=["year", "deputy"], name="deputy_year_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.deputy_id} {self.year}"
+
+
+class SuggestionYear(models.Model):
+    """The suggestion metric counts (``metric_aggregates``) of one year of 交办, lead unit and category."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    lead_unit = models.ForeignKey(
+        "organisation.HandlingUnit",
+        verbose_name=_("lead unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    category = models.CharField(_("category"), max_length=30)
+    counts = models.JSONField(_("counts"), default=dict)
+
+    class Meta:
+        verbose_name = _("suggestions of a year")
+        verbose_name_plural = _("suggestions of years")
+        indexes = [models.Index(fields=["year", "lead_unit"], name="suggestion_year_year_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.lead_unit_id} {self.category}"

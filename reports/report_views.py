@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import PermissionRefused
 from core.roles import Role
-from reports import access, services
+from reports import access, selectors, services
 from reports.forms import DeputyReportForm, StationReportForm
 
 
@@ -24,9 +24,13 @@ def print_page(request):
     if not (access.sees_all_reports(user) or user.has_role(Role.DEPUTY)):
         raise PermissionDenied
     services.jobs_fail_stale()  # the recent jobs read as their own pages do
+    first_year = selectors.first_data_year()
+    deputies = _deputy_choices(user)
+    # A deputy prints their own file; anyone else starts from the first deputy of the list.
+    deputy = user.deputy_id or deputies.values_list("id", flat=True).first()
     context = {
-        "station_form": StationReportForm() if access.sees_all_reports(user) else None,
-        "deputy_form": DeputyReportForm(deputies=_deputy_choices(user), initial={"deputy": user.deputy_id}),
+        "station_form": StationReportForm(first_year=first_year) if access.sees_all_reports(user) else None,
+        "deputy_form": DeputyReportForm(deputies=deputies, first_year=first_year, initial={"deputy": deputy}),
         "jobs": access.jobs_visible_to(user).filter(requested_by=user)[:20],
     }
     return render(request, "reports/print.html", context)

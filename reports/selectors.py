@@ -194,3 +194,21 @@ def longest_overdue(user, *, limit: int = 5, today: date | None = None) -> list[
     """The suggestions overdue the longest (one query)."""
     today = today or clock.today()
     return list(suggestion_list(user, today).filter(overdue_q(today)).order_by("deadline", "id")[:limit])
+
+
+def first_data_year() -> int | None:
+    """The earliest year anything was recorded in (a visit, a suggestion, an activity, a voter contact), or
+    None when nothing was: the first year a report can cover. Unscoped: it only bounds a year list."""
+    from django.db.models import Min
+
+    from duties.models import Activity, VoterContact
+    from liaison.models import Visit
+
+    firsts = [
+        Visit.objects.aggregate(first=Min("date"))["first"],
+        Activity.objects.aggregate(first=Min("date"))["first"],
+        VoterContact.objects.aggregate(first=Min("date"))["first"],
+        Suggestion.objects.aggregate(first=Min("created_at"))["first"],
+    ]
+    years = [value.year for value in firsts if value is not None]
+    return min(years) if years else None

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.errors import PermissionRefused
 from core.roles import Role
-from core.tasks import enqueue
+from core.tasks import enqueue, enqueue_detached
 from reports import access
 from reports.models import JobStatus, PointItem, PointWeight, PointWeightChange, ReportJob, ReportKind
 
@@ -60,8 +60,10 @@ def report_job_request(*, user, kind: str, subject_id: int | None, year: int) ->
 
 
 def _enqueue(job_id: int) -> None:
+    # Without a broker the job runs in a background thread, not in the request: the job page answers at
+    # once and shows the progress the generation code records, as it does with workers.
     try:
-        enqueue(GENERATE_REPORT_TASK, job_id)
+        enqueue_detached(GENERATE_REPORT_TASK, job_id)
     except Exception as exc:  # the broker is down: say so instead of leaving the job pending forever
         logger.exception("Could not queue report job %s", job_id)
         job_fail(job_id=job_id, reason=_("The report could not be queued: %(error)s") % {"error": exc})
@@ -97,11 +99,12 @@ def job_release(*, job_id: int, task_id: str) -> bool:
     )
 
 
-def job_progress(*, job_id: int, progress: int) -> None:
-    """Raise a running job's progress (never lowers it) and record a heartbeat."""
+def job_progress(*, job_id: int, progress: int, note: str | None = None) -> None:
+    """Raise a running job's progress (never lowers it), record a heartbeat and, when given, what it is doing."""
     progress = max(0, min(99, int(progress)))
     now = clock.now()
-    ReportJob.objects.filter(id=job_id, status=JobStatus.RUNNING).update(heartbeat_at=now)
+    changes = {"heartbeat_at": now} if note is None else {"heartbeat_at": now, "progress_note": note[:200]}
+    ReportJob.objects.filter(id=job_id, status=JobStatus.RUNNING).update(**changes)
     ReportJob.objects.filter(id=job_id, status=JobStatus.RUNNING, progress__lt=progress).update(progress=progress)
 
 
@@ -115,9 +118,10 @@ def job_finish(*, job_id: int, path, filename: str, pages: int) -> bool:
         job.file.save(filename, File(handle), save=False)
     job.status = JobStatus.DONE
     job.progress = 100
+    job.progress_note = ""
     job.pages = pages
     job.finished_at = job.heartbeat_at = clock.now()
-    job.save(update_fields=["file", "status", "progress", "pages", "finished_at", "heartbeat_at"])
+    job.save(update_fields=["file", "status", "progress", "progress_note", "pages", "finished_at", "heartbeat_at"])
     return True
 
 
@@ -235,3 +239,10 @@ def point_weights_update(*, actor, weights: dict[str, object]) -> list[PointWeig
         changes.append(PointWeightChange(item=item, old_weight=old, new_weight=value, changed_by=actor))
     PointWeightChange.objects.bulk_create(changes)
     return changes
+
+
+def statistics_refresh() -> dict:
+    """Rebuild the dashboards' and statistics' summary tables from scratch (``reports.summaries``)."""
+    from reports import summaries
+
+    return summaries.refresh()

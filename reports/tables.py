@@ -152,7 +152,16 @@ def suggestion_categories_table(rows) -> Table:
     )
 
 
-def overdue_table(rows) -> Table:
+def _first_rows_note(rows, total: int | None) -> str:
+    if total is None or total <= len(rows):
+        return ""
+    return _("The first %(shown)s of %(total)s; the Excel download has them all.") % {
+        "shown": len(rows),
+        "total": total,
+    }
+
+
+def overdue_table(rows, total: int | None = None) -> Table:
     return Table(
         "overdue",
         _("Overdue suggestions"),
@@ -165,10 +174,11 @@ def overdue_table(rows) -> Table:
             Column(_("Due"), lambda s: s.deadline, "date"),
         ],
         rows,
+        note=_first_rows_note(rows, total),
     )
 
 
-def key_supervision_table(rows) -> Table:
+def key_supervision_table(rows, total: int | None = None) -> Table:
     return Table(
         "key_supervision",
         _("Under key supervision"),
@@ -181,6 +191,7 @@ def key_supervision_table(rows) -> Table:
             Column(_("Flagged by"), lambda s: s.key_supervisor.display_name if s.key_supervisor else ""),
         ],
         rows,
+        note=_first_rows_note(rows, total),
     )
 
 

@@ -68,3 +68,9 @@ def fail_stale_jobs() -> dict:
     """Fail running jobs whose worker vanished (``services.jobs_fail_stale``) and queue again pending jobs
     whose message was lost (``services.jobs_requeue_lost``), so nobody waits on them for ever."""
     return {"failed": services.jobs_fail_stale(), "requeued": services.jobs_requeue_lost()}
+
+
+@periodic_task(name="reports.refresh_statistics")
+def refresh_statistics() -> dict:
+    """Rebuild the summary tables of the dashboards and statistics (``reports.summaries``)."""
+    return services.statistics_refresh()

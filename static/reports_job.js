@@ -14,6 +14,7 @@
   var error = document.getElementById("report-error");
   var errorText = document.getElementById("report-error-text");
   var badge = document.getElementById("report-status");
+  var note = document.getElementById("report-note");
   var delay = 700;
 
   function show(job) {
@@ -24,6 +25,10 @@
     label.textContent = box.dataset["label" + job.status.charAt(0).toUpperCase() + job.status.slice(1)] || job.status;
     box.dataset.status = job.status;
     badge.textContent = job.status_label;
+    if (note) {
+      var running = job.status === "pending" || job.status === "running";
+      note.textContent = running && job.progress_note ? " · " + job.progress_note : "";
+    }
     if (job.status === "done") {
       download.hidden = false;
       if (job.pages && pages) { pages.textContent = box.dataset.labelPages.replace("%s", String(job.pages)); }

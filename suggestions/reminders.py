@@ -10,11 +10,11 @@ from collections import Counter
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from notifications.reminders import Due, ReminderRule, iso_week, pending_step
+from notifications.reminders import Due, ReminderRule, iso_week, pending_step, url_maker
 from organisation.models import HandlingUnit
 from suggestions import risk
 from suggestions.deadlines import WorkingCalendar, add_working_days
@@ -23,11 +23,17 @@ from suggestions.models import (
     Assignment,
     AssignmentRole,
     CoUnitOpinion,
+    Evaluation,
+    Reply,
     State,
     Suggestion,
 )
-from suggestions.notices.base import suggestion_url
 from suggestions.recipients import deputy_accounts, office_users, unit_officers
+
+
+def suggestion_urls():
+    """The detail page's address of a suggestion by pk (one ``reverse`` for a whole sweep)."""
+    return url_maker("suggestions:detail")
 
 
 def collect_reply_due(*, today: date):
@@ -45,6 +51,9 @@ def collect_reply_due(*, today: date):
         .values_list("pk", "title", "reply_due", "lead_unit_id")
     )
     officers = unit_officers({row[3] for row in rows})
+    suggestion_url = suggestion_urls()
+    title_text = _("Reply due on %(date)s: %(title)s")
+    body_text = _("Your unit's written reply to this suggestion is due in %(days)s days.")
     for pk, title, reply_due, unit_id in rows:
         step = pending_step((reply_due - today).days, steps)
         for user_id in officers.get(unit_id, ()):
@@ -52,9 +61,8 @@ def collect_reply_due(*, today: date):
                 recipient_id=user_id,
                 subject_key=f"suggestion:{pk}",
                 threshold=f"{reply_due.isoformat()}:{step}d",
-                title=_("Reply due on %(date)s: %(title)s") % {"date": reply_due.isoformat(), "title": title},
-                body=_("Your unit's written reply to this suggestion is due in %(days)s days.")
-                % {"days": (reply_due - today).days},
+                title=title_text % {"date": reply_due.isoformat(), "title": title},
+                body=body_text % {"days": (reply_due - today).days},
                 url=suggestion_url(pk),
             )
 
@@ -79,6 +87,7 @@ def collect_co_opinion_due(*, today: date):
         .values_list("pk", "suggestion_id", "suggestion__title", "opinion_due", "unit_id")
     )
     officers = unit_officers({row[4] for row in rows})
+    suggestion_url = suggestion_urls()
     for assignment_id, pk, title, opinion_due, unit_id in rows:
         step = pending_step((opinion_due - today).days, steps)
         for user_id in officers.get(unit_id, ()):
@@ -117,14 +126,17 @@ def collect_overdue(*, today: date):
     officers = unit_officers({row[3] for row in rows})
     week = iso_week(today)
     threshold = f"overdue:{week}"
+    suggestion_url = suggestion_urls()
+    title_text = _("Overdue since %(date)s: %(title)s")
+    body_text = _("The reply to this suggestion is %(days)s days late.")
     for pk, title, reply_due, unit_id, _key, _supervisor in rows:
         for user_id in officers.get(unit_id, ()):
             yield Due(
                 recipient_id=user_id,
                 subject_key=f"suggestion:{pk}",
                 threshold=threshold,
-                title=_("Overdue since %(date)s: %(title)s") % {"date": reply_due.isoformat(), "title": title},
-                body=_("The reply to this suggestion is %(days)s days late.") % {"days": (today - reply_due).days},
+                title=title_text % {"date": reply_due.isoformat(), "title": title},
+                body=body_text % {"days": (today - reply_due).days},
                 url=suggestion_url(pk),
             )
     url = reverse("suggestions:overdue")
@@ -165,14 +177,17 @@ def collect_assignment_pending(*, today: date):
     if not rows:
         return
     office = office_users()
+    suggestion_url = suggestion_urls()
+    title_text = _("Not yet assigned: %(title)s")
+    body_text = _("This suggestion should have been assigned by %(date)s.")
     for pk, title, assign_due in rows:
         for user_id in office:
             yield Due(
                 recipient_id=user_id,
                 subject_key=f"suggestion:{pk}",
                 threshold=f"assign_due:{assign_due.isoformat()}",
-                title=_("Not yet assigned: %(title)s") % {"title": title},
-                body=_("This suggestion should have been assigned by %(date)s.") % {"date": assign_due.isoformat()},
+                title=title_text % {"title": title},
+                body=body_text % {"date": assign_due.isoformat()},
                 url=suggestion_url(pk),
             )
 
@@ -191,21 +206,32 @@ def last_reply_day_to_remind(today: date, working_days: int) -> date:
 def collect_evaluation_pending(*, today: date):
     """A reply still not evaluated after 20 working days (configurable): the lead deputy, once per reply.
 
-    Index: ``sugg_state_reply_due`` (its leading ``state`` column) then the reply by suggestion.
+    Index: the leading ``state`` column of ``sugg_state_*`` (the suggestions waiting for an evaluation, a
+    few percent of all), then for each its latest unevaluated reply on ``Reply.suggestion`` and the
+    evaluation's unique ``reply`` column, as a subquery per suggestion — never a hash of every reply and
+    evaluation (which PostgreSQL chose for a join at city scale).
     """
     cutoff = last_reply_day_to_remind(today, settings.REMINDERS["EVALUATION_PENDING_WORKING_DAYS"])
-    rows = list(
-        Suggestion.objects.filter(
-            state=State.REPLIED, replies__replied_on__lte=cutoff, replies__evaluation__isnull=True
-        )
-        .order_by()
-        .values_list("pk", "title", "lead_deputy_id", "replies__pk", "replies__replied_on")
+    waiting = (
+        Reply.objects.filter(suggestion_id=OuterRef("pk"), replied_on__lte=cutoff)
+        .exclude(Exists(Evaluation.objects.filter(reply_id=OuterRef("pk"))))
+        .order_by("-id")
     )
+    rows = [
+        row
+        for row in Suggestion.objects.filter(state=State.REPLIED)
+        .annotate(reply_id=Subquery(waiting.values("pk")[:1]))
+        .order_by()
+        .values_list("pk", "title", "lead_deputy_id", "reply_id")
+        if row[3] is not None
+    ]
     accounts = deputy_accounts({row[2] for row in rows})
-    for pk, title, deputy_id, reply_id, replied_on in rows:
-        user_id = accounts.get(deputy_id)
-        if user_id is None:
-            continue
+    rows = [row for row in rows if row[2] in accounts]
+    replied_on_of = dict(Reply.objects.filter(pk__in=[row[3] for row in rows]).values_list("pk", "replied_on"))
+    suggestion_url = suggestion_urls()
+    for pk, title, deputy_id, reply_id in rows:
+        replied_on = replied_on_of[reply_id]
+        user_id = accounts[deputy_id]
         yield Due(
             recipient_id=user_id,
             subject_key=f"suggestion:{pk}",
@@ -229,6 +255,7 @@ def collect_risk_high(*, today: date):
     lowest = min(bound for _level, bound in risk.REMINDED_LEVELS)
     assessments = [a for a in risk.assess(rows, today=today) if a.probability >= lowest]
     officers = unit_officers({a.suggestion.lead_unit_id for a in assessments})
+    suggestion_url = suggestion_urls()
     for assessment in assessments:
         suggestion = assessment.suggestion
         level = next(name for name, bound in risk.REMINDED_LEVELS if assessment.probability >= bound)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.db.models import BooleanField, Case, Count, DateField, F, Prefetch, Q, QuerySet, Value, When
 
-from core import clock
+from core import clock, precomputed, rounding
 from core.roles import Role
 from core.scoping import scoped
 from deputies.models import Deputy
@@ -260,7 +260,7 @@ def units_visible_to(user) -> QuerySet[HandlingUnit]:
 
 
 def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
+    return rounding.rate(part, whole)
 
 
 def metric_aggregates() -> dict:
@@ -348,12 +348,21 @@ def suggestion_stats(
     - contact_rate = replied where the unit met or called the deputy before a reply ÷ replied (见面率).
     Rates are fractions 0–1 rounded to 4 places, or null when the denominator is 0.
     """
+    summary = precomputed.lookup(
+        "suggestion_stats", user=user, station=station, unit=unit, deputy=deputy, year=year, category=category
+    )
+    if summary is not None:
+        return _metrics(summary)
     population = _stats_population(user, station=station, unit=unit, deputy=deputy, year=year, category=category)
     return _metrics(population.aggregate(**metric_aggregates()))
 
 
 def suggestion_stats_by_unit(user, *, year: int | None = None, category: str | None = None) -> list[dict]:
     """The same metrics per lead unit, in one grouped query, largest first."""
+    summary = precomputed.lookup("suggestion_stats_by_unit", user=user, year=year, category=category)
+    if summary is not None:
+        summary.sort(key=lambda row: (-row["assigned"], row["lead_unit__name"] is None, row["lead_unit__name"] or ""))
+        return [{"unit_id": row["lead_unit_id"], "unit": row["lead_unit__name"], **_metrics(row)} for row in summary]
     rows = (
         _stats_population(user, year=year, category=category)
         .order_by()

@@ -23,6 +23,7 @@ urlpatterns = [
     path("from-opinion/<int:opinion_id>/", drafting.from_opinion, name="from_opinion"),
     path("<int:pk>/", detail.suggestion_detail, name="detail"),
     path("<int:pk>/edit/", drafting.suggestion_edit, name="edit"),
+    path("<int:pk>/delete/", drafting.suggestion_delete, name="delete"),
     path("<int:pk>/attachments/<int:attachment_pk>/", detail.attachment_download, name="attachment"),
     path("<int:pk>/replies/<int:reply_pk>/attachment/", detail.reply_attachment_download, name="reply_attachment"),
     path("<int:pk>/<slug:action>/", actions.suggestion_action, name="action"),

@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.masking import mask_phone
+from core.roles import Role
 from core.serializers import StrictModelSerializer
 from deputies.models import Deputy, DeputyGroup, Term
 from deputies.selectors import can_see_deputy_phone
@@ -102,3 +103,52 @@ class DeputyGroupSerializer(StrictModelSerializer):
         if not getattr(group, "leader_visible", False):
             data["leader"] = data["leader_name"] = None
         return data
+
+
+_created_at_field = serializers.DateTimeField()
+
+
+def deputy_list_rows(deputies, user) -> list[dict]:
+    """``DeputySerializer(deputies, many=True).data`` for a list page, built directly as dictionaries.
+
+    The same keys and values (a test compares both for every role), without running a serializer with
+    nested fields per row: on a light list that machinery was most of the request's time. ``deputies``
+    must have ``terms`` (ordered by level) and ``groups`` prefetched, as the list view's queryset has.
+    """
+    sees_all_phones = user.is_authenticated and (user.sees_everything or user.effective_role == Role.STATION_STAFF)
+    own_deputy = user.deputy_id if user.is_authenticated and user.effective_role == Role.DEPUTY else None
+    rows = []
+    for deputy in deputies:
+        phone = deputy.phone if sees_all_phones or deputy.id == own_deputy else mask_phone(deputy.phone)
+        rows.append(
+            {
+                "id": deputy.id,
+                "name": deputy.name,
+                "kind": deputy.kind,
+                "kind_label": deputy.get_kind_display(),
+                "gender": deputy.gender,
+                "gender_label": deputy.get_gender_display(),
+                "birth_year": deputy.birth_year,
+                "party": deputy.party,
+                "occupation": deputy.occupation,
+                "phone": phone,
+                "is_standing_committee": deputy.is_standing_committee,
+                "is_active": deputy.is_active,
+                "note": deputy.note,
+                "terms": [
+                    {
+                        "id": term.id,
+                        "level": term.level,
+                        "level_label": term.get_level_display(),
+                        "congress": term.congress,
+                        "constituency": term.constituency,
+                        "start_year": term.start_year,
+                        "end_year": term.end_year,
+                    }
+                    for term in deputy.terms.all()
+                ],
+                "groups": [group.pk for group in deputy.groups.all()],
+                "created_at": _created_at_field.to_representation(deputy.created_at),
+            }
+        )
+    return rows

@@ -1,10 +1,11 @@
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
+from rest_framework.response import Response
 
 from core.permissions import OfficeWritesOthersRead
 from core.scoping import scoped
-from deputies.api.serializers import DeputyGroupSerializer, DeputySerializer
+from deputies.api.serializers import DeputyGroupSerializer, DeputySerializer, deputy_list_rows
 from deputies.filters import DeputyApiFilter
 from deputies.models import DeputyGroup
 from deputies.selectors import deputies_visible_to
@@ -34,6 +35,14 @@ class DeputyViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return deputies_visible_to(self.request.user).prefetch_related("groups")
+
+    def list(self, request, *args, **kwargs):
+        """The same rows as ``DeputySerializer`` (the schema's), built as dictionaries (``deputy_list_rows``)."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        if page is None:
+            return Response(deputy_list_rows(queryset, request.user))
+        return self.get_paginated_response(deputy_list_rows(page, request.user))
 
     def perform_create(self, serializer):
         serializer.instance = deputy_create(**serializer.validated_data)

@@ -19,7 +19,7 @@ from duties.models import ActivityKind
 from duties.selectors import activities_visible_to
 from duties.services import grid_duties as duty_services
 from organisation.access import can_run_desk
-from organisation.desk import DESK, DESK_ROLES, READ_ROLES, desk_stations, paginate, require_role
+from organisation.desk import DESK, DESK_ROLES, READ_ROLES, desk_stations, own_station, paginate, require_role
 
 
 @login_required
@@ -36,7 +36,7 @@ def activity_list(request):
             request.POST or None,
             stations=desk_stations(user),
             deputies=Deputy.objects.filter(is_active=True).order_by("name"),
-            initial={"date": timezone.localdate()},
+            initial={"date": timezone.localdate(), "station": own_station(user)},
         )
         if request.method == "POST" and form.is_valid():
             data = dict(form.cleaned_data)

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.api import keyset_pagination
 from core.files import serve_file
 from liaison.api.reception_serializers import (
     FeedbackInputSerializer,
@@ -49,6 +50,8 @@ class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = VisitSerializer
     filterset_class = VisitFilter
+    # Newest first, walked on the (date, id) index: ``next``/``previous`` links, no total count.
+    pagination_class = keyset_pagination("-date", "-id")
 
     def get_queryset(self):
         return visits_visible_to(self.request.user).order_by("-date", "-id")
@@ -93,6 +96,8 @@ class OpinionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     filterset_class = OpinionFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # Newest first, walked on the (received_on, id) index: ``next``/``previous`` links, no total count.
+    pagination_class = keyset_pagination("-received_on", "-id")
 
     def get_queryset(self):
         queryset = opinions_visible_to(self.request.user).order_by("-received_on", "-id")

@@ -17,11 +17,12 @@ from core.exports import Column, csv_response
 from core.files import serve_file
 from core.masking import mask_phone
 from core.pages import run_service
+from core.pagination import EXACT_LIMIT, capped_count
 from core.roles import Role
 from liaison.filters.reception import PageOpinionFilter
 from liaison.forms import FeedbackForm, OutcomeForm, ResolveForm, RevealForm
 from liaison.models import OpinionOutcome
-from liaison.selectors import opinion_detail_for, opinions_visible_to
+from liaison.selectors import opinion_detail_for, opinions_visible_to, related_opinions
 from liaison.services import opinions as opinion_services
 from liaison.services import privacy
 from liaison.services.privacy import mask_name
@@ -65,7 +66,8 @@ def opinion_list(request):
         return _export_opinions(request, opinions)
     pending = None
     if user.has_role(*DESK_ROLES):
-        pending = opinions_visible_to(user).filter(outcome__isnull=True).count()
+        # Counted up to a limit: a city's backlog shows as "10000+", not as a count of every row.
+        pending = capped_count(opinions_visible_to(user).filter(outcome__isnull=True))
     return render(
         request,
         "liaison/reception/opinion_list.html",
@@ -73,6 +75,8 @@ def opinion_list(request):
             "page_obj": paginate(request, opinions),
             "filter": filterset,
             "pending": pending,
+            "pending_more": pending is not None and pending > EXACT_LIMIT,
+            "pending_limit": EXACT_LIMIT,
             "query": request.GET.urlencode(),
         },
     )
@@ -131,7 +135,10 @@ def opinion_detail(request, pk):
                 return redirect("liaison:opinion_detail", opinion.pk)
     desk = can_run_desk(user, opinion.station_id)
     unit_officer = user.has_role(Role.UNIT_OFFICER) and user.unit_id == opinion.referral_unit_id
+    related, related_group = related_opinions(user, opinion)
     context = {
+        "related": related,
+        "related_group": related_group,
         "opinion": opinion,
         "forms": forms_,
         "contact": contact,

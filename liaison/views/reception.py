@@ -12,6 +12,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,9 +28,12 @@ from liaison.selectors import reception_days_of_deputy, reception_days_visible_t
 from liaison.services import reception as reception_services
 from liaison.services import rules as rule_services
 from organisation.access import can_run_desk
-from organisation.desk import DESK, DESK_ROLES, READ_ROLES, desk_stations, require_role
+from organisation.desk import DESK, DESK_ROLES, READ_ROLES, desk_stations, own_station, require_role
 from organisation.models import subtree_q
 from organisation.selectors import stations_visible_to
+
+# A rostered deputy group is shown with its members' names (one more query, only when a group is rostered).
+ROSTER_MEMBERS = Prefetch("roster__group__members", queryset=Deputy.objects.order_by("name", "id"))
 
 
 @login_required
@@ -48,6 +52,7 @@ def calendar_month(request):
     station_id = request.GET.get("station") or ""
     days = (
         reception_days_visible_to(request.user)
+        .prefetch_related(ROSTER_MEMBERS)
         .filter(date__gte=first, date__lte=last)
         .order_by("date", "station__name")
     )
@@ -71,7 +76,7 @@ def calendar_month(request):
         "stations": stations,
         "station_id": station_id,
         "can_edit": request.user.has_role(*DESK_ROLES),
-        "day_form": OneOffDayForm(stations=desk, initial={"date": today}),
+        "day_form": OneOffDayForm(stations=desk, initial={"date": today, "station": own_station(request.user)}),
         "rule_count": ReceptionRule.objects.filter(station__in=stations, is_active=True).count(),
     }
     return render(request, "liaison/reception/calendar.html", context)
@@ -81,7 +86,7 @@ def calendar_month(request):
 def rule_list(request):
     require_role(request.user, *READ_ROLES)
     stations = desk_stations(request.user)
-    form = ReceptionRuleForm(request.POST or None, stations=stations)
+    form = ReceptionRuleForm(request.POST or None, stations=stations, initial={"station": own_station(request.user)})
     if request.method == "POST":
         require_role(request.user, *DESK_ROLES)
         if form.is_valid():
@@ -141,7 +146,7 @@ def day_add(request):
 
 @login_required
 def day_detail(request, pk):
-    day = get_object_or_404(reception_days_visible_to(request.user), pk=pk)
+    day = get_object_or_404(reception_days_visible_to(request.user).prefetch_related(ROSTER_MEMBERS), pk=pk)
     can_edit = can_run_desk(request.user, day.station_id)
     deputies = Deputy.objects.filter(is_active=True).order_by("name")
     roster_form = RosterForm(
@@ -192,7 +197,11 @@ def my_days(request):
     """A deputy's reception days: upcoming first, then the last ones served."""
     require_role(request.user, Role.DEPUTY)
     today = timezone.localdate()
-    days = reception_days_of_deputy(request.user.deputy_id) if request.user.deputy_id else []
+    days = (
+        reception_days_of_deputy(request.user.deputy_id).prefetch_related(ROSTER_MEMBERS)
+        if request.user.deputy_id
+        else []
+    )
     upcoming = [d for d in days if d.date >= today] if days else []
     past = [d for d in days if d.date < today][-20:][::-1] if days else []
     return render(

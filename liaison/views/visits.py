@@ -22,7 +22,7 @@ from core.pages import run_service
 from core.roles import Role
 from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to
-from liaison.filters.reception import VisitFilter
+from liaison.filters.reception import PageVisitFilter
 from liaison.forms import ConstituentFormSet, OpinionFormSet, RevealForm, VisitHeaderForm
 from liaison.selectors import opinions_visible_to, visits_visible_to
 from liaison.services import opinions as opinion_services
@@ -30,7 +30,7 @@ from liaison.services import privacy
 from liaison.services import reception as reception_services
 from liaison.services.privacy import mask_name
 from organisation.access import can_reveal_contact
-from organisation.desk import DESK, DESK_ROLES, READ_ROLES, desk_stations, paginate, require_role
+from organisation.desk import DESK, DESK_ROLES, READ_ROLES, desk_stations, own_station, paginate, require_role
 from organisation.selectors import grids_visible_to, stations_visible_to
 
 
@@ -165,6 +165,8 @@ def visit_new(request):
         for name in ("station", "date", "channel"):
             if request.GET.get(name):
                 initial[name] = request.GET[name]
+        if "station" not in initial and (station := own_station(user)):
+            initial["station"] = station.pk
         if "channel" not in initial:
             initial["channel"] = "home_visit" if user.has_role(Role.DEPUTY) else "at_station"
         if user.has_role(Role.DEPUTY) and user.deputy_id:
@@ -211,7 +213,7 @@ def _export_visits(request, visits):
 def visit_list(request):
     require_role(request.user, *READ_ROLES, Role.DEPUTY)
     visits = visits_visible_to(request.user).order_by("-date", "-id")
-    filterset = VisitFilter(request.GET or None, queryset=visits)
+    filterset = PageVisitFilter(request.GET or None, queryset=visits, request=request)
     if filterset.is_bound and not filterset.is_valid():
         visits = visits.none()
     else:

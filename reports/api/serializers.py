@@ -39,6 +39,7 @@ class ReportJobSerializer(StrictModelSerializer):
             "status",
             "status_label",
             "progress",
+            "progress_note",
             "error",
             "pages",
             "requested_by",

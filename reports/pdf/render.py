@@ -32,22 +32,46 @@ def local_only_url_fetcher() -> URLFetcher:
     return URLFetcher(allowed_protocols={"data"}, fail_on_errors=False)
 
 
-def page_counter_css() -> str:
-    """The CSS ``content`` value for "第 N 页 共 M 页", built from the translated phrase."""
-    phrase = _("Page %(page)s of %(pages)s")
+def page_counter_css(phrase: str | None = None, **values: str) -> str:
+    """The CSS ``content`` value of a page footer, built from a translated phrase.
+
+    By default "第 N 页 共 M 页" (``%(page)s`` and ``%(pages)s``, the document's own counters).
+    ``values`` maps any other placeholder of ``phrase`` to a CSS expression, e.g.
+    ``report_page="counter(report-page)"``.
+    """
+    expressions = {"page": "counter(page)", "pages": "counter(pages)", **values}
+    phrase = _("Page %(page)s of %(pages)s") if phrase is None else phrase
     css = []
     rest = phrase
     while rest:
-        positions = [(rest.find(k), k) for k in ("%(page)s", "%(pages)s") if rest.find(k) >= 0]
+        positions = [(rest.find(f"%({k})s"), k) for k in expressions if rest.find(f"%({k})s") >= 0]
         if not positions:
             css.append(_css_string(rest))
             break
         index, key = min(positions)
         if index:
             css.append(_css_string(rest[:index]))
-        css.append("counter(page)" if key == "%(page)s" else "counter(pages)")
-        rest = rest[index + len(key) :]
+        css.append(expressions[key])
+        rest = rest[index + len(f"%({key})s") :]
     return " ".join(css)
+
+
+def volume_page_css() -> str:
+    """The footer of a batch's front matter: the page of the volume ("第 N 页")."""
+    return page_counter_css(_("Page %(page)s"))
+
+
+def volume_section_page_css() -> str:
+    """The footer of a report inside a batch: the page of the volume, then the page of this report.
+
+    The volume's number is the ``page`` counter, reset on the report's first page to where the report
+    starts in the volume (``first_page`` in the template); ``report-page`` counts the report's own pages.
+    """
+    return page_counter_css(
+        _("Page %(page)s · page %(report_page)s of %(report_pages)s of this report"),
+        report_page="counter(report-page)",
+        report_pages="counter(pages)",
+    )
 
 
 def _css_string(text: str) -> str:
@@ -146,43 +170,68 @@ class BundleEntry:
     pages: int
 
 
+# Wider than any real page number: the contents laid out with these take at least as many pages as
+# with the real numbers, so the reports can be numbered before the contents are final.
+_PLACEHOLDER_PAGE = 99999
+
+
+def front_matter_pages(titles: Sequence[str], *, front_matter: Callable[[list[dict]], str]) -> int:
+    """How many pages the cover and contents of a batch of reports titled ``titles`` take.
+
+    Laid out with placeholder page numbers wider than any real one, so the final contents never
+    take more pages (``merge_bundle`` pads with blank pages when they take fewer). Known before the
+    reports are laid out, it tells each report the volume page it starts on.
+    """
+    rows = [
+        {
+            "title": t,
+            "subtitle": "",
+            "pages": _PLACEHOLDER_PAGE,
+            "first_page": _PLACEHOLDER_PAGE,
+            "last_page": _PLACEHOLDER_PAGE,
+        }
+        for t in titles
+    ]
+    return html_to_pdf(front_matter(rows)).pages
+
+
 def merge_bundle(
     entries: Sequence[BundleEntry],
     files: Sequence[Path],
     *,
     front_matter: Callable[[list[dict]], str],
+    front_pages: int,
     target: str | Path,
     title: str,
 ) -> int:
     """Write the front matter (cover + contents) followed by ``files`` into ``target``.
 
-    ``files`` hold the reports of ``entries`` in order (several reports per file).
-    ``front_matter(rows)`` returns the HTML of the cover and contents; each row has
-    ``title``, ``subtitle``, ``pages``, ``first_page`` and ``last_page`` in the bundle.
-    The contents' own length decides where the reports start, so it is laid out until
-    the page numbers it prints are stable (twice in practice). Each report becomes a
-    bookmark in the PDF outline. Returns the bundle's page count.
+    ``files`` hold the reports of ``entries`` in order (several reports per file), already numbered
+    as pages of the volume from ``front_pages + 1`` on (see ``front_matter_pages``).
+    ``front_matter(rows)`` returns the HTML of the cover and contents; each row has ``title``,
+    ``subtitle``, ``pages``, ``first_page`` and ``last_page`` in the bundle, so the contents, the
+    cover's page count and the footers agree. Each report becomes a bookmark in the PDF outline.
+    Returns the bundle's page count.
     """
-    front_pages = 2  # the cover and at least one page of contents
-    for _attempt in range(5):
-        rows, start = [], front_pages + 1
-        for entry in entries:
-            rows.append(
-                {
-                    "title": entry.title,
-                    "subtitle": entry.subtitle,
-                    "pages": entry.pages,
-                    "first_page": start,
-                    "last_page": start + entry.pages - 1,
-                }
-            )
-            start += entry.pages
-        front = html_to_pdf(front_matter(rows))
-        if front.pages == front_pages:
-            break
-        front_pages = front.pages
+    rows, start = [], front_pages + 1
+    for entry in entries:
+        rows.append(
+            {
+                "title": entry.title,
+                "subtitle": entry.subtitle,
+                "pages": entry.pages,
+                "first_page": start,
+                "last_page": start + entry.pages - 1,
+            }
+        )
+        start += entry.pages
+    front = html_to_pdf(front_matter(rows))
+    if front.pages > front_pages:
+        raise RuntimeError(f"the contents took {front.pages} pages, {front_pages} were reserved")
     writer = PdfWriter()
     writer.append(PdfReader(BytesIO(front.data)), import_outline=False)
+    for _blank in range(front_pages - front.pages):  # keep the numbering the reports were printed with
+        writer.add_blank_page()
     for path in files:
         writer.append(str(path), import_outline=False)
     writer.add_outline_item(title=_("Contents"), page_number=1)

@@ -6,6 +6,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from core import rounding
 from core.masking import mask_phone
 
 register = template.Library()
@@ -13,14 +14,8 @@ register = template.Library()
 
 @register.filter
 def pct(value, digits: int = 1) -> str:
-    """A fraction 0–1 as a percentage ("85.7%"); "—" when there is no denominator."""
-    if value is None or value == "":
-        return "—"
-    number = float(value) * 100
-    text = f"{number:.{int(digits)}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return f"{text}%"
+    """A fraction 0–1 as a percentage rounded half up ("85.7%"); "—" when there is no denominator."""
+    return rounding.percent(value, digits) or "—"
 
 
 @register.filter

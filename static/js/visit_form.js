@@ -61,6 +61,9 @@
 
   function wire(row) {
     toggleReferral(row);
+    if (window.LiaisonSelects) {
+      window.LiaisonSelects.enhance(row);
+    }
   }
 
   function addRow(kind, focus) {

@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import Pagination
+from core.api import Pagination, keyset_pagination
 from core.files import serve_file
 from core.permissions import OfficeWritesOthersRead
 from core.roles import Role
@@ -114,6 +114,8 @@ class SuggestionViewSet(
 
     filterset_class = SuggestionFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # Newest first, walked on the (created_at, id) index: ``next``/``previous`` links, no total count.
+    pagination_class = keyset_pagination("-created_at", "-id")
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet:

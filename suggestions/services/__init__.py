@@ -29,6 +29,8 @@ from suggestions.services.drafting import (
     suggestion_cosign,
     suggestion_create,
     suggestion_create_from_opinion,
+    suggestion_create_from_opinions,
+    suggestion_draft_delete,
     suggestion_update,
 )
 from suggestions.services.evaluation import suggestion_evaluate
@@ -61,7 +63,9 @@ __all__ = [
     "suggestion_cosign",
     "suggestion_create",
     "suggestion_create_from_opinion",
+    "suggestion_create_from_opinions",
     "suggestion_decide_extension",
+    "suggestion_draft_delete",
     "suggestion_decide_return",
     "suggestion_evaluate",
     "suggestion_extend",

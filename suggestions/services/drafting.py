@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import clock
-from core.errors import PermissionRefused
+from core.errors import ActionRefused, PermissionRefused
 from core.roles import Role
 from core.uploads import display_name
 from deputies.selectors import deputies_visible_to
@@ -18,6 +18,7 @@ from suggestions.models import (
     Category,
     CoSignature,
     CoSignStatus,
+    State,
     Suggestion,
 )
 from suggestions.notices import drafting as notices
@@ -265,5 +266,64 @@ def suggestion_create_from_opinion(*, opinion, deputy, actor, title: str = "") -
         extra={"opinion": opinion.pk},
     )
     suggestion.source_opinions.add(opinion)
+    notices.drafted_for_deputy(suggestion, actor=actor)
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_draft_delete(*, suggestion: Suggestion, actor) -> None:
+    """The lead deputy deletes a draft that was never submitted, with its co-sign invitations, attachments
+    (their files too, once committed) and history.
+
+    Who may is who may edit the draft. A returned suggestion was submitted once and a draft formed from
+    constituents' opinions answers them: both are withdrawn in writing instead (409 here).
+    """
+    not_a_draft = ActionRefused(
+        _("Only a draft that was never submitted can be deleted; withdraw it in writing instead."), code="not_a_draft"
+    )
+    try:
+        locked, _actors = begin(suggestion, Action.UPDATE, actor)
+    except ActionRefused:
+        raise not_a_draft from None
+    if locked.state != State.DRAFT:
+        raise not_a_draft
+    if locked.source_opinions.exists():
+        raise ActionRefused(
+            _("This draft answers constituents' opinions: withdraw it in writing instead of deleting it."),
+            code="draft_from_opinions",
+        )
+    stored = [(item.file.storage, item.file.name) for item in locked.attachments.all() if item.file]
+    locked.delete()
+
+    def _delete_files():
+        for storage, name in stored:
+            storage.delete(name)
+
+    transaction.on_commit(_delete_files)
+
+
+@transaction.atomic
+def suggestion_create_from_opinions(*, actor, deputy, title: str, content: str, category: str, opinions) -> Suggestion:
+    """The office drafts a suggestion for a deputy from several opinions raising one problem (a hot topic).
+
+    The opinions become the suggestion's sources; their own outcomes are left as they are (many were
+    answered or referred one by one). The draft belongs to the deputy, who edits and submits it.
+    """
+    if not actor.has_role(Role.OFFICE):
+        raise PermissionRefused(_("Only the suggestion office can draft a suggestion from a hot topic."))
+    if deputy is None:
+        raise ValidationError({"deputy": _("Choose the deputy who will raise the suggestion.")})
+    if not deputy.is_active:
+        raise ValidationError({"deputy": _("%(name)s is no longer an active deputy.") % {"name": deputy}})
+    suggestion = _create_draft(
+        actor=actor,
+        lead_deputy=deputy,
+        title=title,
+        content=content,
+        category=category if category in Category.values else Category.OTHER,
+        note=_("Drafted from a hot topic."),
+        extra={"opinions": [o.pk for o in opinions]},
+    )
+    suggestion.source_opinions.add(*opinions)
     notices.drafted_for_deputy(suggestion, actor=actor)
     return suggestion

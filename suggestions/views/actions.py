@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
@@ -17,6 +16,7 @@ from core.roles import Role
 from suggestions import forms, services
 from suggestions.models import Action, Extension, ReturnRequest
 from suggestions.views.common import page_tabs, precheck, visible_suggestion
+from suggestions.views.confirmations import confirmation
 
 
 def _item(request, model, suggestion):
@@ -227,7 +227,8 @@ def suggestion_action(request, pk, action):
             if not outcome.ok:
                 status = outcome.status
             else:
-                messages.success(request, _("Done: %(action)s.") % {"action": Action(action).label})
+                suggestion.refresh_from_db()
+                messages.success(request, confirmation(action, suggestion))
                 return redirect("suggestions:detail", pk=suggestion.pk)
         else:
             status = 400

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from core.files import serve_file
 from core.roles import Role
 from suggestions import selectors
-from suggestions.models import Action
+from suggestions.models import Action, State
 from suggestions.transitions import actors_of, available_actions, back_recordable_actions, may_back_record
 from suggestions.views.common import page_tabs, visible_suggestion
 
@@ -18,7 +18,14 @@ ONE_CLICK = {Action.SUBMIT, Action.RESUBMIT, Action.ACKNOWLEDGE}
 def suggestion_detail(request, pk):
     suggestion = visible_suggestion(request, pk)
     actors = actors_of(request.user, suggestion)
-    actions = [a for a in available_actions(suggestion=suggestion, actors=actors) if a != Action.UPDATE]
+    can_edit = Action.UPDATE in available_actions(suggestion=suggestion, actors=actors)
+    # A draft never submitted is deleted, not withdrawn, unless it answers constituents' opinions.
+    can_delete = can_edit and suggestion.state == State.DRAFT and not suggestion.source_opinions.exists()
+    actions = [
+        a
+        for a in available_actions(suggestion=suggestion, actors=actors)
+        if a != Action.UPDATE and not (can_delete and a == Action.WITHDRAW)
+    ]
     back_actions = back_recordable_actions(suggestion=suggestion) if may_back_record(request.user, suggestion) else []
     return render(
         request,
@@ -27,7 +34,8 @@ def suggestion_detail(request, pk):
             "suggestion": suggestion,
             "actions": [{"name": a, "label": Action(a).label, "one_click": a in ONE_CLICK} for a in actions],
             "back_actions": [{"name": a, "label": Action(a).label} for a in back_actions],
-            "can_edit": Action.UPDATE in available_actions(suggestion=suggestion, actors=actors),
+            "can_edit": can_edit,
+            "can_delete": can_delete,
             "pending_extensions": [e for e in suggestion.extensions.all() if e.status == "pending"],
             "pending_returns": [r for r in suggestion.return_requests.all() if r.status == "pending"],
             "is_office": request.user.has_role(Role.OFFICE),

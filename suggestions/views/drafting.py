@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from core.errors import ActionRefused, PermissionRefused
 from core.pages import run_service
 from core.roles import Role
 from deputies.models import Deputy
@@ -209,3 +211,19 @@ def _opinion_url(opinion) -> str:
         return reverse("liaison:opinion_detail", args=[opinion.pk])
     except NoReverseMatch:
         return reverse("home")
+
+
+@login_required
+@require_POST
+def suggestion_delete(request, pk):
+    """Delete a draft that was never submitted; a refusal comes back on the suggestion's page."""
+    suggestion = visible_suggestion(request, pk)
+    try:
+        services.suggestion_draft_delete(suggestion=suggestion, actor=request.user)
+    except PermissionRefused as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+        return redirect("suggestions:detail", pk=suggestion.pk)
+    messages.success(request, _("The draft “%(title)s” is deleted.") % {"title": suggestion.title})
+    return redirect("suggestions:list")

@@ -3,12 +3,17 @@
 import django_filters
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.exports import XLSX, Column, workbook
+from core.pagination import EstimatedPaginator
 from core.roles import Role
+from liaison.services.privacy import client_ip, personal_data_export_log
 from organisation.models import HandlingUnit
 from suggestions import forms, selectors
 from suggestions.filters import SuggestionFilter
@@ -16,6 +21,60 @@ from suggestions.models import Category, State
 from suggestions.views.common import page_tabs, require_role
 
 PAGE_SIZE = 25
+# Query parameters of the list itself, not filters.
+LIST_PARAMETERS = ("page", "page_size", "sort", "export")
+# The page sizes a list offers (``?page_size=``); anything else falls back to PAGE_SIZE.
+PAGE_SIZES = (10, 25, 50, 100)
+# Columns a list sorts by (``?sort=submitted`` ascending, ``?sort=-submitted`` descending): only these.
+SORTS = {
+    "number": "id",
+    "title": "title",
+    "state": "state",
+    "submitted": "submitted_at",
+    "assign_due": "assign_due",
+    "reply_due": "reply_due",
+}
+
+
+def page_size(request) -> int:
+    raw = request.GET.get("page_size", "")
+    return int(raw) if raw.isdecimal() and int(raw) in PAGE_SIZES else PAGE_SIZE
+
+
+def sort_key(request) -> str | None:
+    """The requested sort (``"-submitted"``), or None when absent or not one of SORTS."""
+    raw = request.GET.get("sort", "")
+    return raw if raw.lstrip("-") in SORTS else None
+
+
+def sorted_by(queryset, key: str | None):
+    if not key:
+        return queryset
+    field = F(SORTS[key.lstrip("-")])
+    expression = field.desc(nulls_last=True) if key.startswith("-") else field.asc(nulls_last=True)
+    return queryset.order_by(expression, "-id" if key.startswith("-") else "id")
+
+
+def _export(request, queryset, heading):
+    columns = [
+        Column(_("Suggestion number"), lambda s: s.pk, kind="int"),
+        Column(_("Title"), lambda s: s.title),
+        Column(_("State"), lambda s: s.get_state_display()),
+        Column(_("Category"), lambda s: s.get_category_display()),
+        Column(_("Lead deputy"), lambda s: s.lead_deputy.name),
+        Column(_("Lead unit"), lambda s: s.lead_unit.name if s.lead_unit else ""),
+        Column(_("Submitted on"), lambda s: timezone.localdate(s.submitted_at).isoformat() if s.submitted_at else ""),
+        Column(_("Assignment due"), lambda s: s.assign_due.isoformat() if s.assign_due else ""),
+        Column(_("Reply due"), lambda s: s.reply_due.isoformat() if s.reply_due else ""),
+        Column(_("Overdue"), lambda s: _("Yes") if s.overdue else ""),
+        Column(_("Key supervision"), lambda s: _("Yes") if s.key_supervision else ""),
+    ]
+    data = workbook(heading, columns, queryset.iterator())
+    personal_data_export_log(actor=request.user, subject=heading, object_type="suggestion", ip=client_ip(request))
+    response = HttpResponse(data, content_type=XLSX)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="suggestions-{stamp}.xlsx"'
+    return response
 
 
 class SuggestionPageFilter(SuggestionFilter):
@@ -51,11 +110,19 @@ class SuggestionPageFilter(SuggestionFilter):
 def _render_list(request, queryset, *, heading, intro="", empty=None, with_filters=True, template=None):
     filterset = None
     if with_filters:
-        filterset = SuggestionPageFilter(request.GET or None, queryset=queryset, request=request)
+        data = request.GET.copy()
+        for name in LIST_PARAMETERS:
+            data.pop(name, None)
+        filterset = SuggestionPageFilter(data or None, queryset=queryset, request=request)
         if filterset.is_bound:
             # A bad value (an unknown unit, the year 0) shows its error above an empty list.
             queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = sort_key(request)
+    queryset = sorted_by(queryset, sort)
+    if with_filters and request.GET.get("export") == "xlsx":
+        return _export(request, queryset, heading)
+    size = page_size(request)
+    page = EstimatedPaginator(queryset, size).get_page(request.GET.get("page"))
     return render(
         request,
         template or "suggestions/list.html",
@@ -67,6 +134,10 @@ def _render_list(request, queryset, *, heading, intro="", empty=None, with_filte
             "filter": filterset,
             "tabs": page_tabs(request),
             "today": timezone.localdate(),
+            "sort": sort or "",
+            "page_size": size,
+            "page_sizes": PAGE_SIZES,
+            "exportable": with_filters,
         },
     )
 

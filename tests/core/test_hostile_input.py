@@ -116,7 +116,9 @@ def test_the_station_statistics_refuse_a_year_instead_of_answering_all_time_figu
 def test_lists_still_take_pagination_and_format_parameters(api):
     response = api.get("/api/v1/units/", {"page": "1", "page_size": "10", "format": "json", "q": ""})
     assert response.status_code == 200
-    assert api.get("/api/v1/suggestions/", {"page": "1", "state": "draft", "year": "2024"}).status_code == 200
+    assert api.get("/api/v1/suggestions/", {"page_size": "10", "state": "draft", "year": "2024"}).status_code == 200
+    # The big lists walk a cursor (``next``/``previous`` links), not page numbers.
+    assert api.get("/api/v1/suggestions/", {"page": "1"}).status_code == 400
 
 
 def test_page_size_is_honoured_and_capped(api, office):

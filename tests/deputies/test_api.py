@@ -261,3 +261,28 @@ def test_deputy_list_query_count_is_constant(street, folks, who, django_assert_n
             response = client.get(URL)
         expected = total if who == "office" else total - 1  # staff of A do not see B's deputy
         assert response.json()["count"] == expected
+
+
+# --- the list's rows are built without the serializer, with the same content ------------------------------------
+
+
+@pytest.mark.parametrize("who", ["office", "admin", "leader", "staff_a", "deputy_a", "deputy_b"])
+def test_the_list_rows_equal_the_serializers_rows(street, folks, who):
+    """``deputy_list_rows`` (the list endpoint's fast path) says exactly what ``DeputySerializer`` says."""
+    from rest_framework.test import APIRequestFactory
+
+    from deputies.api.serializers import DeputySerializer
+    from deputies.selectors import deputies_visible_to
+
+    _grow_to(6, street)
+    Deputy.objects.filter(pk=street.a.deputy.pk).update(phone="13812345678", note="备注", birth_year=1970)
+    user = getattr(folks, who)
+    request = APIRequestFactory().get(URL)
+    request.user = user
+    listed = client_for(user).get(URL, {"page_size": 200}).json()["results"]
+    deputies = deputies_visible_to(user).prefetch_related("groups").filter(pk__in=[row["id"] for row in listed])
+    by_id = {d.pk: d for d in deputies}
+    expected = DeputySerializer([by_id[row["id"]] for row in listed], many=True, context={"request": request}).data
+    assert listed and listed == [dict(row) for row in expected]
+    assert any(row["terms"] for row in listed)
+    assert who != "office" or any(row["groups"] for row in listed)

@@ -135,9 +135,28 @@ def test_the_sweep_issues_the_same_number_of_queries_for_1_or_20_due_items(froze
     ReminderSent.objects.all().delete()
     _bulk_due_accounts(19, "b")
     twenty = _sweep_queries()
-    # Sweep savepoint + rule query + claim INSERT + claim read-back + users with preferences
-    # + notify's savepoint + notifications INSERT + deliveries INSERT + 2 releases.
-    assert one == twenty == 10
+    # Sweep savepoint + rule query + earlier claims + claim INSERT + claim read-back + users with
+    # preferences + notify's savepoint + notifications INSERT + deliveries INSERT + 2 releases.
+    assert one == twenty == 11
+
+
+@pytest.mark.django_db
+def test_a_warm_sweep_reads_the_earlier_claims_and_inserts_nothing(frozen_today):
+    frozen_today(DAY)
+    _bulk_due_accounts(20, "a")
+    assert run_sweep(TEST_RULE)["sent"] == 20
+    _bulk_due_accounts(1, "b")  # one more due since
+    with CaptureQueriesContext(connection) as queries:
+        result = run_sweep(TEST_RULE)
+    assert (result["due"], result["sent"]) == (21, 1)
+    inserts = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"] and "_remindersent" in q["sql"]]
+    assert len(inserts) == 1 and "), (" not in inserts[0], inserts  # one row: the new claim only
+    with CaptureQueriesContext(connection) as queries:
+        result = run_sweep(TEST_RULE)
+    assert (result["due"], result["sent"]) == (21, 0)
+    # Nothing new: savepoint, the rule's query, the earlier claims, release; no INSERT at all.
+    assert not any("INSERT" in q["sql"] for q in queries.captured_queries), queries.captured_queries
+    assert len(queries) == 4, [q["sql"][:80] for q in queries.captured_queries]
 
 
 @pytest.mark.postgres
@@ -150,7 +169,7 @@ def test_the_sweep_issues_the_same_number_of_queries_for_10_or_1000_due_items(fr
     _bulk_due_accounts(990, "b")
     thousand = _sweep_queries()
     # PostgreSQL has no limit on parameters per statement, so each bulk INSERT is one statement.
-    assert ten == thousand == 10
+    assert ten == thousand == 11
 
 
 @pytest.mark.postgres

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.reports.random_city import random_city  # noqa: F401 (a fixture of the reports tests)
 from tests.reports.seed import seed_street
 
 

@@ -195,11 +195,22 @@ def test_a_batch_merges_every_deputy_of_the_station_with_contents(org, django_ca
         assert name in contents
     outline = [item.title for item in pdf.outline if not isinstance(item, list)]
     assert outline[1:] == names
-    # Each deputy's report starts on the page the contents give, with its own page numbers.
+    # Page numbers run through the whole volume: every footer carries its page's place in the file.
+    for index, text in enumerate(texts, start=1):
+        assert f"第{index}页" in text, (index, text[-80:])
+    # The cover counts the volume's pages, all of them.
+    assert f"页数{len(pdf.pages)}" in texts[0]
+    # Each deputy's report starts on the page the contents give, and also numbers its own pages.
     for item in pdf.outline[1:]:
         first = pdf.get_destination_page_number(item)
+        section = job.pages  # narrowed below to this report's length, read from the contents
+        for line in page_texts(data)[1].splitlines():
+            if item.title in line:
+                section = int(flat(line).split(item.title)[1].split(f"{first + 1}–")[0])
+                assert f"{first + 1}–{first + section}" in flat(line)
         assert f"{item.title}代表{org.year}年度履职报告" in texts[first + 1]
-        assert "第1页共" in texts[first]
+        assert f"第{first + 1}页（本报告第1页共{section}页）" in texts[first]
+        assert f"第{first + section}页（本报告第{section}页共{section}页）" in texts[first + section - 1]
     assert job.pages == len(pdf.pages)
 
 

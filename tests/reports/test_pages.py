@@ -188,3 +188,10 @@ def test_the_ranking_links_each_deputy_to_their_file_for_that_year(client, stree
     url = f"/reports/deputies/{street.main.id}/file/?year={street.year}"
     assert f'<a href="{url}">{street.main.name}</a>' in page
     assert client.get(url).status_code == 200
+
+
+def test_the_dashboard_states_its_rounding_rule(client, org):
+    client.force_login(org.leader)
+    page = client.get("/reports/dashboard/").content.decode()
+    assert 'id="rounding-note"' in page
+    assert "保留四位小数（如 0.8571）" in page and "保留一位小数（如 85.7%）" in page

@@ -7,8 +7,10 @@ must carry "第 N 页 共 M 页", and no glyph may be missing from the fonts.
 import re
 
 import pytest
+from django.utils import translation
 
 from deputies.models import Deputy
+from organisation.models import Station
 from reports import documents
 from reports.pdf.render import html_to_pdf
 from suggestions.models import Suggestion
@@ -100,6 +102,10 @@ def test_street_report_covers_every_station(street):
     assert f"收集社情民意{seed.STATION_OPINIONS + 2}条" in body
     for name in ("东湖片区实践站", "西城片区实践站", "桂园社区实践点"):
         assert name in body
+    # Street-wide totals are the street's, not the hub's (the hub is one station among them).
+    stations = Station.objects.count()
+    assert f"{street.year}年，幸福街道{stations}个联络站共开展接待" in body
+    assert "代表之家共开展接待" not in body
     assert "区住房和城乡建设局" in body  # the suggestions by lead unit
     # 双联: only the main deputy contacted voters, eleven times (at least ten expected).
     deputies = Deputy.objects.count()
@@ -129,3 +135,17 @@ def test_reports_of_an_empty_year_still_print(org, kind):
     )
     texts = assert_well_formed(render(document))
     assert "接待群众0人次" in "".join(texts)
+    # The rounding rule is stated in a footnote, as on the dashboard.
+    assert "一律四舍五入：接口以小数给出，保留四位小数（如0.8571）" in "".join(texts)
+
+
+@pytest.mark.django_db
+def test_the_street_is_named_after_the_hub_without_its_suffix_or_generically():
+    from tests.builders import organisation as o
+
+    with translation.override("zh-hans"):
+        assert documents.street_name() == "本街道"  # no hub yet
+        hub = o.hub("白沙街道代表之家")
+        assert documents.street_name() == "白沙街道"
+        Station.objects.filter(id=hub.id).update(name="代表之家")
+        assert documents.street_name() == "本街道"

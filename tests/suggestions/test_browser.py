@@ -12,8 +12,18 @@ def open_suggestion(page, suggestion):  # noqa: F811
     page.goto(f"/suggestions/{suggestion.pk}/")
 
 
+# What the confirmation says after each step (a sentence naming what happens next).
+CONFIRMATIONS = {
+    "提交": "建议已提交，等待人大工委交办",
+    "交办": "建议已交办给",
+    "签收": "已签收建议",
+    "答复": "答复已送达",
+    "评价": "评价已记录",
+}
+
+
 def done(page, action_label):  # noqa: F811
-    page.get_by_text(f"已完成：{action_label}").wait_for()
+    page.get_by_text(CONFIRMATIONS[action_label]).wait_for()
 
 
 @pytest.mark.browser

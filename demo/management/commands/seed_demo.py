@@ -27,6 +27,7 @@ BUILDERS = [
     "demo.builders.suggestions",
     "demo.builders.contacts",
     "demo.builders.reminders",
+    "demo.builders.topics",
 ]
 
 
