@@ -78,7 +78,7 @@ def test_back_recording_a_reply_in_the_browser(page, world):  # noqa: F811
     page.get_by_label("A类：已解决或基本解决").check()
     page.fill("textarea[name=content]", "已延长驿站开放时间至晚八点。")
     page.get_by_role("button", name="提交答复").click()
-    page.get_by_text("已完成：答复").wait_for()
+    page.locator("#timeline li[data-action=reply]").wait_for()
     reply = Suggestion.objects.get(pk=suggestion.pk).replies.get()
     assert reply.replied_on == date(2024, 1, 8)
     assert reply.on_time
