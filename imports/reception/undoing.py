@@ -35,7 +35,8 @@ def undo_blockers(batch: ImportBatch) -> list[str]:
     if ReferralFeedback.objects.filter(opinion_id__in=opinion_ids).exists():
         reasons.append(_("Units have reported back on some of its opinions."))
     after = batch.finished_at or batch.confirmed_at
-    if after and OpinionEvent.objects.filter(opinion_id__in=opinion_ids, at__gt=after).exists():
+    handled_since = Q(at__gt=after) | Q(entered_at__gt=after)  # a later step, or one back-recorded since
+    if after and OpinionEvent.objects.filter(handled_since, opinion_id__in=opinion_ids).exists():
         reasons.append(_("Some of its opinions have been handled in the product since."))
     return reasons
 

@@ -2,9 +2,9 @@
 
 import datetime as dt
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import backdating, clock
 from imports.models import ImportBatch, ImportedRecord
 from imports.reception.columns import (
     KIND,
@@ -21,10 +21,8 @@ from liaison.models import (
 
 
 def _moment(day: dt.date | None) -> dt.datetime | None:
-    """A ledger date as a time: noon of that day, local time (ledgers do not record the hour)."""
-    if day is None:
-        return None
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+    """A ledger date as a time, as every back-recorded step is stored: noon of that day (local time)."""
+    return None if day is None else backdating.moment_of(day)
 
 
 def visit_fields(values: dict) -> dict:
@@ -130,24 +128,43 @@ def _create(plans: list[Plan], *, batch: ImportBatch, actor) -> None:
 
 
 def _events(opinion: Opinion, plan: Plan, *, batch: ImportBatch, actor) -> list[OpinionEvent]:
-    source = _provenance(batch, plan)
-    events = [OpinionEvent(opinion=opinion, kind=OpinionEventKind.RECEIVED, note=source, actor=actor)]
+    """The opinion's history as the ledger tells it: each step dated the day it happened and marked as
+    entered afterwards (补录) now, by the importing user, with the ledger row it came from."""
+    entered = clock.now()
+    values = plan.values
+    events = [
+        OpinionEvent(
+            opinion=opinion,
+            kind=OpinionEventKind.RECEIVED,
+            note=_provenance(batch, plan),
+            actor=actor,
+            at=_moment(values["date"]),
+            entered_at=entered,
+        )
+    ]
     if opinion.outcome:
-        note = _("Handled on %(date)s (recorded afterwards). %(note)s") % {
-            "date": plan.values["outcome_date"].isoformat(),
-            "note": opinion.outcome_note,
-        }
         events.append(
             OpinionEvent(
-                opinion=opinion, kind=OpinionEventKind.OUTCOME, outcome=opinion.outcome, note=note, actor=actor
+                opinion=opinion,
+                kind=OpinionEventKind.OUTCOME,
+                outcome=opinion.outcome,
+                note=opinion.outcome_note,
+                actor=actor,
+                at=opinion.outcome_at,
+                entered_at=entered,
             )
         )
     if opinion.resolved_at:
-        note = _("Solved on %(date)s (recorded afterwards). %(note)s") % {
-            "date": plan.values["resolved_date"].isoformat(),
-            "note": opinion.resolution_note,
-        }
-        events.append(OpinionEvent(opinion=opinion, kind=OpinionEventKind.RESOLVED, note=note, actor=actor))
+        events.append(
+            OpinionEvent(
+                opinion=opinion,
+                kind=OpinionEventKind.RESOLVED,
+                note=opinion.resolution_note,
+                actor=actor,
+                at=opinion.resolved_at,
+                entered_at=entered,
+            )
+        )
     return events
 
 

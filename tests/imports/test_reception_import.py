@@ -104,6 +104,11 @@ def test_a_clean_ledger_is_checked_then_imported_with_its_own_dates(rs):
     assert Opinion.objects.get(received_on=dt.date(2025, 12, 31)).category == "traffic"  # 交通出行 → 交通
     received = elevator.events.get(kind="received")
     assert "接待台账.xlsx" in received.note and "第 5 行" in received.note  # title, notes, header, rows 4…
+    # Each step is dated the day the ledger says, and marked as entered afterwards (补录), today.
+    steps = {event.kind: event for event in elevator.events.all()}
+    assert steps["received"].at.date() == dt.date(2025, 3, 15)
+    assert steps["outcome"].at.date() == dt.date(2025, 3, 20) and steps["resolved"].at.date() == dt.date(2025, 6, 30)
+    assert all(event.entered_at.date() == TODAY for event in steps.values())
 
     # The imported year's figures are the ledger's own totals.
     year = station_statistics(
