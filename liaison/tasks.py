@@ -30,10 +30,16 @@ def extend_reception_days() -> dict:
 
 
 @reliable_task(name=public_services.SMS_TASK, soft_time_limit=60, time_limit=90)
-def send_tracking_sms(self, opinion_id: int) -> bool:
-    """Send a public opinion's tracking code to the phone its sender left (queued on their request)."""
+def send_tracking_sms(self, opinion_id: int, event_id: int | None = None) -> bool:
+    """Send a public opinion's tracking code to the phone its sender left (queued on their request).
+
+    The request's history row (``event_id``) is claimed first: a message redelivered after a worker died,
+    or the task run twice, sends nothing more.
+    """
     opinion = Opinion.objects.filter(pk=opinion_id, source="public").exclude(contact_phone="").first()
     if opinion is None:
+        return False
+    if event_id is not None and not public_services.tracking_sms_claim(opinion_id=opinion_id, event_id=event_id):
         return False
     with translation.override(settings.LANGUAGE_CODE):
         text = public_services.tracking_sms_text(opinion)

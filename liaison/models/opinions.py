@@ -207,6 +207,9 @@ class OpinionEvent(models.Model):
     # Set when the step was recorded afterwards with the date it happened (补录): ``at`` is that date,
     # this is when ``actor`` entered it.
     entered_at = models.DateTimeField(_("entered afterwards at"), null=True, blank=True)
+    # For a message sent because of this step (the tracking code by SMS): when the task claimed it, so
+    # that a redelivered or retried task never sends it twice.
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("opinion event")

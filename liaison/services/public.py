@@ -327,22 +327,33 @@ def public_tracking_sms_request(*, opinion_id: int) -> Opinion:
 
     Refused (``ActionRefused``) when no phone was left or the code was already sent
     ``SMS_PER_OPINION`` times. Each request is logged in the opinion's history (masked phone) and
-    the message is queued after commit (``SMS_TASK``, which reads the phone again by id).
+    the message is queued after commit (``SMS_TASK``, which reads the phone again by id and claims the
+    request's history row, so that the message goes out once however often the task runs).
     """
     opinion = Opinion.objects.select_for_update().filter(pk=opinion_id, source="public").first()
     if opinion is None or not opinion.contact_phone:
         raise ActionRefused(_("No phone number was left with this opinion."), code="no_phone")
     if opinion.events.filter(kind=OpinionEventKind.SMS).count() >= SMS_PER_OPINION:
         raise ActionRefused(_("The code was already sent to this phone."), code="sms_limit")
-    OpinionEvent.objects.create(
+    event = OpinionEvent.objects.create(
         opinion=opinion,
         kind=OpinionEventKind.SMS,
         note=_("Tracking code sent to %(phone)s at the sender's request.")
         % {"phone": mask_phone(opinion.contact_phone)},
     )
     logger.info("Tracking code SMS queued for opinion %s (%s)", opinion.pk, mask_phone(opinion.contact_phone))
-    enqueue_on_commit(SMS_TASK, opinion.pk)
+    enqueue_on_commit(SMS_TASK, opinion.pk, event.pk)
     return opinion
+
+
+def tracking_sms_claim(*, opinion_id: int, event_id: int) -> bool:
+    """Claim the sending of one requested tracking-code SMS; False when another run already sent it."""
+    return (
+        OpinionEvent.objects.filter(
+            id=event_id, opinion_id=opinion_id, kind=OpinionEventKind.SMS, sent_at__isnull=True
+        ).update(sent_at=clock.now())
+        == 1
+    )
 
 
 def tracking_sms_text(opinion: Opinion) -> str:

@@ -130,6 +130,14 @@ def test_sms_button_sends_the_code_once_and_logs_it(client, street, caplog, djan
     assert "13812345678" not in sent[0]
     event = OpinionEvent.objects.get(opinion=opinion, kind=OpinionEventKind.SMS)
     assert "138****5678" in event.note and "13812345678" not in event.note
+    assert event.sent_at is not None  # claimed by the task that sent it
+    # The task run again (a message redelivered after its worker died) sends nothing more.
+    from liaison.tasks import send_tracking_sms
+
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="notifications.channels"):
+        assert send_tracking_sms.apply(args=(opinion.pk, event.pk)).get() is False
+    assert [r for r in caplog.records if r.name == "notifications.channels"] == []
     # One use per submission: the page does not send it again.
     again = client.post(reverse("liaison:public_sms"), REMOTE_ADDR=ip)
     assert again.status_code == 409
