@@ -143,6 +143,6 @@ class TestSuggestionContentLength:
         client = APIClient()
         client.force_authenticate(users["office"])
         schema = client.get("/api/schema/", {"format": "json"}).json()
-        content = schema["components"]["schemas"]["SuggestionWrite"]["properties"]["content"]
+        content = schema["components"]["schemas"]["SuggestionCreate"]["properties"]["content"]
         assert content["maxLength"] == CONTENT_MAX_LENGTH
         assert "20,000" in content["description"]
