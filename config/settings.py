@@ -285,6 +285,7 @@ SPECTACULAR_SETTINGS = {
         "ReportJobStatusEnum": "reports.models.JobStatus",
         "LedgerKindEnum": "imports.models.LedgerKind",
         "ImportBatchStatusEnum": "imports.models.BatchStatus",
+        "GridDutyKindEnum": "duties.models.GridDutyKind",
         "OpinionOutcomeEnum": "liaison.models.OpinionOutcome",
         # What staff may record directly; escalation happens by creating a suggestion.
         "OpinionDirectOutcomeEnum": _direct_opinion_outcomes,

@@ -55,3 +55,28 @@ def test_own_stylesheets_and_scripts_load_nothing_from_elsewhere():
         text = path.read_text(encoding="utf-8")
         assert not CSS_EXTERNAL.search(text), path
         assert "http://" not in text and "https://" not in text, path
+
+
+def css_rule_problems(text: str) -> list[str]:
+    """Where a stylesheet's blocks do not close: a rule left open swallows every rule after it."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    problems, depth, line = [], 0, 1
+    for char in text:
+        if char == "\n":
+            line += 1
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                problems.append(f"line {line}: '}}' closes nothing")
+                depth = 0
+    if depth:
+        problems.append(f"{depth} block(s) never closed")
+    return problems
+
+
+def test_every_stylesheet_closes_its_blocks():
+    assert css_rule_problems(".a { color: red;\n.b { color: blue; }") == ["1 block(s) never closed"]
+    for path in REPO.glob("static/css/*.css"):
+        assert css_rule_problems(path.read_text(encoding="utf-8")) == [], path
