@@ -17,7 +17,9 @@ _MEASURE = """(minTarget) => {
   const visible = (el) => {
     const r = el.getBoundingClientRect();
     const st = getComputedStyle(el);
-    return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none';
+    // A control shrunk to a pixel is hidden for screen readers only (a searchable select keeps its native
+    // <select> that way): it is not what a finger touches.
+    return r.width > 1 && r.height > 1 && st.visibility !== 'hidden' && st.display !== 'none';
   };
   const describe = (el, r) => {
     const classes = el.className ? '.' + String(el.className).trim().split(/\\s+/).join('.') : '';
