@@ -116,10 +116,11 @@
 
   // Confirmations and errors (Django messages) are a banner above the page without JavaScript; with it
   // they float as toasts in the corner, each with a close button, and a success fades after a while.
+  // Only the messages list marked data-toasts floats: a page's own notices (class "messages" too) stay put.
   var TOAST_SECONDS = 10;
 
   function setUpToasts() {
-    var box = document.querySelector("ul.messages");
+    var box = document.querySelector("ul.messages[data-toasts]");
     if (!box) {
       return;
     }

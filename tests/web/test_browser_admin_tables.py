@@ -158,3 +158,21 @@ def test_one_station_staff_find_it_preselected_and_the_roster_names_group_member
     page.goto(f"/stations/reception/days/{day.pk}/")
     # The group is shown with its member by name.
     assert "甲片区代表小组（李代表）" in page.locator(".roster-group").first.inner_text()
+
+
+def test_a_page_notice_stays_in_the_page_while_confirmations_float(page, world, monkeypatch):  # noqa: F811
+    """The office home's provisional-calendar notice is a list of class ``messages`` too: it must stay where
+    it stands (not float as a toast, no close button) and keep its link a sentence link on a phone."""
+    from reports import views as home_views
+    from tests.web.phone_checks import PHONE, phone_problems
+
+    monkeypatch.setattr(home_views, "provisional_years", lambda today: [today.year + 1])
+    page.set_viewport_size(PHONE)
+    login(page, world.office.username)
+    page.goto("/")
+    notice = page.locator("#provisional-calendar")
+    expect(notice).to_contain_text("节假日安排")
+    assert "toasts" not in (notice.get_attribute("class") or "")
+    assert notice.locator(".toast-close").count() == 0
+    assert notice.evaluate("e => getComputedStyle(e).position") == "static"
+    assert phone_problems(page) == []
