@@ -3,10 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from imports.models import LedgerKind
 from imports.reading import MAX_FILE_BYTES
+from imports.services import kind_choices
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Ledger kind"), choices=LedgerKind.choices, initial=LedgerKind.RECEPTION)
+    kind = forms.ChoiceField(label=_("Ledger kind"), choices=kind_choices, initial=LedgerKind.RECEPTION)
     file = forms.FileField(
         label=_("Ledger file (.xlsx)"),
         help_text=_("At most %(size)s MB. Nothing is imported until you have seen the check and confirmed.")

@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LedgerKind(models.TextChoices):
+    """Every kind of ledger a batch may hold; the kinds the product reads are those ``services.KINDS`` has."""
+
     RECEPTION = "reception", _("Reception ledger (visits and opinions)")
+    SUGGESTIONS = "suggestions", _("Suggestion-handling ledger")
+    DEPUTIES = "deputies", _("Deputies roster")
+    GRID_DUTIES = "grid_duties", _("Grid-duty ledger")
+    VOTER_CONTACTS = "voter_contacts", _("Voter contacts ledger")
+    ACTIVITIES = "activities", _("Activities and attendance ledger")
 
 
 class BatchStatus(models.TextChoices):
@@ -114,8 +121,14 @@ class ImportedRecord(models.Model):
     fingerprint = models.CharField(_("fingerprint"), max_length=40)
     # What an update replaced, so that undoing the updating batch can restore it.
     previous = models.JSONField(_("previous values"), null=True, blank=True)
+    # The station the row belongs to, where its kind has one (a roster row may not).
     station = models.ForeignKey(
-        "organisation.Station", verbose_name=_("station"), on_delete=models.PROTECT, related_name="+"
+        "organisation.Station",
+        verbose_name=_("station"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     visit = models.OneToOneField(
         "liaison.Visit",
@@ -133,6 +146,49 @@ class ImportedRecord(models.Model):
         on_delete=models.SET_NULL,
         related_name="imported_from",
     )
+    suggestion = models.OneToOneField(
+        "suggestions.Suggestion",
+        verbose_name=_("suggestion"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imported_from",
+    )
+    deputy = models.OneToOneField(
+        "deputies.Deputy",
+        verbose_name=_("deputy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imported_from",
+    )
+    grid_duty = models.OneToOneField(
+        "duties.GridDuty",
+        verbose_name=_("grid duty"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imported_from",
+    )
+    voter_contact = models.OneToOneField(
+        "duties.VoterContact",
+        verbose_name=_("voter contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imported_from",
+    )
+    activity = models.OneToOneField(
+        "duties.Activity",
+        verbose_name=_("activity"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imported_from",
+    )
+
+    # The record a row is shown as in the import log, in this order of preference.
+    LINKS = ("opinion", "suggestion", "deputy", "grid_duty", "voter_contact", "activity")
 
     class Meta:
         verbose_name = _("imported record")
@@ -141,3 +197,11 @@ class ImportedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key}"
+
+    @property
+    def link(self) -> tuple[str, object] | None:
+        """(field name, record) of the record this row created or corrected, if it still exists."""
+        for name in self.LINKS:
+            if getattr(self, f"{name}_id"):
+                return name, getattr(self, name)
+        return None

@@ -27,7 +27,7 @@ def records_of(batch: ImportBatch) -> QuerySet[ImportedRecord]:
     """The rows a batch created or last corrected, in ledger order."""
     return (
         ImportedRecord.objects.filter(Q(batch=batch) | Q(updated_by_batch=batch))
-        .select_related("station", "opinion")
+        .select_related("station", *ImportedRecord.LINKS)
         .order_by("sheet", "row", "id")
     )
 

@@ -41,7 +41,16 @@ CHECK_TASK = "imports.check_batch"
 IMPORT_TASK = "imports.import_batch"
 IMPORT_ROLES = (Role.STATION_STAFF, Role.OFFICE, Role.ADMIN)
 MAX_STORED_ERRORS = 1000
+# The ledger kinds the product reads, each a module with the same interface (see ``imports.reception``):
+# ``KIND``, ``columns()``, ``check(rows, *, actor, errors)`` yielding chunks of plans, ``write(chunk, *,
+# batch, actor)``, ``undo(batch)``, ``undo_blockers(batch)`` and, optionally, ``template_lists(actor)`` (the
+# template's drop-down lists by column; the actor's stations when a kind has none of its own).
 KINDS = {LedgerKind.RECEPTION: reception}
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """The ledger kinds offered for upload, in the order ``LedgerKind`` lists them."""
+    return [(value, label) for value, label in LedgerKind.choices if value in KINDS]
 
 
 def may_import(user) -> bool:
@@ -62,12 +71,11 @@ def ledger_template(*, kind: str, actor) -> bytes:
     module = KINDS[kind]
     with translation.override("zh-hans"):
         title = str(LedgerKind(kind).label)
-        return template(
-            title=title,
-            sheet_title="台账",
-            columns=module.columns(),
-            lists={"station": list(desk_stations(actor).order_by("name").values_list("name", flat=True))},
-        )
+        if hasattr(module, "template_lists"):
+            lists = module.template_lists(actor)
+        else:
+            lists = {"station": list(desk_stations(actor).order_by("name").values_list("name", flat=True))}
+        return template(title=title, sheet_title="台账", columns=module.columns(), lists=lists)
 
 
 @transaction.atomic

@@ -14,7 +14,6 @@ from core.exports import XLSX
 from core.pages import run_service
 from imports import selectors, services
 from imports.forms import UploadForm
-from imports.models import LedgerKind
 
 PAGE_SIZE = 50
 ERRORS_SHOWN = 500
@@ -50,7 +49,7 @@ def batch_list(request):
         {
             "form": form if services.may_import(user) else None,
             "page_obj": page,
-            "kinds": LedgerKind.choices,
+            "kinds": services.kind_choices(),
         },
         status=400 if form.errors else 200,
     )
@@ -58,7 +57,7 @@ def batch_list(request):
 
 @login_required
 def template_download(request, kind: str):
-    if kind not in LedgerKind.values:
+    if kind not in services.KINDS:
         raise PermissionDenied
     if not services.may_import(request.user):
         raise PermissionDenied

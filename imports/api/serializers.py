@@ -1,12 +1,13 @@
 from rest_framework import serializers
 
 from core.serializers import StrictModelSerializer, StrictSerializer
-from imports.models import ImportBatch, LedgerKind
+from imports.models import ImportBatch
 from imports.selectors import batch_progress
+from imports.services import kind_choices
 
 
 class UploadSerializer(StrictSerializer):
-    kind = serializers.ChoiceField(choices=LedgerKind.choices)
+    kind = serializers.ChoiceField(choices=kind_choices())
     file = serializers.FileField(help_text="The ledger as .xlsx (multipart/form-data).")
 
 

@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--kind", choices=LedgerKind.values, default=LedgerKind.RECEPTION)
+        parser.add_argument("--kind", choices=list(services.KINDS), default=LedgerKind.RECEPTION)
         parser.add_argument("--user", required=True, help="username of the station staff or office account")
         parser.add_argument("--confirm", action="store_true", help="import when the check finds no problem")
 
