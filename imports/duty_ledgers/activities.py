@@ -220,25 +220,28 @@ def write(plans: list[common.Plan], *, batch: ImportBatch, actor) -> None:
         if plan.action != "unchanged":
             groups[plan.values["activity_key"]].append(plan)
     heads = _heads(groups)
+    header = common.header_of(columns())
     stations = Station.objects.in_bulk({group[0].values["station"] for group in groups.values()})
     for activity_key, group in groups.items():
         head = heads.get(activity_key)
         if head is None or head.activity is None:
-            _create(group, head, station=stations[group[0].values["station"]], batch=batch, actor=actor)
+            station = stations[group[0].values["station"]]
+            _create(group, head, station=station, batch=batch, actor=actor, header=header)
         else:
-            _amend(group, head, batch=batch)
+            _amend(group, head, batch=batch, header=header)
 
 
-def _create(group: list[common.Plan], stale: ImportedRecord | None, *, station, batch, actor) -> None:
+def _create(group: list[common.Plan], stale: ImportedRecord | None, *, station, batch, actor, header) -> None:
     first = group[0].values
-    activity = activity_create(
-        station=station,
-        title=first["title"],
-        date=dt.date.fromisoformat(first["date"]),
-        actor=actor,
-        attendance={plan.values["deputy"]: plan.values["status"] for plan in group},
-        **first["attributes"],
-    )
+    with common.through_service(group[0], header):
+        activity = activity_create(
+            station=station,
+            title=first["title"],
+            date=dt.date.fromisoformat(first["date"]),
+            actor=actor,
+            attendance={plan.values["deputy"]: plan.values["status"] for plan in group},
+            **first["attributes"],
+        )
     if stale is not None:
         stale.delete()
     ImportedRecord.objects.create(
@@ -255,14 +258,15 @@ def _create(group: list[common.Plan], stale: ImportedRecord | None, *, station, 
         common.new_record(plan, kind=KIND, batch=batch, station_id=station.id)
 
 
-def _amend(group: list[common.Plan], head: ImportedRecord, *, batch) -> None:
+def _amend(group: list[common.Plan], head: ImportedRecord, *, batch, header) -> None:
     activity = Activity.objects.select_for_update().get(id=head.activity_id)
     attributes = group[0].values["attributes"]
     if _attributes(activity) != attributes:
         before = _attributes(activity)
         for name, value in attributes.items():
             setattr(activity, name, value)
-        clean_instance(activity, exclude=["created_by"])
+        with common.through_service(group[0], header):
+            clean_instance(activity, exclude=["created_by"])
         activity.save(update_fields=list(ATTRIBUTES))
         head_plan = common.Plan(row=group[0].row, key=head.key, fingerprint=common.fingerprint(attributes), values={})
         common.mark_updated(head, head_plan, batch=batch, state=before, station_id=head.station_id)

@@ -4,14 +4,17 @@
 import datetime as dt
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.dates import EARLIEST_EVENT_YEAR, LATEST_EVENT_YEAR
+from core.errors import ActionRefused, PermissionRefused
 from deputies.models import Deputy
 from imports.models import ImportBatch, ImportedRecord
-from imports.reading import CellError, Column, LedgerRow, parse_date, text_of
+from imports.reading import CellError, Column, LedgerRow, LedgerUnreadable, parse_date, text_of
 from imports.reception.columns import Lookups, Plan, choice_labels
 
 CHUNK = 500
@@ -172,6 +175,22 @@ class Names:
             reader.problem(column_field, _("「%(name)s」 is no longer an active deputy.") % {"name": name})
             return None
         return matches[0]
+
+
+@contextmanager
+def through_service(plan: Plan, header: dict[str, str]):
+    """Run a product service for ``plan``'s row. The check applied the service's rules already; should the
+    service still refuse (the database changed under the import), the import stops with the row, the
+    column when the refusal names a field, and the reason; its transaction rolls back."""
+    try:
+        yield
+    except ValidationError as exc:
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+        column_field, messages = next(((f, m) for f, m in fields.items() if f in header), next(iter(fields.items())))
+        error = CellError(plan.row.sheet, plan.row.number, header.get(column_field, ""), " ".join(messages))
+        raise LedgerUnreadable(str(error)) from None
+    except (PermissionRefused, ActionRefused) as exc:
+        raise LedgerUnreadable(str(CellError(plan.row.sheet, plan.row.number, "", exc.message))) from None
 
 
 class Keys:

@@ -169,6 +169,7 @@ def write(plans: list[common.Plan], *, batch: ImportBatch, actor) -> None:
     """Record or correct each row's duty through the grid-duty services (caller's transaction)."""
     grids = Grid.objects.select_related("centre__community").in_bulk({p.values["state"]["grid"] for p in plans})
     deputies = Deputy.objects.in_bulk({p.values["state"]["deputy"] for p in plans})
+    header = common.header_of(columns())
     for plan in plans:
         values = plan.values["state"]
         fields = {
@@ -178,12 +179,14 @@ def write(plans: list[common.Plan], *, batch: ImportBatch, actor) -> None:
             "note": values["note"],
         }
         if plan.action == "create":
-            duty = grid_duty_record(deputy=deputies[values["deputy"]], actor=actor, **fields)
+            with common.through_service(plan, header):
+                duty = grid_duty_record(deputy=deputies[values["deputy"]], actor=actor, **fields)
             common.new_record(plan, kind=KIND, batch=batch, station_id=plan.values["station"], grid_duty=duty)
         elif plan.action == "update":
             duty = plan.record.grid_duty
             before = state(duty)
-            grid_duty_update(duty=duty, actor=actor, **fields)
+            with common.through_service(plan, header):
+                grid_duty_update(duty=duty, actor=actor, **fields)
             common.mark_updated(plan.record, plan, batch=batch, state=before, station_id=plan.values["station"])
 
 

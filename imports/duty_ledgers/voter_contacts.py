@@ -174,6 +174,7 @@ def write(plans: list[common.Plan], *, batch: ImportBatch, actor) -> None:
     """Record or correct each row's contact through the contact services (caller's transaction)."""
     deputies = Deputy.objects.in_bulk({p.values["state"]["deputy"] for p in plans})
     links = ConstituentLink.objects.in_bulk({p.values["state"]["constituent"] for p in plans} - {None})
+    header = common.header_of(columns())
     for plan in plans:
         values = plan.values["state"]
         fields = {
@@ -185,12 +186,14 @@ def write(plans: list[common.Plan], *, batch: ImportBatch, actor) -> None:
             "note": values["note"],
         }
         if plan.action == "create":
-            contact = voter_contact_record(deputy=deputies[values["deputy"]], actor=actor, **fields)
+            with common.through_service(plan, header):
+                contact = voter_contact_record(deputy=deputies[values["deputy"]], actor=actor, **fields)
             common.new_record(plan, kind=KIND, batch=batch, voter_contact=contact)
         elif plan.action == "update":
             contact = plan.record.voter_contact
             before = state(contact)
-            voter_contact_update(contact=contact, actor=actor, **fields)
+            with common.through_service(plan, header):
+                voter_contact_update(contact=contact, actor=actor, **fields)
             common.mark_updated(plan.record, plan, batch=batch, state=before)
 
 

@@ -480,3 +480,48 @@ def test_activity_rows_add_to_an_activity_already_in_the_product_and_undo_refuse
         services.batch_undo(batch=batch, actor=rs.staff_a)
     assert refused.value.code == "built_upon"
     assert Activity.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_the_duty_service_still_refuses_stops_the_import_with_its_row_and_nothing_is_written(rs):
+    confirm(rs.staff_a, check(rs.staff_a, "grid_duties", duty_file(duty_rows())))
+    # The colleague's assignment is found to have started later: the recorded research visit (April 3rd)
+    # no longer holds, and the product refuses to correct a duty that does not (``grid_duty_update``).
+    GridAssignment.objects.filter(deputy=rs.colleague).update(start_date=dt.date(2025, 4, 10))
+    rows = duty_rows()
+    rows[5]["日期"] = "2025-04-20"
+    batch = check(rs.staff_a, "grid_duties", duty_file(rows))
+    assert batch.status == BatchStatus.READY and batch.updated_count == 1
+    before = list(GridDuty.objects.order_by("id").values_list("id", "date", "updated_by"))
+    batch = confirm(rs.staff_a, batch)
+    assert batch.status == BatchStatus.FAILED
+    assert batch.failure == "第 9 行「网格」：该代表当天未分配在此网格。"
+    assert list(GridDuty.objects.order_by("id").values_list("id", "date", "updated_by")) == before
+    assert not ImportedRecord.objects.filter(updated_by_batch=batch).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_checking_a_duty_ledger_costs_the_same_queries_for_six_rows_as_for_ninety(rs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(rows):
+        data = duty_file(rows)
+        batch = services.batch_upload.__wrapped__(
+            actor=rs.staff_a, kind="grid_duties", upload=SimpleUploadedFile("t.xlsx", data)
+        )
+        with CaptureQueriesContext(connection) as captured:
+            services.batch_check(batch_id=batch.id)
+        assert ImportBatch.objects.get(id=batch.id).status == BatchStatus.READY
+        return len(captured)
+
+    many = [duty(f"N-{n}", date=dt.date(2025, 1 + n % 5, 1 + n // 5)) for n in range(90)]
+    assert queries_for(duty_rows()) == queries_for(many)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_import_log_lists_the_rows_of_a_duty_ledger(rs, client):
+    batch = confirm(rs.staff_a, check(rs.staff_a, "activities", activity_file(activity_blocks())))
+    client.force_login(rs.staff_a)
+    page = client.get(reverse("imports:detail", args=[batch.id])).content.decode()
+    assert "代表活动及出席台账" in page and "视察老旧小区改造" in page
