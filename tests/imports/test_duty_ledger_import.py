@@ -17,6 +17,7 @@ from duties.selectors import duty_year
 from duties.services.grid_duties import activity_set_attendance, grid_duty_update
 from imports import services
 from imports.models import BatchStatus, ImportBatch, ImportedRecord
+from tests.builders.people import client_for
 from tests.imports.ledgers import workbook_bytes
 
 TODAY = dt.date(2025, 6, 10)
@@ -525,3 +526,26 @@ def test_the_import_log_lists_the_rows_of_a_duty_ledger(rs, client):
     client.force_login(rs.staff_a)
     page = client.get(reverse("imports:detail", args=[batch.id])).content.decode()
     assert "代表活动及出席台账" in page and "视察老旧小区改造" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_numbered_duty_keeps_its_deputy(rs):
+    confirm(rs.staff_a, check(rs.staff_a, "grid_duties", duty_file(duty_rows())))
+    rows = duty_rows()
+    rows[5]["代表"] = "王代表"
+    rows[5]["网格名称"] = "第一网格"  # WG-06 was 李代表's research visit
+    batch = check(rs.staff_a, "grid_duties", duty_file(rows))
+    assert problems(batch) == {(9, "代表姓名"): "该编号的履职记录登记的是另一位代表；履职记录的代表不能更改。"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_takes_the_duty_ledgers(rs, linked):
+    client = client_for(rs.staff_a)
+    upload = SimpleUploadedFile("联系选民台账.xlsx", contact_file(contact_rows()))
+    response = client.post("/api/v1/imports/", {"kind": "voter_contacts", "file": upload}, format="multipart")
+    assert response.status_code == 201 and response.json()["status"] == "ready", response.json()
+    batch_id = response.json()["id"]
+    assert client.post(f"/api/v1/imports/{batch_id}/confirm/").json()["status"] == "imported"
+    assert VoterContact.objects.count() == 3
+    assert client.post(f"/api/v1/imports/{batch_id}/undo/").json()["status"] == "undone"
+    assert VoterContact.objects.count() == 0
