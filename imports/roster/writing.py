@@ -1,0 +1,144 @@
+"""Carrying out a roster's plans through the deputies' and the grid assignments' own services."""
+
+from django.db.models import Q
+
+from core import clock
+from deputies.models import Deputy, DeputyKind
+from deputies.services import TERM_FIELDS, deputy_create, deputy_set_resident_stations, deputy_update
+from duties.models import GridAssignment
+from duties.services.assignments import grid_assignment_create
+from imports.models import ImportBatch, ImportedRecord
+from imports.roster.checking import DEPUTY_FIELDS
+from imports.roster.columns import KIND, Plan
+from organisation.models import Grid
+
+# What an undo puts back on a deputy the roster changed (photo and introduction are never touched).
+SNAPSHOT_FIELDS = ("name", *DEPUTY_FIELDS, "is_active")
+
+
+def snapshot(deputy: Deputy) -> dict:
+    """The deputy as the roster found them: their facts, terms, groups and stations (phone included:
+    the snapshot stays in the database, with the import record, to restore the deputy on undo)."""
+    return {
+        "fields": {name: getattr(deputy, name) for name in SNAPSHOT_FIELDS},
+        "terms": [
+            {name: getattr(term, name) for name in TERM_FIELDS} for term in deputy.terms.order_by("level", "start_year")
+        ],
+        "groups": sorted(deputy.groups.values_list("id", flat=True)),
+        "stations": sorted(deputy.resident_stations.values_list("id", flat=True)),
+    }
+
+
+def _facts(values: dict) -> dict:
+    """The deputy's facts the roster gives; a blank cell leaves what the product has."""
+    return {name: values[name] for name in DEPUTY_FIELDS if name != "kind" and values[name] is not None}
+
+
+def _assign(deputy: Deputy, grid_ids: list[int] | None) -> list[int]:
+    """Open assignments to the grids named that the deputy does not hold yet, from today; their ids."""
+    if not grid_ids:
+        return []
+    held = set(
+        GridAssignment.objects.filter(deputy=deputy, end_date__isnull=True, grid_id__in=grid_ids).values_list(
+            "grid_id", flat=True
+        )
+    )
+    today = clock.today()
+    return [
+        grid_assignment_create(grid=Grid(pk=grid_id), deputy=deputy, start_date=today).id
+        for grid_id in grid_ids
+        if grid_id not in held
+    ]
+
+
+def _station(values: dict) -> int | None:
+    return values["stations"][0] if values["stations"] else None
+
+
+def write(plans: list[Plan], *, batch: ImportBatch, actor) -> None:
+    """Carry out one chunk of plans inside the caller's transaction, a deputy at a time through the services."""
+    for plan in plans:
+        if plan.action == "create":
+            _create(plan, batch=batch)
+        elif plan.action == "update":
+            _update(plan, batch=batch)
+
+
+def _create(plan: Plan, *, batch: ImportBatch) -> None:
+    values = plan.values
+    deputy = deputy_create(
+        name=values["name"],
+        kind=values["kind"] or DeputyKind.CONGRESS,
+        terms=values["terms"],
+        groups=values["groups"] or (),
+        **_facts(values),
+    )
+    if values["stations"]:
+        deputy_set_resident_stations(deputy=deputy, stations=values["stations"])
+    created = _assign(deputy, values["grids"])
+    ImportedRecord.objects.create(
+        kind=KIND,
+        key=_key(deputy, values),
+        batch=batch,
+        sheet=plan.row.sheet,
+        row=plan.row.number,
+        fingerprint=plan.fingerprint,
+        station_id=_station(values),
+        deputy=deputy,
+        previous={"state": None, "assignments": created},
+    )
+
+
+def _key(deputy: Deputy, values: dict) -> str:
+    return f"{deputy.id}|{values['name']}|{values['birth_year'] or ''}"[:200]
+
+
+def _update(plan: Plan, *, batch: ImportBatch) -> None:
+    values = plan.values
+    deputy = Deputy.objects.select_for_update().get(id=plan.deputy_id)
+    before = snapshot(deputy)
+    terms = None
+    if values["terms"]:
+        # The roster's terms replace the deputy's terms at the levels it names; other levels stay.
+        named = {term["level"] for term in values["terms"]}
+        terms = [term for term in before["terms"] if term["level"] not in named] + values["terms"]
+    kind = values["kind"] or deputy.kind
+    deputy = deputy_update(deputy=deputy, terms=terms, groups=values["groups"], kind=kind, **_facts(values))
+    if values["stations"] is not None:
+        deputy_set_resident_stations(deputy=deputy, stations=values["stations"])
+    created = _assign(deputy, values["grids"])
+    record = plan.record
+    if record is None:  # a deputy entered in the product, now named by a roster
+        ImportedRecord.objects.create(
+            kind=KIND,
+            key=_key(deputy, values),
+            batch=batch,
+            sheet=plan.row.sheet,
+            row=plan.row.number,
+            fingerprint=plan.fingerprint,
+            station_id=_station(values),
+            deputy=deputy,
+            previous={"state": before, "assignments": created},
+        )
+        return
+    record.previous = {
+        "state": before,
+        "assignments": created,
+        "batch": record.updated_by_batch_id,
+        "fingerprint": record.fingerprint,
+        "sheet": record.sheet,
+        "row": record.row,
+        "station": record.station_id,
+        "prior": record.previous,
+    }
+    record.fingerprint = plan.fingerprint
+    record.updated_by_batch = batch
+    record.sheet = plan.row.sheet
+    record.row = plan.row.number
+    record.station_id = _station(values) or record.station_id
+    record.save(update_fields=["previous", "fingerprint", "updated_by_batch", "sheet", "row", "station"])
+
+
+def records_of(batch: ImportBatch):
+    """The roster records ``batch`` created or last updated."""
+    return ImportedRecord.objects.filter(Q(batch=batch) | Q(updated_by_batch=batch), kind=KIND)
