@@ -28,9 +28,9 @@ def _require_viewer(user):
 def batch_list(request):
     user = request.user
     _require_viewer(user)
-    form = UploadForm()
+    form = UploadForm(user=user)
     if request.method == "POST":
-        form = UploadForm(request.POST, request.FILES)
+        form = UploadForm(request.POST, request.FILES, user=user)
         if form.is_valid():
             outcome = run_service(
                 request,

@@ -190,7 +190,11 @@ def test_the_template_downloads_with_headers_instructions_and_drop_downs(rs, cli
     assert client.get(reverse("imports:template", args=["deputies"])).status_code == 403
     with pytest.raises(services.PermissionRefused):
         check(rs.staff_a, roster_rows())
-    assert ("deputies", "代表名册") not in [(v, str(label)) for v, label in services.kind_choices(rs.staff_a)]
+    assert "deputies" not in dict(services.kind_choices(rs.staff_a))
+    assert "deputies" in dict(services.kind_choices(rs.office))
+    upload = SimpleUploadedFile("r.xlsx", roster_bytes(roster_rows()))
+    response = client_for(rs.staff_a).post("/api/v1/imports/", {"kind": "deputies", "file": upload}, format="multipart")
+    assert response.status_code == 403 and ImportBatch.objects.count() == 0
 
 
 @pytest.mark.django_db(transaction=True)
