@@ -10,6 +10,7 @@ from deputies.services import deputy_delete, deputy_set_resident_stations, deput
 from duties.models import GridAssignment
 from imports.models import ImportBatch, ImportedRecord
 from imports.roster.columns import KIND
+from imports.roster.writing import digest, snapshot
 
 # Relations to a deputy that the roster itself made: they go with the deputy and block nothing.
 OWN = {(Term, "deputy"), (ImportedRecord, "deputy"), (DeputyGroup, "members")}
@@ -48,7 +49,9 @@ def undo_blockers(batch: ImportBatch) -> list[str]:
             reasons.append(_("A later import changed some of its deputies; undo that import first."))
             break
     records = list(
-        ImportedRecord.objects.filter(Q(batch=batch) | Q(updated_by_batch=batch), kind=KIND, deputy__isnull=False)
+        ImportedRecord.objects.filter(
+            Q(batch=batch) | Q(updated_by_batch=batch), kind=KIND, deputy__isnull=False
+        ).select_related("deputy")
     )
     # ``previous`` holds what this batch did: its creating step, or its update (later updates were refused above).
     assignments = [i for record in records for i in (record.previous or {}).get("assignments", [])]
@@ -60,6 +63,18 @@ def undo_blockers(batch: ImportBatch) -> list[str]:
                 _("Deputies it created have since been used in the product (%(uses)s); deactivate them instead.")
                 % {"uses": "、".join(uses)}
             )
+    changed = [
+        record
+        for record in records
+        if record.updated_by_batch_id in (None, batch.id)
+        and (record.previous or {}).get("state")
+        and digest(snapshot(record.deputy)) != record.previous.get("after")
+    ]
+    if changed:
+        reasons.append(
+            _("Deputies it changed have been edited in the product since (%(names)s); undoing would lose that.")
+            % {"names": "、".join(sorted(record.deputy.name for record in changed))}
+        )
     if assignments:
         uses = _uses(GridAssignment, assignments)
         if uses:

@@ -1,5 +1,8 @@
 """Carrying out a roster's plans through the deputies' and the grid assignments' own services."""
 
+import hashlib
+import json
+
 from django.db.models import Q
 
 from core import clock
@@ -27,6 +30,11 @@ def snapshot(deputy: Deputy) -> dict:
         "groups": sorted(deputy.groups.values_list("id", flat=True)),
         "stations": sorted(deputy.resident_stations.values_list("id", flat=True)),
     }
+
+
+def digest(state: dict) -> str:
+    """A short fingerprint of a snapshot: an undo restores a deputy only if nobody changed them since."""
+    return hashlib.sha1(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _facts(values: dict) -> dict:
@@ -107,6 +115,7 @@ def _update(plan: Plan, *, batch: ImportBatch) -> None:
     if values["stations"] is not None:
         deputy_set_resident_stations(deputy=deputy, stations=values["stations"])
     created = _assign(deputy, values["grids"])
+    after = digest(snapshot(deputy))
     record = plan.record
     if record is None:  # a deputy entered in the product, now named by a roster
         ImportedRecord.objects.create(
@@ -118,12 +127,13 @@ def _update(plan: Plan, *, batch: ImportBatch) -> None:
             fingerprint=plan.fingerprint,
             station_id=_station(values),
             deputy=deputy,
-            previous={"state": before, "assignments": created},
+            previous={"state": before, "assignments": created, "after": after},
         )
         return
     record.previous = {
         "state": before,
         "assignments": created,
+        "after": after,
         "batch": record.updated_by_batch_id,
         "fingerprint": record.fingerprint,
         "sheet": record.sheet,

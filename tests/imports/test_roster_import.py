@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from deputies.models import Deputy, DeputyGroup, GroupKind, Term
-from deputies.services import deputy_create
+from deputies.services import deputy_create, deputy_update
 from duties.models import GridAssignment
 from imports import services
 from imports.models import BatchStatus, ImportBatch, ImportedRecord
@@ -349,6 +349,17 @@ def test_undo_is_refused_once_an_imported_deputy_was_used(rs):
     assert refused.value.code == "built_upon"
     assert "接待" in refused.value.message  # the visits name the use
     assert counts() == before and ImportBatch.objects.get(id=batch.id).status == BatchStatus.IMPORTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_undo_is_refused_once_a_deputy_it_changed_was_edited_in_the_product(rs):
+    batch = confirm(rs.office, check(rs.office, roster_rows()))
+    deputy_update(deputy=rs.owner, occupation="区教育局副局长")  # entered by the office since
+    with pytest.raises(services.ActionRefused) as refused:
+        services.batch_undo(batch=batch, actor=rs.office)
+    assert "王代表" in refused.value.message
+    rs.owner.refresh_from_db()
+    assert rs.owner.occupation == "区教育局副局长" and Deputy.objects.filter(name="陈新民").exists()
 
 
 @pytest.mark.django_db(transaction=True)
