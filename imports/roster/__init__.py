@@ -10,10 +10,12 @@ are matched to the deputies already in the product by that name, and by year of 
 a name that fits several deputies is an error on the name cell (write the year of birth), never a guess.
 A deputy entered in the product before is updated, not duplicated, and restored by an undo.
 
-A blank cell leaves what the product has; the terms at the levels a deputy's rows name replace the terms
-at those levels; named groups and stations replace the deputy's; named grids are added as open
-assignments from the day of the import. Importing the same file again changes nothing; an undo removes
-the deputies the batch created, unless they have since been used (visits, duties, accounts …).
+A blank cell leaves what the product has; the terms at the levels a deputy's rows name replace the
+terms at those levels; named groups and stations replace the deputy's; named grids are added as open
+assignments from the day of the import, and a grid role or mode given changes the deputy's open ones.
+Importing the same file again changes nothing. An undo removes the deputies the batch created, unless
+they have since been used (visits, duties, accounts …), and restores the deputies it changed, unless
+they were edited in the product since.
 """
 
 from core.roles import Role

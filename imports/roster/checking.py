@@ -17,6 +17,7 @@ from core import clock
 from core.dates import LATEST_EVENT_YEAR
 from core.text import clean_phone
 from deputies.models import Deputy, DeputyKind, Gender, Level, Term
+from duties.models import GridMode, GridRole
 from imports.reading import CellError, LedgerRow, split_names, text_of
 from imports.roster.columns import (
     CHUNK,
@@ -33,6 +34,8 @@ from imports.roster.columns import (
 
 # A deputy's own facts, which every row of the deputy gives alike (or leaves blank).
 DEPUTY_FIELDS = ("kind", "gender", "birth_year", "party", "occupation", "phone", "is_standing_committee", "note")
+# How the deputy serves the grids their rows name; agreed across their rows like their own facts.
+GRID_FIELDS = ("grid_role", "grid_mode")
 TERM_COLUMNS = ("level", "congress", "constituency", "start_year", "end_year", "term")
 EARLIEST_TERM_YEAR = 1954  # the first people's congresses
 MIN_AGE = 18
@@ -112,6 +115,8 @@ def _read_row(row: LedgerRow, header: dict, maps: dict, lookups: Lookups, today:
     values["groups"] = ids("groups", lookups.groups, _("No deputy group named 「%(name)s」; create it first."))
     values["stations"] = ids("stations", lookups.stations, _("No station named 「%(name)s」."))
     values["grids"] = read.read("grids", split_names)
+    values["grid_role"] = read.read("grid_role", lambda v: choose(v, maps["grid_role"]))
+    values["grid_mode"] = read.read("grid_mode", lambda v: choose(v, maps["grid_mode"]))
     return read
 
 
@@ -158,6 +163,8 @@ def check(rows, *, actor, errors: list[CellError]):
         "gender": choice_labels(Gender.choices),
         "level": choice_labels(Level.choices),
         "yes_no": {YES: YES, NO: NO},
+        "grid_role": choice_labels(GridRole.choices),
+        "grid_mode": choice_labels(GridMode.choices),
     }
     today = clock.today()
     people: dict[tuple, list[_Row]] = defaultdict(list)
@@ -167,6 +174,7 @@ def check(rows, *, actor, errors: list[CellError]):
         people[(read.values["name"], read.values["birth_year"])].append(read)
     plans: list[Plan] = []
     by_deputy: dict[int, int] = {}
+    leaders: dict[int, int] = {}  # grid id → the row that makes someone its leader
     with_year = {name for name, year in people if year is not None}
     for (name, birth_year), reads in people.items():
         if not name:
@@ -184,6 +192,8 @@ def check(rows, *, actor, errors: list[CellError]):
                 plan = None
             else:
                 by_deputy[plan.deputy_id] = reads[0].row.number
+        if plan is not None:
+            _leader_problems(plan, reads[0], lookups, leaders)
         for read in reads:
             errors.extend(read.problems)
         if plan is not None and not any(read.problems for read in reads):
@@ -196,7 +206,7 @@ def _merge(reads: list[_Row]) -> dict:
     """The deputy's values from all their rows: facts that must agree, sets that add up, terms listed."""
     merged: dict = {"name": reads[0].values["name"]}
     source: dict[str, int] = {}
-    for field in DEPUTY_FIELDS:
+    for field in (*DEPUTY_FIELDS, *GRID_FIELDS):
         merged[field] = None
         for read in reads:
             value = read.values[field]
@@ -275,6 +285,8 @@ def _person(name, birth_year, reads: list[_Row], lookups: Lookups, with_year: se
                 "kind", _("Remove this deputy's congress terms before making them a deliberation representative.")
             )
     values["grids"] = _grids(values, lookups, first)
+    if (values["grid_role"] or values["grid_mode"]) and values["grids"] is None:
+        first.problem("grids", _("Name the grids this role is for."))
     if values["grids"] and deputy is not None and not deputy.is_active:
         first.problem("grids", _("This deputy is not active and cannot be assigned to a grid."))
     model = Deputy(
@@ -324,3 +336,19 @@ def _grids(values: dict, lookups: Lookups, first: _Row) -> list[int] | None:
         else:
             found.extend(candidates)
     return sorted(set(found))
+
+
+def _leader_problems(plan: Plan, first: _Row, lookups: Lookups, leaders: dict[int, int]) -> None:
+    """A grid has one open leader: in the product, and in the roster."""
+    if plan.values["grid_role"] != GridRole.LEADER:
+        return
+    for grid_id in plan.values["grids"] or ():
+        holder = lookups.leaders.get(grid_id)
+        if holder is not None and holder != plan.deputy_id:
+            first.problem("grid_role", _("This grid already has a grid leader."))
+        elif grid_id in leaders:
+            first.problem(
+                "grid_role", _("Row %(row)s makes another deputy this grid's leader.") % {"row": leaders[grid_id]}
+            )
+        else:
+            leaders[grid_id] = first.row.number

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from deputies.models import Deputy, DeputyGroup, DeputyKind, Gender, Level, Term
+from duties.models import GridAssignment, GridMode, GridRole
 from imports.models import ImportedRecord, LedgerKind
 from imports.reading import Column, LedgerRow, text_of
 from organisation.models import Grid, Station
@@ -24,6 +25,8 @@ SYNONYMS = {
     Level.MUNICIPAL: ("市", "市人大", "市人大代表"),
     Level.COUNTY: ("区", "县", "区级", "县级", "区人大", "县人大", "区人大代表", "县人大代表"),
     Level.TOWNSHIP: ("街道", "乡镇", "乡", "镇", "街道级", "乡镇级", "街道人大代表", "乡镇人大代表"),
+    GridRole.LEADER: ("网格负责人", "组长"),
+    GridRole.MEMBER: ("成员", "网格成员", "网格联系人"),
     Gender.MALE: ("男性",),
     Gender.FEMALE: ("女性",),
     YES: ("Y", "y", "√", "✓", "常委", "常委会组成人员"),
@@ -125,6 +128,22 @@ def columns() -> list[Column]:
             help="代表进站的联络站全称，多个用顿号分隔",
         ),
         Column("grids", "网格", ("所在网格", "联系网格"), kind="names", help="网格名称或编码，多个用顿号分隔"),
+        Column(
+            "grid_role",
+            "网格职务",
+            ("网格角色", "网格分工"),
+            kind="choice",
+            choices=tuple(choice_labels(GridRole.choices).values()),
+            help="对所填网格适用；不填时新分工为“网格员”，已有分工不变",
+        ),
+        Column(
+            "grid_mode",
+            "专兼职",
+            ("网格工作方式", "专职/兼职"),
+            kind="choice",
+            choices=tuple(choice_labels(GridMode.choices).values()),
+            help="不填时新分工为“兼职”，已有分工不变",
+        ),
         Column("note", "备注", (), width=20),
     ]
 
@@ -154,6 +173,7 @@ class Lookups:
     deputies: dict = field(default_factory=lambda: defaultdict(list))  # name → [Deputy]
     levels: dict = field(default_factory=lambda: defaultdict(set))  # deputy id → levels of their terms
     records: dict = field(default_factory=dict)  # deputy id → ImportedRecord
+    leaders: dict = field(default_factory=dict)  # grid id → deputy id of its open grid leader
 
     @classmethod
     def load(cls) -> "Lookups":
@@ -182,6 +202,11 @@ class Lookups:
             lookups.deputies[deputy.name].append(deputy)
         for deputy_id, level in Term.objects.values_list("deputy_id", "level"):
             lookups.levels[deputy_id].add(level)
+        lookups.leaders = dict(
+            GridAssignment.objects.filter(end_date__isnull=True, role=GridRole.LEADER).values_list(
+                "grid_id", "deputy_id"
+            )
+        )
         for record in ImportedRecord.objects.filter(kind=KIND, deputy__isnull=False):
             lookups.records[record.deputy_id] = record
         return lookups

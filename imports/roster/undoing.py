@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from deputies.models import Deputy, DeputyGroup, Term
 from deputies.services import deputy_delete, deputy_set_resident_stations, deputy_update
 from duties.models import GridAssignment
+from duties.services.assignments import grid_assignment_update
 from imports.models import ImportBatch, ImportedRecord
 from imports.roster.columns import KIND
 from imports.roster.writing import digest, snapshot
@@ -89,11 +90,23 @@ def _restore(deputy: Deputy, state: dict) -> None:
 
 def undo(batch: ImportBatch) -> None:
     """Remove the deputies ``batch`` created and restore those it changed (caller's transaction, checked first)."""
-    updated = ImportedRecord.objects.filter(kind=KIND, updated_by_batch=batch).exclude(batch=batch)
-    for record in updated.select_for_update():
+    updated = list(
+        ImportedRecord.objects.filter(kind=KIND, updated_by_batch=batch).exclude(batch=batch).select_for_update()
+    )
+    created = list(
+        ImportedRecord.objects.filter(kind=KIND, batch=batch).select_related("deputy").select_for_update(of=("self",))
+    )
+    steps = [record.previous or {} for record in [*updated, *created]]
+    # The grid assignments it made go first, then the roles it changed come back (a grid's former leader
+    # is its leader again once the new one's assignment is gone).
+    GridAssignment.objects.filter(id__in=[i for step in steps for i in step.get("assignments", [])]).delete()
+    for assignment_id, role, mode in [item for step in steps for item in step.get("regridded", [])]:
+        assignment = GridAssignment.objects.filter(id=assignment_id).first()
+        if assignment is not None:
+            grid_assignment_update(assignment=assignment, role=role, mode=mode)
+    for record in updated:
         step = record.previous
         if record.deputy_id:
-            GridAssignment.objects.filter(id__in=step["assignments"]).delete()
             _restore(record.deputy, step["state"])
         record.fingerprint = step["fingerprint"]
         record.sheet = step["sheet"]
@@ -102,15 +115,12 @@ def undo(batch: ImportBatch) -> None:
         record.updated_by_batch_id = step["batch"]
         record.previous = step["prior"]
         record.save(update_fields=["fingerprint", "sheet", "row", "station", "updated_by_batch", "previous"])
-    for record in (
-        ImportedRecord.objects.filter(kind=KIND, batch=batch).select_related("deputy").select_for_update(of=("self",))
-    ):
+    for record in created:
         step = record.previous or {}
         deputy = record.deputy
         record.delete()
         if deputy is None:
             continue
-        GridAssignment.objects.filter(id__in=step.get("assignments", [])).delete()
         if step.get("state"):
             _restore(deputy, step["state"])  # entered in the product before the roster named them
         else:

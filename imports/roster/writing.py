@@ -8,8 +8,8 @@ from django.db.models import Q
 from core import clock
 from deputies.models import Deputy, DeputyKind
 from deputies.services import TERM_FIELDS, deputy_create, deputy_set_resident_stations, deputy_update
-from duties.models import GridAssignment
-from duties.services.assignments import grid_assignment_create
+from duties.models import GridAssignment, GridMode, GridRole
+from duties.services.assignments import grid_assignment_create, grid_assignment_update
 from imports.models import ImportBatch, ImportedRecord
 from imports.roster.checking import DEPUTY_FIELDS
 from imports.roster.columns import KIND, Plan
@@ -42,21 +42,35 @@ def _facts(values: dict) -> dict:
     return {name: values[name] for name in DEPUTY_FIELDS if name != "kind" and values[name] is not None}
 
 
-def _assign(deputy: Deputy, grid_ids: list[int] | None) -> list[int]:
-    """Open assignments to the grids named that the deputy does not hold yet, from today; their ids."""
+def _assign(deputy: Deputy, values: dict) -> tuple[list[int], list[list]]:
+    """Open assignments to the grids named that the deputy does not hold yet, from today, and the role and
+    mode the roster gives on those they hold: (ids created, [id, role, mode] of those changed, as they were)."""
+    grid_ids = values["grids"]
     if not grid_ids:
-        return []
-    held = set(
-        GridAssignment.objects.filter(deputy=deputy, end_date__isnull=True, grid_id__in=grid_ids).values_list(
-            "grid_id", flat=True
-        )
-    )
+        return [], []
+    role, mode = values["grid_role"], values["grid_mode"]
+    held = {
+        assignment.grid_id: assignment
+        for assignment in GridAssignment.objects.filter(deputy=deputy, end_date__isnull=True, grid_id__in=grid_ids)
+    }
+    created, changed = [], []
+    for assignment in held.values():
+        wanted = {"role": role or assignment.role, "mode": mode or assignment.mode}
+        if (assignment.role, assignment.mode) != (wanted["role"], wanted["mode"]):
+            changed.append([assignment.id, assignment.role, assignment.mode])
+            grid_assignment_update(assignment=assignment, **wanted)
     today = clock.today()
-    return [
-        grid_assignment_create(grid=Grid(pk=grid_id), deputy=deputy, start_date=today).id
-        for grid_id in grid_ids
-        if grid_id not in held
-    ]
+    for grid_id in grid_ids:
+        if grid_id not in held:
+            assignment = grid_assignment_create(
+                grid=Grid(pk=grid_id),
+                deputy=deputy,
+                start_date=today,
+                role=role or GridRole.MEMBER,
+                mode=mode or GridMode.PART_TIME,
+            )
+            created.append(assignment.id)
+    return created, changed
 
 
 def _station(values: dict) -> int | None:
@@ -83,7 +97,7 @@ def _create(plan: Plan, *, batch: ImportBatch) -> None:
     )
     if values["stations"]:
         deputy_set_resident_stations(deputy=deputy, stations=values["stations"])
-    created = _assign(deputy, values["grids"])
+    created, _changed = _assign(deputy, values)  # a new deputy holds no assignment to change
     ImportedRecord.objects.create(
         kind=KIND,
         key=_key(deputy, values),
@@ -114,7 +128,7 @@ def _update(plan: Plan, *, batch: ImportBatch) -> None:
     deputy = deputy_update(deputy=deputy, terms=terms, groups=values["groups"], kind=kind, **_facts(values))
     if values["stations"] is not None:
         deputy_set_resident_stations(deputy=deputy, stations=values["stations"])
-    created = _assign(deputy, values["grids"])
+    created, changed = _assign(deputy, values)
     after = digest(snapshot(deputy))
     record = plan.record
     if record is None:  # a deputy entered in the product, now named by a roster
@@ -127,12 +141,13 @@ def _update(plan: Plan, *, batch: ImportBatch) -> None:
             fingerprint=plan.fingerprint,
             station_id=_station(values),
             deputy=deputy,
-            previous={"state": before, "assignments": created, "after": after},
+            previous={"state": before, "assignments": created, "regridded": changed, "after": after},
         )
         return
     record.previous = {
         "state": before,
         "assignments": created,
+        "regridded": changed,
         "after": after,
         "batch": record.updated_by_batch_id,
         "fingerprint": record.fingerprint,

@@ -35,6 +35,8 @@ HEADERS = [
     "代表小组",
     "进站联络站",
     "网格",
+    "网格职务",
+    "专兼职",
 ]
 
 
@@ -67,7 +69,8 @@ def person(**values) -> dict:
 
 def roster_rows() -> list[dict]:
     """Three people in four rows: 陈新民 holds two seats (a row each), a deliberation representative, and
-    王代表, already in the product (entered there), now given his term and group by the roster."""
+    王代表, already in the product (entered there), now given his term and group by the roster and made a
+    full-time member of the grid he leads."""
     return [
         person(),
         person(
@@ -94,6 +97,7 @@ def roster_rows() -> list[dict]:
                 "代表小组": None,
                 "进站联络站": "甲一社区实践点",
                 "网格": "A-2",
+                "网格职务": "网格长",
             }
         ),
         person(
@@ -102,7 +106,9 @@ def roster_rows() -> list[dict]:
                 "出生年月": None,
                 "联系电话": None,
                 "任期": 2021,
-                "网格": None,
+                "网格": "A-1",
+                "网格职务": "网格员",
+                "专兼职": "专职",
             }
         ),
     ]
@@ -224,13 +230,16 @@ def test_a_messy_roster_is_checked_then_imported_through_the_deputies_rules(rs, 
     liu = Deputy.objects.get(name="刘议政")
     assert (liu.kind, liu.gender, liu.birth_year, liu.phone) == ("deliberation", "female", 1980, "020-83001234")
     assert not liu.terms.exists() and list(liu.resident_stations.all()) == [rs.a1]
-    assert liu.grid_assignments.get().grid == rs.grid_a2  # by its code
+    assignment = liu.grid_assignments.get()
+    assert (assignment.grid, assignment.role, assignment.mode) == (rs.grid_a2, "leader", "part_time")  # by code
 
     # 王代表 was entered in the product: the roster names him and updates him, it does not add a second one.
     assert Deputy.objects.filter(name="王代表").count() == 1
     rs.owner.refresh_from_db()
     assert terms_of(rs.owner) == {("county", "某区第十八届人民代表大会", "第3选区", 2021, None)}
     assert set(rs.owner.groups.values_list("name", flat=True)) == {"甲片区代表小组"}
+    assignment = rs.owner.grid_assignments.get()  # his own, changed; not a second one
+    assert (assignment.grid, assignment.role, assignment.mode) == (rs.grid_a1, "member", "full_time")
 
     header = 3 if notes else 2
     record = chen.imported_from
@@ -249,6 +258,7 @@ def test_ambiguous_and_unknown_names_are_errors_on_their_cells_and_nothing_is_wr
     rows.append(person(**{"代表姓名": "郑代表", "出生年月": 1972, "代表层级": "乡", "任期": "2027-2022"}))
     rows.append(person(**{"代表姓名": "钱代表", "出生年月": 1973, "联系电话": "12345"}))
     rows.append(person(**{"代表姓名": "孙代表", "出生年月": 1974, "代表类别": "议政代表"}))
+    rows.append(person(**{"代表姓名": "韩代表", "出生年月": 1978, "网格": "A-2", "网格职务": "网格长"}))
     before = counts()
     batch = check(rs.office, rows)
     assert batch.status == BatchStatus.INVALID
@@ -261,7 +271,8 @@ def test_ambiguous_and_unknown_names_are_errors_on_their_cells_and_nothing_is_wr
     assert found[(11, "任期结束年份")] == "任期的结束年份不能早于起始年份。"
     assert (12, "联系电话") in found and "12345" not in found[(12, "联系电话")]  # a phone is never echoed
     assert found[(13, "层级")] == "议政代表由街道聘任，不具有人大代表任期。"
-    assert batch.error_count == len(found) == 8
+    assert found[(14, "网格职务")] == "第 5 行已指定另一位代表为该网格的网格长。"
+    assert batch.error_count == len(found) == 9
     with pytest.raises(services.ActionRefused):
         services.batch_confirm(batch=batch, actor=rs.office)
     assert counts() == before
@@ -333,6 +344,8 @@ def test_a_corrected_roster_updates_the_deputy_and_undo_restores_it(rs):
     assert not Deputy.objects.filter(name__in=["陈新民", "刘议政"]).exists()
     rs.owner.refresh_from_db()
     assert (terms_of(rs.owner), set(rs.owner.groups.all()), list(rs.owner.resident_stations.all())) == owner_before
+    assignment = rs.owner.grid_assignments.get()
+    assert (assignment.role, assignment.mode) == ("leader", "part_time")
     assert counts() == start
     # Imported again after the undo, the roster creates them anew.
     assert check(rs.office, roster_rows()).created_count == 2
