@@ -191,6 +191,16 @@ def test_the_template_downloads_with_headers_instructions_and_drop_downs(rs, cli
     group_letter = chr(ord("A") + headers.index("代表小组"))
     assert not validations[f"{group_letter}3:{group_letter}2002"].showErrorMessage  # several names allowed
 
+    # Filled in, the template itself is a valid roster.
+    values = {"姓名*": "蒋新", "出生年份": 1979, "层级": "县（区）级", "届次": "某区第十八届人民代表大会"}
+    values |= {"任期开始年份": 2021, "代表小组": "甲片区代表小组", "进站联络站": "甲片区实践站", "网格": "A-2"}
+    sheet.append([values.get(header) for header in headers])
+    buffer = BytesIO()
+    book.save(buffer)
+    upload = SimpleUploadedFile("t.xlsx", buffer.getvalue())
+    batch = ImportBatch.objects.get(id=services.batch_upload(actor=rs.office, kind="deputies", upload=upload).id)
+    assert batch.status == BatchStatus.READY and batch.created_count == 1, batch.errors
+
     # Only those who record deputies import them.
     client.force_login(rs.staff_a)
     assert client.get(reverse("imports:template", args=["deputies"])).status_code == 403
@@ -200,7 +210,7 @@ def test_the_template_downloads_with_headers_instructions_and_drop_downs(rs, cli
     assert "deputies" in dict(services.kind_choices(rs.office))
     upload = SimpleUploadedFile("r.xlsx", roster_bytes(roster_rows()))
     response = client_for(rs.staff_a).post("/api/v1/imports/", {"kind": "deputies", "file": upload}, format="multipart")
-    assert response.status_code == 403 and ImportBatch.objects.count() == 0
+    assert response.status_code == 403 and ImportBatch.objects.count() == 1  # the office's, above
 
 
 @pytest.mark.django_db(transaction=True)
@@ -395,6 +405,12 @@ def test_imported_deputies_show_in_the_list_api_and_their_page(rs, client):
     names = {row["name"] for row in (body["results"] if isinstance(body, dict) else body)}
     assert {"陈新民", "刘议政"} <= names
 
+    # The import's page lists the deputies it created or updated, linked to their pages.
+    client.force_login(rs.office)
+    batch = ImportBatch.objects.get()
+    page = client.get(reverse("imports:detail", args=[batch.id])).content.decode()
+    assert reverse("deputies:deputy_detail", args=[chen.id]) in page
+
     # A fellow group member sees the deputy's page with the phone masked, and where the deputy came from.
     client.force_login(rs.colleague_user)
     response = client.get(reverse("deputies:deputy_detail", args=[chen.id]))
@@ -402,3 +418,21 @@ def test_imported_deputies_show_in_the_list_api_and_their_page(rs, client):
     page = response.content.decode()
     assert "138****1111" in page and "13800001111" not in page
     assert "代表名册.xlsx" in page and "第 3 行" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_checking_costs_the_same_queries_for_four_rows_as_for_two_hundred(rs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    many = [person(**{"代表姓名": f"代表{n:03d}", "出生年月": 1960 + n % 30}) for n in range(200)]
+
+    def queries_for(rows):
+        upload = SimpleUploadedFile("r.xlsx", roster_bytes(rows))
+        batch = services.batch_upload.__wrapped__(actor=rs.office, kind="deputies", upload=upload)
+        with CaptureQueriesContext(connection) as captured:
+            services.batch_check(batch_id=batch.id)
+        assert ImportBatch.objects.get(id=batch.id).status == BatchStatus.READY
+        return len(captured)
+
+    assert queries_for(roster_rows()) == queries_for(many)
