@@ -8,7 +8,8 @@ A roster has no identity number. A deputy is the name together with the year of 
 gives one: two rows with the same name and year (or both without a year) are the same person. The rows
 are matched to the deputies already in the product by that name, and by year of birth when both have one;
 a name that fits several deputies is an error on the name cell (write the year of birth), never a guess.
-A deputy entered in the product before is updated, not duplicated, and restored by an undo.
+A deputy entered in the product before is updated, not duplicated, and restored by an undo. A year of birth other
+than the product's names another person: a year of birth is corrected in the product, not by a roster.
 
 A blank cell leaves what the product has; the terms at the levels a deputy's rows name replace the
 terms at those levels; named groups and stations replace the deputy's; named grids are added as open

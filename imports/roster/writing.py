@@ -3,8 +3,6 @@
 import hashlib
 import json
 
-from django.db.models import Q
-
 from core import clock
 from deputies.models import Deputy, DeputyKind
 from deputies.services import TERM_FIELDS, deputy_create, deputy_set_resident_stations, deputy_update
@@ -162,8 +160,3 @@ def _update(plan: Plan, *, batch: ImportBatch) -> None:
     record.row = plan.row.number
     record.station_id = _station(values) or record.station_id
     record.save(update_fields=["previous", "fingerprint", "updated_by_batch", "sheet", "row", "station"])
-
-
-def records_of(batch: ImportBatch):
-    """The roster records ``batch`` created or last updated."""
-    return ImportedRecord.objects.filter(Q(batch=batch) | Q(updated_by_batch=batch), kind=KIND)
