@@ -15,6 +15,8 @@ from imports.roster.writing import digest, snapshot
 
 # Relations to a deputy that the roster itself made: they go with the deputy and block nothing.
 OWN = {(Term, "deputy"), (ImportedRecord, "deputy"), (DeputyGroup, "members")}
+# Apps whose rows about a deputy are derived (the yearly figures), named, not imported: they sit above.
+DERIVED_APPS = {"reports"}
 
 
 def _uses(model, ids: list[int], *, own=(), skip_ids: dict | None = None) -> list[str]:
@@ -26,6 +28,8 @@ def _uses(model, ids: list[int], *, own=(), skip_ids: dict | None = None) -> lis
         related = relation.related_model
         if related._meta.auto_created or (related, relation.field.name) in own:
             continue  # a many-to-many's own table (its relation is looked at instead), or the roster's own
+        if related._meta.app_label in DERIVED_APPS:
+            continue  # figures computed from the deputy's records: they go with the deputy
         rows = related._base_manager.filter(**{f"{relation.field.name}__in": ids})
         if skip_ids and related in skip_ids:
             rows = rows.exclude(id__in=skip_ids[related])

@@ -436,3 +436,13 @@ def test_checking_costs_the_same_queries_for_four_rows_as_for_two_hundred(rs):
         return len(captured)
 
     assert queries_for(roster_rows()) == queries_for(many)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_derived_yearly_figures_do_not_block_undo(rs):
+    from reports.models import DeputyYear
+
+    batch = confirm(rs.office, check(rs.office, roster_rows()))
+    DeputyYear.objects.create(deputy=Deputy.objects.get(name="陈新民"), year=2025)
+    services.batch_undo(batch=batch, actor=rs.office)
+    assert not Deputy.objects.filter(name="陈新民").exists() and not DeputyYear.objects.exists()
