@@ -28,7 +28,7 @@ from core.errors import ActionRefused, PermissionRefused
 from core.roles import Role
 from core.tasks import enqueue_on_commit
 from core.uploads import generated_name
-from imports import reception
+from imports import reception, suggestion_ledger
 from imports.models import BatchStatus, ImportBatch, LedgerKind
 from imports.reading import CellError, LedgerUnreadable, check_package, read_sheet
 from imports.selectors import PROGRESS_TTL, progress_key
@@ -45,7 +45,7 @@ MAX_STORED_ERRORS = 1000
 # ``KIND``, ``columns()``, ``check(rows, *, actor, errors)`` yielding chunks of plans, ``write(chunk, *,
 # batch, actor)``, ``undo(batch)``, ``undo_blockers(batch)`` and, optionally, ``template_lists(actor)`` (the
 # template's drop-down lists by column; the actor's stations when a kind has none of its own).
-KINDS = {LedgerKind.RECEPTION: reception}
+KINDS = {LedgerKind.RECEPTION: reception, LedgerKind.SUGGESTIONS: suggestion_ledger}
 
 
 def kind_choices() -> list[tuple[str, str]]:
