@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.errors import ActionRefused
 from deputies.models import Deputy
 from imports import services
 from imports.models import BatchStatus, ImportBatch, ImportedRecord
@@ -455,3 +456,48 @@ def test_undo_is_refused_once_a_step_was_recorded_in_the_product(rs, frozen_toda
     # And the ledger, imported again, does not undo the evaluation either: it simply lacks it.
     again = check(rs.staff_a, ledger_rows())
     assert again.unchanged_count == 8
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_service_refusing_a_row_at_import_fails_the_batch_and_writes_nothing(rs, monkeypatch):
+    batch = check(rs.staff_a, ledger_rows())
+    assert batch.status == BatchStatus.READY
+    real_reply = suggestion_services.suggestion_reply
+
+    def refuse_the_late_one(*, suggestion, **kwargs):
+        if suggestion.title == "关于解决小区停车难的建议":  # the last row: seven suggestions are written by then
+            raise ActionRefused("不允许。")
+        return real_reply(suggestion=suggestion, **kwargs)
+
+    monkeypatch.setattr(suggestion_services, "suggestion_reply", refuse_the_late_one)
+    before = counts()
+    batch = confirm(rs.staff_a, batch)
+    assert batch.status == BatchStatus.FAILED
+    assert "第 11 行" in batch.failure and "不允许。" in batch.failure
+    assert counts() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_checking_costs_the_same_queries_for_a_few_rows_as_for_many(rs, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    confirm(rs.staff_a, check(rs.staff_a, ledger_rows()))  # rows already imported are compared too
+
+    monkeypatch.setattr(services, "enqueue_on_commit", lambda *args: None)  # the check runs below, measured
+
+    def queries_for(rows):
+        batch = services.batch_upload(actor=rs.staff_a, kind="suggestions", upload=suggestion_upload(rows))
+        assert ImportBatch.objects.get(id=batch.id).status == BatchStatus.PENDING
+        with CaptureQueriesContext(connection) as captured:
+            services.batch_check(batch_id=batch.id)
+        checked = ImportBatch.objects.get(id=batch.id)
+        assert checked.status == BatchStatus.READY and checked.rows_total == len(rows), checked.errors
+        return len(captured)
+
+    many = ledger_rows() + [
+        srow(**{"建议编号": f"X-{n}", "交办日期": "2025-03-06", "主办单位": "区住建局"}) for n in range(60)
+    ]
+    for row in many[:8]:
+        row["建议标题"] += "（更正）"  # corrections: the imported suggestions are read and compared
+    assert queries_for(ledger_rows()) == queries_for(many)
