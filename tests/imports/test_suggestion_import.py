@@ -501,3 +501,19 @@ def test_checking_costs_the_same_queries_for_a_few_rows_as_for_many(rs, monkeypa
     for row in many[:8]:
         row["建议标题"] += "（更正）"  # corrections: the imported suggestions are read and compared
     assert queries_for(ledger_rows()) == queries_for(many)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_imports_a_suggestion_ledger(rs, tmp_path):
+    from django.core.management import call_command
+
+    from tests.imports.ledgers import workbook_bytes
+    from tests.imports.suggestion_ledgers import HEADERS
+
+    path = tmp_path / "建议办理台账.xlsx"
+    path.write_bytes(workbook_bytes(ledger_rows(), headers=HEADERS))
+    call_command("import_ledger", str(path), "--user", "office", "--kind", "suggestions")
+    assert Suggestion.objects.count() == 0
+    call_command("import_ledger", str(path), "--user", "office", "--kind", "suggestions", "--confirm")
+    assert Suggestion.objects.count() == 8
+    assert set(Suggestion.objects.values_list("events__actor__username", flat=True)) == {"office"}
