@@ -338,6 +338,20 @@ STEP_FIELDS = {
 }
 
 
+def _shown(name: str, value, suggestion: Suggestion) -> str:
+    """A recorded value as the ledger writes it: a date, a unit's name, a rating's label."""
+    if value in ("", None, []):
+        return "—"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if name in ("lead_unit", "co_units"):
+        units = {a.unit_id: a.unit.name for a in suggestion.assignments.all()}
+        return "、".join(units.get(unit_id, str(unit_id)) for unit_id in (value if name == "co_units" else [value]))
+    if name in ("rating", "rating2"):
+        return str(Rating(value).label)
+    return str(value)
+
+
 def _compare(plan: Plan, suggestion: Suggestion, header: dict) -> list[tuple[str, str]]:
     """The problems of a corrected row against its suggestion, as (column field, message); sets ``plan.steps``."""
     values = plan.values
@@ -355,9 +369,7 @@ def _compare(plan: Plan, suggestion: Suggestion, header: dict) -> list[tuple[str
         if steps[step] is not None:  # the step is recorded in the product
             for name in names:
                 if values[name] != steps[name]:
-                    shown = steps[name]
-                    shown = shown.isoformat() if isinstance(shown, dt.date) else shown
-                    problems.append((name, fixed % {"value": shown if shown not in ("", None, []) else "—"}))
+                    problems.append((name, fixed % {"value": _shown(name, steps[name], suggestion)}))
             continue
         if values[step] is None:
             continue
@@ -399,7 +411,7 @@ def _match_existing(plans: list[Plan], errors: list[CellError], header: dict) ->
         .prefetch_related(
             "suggestion__replies",
             "suggestion__evaluations__reply",
-            "suggestion__assignments",
+            "suggestion__assignments__unit",
             "suggestion__cosignatures",
             "suggestion__contacts",
             "suggestion__events",

@@ -423,6 +423,7 @@ def test_a_corrected_ledger_updates_texts_and_adds_steps_and_undo_restores_it(rs
     found = {(e["row"], e["column"]): e["message"] for e in refused.errors}
     assert set(found) == {(5, "答复日期"), (7, "主办单位")}
     assert "2025-06-10" in found[(5, "答复日期")] and "不能" in found[(5, "答复日期")]
+    assert found[(7, "主办单位")] == "系统中已记录为「甲社区居委会」，不能通过台账更改（请在系统中更正）。"
 
     # The first import cannot be undone while a later one corrected its suggestions.
     with pytest.raises(services.ActionRefused):
