@@ -275,8 +275,10 @@ def test_a_messy_ledger_is_checked_then_imported_through_the_services_with_its_o
 
 @pytest.mark.django_db(transaction=True)
 def test_the_suggestion_page_says_which_ledger_row_it_came_from(rs, client):
-    confirm(rs.staff_a, check(rs.staff_a, ledger_rows()))
+    batch = confirm(rs.staff_a, check(rs.staff_a, ledger_rows()))
     client.force_login(rs.office)
+    log = client.get(reverse("imports:detail", args=[batch.pk])).content.decode()
+    assert reverse("suggestions:detail", args=[imported("2025-003").pk]) in log  # the import log links each row
     response = client.get(reverse("suggestions:detail", args=[imported("2025-003").pk]))
     assert response.status_code == 200
     text = response.content.decode()
