@@ -38,7 +38,7 @@ from liaison import selectors as liaison_selectors
 from liaison.models import Opinion, OpinionOutcome, Visit
 from reports.compliance import DutyCompliance, duty_compliance
 from reports.metrics import FIGURE_KEYS, deputy_figures
-from reports.models import DeputyYear, OpinionMonth, StatisticsRefresh, SuggestionYear, VisitMonth
+from reports.models import DeputyYear, OpinionMonth, PointItem, StatisticsRefresh, SuggestionYear, VisitMonth
 from suggestions.models import State, Suggestion
 from suggestions.selectors import metric_aggregates
 
@@ -312,6 +312,16 @@ def compliance_of(deputy_ids, year: int) -> dict[int, list[DutyCompliance]]:
             for kind, label, period in kinds
         ]
     return result
+
+
+def compliance_and_contacts(deputies: QuerySet, year: int) -> list[tuple[dict, int]]:
+    """For each of ``deputies`` with a row of ``year``: its "四个一" compliance ({kind: [due, done, recorded]})
+    and its voter contacts. One query, no model instances: what the dashboard's duty table sums."""
+    rows = DeputyYear.objects.filter(year=year, deputy__in=deputies.order_by().values("id"))
+    return [
+        (compliance, (figures or {}).get(PointItem.VOTER_CONTACT, 0))
+        for compliance, figures in rows.values_list("compliance", "figures")
+    ]
 
 
 def suggestion_counts(*, year=None, unit=None, category=None, group: str | None = None) -> list[dict]:
