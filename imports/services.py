@@ -28,7 +28,7 @@ from core.errors import ActionRefused, PermissionRefused
 from core.roles import Role
 from core.tasks import enqueue_on_commit
 from core.uploads import generated_name
-from imports import reception, roster
+from imports import reception, roster, suggestion_ledger
 from imports.duty_ledgers import activities, grid_duties, voter_contacts
 from imports.models import BatchStatus, ImportBatch, LedgerKind
 from imports.reading import CellError, LedgerUnreadable, check_package, read_sheet
@@ -49,6 +49,7 @@ MAX_STORED_ERRORS = 1000
 # (who may import that kind; ``IMPORT_ROLES`` when a kind does not say).
 KINDS = {
     LedgerKind.RECEPTION: reception,
+    LedgerKind.SUGGESTIONS: suggestion_ledger,
     LedgerKind.DEPUTIES: roster,
     LedgerKind.GRID_DUTIES: grid_duties,
     LedgerKind.VOTER_CONTACTS: voter_contacts,

@@ -216,3 +216,28 @@ def test_the_year_before_last_comes_from_a_ledger_whose_totals_it_shows(demo):
     assert figures == history.sample_totals(rows)
     call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
     assert ImportBatch.objects.filter(file_name=history.ledger_name(year)).count() == 1
+
+
+def test_the_year_before_last_has_suggestions_from_a_ledger_whose_rates_it_shows(demo):
+    from demo.builders import history
+    from imports.models import BatchStatus, ImportBatch
+    from suggestions.selectors import suggestion_stats
+
+    year = timezone.localdate().year - 2
+    batch = ImportBatch.objects.get(file_name=history.suggestion_ledger_name(year))
+    rows = history.suggestion_rows(year)
+    assert batch.status == BatchStatus.IMPORTED and batch.created_count == len(rows) == 10
+    imported = Suggestion.objects.filter(imported_from__batch=batch)
+    assert set(imported.values_list("state", flat=True)) == {State.CLOSED}
+    # The ledger added up by hand: the year's figures are its own.
+    totals = history.suggestion_totals(rows)
+    assert totals["on_time"] == 7 and totals["satisfied"] == 9
+    stats = suggestion_stats(User.objects.get(username="demo_office"), year=year)
+    assert (stats["assigned"], stats["replied"], stats["closed"]) == (
+        totals["assigned"],
+        totals["replied"],
+        totals["closed"],
+    )
+    assert stats["on_time_rate"] == round(totals["on_time"] / totals["replied"], 4)
+    assert stats["satisfaction_rate"] == round(totals["satisfied"] / totals["closed"], 4)
+    assert stats["reply_rate"] == stats["closure_rate"] == 1.0
