@@ -14,8 +14,9 @@ from core.dates import EARLIEST_EVENT_YEAR, LATEST_EVENT_YEAR
 from core.errors import ActionRefused, PermissionRefused
 from deputies.models import Deputy
 from imports.models import ImportBatch, ImportedRecord
+from imports.names import choice_labels, pick
 from imports.reading import CellError, Column, LedgerRow, LedgerUnreadable, parse_date, text_of
-from imports.reception.columns import Lookups, Plan, choice_labels
+from imports.reception.columns import Lookups, Plan
 
 CHUNK = 500
 
@@ -33,20 +34,6 @@ def digest(text: str) -> str:
 
 def header_of(columns: list[Column]) -> dict[str, str]:
     return {column.field: column.header for column in columns}
-
-
-def pick(value, mapping: dict[str, str], synonyms: dict) -> str:
-    """A drop-down value from its Chinese label, its code or a word ledgers use for it; ``ValueError``
-    listing the options otherwise. A label the text contains, or that contains it, counts when it is the
-    only one."""
-    text = text_of(value)
-    for code, label in mapping.items():
-        if text in (label, code) or text in synonyms.get(code, ()):
-            return code
-    close = [code for code, label in mapping.items() if text and (label in text or text in label)]
-    if len(close) == 1:
-        return close[0]
-    raise ValueError(_("Choose one of: %(options)s.") % {"options": "、".join(mapping.values())})
 
 
 class RowReader:

@@ -10,7 +10,8 @@ from core import clock
 from core.dates import EARLIEST_EVENT_YEAR, LATEST_EVENT_YEAR
 from core.text import clean_phone
 from imports.models import ImportedRecord
-from imports.reading import CellError, Column, LedgerRow, parse_date, parse_int, split_names, text_of
+from imports.names import pick
+from imports.reading import CellError, LedgerRow, parse_date, parse_int, split_names, text_of
 from imports.reception.columns import (
     CHUNK,
     KIND,
@@ -28,22 +29,6 @@ from liaison.models import (
     OpinionOutcome,
     VisitChannel,
 )
-
-
-def _choice(value, mapping: dict[str, str], column: Column, default: str) -> str:
-    """A drop-down value from its Chinese label or its code; ``ValueError`` listing the options."""
-    if value is None:
-        return default
-    text = text_of(value)
-    for code, label in mapping.items():
-        if text in (label, code) or text in SYNONYMS.get(code, ()):
-            return code
-    # Ledgers word them their own way: 「交通出行」 for 「交通」, 「走访」 for 「入户走访」. One label that
-    # contains the text or is contained in it is that choice; none or several is an error.
-    close = [code for code, label in mapping.items() if text and (label in text or text in label)]
-    if len(close) == 1:
-        return close[0]
-    raise ValueError(_("Choose one of: %(options)s.") % {"options": "、".join(mapping.values())})
 
 
 def _key(station_id: int, values: dict) -> str:
@@ -96,7 +81,7 @@ def _row_values(
         return day
 
     values["date"] = dated("date")
-    values["channel"] = read("channel", lambda v: _choice(v, maps["channel"], None, ""), VisitChannel.AT_STATION)
+    values["channel"] = read("channel", lambda v: pick(v, maps["channel"], SYNONYMS), VisitChannel.AT_STATION)
     deputy_ids = []
     for name in read("deputies", split_names, []):
         matches = lookups.deputies.get(name, [])
@@ -136,11 +121,11 @@ def _row_values(
         except Exception as exc:  # ValidationError with the user's message
             problem("phone", " ".join(getattr(exc, "messages", [str(exc)])))
     values["phone"] = phone
-    values["category"] = read("category", lambda v: _choice(v, maps["category"], None, ""), OpinionCategory.OTHER)
+    values["category"] = read("category", lambda v: pick(v, maps["category"], SYNONYMS), OpinionCategory.OTHER)
     values["content"] = read("content", lambda v: text_of(v, MAX_CONTENT), "")
     if not values["content"]:
         problem("content", _("Describe the matter."))
-    outcome = read("outcome", lambda v: _choice(v, maps["outcome"], None, ""), "")
+    outcome = read("outcome", lambda v: pick(v, maps["outcome"], SYNONYMS), "")
     values["outcome"] = outcome
     values["unit"] = None
     unit_name = read("unit", text_of, "")

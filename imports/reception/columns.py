@@ -3,10 +3,9 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.utils import translation
-
 from deputies.models import Deputy
 from imports.models import ImportedRecord, LedgerKind
+from imports.names import choice_labels, grids_by_name, station_subtrees
 from imports.reading import Column, LedgerRow
 from liaison.models import (
     OpinionCategory,
@@ -14,7 +13,7 @@ from liaison.models import (
     VisitChannel,
 )
 from organisation.desk import desk_stations
-from organisation.models import Grid, HandlingUnit
+from organisation.models import HandlingUnit
 
 KIND = LedgerKind.RECEPTION
 MAX_CONTENT = 2000
@@ -31,12 +30,6 @@ SYNONYMS = {
     VisitChannel.HOME_VISIT: ("走访", "入户"),
     VisitChannel.PHONE: ("来电", "电话来访"),
 }
-
-
-def choice_labels(choices) -> dict[str, str]:
-    """value → Chinese label, as the template's drop-downs offer them."""
-    with translation.override("zh-hans"):
-        return {value: str(label) for value, label in choices}
 
 
 def columns() -> list[Column]:
@@ -147,22 +140,8 @@ class Lookups:
         lookups = cls()
         stations = list(desk_stations(actor).only("id", "name", "parent_id"))
         lookups.stations = {s.name: s for s in stations}
-        children = defaultdict(set)
-        for station in stations:
-            if station.parent_id:
-                children[station.parent_id].add(station.id)
-        for station in stations:
-            below = {station.id, *children[station.id]}
-            for child in list(children[station.id]):
-                below |= children[child]
-            lookups.subtree[station.id] = below
-        for grid in Grid.objects.select_related("centre__community").only(
-            "id", "name", "code", "centre__community__station_id"
-        ):
-            owner = grid.centre.community.station_id
-            lookups.grids[grid.name].append((grid.id, owner))
-            if grid.code != grid.name:
-                lookups.grids[grid.code].append((grid.id, owner))
+        lookups.subtree = station_subtrees(stations)
+        lookups.grids = grids_by_name()
         for deputy_id, name in Deputy.objects.values_list("id", "name"):
             lookups.deputies[name].append(deputy_id)
         lookups.units = {unit.name: unit for unit in HandlingUnit.objects.only("id", "name", "is_active")}

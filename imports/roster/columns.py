@@ -4,14 +4,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from deputies.models import Deputy, DeputyGroup, DeputyKind, Gender, Level, Term
 from duties.models import GridAssignment, GridMode, GridRole
 from imports.models import ImportedRecord, LedgerKind
+from imports.names import choice_labels, grids_by_name, station_subtrees
 from imports.reading import Column, LedgerRow, text_of
-from organisation.models import Grid, Station
+from organisation.models import Station
 
 KIND = LedgerKind.DEPUTIES
 CHUNK = 500
@@ -32,12 +32,6 @@ SYNONYMS = {
     YES: ("Y", "y", "√", "✓", "常委", "常委会组成人员"),
     NO: ("N", "n", "×", "无", ""),
 }
-
-
-def choice_labels(choices) -> dict[str, str]:
-    """value → Chinese label, as the template's drop-downs offer them."""
-    with translation.override("zh-hans"):
-        return {value: str(label) for value, label in choices}
 
 
 def choose(value, mapping: dict[str, str]) -> str:
@@ -181,22 +175,8 @@ class Lookups:
         stations = list(Station.objects.only("id", "name", "parent_id"))
         lookups.stations = {s.name: s.id for s in stations}
         lookups.parents = {s.id: s.parent_id for s in stations}
-        children = defaultdict(set)
-        for station in stations:
-            if station.parent_id:
-                children[station.parent_id].add(station.id)
-        for station in stations:
-            below = {station.id, *children[station.id]}
-            for child in list(children[station.id]):
-                below |= children[child]
-            lookups.subtree[station.id] = below
-        for grid in Grid.objects.select_related("centre__community").only(
-            "id", "name", "code", "centre__community__station_id"
-        ):
-            owner = grid.centre.community.station_id
-            lookups.grids[grid.name].append((grid.id, owner))
-            if grid.code != grid.name:
-                lookups.grids[grid.code].append((grid.id, owner))
+        lookups.subtree = station_subtrees(stations)
+        lookups.grids = grids_by_name()
         lookups.groups = dict(DeputyGroup.objects.values_list("name", "id"))
         for deputy in Deputy.objects.only("id", "name", "birth_year", "kind", "is_active"):
             lookups.deputies[deputy.name].append(deputy)

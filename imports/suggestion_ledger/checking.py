@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.dates import EARLIEST_EVENT_YEAR, LATEST_EVENT_YEAR
 from imports.models import ImportedRecord
+from imports.names import pick
 from imports.reading import CellError, LedgerRow, parse_date, split_names, text_of
 from imports.suggestion_ledger.columns import (
     CHUNK,
@@ -33,20 +34,6 @@ from suggestions.models import (
     State,
     Suggestion,
 )
-
-
-def _choice(value, mapping: dict[str, str], default: str) -> str:
-    """A drop-down value from its Chinese label, its code or a word ledgers use; ``ValueError`` listing the options."""
-    if value is None:
-        return default
-    text = text_of(value)
-    for code, label in mapping.items():
-        if text in (label, code) or text in SYNONYMS.get(code, ()):
-            return code
-    close = [code for code, label in mapping.items() if text and (label in text or text in label)]
-    if len(close) == 1:
-        return close[0]
-    raise ValueError(_("Choose one of: %(options)s.") % {"options": "、".join(mapping.values())})
 
 
 def _reply_class(value) -> str:
@@ -114,7 +101,7 @@ def _row_values(row: LedgerRow, lookups: Lookups, header: dict, maps: dict, toda
     if not values["title"]:
         problem("title", _("Give the suggestion a title."))
     values["content"] = read("content", lambda v: text_of(v, MAX_CONTENT), "") or values["title"]
-    values["category"] = read("category", lambda v: _choice(v, maps["category"], ""), Category.OTHER)
+    values["category"] = read("category", lambda v: pick(v, maps["category"], SYNONYMS), Category.OTHER)
 
     values["lead_deputy"] = None
     lead_name = read("lead_deputy", lambda v: text_of(v, 50), "")
@@ -201,17 +188,19 @@ def _row_values(row: LedgerRow, lookups: Lookups, header: dict, maps: dict, toda
 
     values["contact"] = dated("contact")
     values["contact_method"] = read(
-        "contact_method", lambda v: _choice(v, maps["method"], ""), ContactMethod.MEETING if values["contact"] else ""
+        "contact_method",
+        lambda v: pick(v, maps["method"], SYNONYMS),
+        ContactMethod.MEETING if values["contact"] else "",
     )
     values["reply"] = dated("reply")
     values["reply_class"] = read("reply_class", _reply_class, "")
     values["reply_content"] = read("reply_content", lambda v: text_of(v, MAX_REPLY), "")
-    values["rating"] = read("rating", lambda v: _choice(v, maps["rating"], ""), "")
+    values["rating"] = read("rating", lambda v: pick(v, maps["rating"], SYNONYMS), "")
     values["rated"] = dated("rated") or (values["reply"] if values["rating"] else None)
     values["reply2"] = dated("reply2")
     values["reply2_class"] = read("reply2_class", _reply_class, "")
     values["reply2_content"] = read("reply2_content", lambda v: text_of(v, MAX_REPLY), "")
-    values["rating2"] = read("rating2", lambda v: _choice(v, maps["rating"], ""), "")
+    values["rating2"] = read("rating2", lambda v: pick(v, maps["rating"], SYNONYMS), "")
     values["rated2"] = dated("rated2") or (values["reply2"] if values["rating2"] else None)
 
     # Each step needs the one before it and does not come before it.

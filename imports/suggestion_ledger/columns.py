@@ -3,11 +3,10 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.utils import translation
-
 from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to
 from imports.models import ImportedRecord, LedgerKind
+from imports.names import choice_labels
 from imports.reading import Column, LedgerRow
 from organisation.desk import desk_stations
 from organisation.models import HandlingUnit
@@ -26,12 +25,6 @@ SYNONYMS = {
     ContactMethod.MEETING: ("见面", "面商", "当面", "座谈", "走访"),
     ContactMethod.PHONE: ("电话", "电联", "电话联系"),
 }
-
-
-def choice_labels(choices) -> dict[str, str]:
-    """value → Chinese label, as the template's drop-downs offer them."""
-    with translation.override("zh-hans"):
-        return {value: str(label) for value, label in choices}
 
 
 # The steps of a row after submission, in the order they happen: (date field, what the step needs).
