@@ -273,7 +273,8 @@ class DeputyYear(models.Model):
 
 
 class SuggestionYear(models.Model):
-    """The suggestion metric counts (``metric_aggregates``) of one year of 交办, lead unit and category."""
+    """The suggestion metric counts (``metric_aggregates``) of one cohort year (first submitted:
+    ``suggestions.periods``), lead unit and category."""
 
     year = models.PositiveSmallIntegerField(_("year"))
     lead_unit = models.ForeignKey(

@@ -29,9 +29,10 @@ from collections import defaultdict
 from django.conf import settings
 from django.db import connections, router, transaction
 from django.db.models import Count, Min, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import ExtractYear, TruncMonth
 
 from core import clock
+from core.periods import Basis, Period
 from deputies.models import Deputy
 from duties.models import DUTY_PERIODS, GridDutyKind
 from liaison import selectors as liaison_selectors
@@ -39,7 +40,8 @@ from liaison.models import Opinion, OpinionOutcome, Visit
 from reports.compliance import DutyCompliance, duty_compliance
 from reports.metrics import FIGURE_KEYS, deputy_figures
 from reports.models import DeputyYear, OpinionMonth, StatisticsRefresh, SuggestionYear, VisitMonth
-from suggestions.models import State, Suggestion
+from suggestions.models import Suggestion
+from suggestions.periods import COHORT_DATE, counted_q
 from suggestions.selectors import metric_aggregates
 
 OPINION_COUNTS = ("opinions", "answered_on_site", "escalated", "resolved", "referred", "filed", "pending")
@@ -153,17 +155,18 @@ def refresh() -> dict:
                 )
     DeputyYear.objects.bulk_create(rows, batch_size=2000)
 
+    # Per year of the cohort (suggestions.periods: the year first submitted, in local time).
     grouped = (
-        Suggestion.objects.filter(assigned_on__isnull=False)
-        .exclude(state=State.WITHDRAWN)
+        Suggestion.objects.filter(counted_q())
         .order_by()
-        .values("assigned_on__year", "lead_unit_id", "category")
+        .annotate(cohort_year=ExtractYear(COHORT_DATE))
+        .values("cohort_year", "lead_unit_id", "category")
         .annotate(**metric_aggregates())
     )
     SuggestionYear.objects.bulk_create(
         [
             SuggestionYear(
-                year=row["assigned_on__year"],
+                year=row["cohort_year"],
                 lead_unit_id=row["lead_unit_id"],
                 category=row["category"],
                 counts={k: row[k] for k in SUGGESTION_COUNTS},
@@ -334,22 +337,36 @@ def suggestion_counts(*, year=None, unit=None, category=None, group: str | None 
     return [{"key": key, **counts} for key, counts in groups.items()]
 
 
-def suggestion_stats(*, user, station=None, unit=None, deputy=None, year=None, category=None) -> dict | None:
+def _whole_year_cohort(period: Period, basis: str) -> tuple[bool, int | None]:
+    """Whether the summary (per cohort year) answers this period and basis, and the year to read (None: all)."""
+    if basis != Basis.COHORT:
+        return False, None
+    if period.unbounded:
+        return True, None
+    return period.year is not None, period.year
+
+
+def suggestion_stats(
+    *, user, station=None, unit=None, deputy=None, period: Period, basis: str, category=None
+) -> dict | None:
     """The counts behind ``suggestions.selectors.suggestion_stats`` for a reader who sees everything.
 
     None (compute live) for narrower readers and for the station and deputy filters: their
-    populations are small and read through the lead deputy's and lead unit's indexes.
+    populations are small and read through the lead deputy's and lead unit's indexes; None also for
+    the activity basis and for periods other than one calendar year or all time.
     """
-    if station is not None or deputy is not None or not (user.is_active and user.sees_everything):
+    answers, year = _whole_year_cohort(period, basis)
+    if not answers or station is not None or deputy is not None or not (user.is_active and user.sees_everything):
         return None
     if current() is None:
         return None
     return suggestion_counts(year=year, unit=unit, category=category)[0]
 
 
-def suggestion_stats_by_unit(*, user, year=None, category=None) -> list[dict] | None:
+def suggestion_stats_by_unit(*, user, period: Period, basis: str, category=None) -> list[dict] | None:
     """The rows behind ``suggestions.selectors.suggestion_stats_by_unit`` (same conditions as above)."""
-    if not (user.is_active and user.sees_everything) or current() is None:
+    answers, year = _whole_year_cohort(period, basis)
+    if not answers or not (user.is_active and user.sees_everything) or current() is None:
         return None
     rows = suggestion_counts(year=year, category=category, group="lead_unit")
     return [{"lead_unit_id": row["key"][0], "lead_unit__name": row["key"][1], **row} for row in rows]

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from core import clock
+from core.periods import Basis, Period
 from deputies.models import Deputy
 from liaison.models import Visit
 from liaison.selectors import station_statistics
@@ -99,10 +100,15 @@ def test_the_lower_apps_statistics_read_the_summaries_with_the_same_figures(rand
         summaries.station_statistics(stations=Station.objects.all(), date_from=datetime.date(year, 1, 2), date_to=None)
         is None
     )
-    for params in [{}, {"year": year}, {"year": year, "category": "traffic"}]:
+    whole_year = Period.of_year(year)
+    for params in [{"period": Period()}, {"period": whole_year}, {"period": whole_year, "category": "traffic"}]:
         live = stats_metrics(_stats_population(office, **params).aggregate(**metric_aggregates()))
-        assert summaries.suggestion_stats(user=office, **params) is not None
+        assert summaries.suggestion_stats(user=office, basis=Basis.COHORT, **params) is not None
         assert suggestion_stats(office, **params) == live, params
+    # The activity basis and periods other than whole years are counted live.
+    assert summaries.suggestion_stats(user=office, period=whole_year, basis=Basis.ACTIVITY) is None
+    half = Period(datetime.date(year, 1, 1), datetime.date(year, 6, 30))
+    assert summaries.suggestion_stats(user=office, period=half, basis=Basis.COHORT) is None
     by_unit = suggestion_stats_by_unit(office, year=year)
     assert sum(row["assigned"] for row in by_unit) == suggestion_stats(office, year=year)["assigned"] > 0
 

@@ -1,0 +1,89 @@
+"""Which date places each suggestion figure in a period: defined here once, for every reader.
+
+``core.periods`` explains periods and the two bases. The suggestion metrics (``metric_aggregates``,
+``GET /api/v1/stats/suggestions/``, the statistics page, the dashboards and the annual reports) count
+the suggestions that were assigned (交办) and not withdrawn. On the ``cohort`` basis (the default)
+every figure counts the suggestions **first submitted** in the period — the same year as the
+suggestion list's ``year`` filter — and what has become of them so far. On the ``activity`` basis
+each figure counts the events of the period:
+
+| figures | cohort (default) | activity |
+|---|---|---|
+| ``assigned`` | first submitted | assigned (交办) in the period |
+| ``replied``, ``on_time``, ``a_class``, ``contacted`` | first submitted | first reply given in the period |
+| ``closed``, ``final_evaluations``, ``final_satisfied`` | first submitted | closed (final evaluation) in the period |
+| ``first_evaluations``, ``first_satisfied`` | first submitted | first evaluation in the period |
+
+The day of first submission never changes (a suggestion returned and resubmitted, or taken back from
+its unit and assigned again, stays in its cohort), so a suggestion belongs to one year for good. The
+rates divide what the figures count: on the activity basis ``reply_rate`` is the replies of the
+period ÷ the assignments of the period.
+"""
+
+from collections.abc import Callable
+
+from django.db.models import Q
+
+from core.periods import Basis, Period
+
+COHORT_DATE = "submitted_at"
+
+
+def _on(column: str, moment: bool = False) -> Callable[[Period], Q]:
+    return lambda period: period.q(column, moment=moment)
+
+
+def _first_evaluated(period: Period) -> Q:
+    from suggestions.models import Evaluation
+
+    firsts = Evaluation.objects.filter(period.q("evaluated_at", moment=True), is_first=True)
+    return Q(id__in=firsts.values("suggestion_id"))
+
+
+_replied, _closed = _on("first_replied_on"), _on("closed_at", moment=True)
+
+# figure (a key of ``metric_aggregates``) → the rows it counts in a period, on the activity basis.
+ACTIVITY_DATES: dict[str, Callable[[Period], Q]] = {
+    "assigned": _on("assigned_on"),
+    "replied": _replied,
+    "on_time": _replied,
+    "a_class": _replied,
+    "contacted": _replied,
+    "closed": _closed,
+    "final_evaluations": _closed,
+    "final_satisfied": _closed,
+    "first_evaluations": _first_evaluated,
+    "first_satisfied": _first_evaluated,
+}
+
+# What the statistics page and the API schema say about the two bases.
+SUGGESTION_BASIS_TEXT = {
+    Basis.COHORT: "Suggestions first submitted in the period (and assigned), and what became of them so far.",
+    Basis.ACTIVITY: "The work of the period: suggestions assigned, first replies given, suggestions closed and "
+    "evaluations made in it, whenever the suggestions were submitted.",
+}
+
+
+def counted_q() -> Q:
+    """The suggestions every metric counts, whatever the period: assigned (交办) and not withdrawn."""
+    from suggestions.models import State
+
+    return Q(assigned_on__isnull=False) & ~Q(state=State.WITHDRAWN)
+
+
+def cohort_q(period: Period) -> Q:
+    """The cohort of ``period``: first submitted in it (the suggestion list's ``year`` filter too)."""
+    return period.q(COHORT_DATE, moment=True)
+
+
+def figure_q(figure: str, period: Period) -> Q:
+    """The rows ``figure`` counts in ``period`` on the activity basis."""
+    return ACTIVITY_DATES[figure](period)
+
+
+def activity_q(period: Period) -> Q:
+    """The suggestions with at least one event of the period (what the activity figures read)."""
+    anywhere = Q()
+    for make in dict.fromkeys(ACTIVITY_DATES.values()):
+        anywhere |= make(period)
+    return anywhere
