@@ -14,6 +14,7 @@ A visit and the receipt of an opinion are events themselves, so both bases place
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from core.periods import Basis, Period
 
@@ -35,12 +36,16 @@ STATION_FIGURE_DATES: dict[str, dict[str, tuple[str, bool]]] = {
     },
 }
 
-# What the station statistics page and the API schema say about the two bases.
+# What the statistics pages (translated) and the API schema (English) say about the two bases.
 STATION_BASIS_TEXT = {
-    Basis.COHORT: "Person-times by visit date; opinions received in the period, and of those the ones "
-    "answered on site, escalated and resolved so far.",
-    Basis.ACTIVITY: "Person-times by visit date; opinions received in the period; outcomes (answered on site, "
-    "escalated) recorded in the period; opinions resolved in the period, whenever they were received.",
+    Basis.COHORT: gettext_noop(
+        "Person-times by visit date; opinions received in the period, and of those the ones "
+        "answered on site, escalated and resolved so far."
+    ),
+    Basis.ACTIVITY: gettext_noop(
+        "Person-times by visit date; opinions received in the period; outcomes (answered on site, "
+        "escalated) recorded in the period; opinions resolved in the period, whenever they were received."
+    ),
 }
 
 

@@ -23,6 +23,7 @@ period ÷ the assignments of the period.
 from collections.abc import Callable
 
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from core.periods import Basis, Period
 
@@ -56,11 +57,15 @@ ACTIVITY_DATES: dict[str, Callable[[Period], Q]] = {
     "first_satisfied": _first_evaluated,
 }
 
-# What the statistics page and the API schema say about the two bases.
+# What the statistics pages (translated) and the API schema (English) say about the two bases.
 SUGGESTION_BASIS_TEXT = {
-    Basis.COHORT: "Suggestions first submitted in the period (and assigned), and what became of them so far.",
-    Basis.ACTIVITY: "The work of the period: suggestions assigned, first replies given, suggestions closed and "
-    "evaluations made in it, whenever the suggestions were submitted.",
+    Basis.COHORT: gettext_noop(
+        "Suggestions first submitted in the period (and assigned), and what became of them so far."
+    ),
+    Basis.ACTIVITY: gettext_noop(
+        "The work of the period: suggestions assigned, first replies given, suggestions closed and "
+        "evaluations made in it, whenever the suggestions were submitted."
+    ),
 }
 
 

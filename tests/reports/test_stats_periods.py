@@ -10,6 +10,7 @@ from datetime import date, datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from liaison.models import Opinion
@@ -289,3 +290,30 @@ def test_the_endpoints_cost_a_constant_number_of_queries(december_opinion, froze
     for url in ENDPOINTS:
         with django_assert_max_num_queries(7):
             client.get(url, {"basis": "activity", "year": 2025, **everything})
+
+
+# --- The statistics pages ------------------------------------------------------------------------------
+
+
+def test_the_station_dashboard_counts_by_the_basis_chosen_and_says_which(december_opinion, client):
+    street = december_opinion
+    client.force_login(street.staff_a)
+    period = {"station": street.a.pk, "date_from": "2025-01-01", "date_to": "2025-12-31"}
+    cohort = client.get(reverse("liaison:reception_dashboard"), period)
+    activity = client.get(reverse("liaison:reception_dashboard"), {**period, "basis": "activity"})
+    assert cohort.context["figures"] == _get(street.staff_a, STATIONS, **period)
+    assert activity.context["figures"] == _get(street.staff_a, STATIONS, basis="activity", **period)
+    assert (cohort.context["figures"]["resolved"], activity.context["figures"]["resolved"]) == (1, 0)
+    assert "截至目前的办理结果" in cohort.content.decode()
+    assert "按解决日期统计" in activity.content.decode()
+
+
+def test_the_suggestion_statistics_page_counts_by_the_basis_chosen_and_says_which(december_suggestion, client):
+    w, _suggestion = december_suggestion
+    client.force_login(w.office)
+    cohort = client.get(reverse("suggestions:stats"), {"year": 2026})
+    activity = client.get(reverse("suggestions:stats"), {"year": 2026, "basis": "activity"})
+    assert cohort.context["total"] == _get(w.office, SUGGESTIONS, year=2026)
+    assert activity.context["total"] == _get(w.office, SUGGESTIONS, year=2026, basis="activity")
+    assert (cohort.context["total"]["replied"], activity.context["total"]["replied"]) == (0, 1)
+    assert "首次提交" in cohort.content.decode() and "期间内完成的办理工作" in activity.content.decode()
