@@ -188,13 +188,13 @@ def station_statistics(
     unit=None,
     use_summary: bool = True,
 ) -> dict:
-    """The five figures for these stations over a period (inclusive). Two queries.
+    """The five figures for these stations over a period (inclusive). Two queries (up to four from the summaries).
 
     Which date places each figure in the period, on each basis, is ``liaison.periods``. The period is
-    ``period``, or ``date_from``–``date_to`` (either end open). Read from the precomputed summaries when
-    they are fresh, the basis is the cohort, nobody narrower than the stations is asked for and the
-    period is whole months (``core.precomputed``; ``use_summary=False`` always counts the rows, as the
-    annual reports do).
+    ``period``, or ``date_from``–``date_to`` (either end open). Read from the precomputed summaries
+    (both bases) when they are fresh, nobody narrower than the stations is asked for and the period is
+    whole months (``core.precomputed``; ``use_summary=False`` always counts the rows, as the annual
+    reports do).
 
     ``stations`` is a queryset of stations (already scoped to the reader). ``deputy`` narrows to the
     visits the deputy received and the opinions addressed to them or raised at those visits; ``unit``
@@ -204,8 +204,10 @@ def station_statistics(
 
     period = period or Period(date_from, date_to)
     summary = (
-        precomputed.lookup("station_statistics", stations=stations, date_from=period.date_from, date_to=period.date_to)
-        if use_summary and basis == Basis.COHORT and deputy is None and unit is None
+        precomputed.lookup(
+            "station_statistics", stations=stations, date_from=period.date_from, date_to=period.date_to, basis=basis
+        )
+        if use_summary and deputy is None and unit is None
         else None
     )
     if summary is not None:

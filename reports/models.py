@@ -234,6 +234,28 @@ class OpinionMonth(models.Model):
         return f"{self.station_id} {self.month:%Y-%m} {self.category}: {self.opinions}"
 
 
+class OpinionActivityMonth(models.Model):
+    """Opinion outcomes and resolutions of one station by the month they happened (the activity basis,
+    ``liaison.periods``): answered on site and escalated by the month the outcome was recorded, resolved
+    by the month of resolution. A station-month may have two rows (one per kind of event); readers sum."""
+
+    station = models.ForeignKey(
+        "organisation.Station", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("month"))  # the first day of the month
+    answered_on_site = models.PositiveIntegerField(default=0)
+    escalated = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("opinion outcomes of a station-month")
+        verbose_name_plural = _("opinion outcomes of station-months")
+        indexes = [models.Index(fields=["month", "station"], name="opinion_act_month_station")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.month:%Y-%m}: {self.answered_on_site}/{self.escalated}/{self.resolved}"
+
+
 class VisitMonth(models.Model):
     """Visits of one station in one month and their person-times."""
 

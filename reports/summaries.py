@@ -28,7 +28,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import connections, router, transaction
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, DateField, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractYear, TruncMonth
 
 from core import clock
@@ -39,7 +39,14 @@ from liaison import selectors as liaison_selectors
 from liaison.models import Opinion, OpinionOutcome, Visit
 from reports.compliance import DutyCompliance, duty_compliance
 from reports.metrics import FIGURE_KEYS, deputy_figures
-from reports.models import DeputyYear, OpinionMonth, StatisticsRefresh, SuggestionYear, VisitMonth
+from reports.models import (
+    DeputyYear,
+    OpinionActivityMonth,
+    OpinionMonth,
+    StatisticsRefresh,
+    SuggestionYear,
+    VisitMonth,
+)
 from suggestions.models import Suggestion
 from suggestions.periods import COHORT_DATE, counted_q
 from suggestions.selectors import metric_aggregates
@@ -112,7 +119,7 @@ def refresh() -> dict:
     """Rebuild every summary table from scratch (one transaction); returns what was built."""
     started = time.monotonic()
     today = clock.today()
-    for model in (OpinionMonth, VisitMonth, DeputyYear, SuggestionYear):
+    for model in (OpinionMonth, OpinionActivityMonth, VisitMonth, DeputyYear, SuggestionYear):
         model.objects.all().delete()
 
     _insert_select(
@@ -123,6 +130,32 @@ def refresh() -> dict:
         .values("station_id", "m", "category")
         .annotate(**_opinion_counts())
         .values_list("station_id", "m", "category", *OPINION_COUNTS),
+    )
+    # The activity basis (liaison.periods): outcomes by the month recorded, resolutions by the month resolved.
+    activity_columns = ["station_id", "month", "answered_on_site", "escalated", "resolved"]
+    _insert_select(
+        OpinionActivityMonth,
+        activity_columns,
+        Opinion.objects.filter(outcome__in=[OpinionOutcome.ANSWERED_ON_SITE, OpinionOutcome.ESCALATED])
+        .order_by()
+        .annotate(m=TruncMonth("outcome_at", output_field=DateField()))
+        .values("station_id", "m")
+        .annotate(
+            a=Count("id", filter=Q(outcome=OpinionOutcome.ANSWERED_ON_SITE)),
+            e=Count("id", filter=Q(outcome=OpinionOutcome.ESCALATED)),
+            r=Value(0),
+        )
+        .values_list("station_id", "m", "a", "e", "r"),
+    )
+    _insert_select(
+        OpinionActivityMonth,
+        activity_columns,
+        Opinion.objects.filter(resolved_at__isnull=False)
+        .order_by()
+        .annotate(m=TruncMonth("resolved_at", output_field=DateField()))
+        .values("station_id", "m")
+        .annotate(a=Value(0), e=Value(0), r=Count("id"))
+        .values_list("station_id", "m", "a", "e", "r"),
     )
     _insert_select(
         VisitMonth,
@@ -180,6 +213,7 @@ def refresh() -> dict:
     StatisticsRefresh.objects.create(refreshed_at=clock.now(), seconds=seconds, first_year=start_year)
     return {
         "opinion_months": OpinionMonth.objects.count(),
+        "opinion_activity_months": OpinionActivityMonth.objects.count(),
         "visit_months": VisitMonth.objects.count(),
         "deputy_years": len(rows),
         "seconds": round(seconds, 1),
@@ -215,18 +249,24 @@ def station_counts(stations: QuerySet, date_from, date_to) -> dict:
     return {**{k: v or 0 for k, v in opinions.items()}, **{k: v or 0 for k, v in visits.items()}}
 
 
-def station_statistics(*, stations, date_from, date_to) -> dict | None:
+def station_statistics(*, stations, date_from, date_to, basis: str = Basis.COHORT) -> dict | None:
     """The five figures of ``liaison.selectors.station_statistics``, or None when the summaries cannot answer."""
     if not month_aligned(date_from, date_to) or current() is None:
         return None
     counts = station_counts(stations, date_from, date_to)
-    return {
+    figures = {
         "visits_person_times": counts["person_times"],
         "opinions": counts["opinions"],
         "answered_on_site": counts["answered_on_site"],
         "escalated": counts["escalated"],
         "resolved": counts["resolved"],
     }
+    if basis == Basis.ACTIVITY:
+        events = _months(_of_stations(OpinionActivityMonth, stations), date_from, date_to).aggregate(
+            answered_on_site=Sum("answered_on_site"), escalated=Sum("escalated"), resolved=Sum("resolved")
+        )
+        figures.update({name: value or 0 for name, value in events.items()})
+    return figures
 
 
 def monthly(stations: QuerySet, date_from: datetime.date, date_to: datetime.date) -> dict:

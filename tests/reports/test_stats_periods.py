@@ -16,6 +16,8 @@ from rest_framework.test import APIClient
 from liaison.models import Opinion
 from liaison.services.opinions import opinion_resolve
 from liaison.services.reception import visit_record
+from organisation.models import Station
+from reports import summaries
 from suggestions import services
 from suggestions.models import State, Suggestion
 from tests.builders.suggestions import drive
@@ -147,6 +149,14 @@ def test_an_opinion_of_december_resolved_in_january_is_2025s_cohort_and_2026s_ac
     assert figures(2026, "activity") == {**figures(2026, "cohort"), "resolved": 1}
     # The default is the cohort.
     assert _get(street.office, STATIONS, station=street.a.pk, year=2025) == figures(2025, "cohort")
+    # The summary tables answer both bases with the same figures.
+    live = {(year, basis): figures(year, basis) for year in (2025, 2026) for basis in ("cohort", "activity")}
+    summaries.refresh()
+    stations = Station.objects.filter(id=street.a.id)
+    for year, basis in live:
+        whole = {"date_from": date(year, 1, 1), "date_to": date(year, 12, 31), "basis": basis}
+        assert summaries.station_statistics(stations=stations, **whole) == live[year, basis]
+        assert figures(year, basis) == live[year, basis]
 
 
 def test_a_closed_years_activity_does_not_drift_when_later_resolutions_arrive(december_opinion, frozen_today):
