@@ -317,3 +317,29 @@ class SuggestionYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.lead_unit_id} {self.category}"
+
+
+class SuggestionActivityYear(models.Model):
+    """The suggestion metric counts of one year, lead unit and category on the activity basis
+    (``suggestions.periods``): each figure by the year of its own event (交办, first reply, closure,
+    first evaluation)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    lead_unit = models.ForeignKey(
+        "organisation.HandlingUnit",
+        verbose_name=_("lead unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    category = models.CharField(_("category"), max_length=30)
+    counts = models.JSONField(_("counts"), default=dict)
+
+    class Meta:
+        verbose_name = _("suggestion work of a year")
+        verbose_name_plural = _("suggestion work of years")
+        indexes = [models.Index(fields=["year", "lead_unit"], name="suggestion_act_year_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.lead_unit_id} {self.category}"

@@ -44,11 +44,12 @@ from reports.models import (
     OpinionActivityMonth,
     OpinionMonth,
     StatisticsRefresh,
+    SuggestionActivityYear,
     SuggestionYear,
     VisitMonth,
 )
 from suggestions.models import Suggestion
-from suggestions.periods import COHORT_DATE, counted_q
+from suggestions.periods import COHORT_DATE, EVENTS, FIGURE_EVENTS, counted_q, event_moment
 from suggestions.selectors import metric_aggregates
 
 OPINION_COUNTS = ("opinions", "answered_on_site", "escalated", "resolved", "referred", "filed", "pending")
@@ -119,7 +120,7 @@ def refresh() -> dict:
     """Rebuild every summary table from scratch (one transaction); returns what was built."""
     started = time.monotonic()
     today = clock.today()
-    for model in (OpinionMonth, OpinionActivityMonth, VisitMonth, DeputyYear, SuggestionYear):
+    for model in (OpinionMonth, OpinionActivityMonth, VisitMonth, DeputyYear, SuggestionYear, SuggestionActivityYear):
         model.objects.all().delete()
 
     _insert_select(
@@ -208,12 +209,34 @@ def refresh() -> dict:
         ],
         batch_size=2000,
     )
+    # The activity basis: each figure by the year of its own event (one grouped pass per event).
+    everything = metric_aggregates()
+    work: dict = defaultdict(lambda: dict.fromkeys(SUGGESTION_COUNTS, 0))
+    for event in EVENTS:
+        figures = [name for name in SUGGESTION_COUNTS if FIGURE_EVENTS[name] == event]
+        for row in (
+            Suggestion.objects.filter(counted_q())
+            .order_by()
+            .annotate(event_year=ExtractYear(event_moment(event)))
+            .filter(event_year__isnull=False)
+            .values("event_year", "lead_unit_id", "category")
+            .annotate(**{name: everything[name] for name in figures})
+        ):
+            work[(row["event_year"], row["lead_unit_id"], row["category"])].update({k: row[k] for k in figures})
+    SuggestionActivityYear.objects.bulk_create(
+        [
+            SuggestionActivityYear(year=year, lead_unit_id=unit_id, category=category, counts=counts)
+            for (year, unit_id, category), counts in work.items()
+        ],
+        batch_size=2000,
+    )
     seconds = time.monotonic() - started
     StatisticsRefresh.objects.all().delete()
     StatisticsRefresh.objects.create(refreshed_at=clock.now(), seconds=seconds, first_year=start_year)
     return {
         "opinion_months": OpinionMonth.objects.count(),
         "opinion_activity_months": OpinionActivityMonth.objects.count(),
+        "suggestion_activity_years": len(work),
         "visit_months": VisitMonth.objects.count(),
         "deputy_years": len(rows),
         "seconds": round(seconds, 1),
@@ -357,9 +380,11 @@ def compliance_of(deputy_ids, year: int) -> dict[int, list[DutyCompliance]]:
     return result
 
 
-def suggestion_counts(*, year=None, unit=None, category=None, group: str | None = None) -> list[dict]:
+def suggestion_counts(
+    *, year=None, unit=None, category=None, group: str | None = None, basis: str = Basis.COHORT
+) -> list[dict]:
     """Summed ``metric_aggregates`` counts, optionally per ``lead_unit`` or ``category``. One query."""
-    rows = SuggestionYear.objects.all()
+    rows = (SuggestionActivityYear if basis == Basis.ACTIVITY else SuggestionYear).objects.all()
     if year is not None:
         rows = rows.filter(year=year)
     if unit is not None:
@@ -377,10 +402,8 @@ def suggestion_counts(*, year=None, unit=None, category=None, group: str | None 
     return [{"key": key, **counts} for key, counts in groups.items()]
 
 
-def _whole_year_cohort(period: Period, basis: str) -> tuple[bool, int | None]:
-    """Whether the summary (per cohort year) answers this period and basis, and the year to read (None: all)."""
-    if basis != Basis.COHORT:
-        return False, None
+def _whole_years(period: Period) -> tuple[bool, int | None]:
+    """Whether the summaries (per year) answer this period, and the year to read (None: every year)."""
     if period.unbounded:
         return True, None
     return period.year is not None, period.year
@@ -393,22 +416,22 @@ def suggestion_stats(
 
     None (compute live) for narrower readers and for the station and deputy filters: their
     populations are small and read through the lead deputy's and lead unit's indexes; None also for
-    the activity basis and for periods other than one calendar year or all time.
+    periods other than one calendar year or all time.
     """
-    answers, year = _whole_year_cohort(period, basis)
+    answers, year = _whole_years(period)
     if not answers or station is not None or deputy is not None or not (user.is_active and user.sees_everything):
         return None
     if current() is None:
         return None
-    return suggestion_counts(year=year, unit=unit, category=category)[0]
+    return suggestion_counts(year=year, unit=unit, category=category, basis=basis)[0]
 
 
 def suggestion_stats_by_unit(*, user, period: Period, basis: str, category=None) -> list[dict] | None:
     """The rows behind ``suggestions.selectors.suggestion_stats_by_unit`` (same conditions as above)."""
-    answers, year = _whole_year_cohort(period, basis)
+    answers, year = _whole_years(period)
     if not answers or not (user.is_active and user.sees_everything) or current() is None:
         return None
-    rows = suggestion_counts(year=year, category=category, group="lead_unit")
+    rows = suggestion_counts(year=year, category=category, group="lead_unit", basis=basis)
     return [{"lead_unit_id": row["key"][0], "lead_unit__name": row["key"][1], **row} for row in rows]
 
 

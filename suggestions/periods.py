@@ -20,8 +20,6 @@ rates divide what the figures count: on the activity basis ``reply_rate`` is the
 period ÷ the assignments of the period.
 """
 
-from collections.abc import Callable
-
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
@@ -30,32 +28,54 @@ from core.periods import Basis, Period
 COHORT_DATE = "submitted_at"
 
 
-def _on(column: str, moment: bool = False) -> Callable[[Period], Q]:
-    return lambda period: period.q(column, moment=moment)
-
-
-def _first_evaluated(period: Period) -> Q:
-    from suggestions.models import Evaluation
-
-    firsts = Evaluation.objects.filter(period.q("evaluated_at", moment=True), is_first=True)
-    return Q(id__in=firsts.values("suggestion_id"))
-
-
-_replied, _closed = _on("first_replied_on"), _on("closed_at", moment=True)
-
-# figure (a key of ``metric_aggregates``) → the rows it counts in a period, on the activity basis.
-ACTIVITY_DATES: dict[str, Callable[[Period], Q]] = {
-    "assigned": _on("assigned_on"),
-    "replied": _replied,
-    "on_time": _replied,
-    "a_class": _replied,
-    "contacted": _replied,
-    "closed": _closed,
-    "final_evaluations": _closed,
-    "final_satisfied": _closed,
-    "first_evaluations": _first_evaluated,
-    "first_satisfied": _first_evaluated,
+# The events of the activity basis: event → (its column, is a datetime); the first evaluation is read from
+# the ``Evaluation`` rows (``is_first``, ``evaluated_at``).
+EVENTS: dict[str, tuple[str, bool] | None] = {
+    "assignment": ("assigned_on", False),
+    "first_reply": ("first_replied_on", False),
+    "closure": ("closed_at", True),
+    "first_evaluation": None,
 }
+
+# figure (a key of ``metric_aggregates``) → the event that places it in a period on the activity basis.
+FIGURE_EVENTS: dict[str, str] = {
+    "assigned": "assignment",
+    "replied": "first_reply",
+    "on_time": "first_reply",
+    "a_class": "first_reply",
+    "contacted": "first_reply",
+    "closed": "closure",
+    "final_evaluations": "closure",
+    "final_satisfied": "closure",
+    "first_evaluations": "first_evaluation",
+    "first_satisfied": "first_evaluation",
+}
+
+
+def event_q(event: str, period: Period) -> Q:
+    """The suggestions whose ``event`` happened in ``period``."""
+    if EVENTS[event] is None:
+        from suggestions.models import Evaluation
+
+        firsts = Evaluation.objects.filter(period.q("evaluated_at", moment=True), is_first=True)
+        return Q(id__in=firsts.values("suggestion_id"))
+    column, moment = EVENTS[event]
+    return period.q(column, moment=moment)
+
+
+def event_moment(event: str):
+    """The date or moment of ``event`` as an expression on ``Suggestion`` (what the summaries group by year)."""
+    if EVENTS[event] is None:
+        from django.db.models import DateTimeField, OuterRef, Subquery
+
+        from suggestions.models import Evaluation
+
+        firsts = Evaluation.objects.filter(suggestion=OuterRef("pk"), is_first=True).order_by("evaluated_at")
+        return Subquery(firsts.values("evaluated_at")[:1], output_field=DateTimeField())
+    from django.db.models import F
+
+    return F(EVENTS[event][0])
+
 
 # What the statistics pages (translated) and the API schema (English) say about the two bases.
 SUGGESTION_BASIS_TEXT = {
@@ -83,12 +103,12 @@ def cohort_q(period: Period) -> Q:
 
 def figure_q(figure: str, period: Period) -> Q:
     """The rows ``figure`` counts in ``period`` on the activity basis."""
-    return ACTIVITY_DATES[figure](period)
+    return event_q(FIGURE_EVENTS[figure], period)
 
 
 def activity_q(period: Period) -> Q:
     """The suggestions with at least one event of the period (what the activity figures read)."""
     anywhere = Q()
-    for make in dict.fromkeys(ACTIVITY_DATES.values()):
-        anywhere |= make(period)
+    for event in EVENTS:
+        anywhere |= event_q(event, period)
     return anywhere

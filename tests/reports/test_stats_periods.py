@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from core.periods import Period
 from liaison.models import Opinion
 from liaison.services.opinions import opinion_resolve
 from liaison.services.reception import visit_record
@@ -200,6 +201,12 @@ def test_a_suggestion_submitted_in_december_and_replied_in_january(december_sugg
     assert figures(2026, "cohort") == (0, 0, 0, None)
     assert figures(2025, "activity") == (1, 0, 0, None)
     assert figures(2026, "activity") == (0, 1, 1, 1.0)
+    # The summary tables answer both bases with the same figures.
+    live = {(year, basis): figures(year, basis) for year in (2025, 2026) for basis in ("cohort", "activity")}
+    summaries.refresh()
+    for year, basis in live:
+        assert summaries.suggestion_stats(user=w.office, period=Period.of_year(year), basis=basis) is not None
+        assert figures(year, basis) == live[year, basis]
     # The suggestion list's year is the same cohort year as the statistics'.
     listed = _api(w.office).get("/api/v1/suggestions/", {"year": 2025}).json()["results"]
     assert [row["id"] for row in listed] == [suggestion.pk]

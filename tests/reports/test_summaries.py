@@ -108,12 +108,27 @@ def test_the_lower_apps_statistics_read_the_summaries_with_the_same_figures(rand
         is None
     )
     whole_year = Period.of_year(year)
-    for params in [{"period": Period()}, {"period": whole_year}, {"period": whole_year, "category": "traffic"}]:
-        live = stats_metrics(_stats_population(office, **params).aggregate(**metric_aggregates()))
-        assert summaries.suggestion_stats(user=office, basis=Basis.COHORT, **params) is not None
-        assert suggestion_stats(office, **params) == live, params
-    # The activity basis and periods other than whole years are counted live.
-    assert summaries.suggestion_stats(user=office, period=whole_year, basis=Basis.ACTIVITY) is None
+    differ = False
+    for basis in Basis.CHOICES:
+        for params in [
+            {"period": Period()},
+            {"period": whole_year},
+            {"period": Period.of_year(year + 1)},
+            {"period": whole_year, "category": "traffic"},
+        ]:
+            population = _stats_population(office, basis=basis, **params)
+            live = stats_metrics(population.aggregate(**metric_aggregates(basis, params["period"])))
+            assert summaries.suggestion_stats(user=office, basis=basis, **params) is not None
+            assert suggestion_stats(office, basis=basis, **params) == live, (basis, params)
+            cohort = suggestion_stats(office, **params)
+            differ = differ or live != cohort
+        by_unit = suggestion_stats_by_unit(office, period=whole_year, basis=basis)
+        assert (
+            sum(row["assigned"] for row in by_unit)
+            == suggestion_stats(office, period=whole_year, basis=basis)["assigned"]
+        )
+    assert differ
+    # Periods other than whole years are counted live.
     half = Period(datetime.date(year, 1, 1), datetime.date(year, 6, 30))
     assert summaries.suggestion_stats(user=office, period=half, basis=Basis.COHORT) is None
     by_unit = suggestion_stats_by_unit(office, year=year)
