@@ -47,7 +47,8 @@ def dashboard(request):
             "form": form,
             "figures": figures,
             "chart": _chart(series),
-            "outcomes": _outcome_bars(figures),
+            # Shares of the opinions received: a cohort's own outcomes only (activity counts other periods' too).
+            "outcomes": _outcome_bars(figures) if basis == Basis.COHORT else [],
             "date_from": date_from,
             "date_to": date_to,
             "station": station,

@@ -323,6 +323,8 @@ def test_the_station_dashboard_counts_by_the_basis_chosen_and_says_which(decembe
     assert (cohort.context["figures"]["resolved"], activity.context["figures"]["resolved"]) == (1, 0)
     assert "截至目前的办理结果" in cohort.content.decode()
     assert "按解决日期统计" in activity.content.decode()
+    # Shares of the opinions received are a cohort's only.
+    assert cohort.context["outcomes"] and activity.context["outcomes"] == []
 
 
 def test_the_suggestion_statistics_page_counts_by_the_basis_chosen_and_says_which(december_suggestion, client):
