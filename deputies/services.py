@@ -232,3 +232,11 @@ def deputy_group_update(*, group: DeputyGroup, members: Iterable[Deputy] | None 
     elif group.leader is not None:
         group.members.add(group.leader)
     return group
+
+
+@transaction.atomic
+def deputy_set_resident_stations(*, deputy: Deputy, stations: Iterable) -> Deputy:
+    """Make ``stations`` (stations or ids) the ones where the deputy is resident (进站), replacing the set."""
+    deputy = Deputy.objects.select_for_update().get(pk=deputy.pk)
+    deputy.resident_stations.set(stations)
+    return deputy

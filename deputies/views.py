@@ -51,7 +51,10 @@ def deputy_detail(request, pk):
         "committee_contacts__committee_member",
         "contact_links__deputy",
     )
-    deputy = get_object_or_404(deputies, pk=pk)
+    # Where an imported deputy came from (the ledger import's record, read by its relation's name).
+    deputy = get_object_or_404(
+        deputies.select_related("imported_from__batch", "imported_from__updated_by_batch"), pk=pk
+    )
     resident_stations = list(deputy.resident_stations.order_by("kind", "name"))
     assignments = list(
         deputy.grid_assignments.filter(end_date__isnull=True).select_related("grid__centre__community__station")

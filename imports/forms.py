@@ -16,3 +16,8 @@ class UploadForm(forms.Form):
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:  # only the kinds the user may import (the roster is the office's)
+            self.fields["kind"].choices = kind_choices(user)

@@ -28,7 +28,8 @@ from core.errors import ActionRefused, PermissionRefused
 from core.roles import Role
 from core.tasks import enqueue_on_commit
 from core.uploads import generated_name
-from imports import reception
+from imports import reception, roster, suggestion_ledger
+from imports.duty_ledgers import activities, grid_duties, voter_contacts
 from imports.models import BatchStatus, ImportBatch, LedgerKind
 from imports.reading import CellError, LedgerUnreadable, check_package, read_sheet
 from imports.selectors import PROGRESS_TTL, progress_key
@@ -44,13 +45,25 @@ MAX_STORED_ERRORS = 1000
 # The ledger kinds the product reads, each a module with the same interface (see ``imports.reception``):
 # ``KIND``, ``columns()``, ``check(rows, *, actor, errors)`` yielding chunks of plans, ``write(chunk, *,
 # batch, actor)``, ``undo(batch)``, ``undo_blockers(batch)`` and, optionally, ``template_lists(actor)`` (the
-# template's drop-down lists by column; the actor's stations when a kind has none of its own).
-KINDS = {LedgerKind.RECEPTION: reception}
+# template's drop-down lists by column; the actor's stations when a kind has none of its own) and ``ROLES``
+# (who may import that kind; ``IMPORT_ROLES`` when a kind does not say).
+KINDS = {
+    LedgerKind.RECEPTION: reception,
+    LedgerKind.SUGGESTIONS: suggestion_ledger,
+    LedgerKind.DEPUTIES: roster,
+    LedgerKind.GRID_DUTIES: grid_duties,
+    LedgerKind.VOTER_CONTACTS: voter_contacts,
+    LedgerKind.ACTIVITIES: activities,
+}
 
 
-def kind_choices() -> list[tuple[str, str]]:
-    """The ledger kinds offered for upload, in the order ``LedgerKind`` lists them."""
-    return [(value, label) for value, label in LedgerKind.choices if value in KINDS]
+def kind_choices(user=None) -> list[tuple[str, str]]:
+    """The ledger kinds offered for upload, in the order ``LedgerKind`` lists them (those ``user`` may import)."""
+    return [
+        (value, label)
+        for value, label in LedgerKind.choices
+        if value in KINDS and (user is None or may_import_kind(user, value))
+    ]
 
 
 def may_import(user) -> bool:
@@ -60,14 +73,24 @@ def may_import(user) -> bool:
 IMPORT_REFUSED = gettext_lazy("Only station staff and the office import ledgers.")
 
 
-def _require(user) -> None:
+KIND_REFUSED = gettext_lazy("Only the office imports this kind of ledger.")
+
+
+def may_import_kind(user, kind: str) -> bool:
+    roles = getattr(KINDS[kind], "ROLES", IMPORT_ROLES)
+    return may_import(user) and user.has_role(*roles)
+
+
+def _require(user, kind: str | None = None) -> None:
     if not may_import(user):
         raise PermissionRefused(IMPORT_REFUSED)
+    if kind in KINDS and not may_import_kind(user, kind):
+        raise PermissionRefused(KIND_REFUSED)
 
 
 def ledger_template(*, kind: str, actor) -> bytes:
     """The .xlsx template of ``kind``, with the actor's stations in the station drop-down."""
-    _require(actor)
+    _require(actor, kind)
     module = KINDS[kind]
     with translation.override("zh-hans"):
         title = str(LedgerKind(kind).label)
@@ -84,6 +107,7 @@ def batch_upload(*, actor, kind: str, upload) -> ImportBatch:
     _require(actor)
     if kind not in KINDS:
         raise ValidationError({"kind": [_("Unknown ledger kind.")]})
+    _require(actor, kind)
     if upload is None:
         raise ValidationError({"file": [_("Choose the ledger file.")]})
     data = upload.read()
@@ -202,6 +226,7 @@ def batch_confirm(*, batch: ImportBatch, actor) -> ImportBatch:
     """Import a batch that checked clean: queue the import (one transaction, all or nothing)."""
     _require(actor)
     batch = ImportBatch.objects.select_for_update().get(id=batch.id)
+    _require(actor, batch.kind)
     if batch.created_by_id != actor.id and not actor.has_role(Role.OFFICE, Role.ADMIN):
         raise PermissionRefused(_("Only the person who uploaded the ledger, or the office, may import it."))
     if batch.status != BatchStatus.READY:
@@ -275,6 +300,7 @@ def batch_undo(*, batch: ImportBatch, actor) -> ImportBatch:
     """Remove what an import created and restore what it corrected, while nothing has been built on it."""
     _require(actor)
     batch = ImportBatch.objects.select_for_update().get(id=batch.id)
+    _require(actor, batch.kind)
     if batch.created_by_id != actor.id and not actor.has_role(Role.OFFICE, Role.ADMIN):
         raise PermissionRefused(_("Only the person who imported the ledger, or the office, may undo it."))
     if batch.status != BatchStatus.IMPORTED:

@@ -28,9 +28,9 @@ def _require_viewer(user):
 def batch_list(request):
     user = request.user
     _require_viewer(user)
-    form = UploadForm()
+    form = UploadForm(user=user)
     if request.method == "POST":
-        form = UploadForm(request.POST, request.FILES)
+        form = UploadForm(request.POST, request.FILES, user=user)
         if form.is_valid():
             outcome = run_service(
                 request,
@@ -49,7 +49,7 @@ def batch_list(request):
         {
             "form": form if services.may_import(user) else None,
             "page_obj": page,
-            "kinds": services.kind_choices(),
+            "kinds": services.kind_choices(user),
         },
         status=400 if form.errors else 200,
     )
@@ -59,7 +59,7 @@ def batch_list(request):
 def template_download(request, kind: str):
     if kind not in services.KINDS:
         raise PermissionDenied
-    if not services.may_import(request.user):
+    if not services.may_import_kind(request.user, kind):
         raise PermissionDenied
     data = services.ledger_template(kind=kind, actor=request.user)
     response = HttpResponse(data, content_type=XLSX)

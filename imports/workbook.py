@@ -45,7 +45,9 @@ def template(*, title: str, sheet_title: str, columns: list[Column], lists: dict
             for row, value in enumerate(values, start=2):
                 options.cell(row=row, column=option_column, value=neutralise(value))
             source = f"{quote_sheetname('选项')}!${option_letter}$2:${option_letter}${len(values) + 1}"
-            validation = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=True)
+            # A column of several names offers the list without refusing a cell that names more than one.
+            several = column.kind == "names"
+            validation = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=not several)
             validation.errorTitle = "请从下拉列表中选择"
             validation.error = f"「{column.header}」请从下拉列表中选择。"
             sheet.add_data_validation(validation)

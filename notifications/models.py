@@ -48,6 +48,8 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox_idx"),
             # The unread badge on every page counts these; the partial index stays small.
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread_idx"),
+            # The notifications about one record, found when the record is deleted.
+            models.Index(fields=["target_type", "target_id"], name="notification_target_idx"),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -270,6 +271,15 @@ def deliveries_sweep(*, limit: int = 2000) -> dict:
 
 
 # --- The inbox ---------------------------------------------------------------------------------
+
+
+def notifications_unlink(*, target) -> int:
+    """The record ``target`` is being deleted: its notifications stay in their inboxes as history, without
+    the link that would now lead nowhere, and are marked read. Returns how many were changed."""
+    target_type_id, target_id = target_of(target)
+    return Notification.objects.filter(target_type_id=target_type_id, target_id=target_id).update(
+        url="", read_at=Coalesce("read_at", Value(clock.now()))
+    )
 
 
 def notification_mark_read(*, user, notification_id: int) -> Notification:

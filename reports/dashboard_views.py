@@ -27,20 +27,31 @@ PAGE_LIST_LIMIT = 50
 def dashboard_data(year: int, station: Station | None, *, list_limit: int | None = None) -> dict:
     """The figures of the street, or of one station's subtree (about twenty queries either way).
 
-    Read from the summary tables while they are fresh (``reports.summaries``), computed live otherwise.
-    With ``list_limit``, the overdue and key-supervision lists keep their first rows, with their totals.
+    Read from the summary tables while they are fresh (``reports.summaries``), computed live otherwise;
+    the deputies' duty table is summed without ranking them (the ranking has its own page). With
+    ``list_limit``, the overdue and key-supervision lists keep their first rows, with their totals.
     """
     summary = summaries.current()
-    if station is None:
-        data = figures.street_year(year, summary=summary, list_limit=list_limit)
-    else:
-        data = figures.station_year(station, year, summary=summary)
-        population = figures.assigned_suggestions(year, station)
-        data["by_unit"] = figures.suggestion_metrics_by(population, "lead_unit")
-        data["by_category"] = figures.suggestion_metrics_by(population, "category")
-        data["overdue"] = figures.overdue_suggestions(station, limit=list_limit)
-        data["key_supervision"] = figures.key_supervision_suggestions(station, limit=list_limit)
-    data["overdue_total"] = data["key_supervision_total"] = None
+    stations = Station.objects.all() if station is None else Station.objects.within(station)
+    population = figures.assigned_suggestions(year, station)
+    street = station is None
+    # The suggestion summary is per year, unit and category: a station's suggestions are counted live.
+    suggestion_summary = summary if street else None
+    data = {
+        "summary": summary,
+        "figures": figures.station_figures(stations, year, summary),
+        "per_station": figures.per_station_rows(stations, year, summary) if street or station.kind != "point" else [],
+        "categories": figures.opinions_by_category(stations, year, summary),
+        "monthly": figures.monthly_series(stations, year, summary),
+        "suggestions": figures.suggestion_metrics(population, summary=suggestion_summary, year=year),
+        "by_unit": figures.suggestion_metrics_by(population, "lead_unit", summary=suggestion_summary, year=year),
+        "by_category": figures.suggestion_metrics_by(population, "category", summary=suggestion_summary, year=year),
+        "overdue": figures.overdue_suggestions(station, limit=list_limit),
+        "key_supervision": figures.key_supervision_suggestions(station, limit=list_limit),
+        "compliance": figures.compliance_overview(figures.deputies_of(station), year, summary),
+        "overdue_total": None,
+        "key_supervision_total": None,
+    }
     if list_limit is not None:  # two counts, so the query count does not depend on the lists' lengths
         data["overdue_total"] = figures.overdue_count(station)
         data["key_supervision_total"] = figures.key_supervision_count(station)

@@ -17,13 +17,20 @@ from django.utils.translation import gettext as _
 from core import rounding
 from core.periods import Period
 from deputies.models import Deputy
-from duties.models import VOTER_CONTACTS_PER_YEAR, Activity, ActivityAttendance, AttendanceStatus
+from duties.models import (
+    DUTY_PERIODS,
+    VOTER_CONTACTS_PER_YEAR,
+    Activity,
+    ActivityAttendance,
+    AttendanceStatus,
+    GridDutyKind,
+)
 from liaison.models import Opinion, OpinionCategory, OpinionOutcome, ReceptionDay, Visit
 from liaison.selectors import station_statistics
 from livelihood.models import Project, YearCycle
 from organisation.models import Station
 from reports import summaries
-from reports.compliance import compliance_totals, duty_compliance
+from reports.compliance import compliance_totals, duty_compliance, required_label
 from reports.metrics import ranking, year_bounds
 from reports.models import PointItem
 from suggestions.models import State, Suggestion
@@ -387,6 +394,41 @@ def compliance_summary(ranked: list, year: int, summary=None) -> ComplianceSumma
     return summary
 
 
+def compliance_overview(deputies: QuerySet[Deputy], year: int, summary=None) -> ComplianceSummary:
+    """``compliance_summary`` of ``deputies`` without ranking them: from the deputies' year summary when it
+    is fresh (two queries, nothing per deputy but a sum), else through the live ranking."""
+    if summary is None or year < (summary.first_year or year):
+        return compliance_summary(ranking(deputies, year), year)
+    result = ComplianceSummary(contacts_deputies=deputies.count())
+    if not result.contacts_deputies:
+        return result
+    totals = {kind.value: [0, 0] for kind in GridDutyKind}
+    for compliance, contacts in summaries.compliance_and_contacts(deputies, year):
+        result.contacts_total += contacts
+        result.contacts_met += contacts >= VOTER_CONTACTS_PER_YEAR
+        due = done = 0
+        for kind, (kind_due, kind_done, _recorded) in compliance.items():
+            totals[kind][0] += kind_due
+            totals[kind][1] += kind_done
+            due += kind_due
+            done += kind_done
+        if due:
+            result.deputies += 1
+            result.fully_compliant += done == due
+    result.rows = [
+        {
+            "kind": kind.value,
+            "label": str(kind.label),
+            "required": required_label(DUTY_PERIODS[kind]),
+            "due": totals[kind.value][0],
+            "done": totals[kind.value][1],
+            "rate": _rate(totals[kind.value][1], totals[kind.value][0]),
+        }
+        for kind in GridDutyKind
+    ]
+    return result
+
+
 def deputy_compliance_rows(deputy_ids: list[int], year: int, summary=None) -> dict[int, tuple[int, int]]:
     return {deputy_id: compliance_totals(rows) for deputy_id, rows in _compliance(deputy_ids, year, summary).items()}
 
@@ -420,65 +462,54 @@ def livelihood_projects(year: int) -> tuple[YearCycle | None, list[Project]]:
 # --- Whole documents ----------------------------------------------------------------------------------
 
 
-def station_year(station: Station, year: int, summary=None) -> dict:
-    """Everything the station annual report prints (about twenty queries, none per row).
-
-    The report computes every figure live; the dashboard passes ``summary`` (a fresh
-    ``summaries.current()``) to read the station, deputy and duty figures from the summary tables.
-    """
+def station_year(station: Station, year: int) -> dict:
+    """Everything the station annual report prints, computed live (about twenty queries, none per row)."""
     stations = Station.objects.within(station)
     deputies = deputies_of(station)
-    ranked = ranking(deputies, year, summary=summary)
+    ranked = ranking(deputies, year)
     deputy_ids = [row.deputy.id for row in ranked]
     return {
         "station": station,
         "year": year,
         "period": year_bounds(year),
-        "summary": summary,
-        "figures": station_figures(stations, year, summary),
-        "per_station": per_station_rows(stations, year, summary) if station.kind != "point" else [],
-        "categories": opinions_by_category(stations, year, summary),
-        "monthly": monthly_series(stations, year, summary),
+        "figures": station_figures(stations, year),
+        "per_station": per_station_rows(stations, year) if station.kind != "point" else [],
+        "categories": opinions_by_category(stations, year),
+        "monthly": monthly_series(stations, year),
         "reception_days": reception_day_counts(stations, year),
         "activities": activities_of(stations, year),
         "escalated_suggestions": escalated_suggestions(stations, year),
         "suggestions": suggestion_metrics(assigned_suggestions(year, station)),
         "ranking": ranked,
-        "compliance": compliance_summary(ranked, year, summary),
-        "deputy_compliance": deputy_compliance_rows(deputy_ids, year, summary),
+        "compliance": compliance_summary(ranked, year),
+        "deputy_compliance": deputy_compliance_rows(deputy_ids, year),
         "attendance": attendance_count(deputy_ids, year),
     }
 
 
-def street_year(year: int, summary=None, list_limit: int | None = None) -> dict:
-    """Everything the street annual report prints (about twenty-five queries, none per row).
-
-    ``summary``: as for ``station_year``; ``list_limit``: the overdue and key-supervision lists keep
-    their first rows only (the dashboard page), all of them otherwise.
-    """
+def street_year(year: int) -> dict:
+    """Everything the street annual report prints, computed live (about twenty-five queries, none per row)."""
     stations = Station.objects.all()
     population = assigned_suggestions(year)
-    deputies = deputies_of(None)
-    ranked = ranking(deputies, year, summary=summary)
+    ranked = ranking(deputies_of(None), year)
     cycle, projects = livelihood_projects(year)
     return {
         "year": year,
         "period": year_bounds(year),
-        "summary": summary,
         "station_count": stations.count(),
-        "figures": station_figures(stations, year, summary),
-        "per_station": per_station_rows(stations, year, summary),
-        "categories": opinions_by_category(stations, year, summary),
-        "monthly": monthly_series(stations, year, summary),
+        "figures": station_figures(stations, year),
+        "per_station": per_station_rows(stations, year),
+        "categories": opinions_by_category(stations, year),
+        "monthly": monthly_series(stations, year),
         "reception_days": reception_day_counts(stations, year),
         "activities": activities_of(stations, year),
-        "suggestions": suggestion_metrics(population, summary=summary, year=year),
-        "by_unit": suggestion_metrics_by(population, "lead_unit", summary=summary, year=year),
-        "by_category": suggestion_metrics_by(population, "category", summary=summary, year=year),
-        "overdue": overdue_suggestions(limit=list_limit),
-        "key_supervision": key_supervision_suggestions(limit=list_limit),
+        "suggestions": suggestion_metrics(population),
+        "by_unit": suggestion_metrics_by(population, "lead_unit"),
+        "by_category": suggestion_metrics_by(population, "category"),
+        "overdue": overdue_suggestions(),
+        "key_supervision": key_supervision_suggestions(),
         "ranking": ranked,
-        "compliance": compliance_summary(ranked, year, summary),
+        "compliance": compliance_summary(ranked, year),
         "cycle": cycle,
         "projects": projects,
     }

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReportKind(models.TextChoices):
@@ -12,8 +13,8 @@ class ReportKind(models.TextChoices):
 
 
 class JobStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    RUNNING = "running", _("Running")
+    PENDING = "pending", pgettext_lazy("report job", "Pending")
+    RUNNING = "running", pgettext_lazy("report job", "Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
 

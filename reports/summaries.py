@@ -43,6 +43,7 @@ from reports.models import (
     DeputyYear,
     OpinionActivityMonth,
     OpinionMonth,
+    PointItem,
     StatisticsRefresh,
     SuggestionActivityYear,
     SuggestionYear,
@@ -378,6 +379,16 @@ def compliance_of(deputy_ids, year: int) -> dict[int, list[DutyCompliance]]:
             for kind, label, period in kinds
         ]
     return result
+
+
+def compliance_and_contacts(deputies: QuerySet, year: int) -> list[tuple[dict, int]]:
+    """For each of ``deputies`` with a row of ``year``: its "四个一" compliance ({kind: [due, done, recorded]})
+    and its voter contacts. One query, no model instances: what the dashboard's duty table sums."""
+    rows = DeputyYear.objects.filter(year=year, deputy__in=deputies.order_by().values("id"))
+    return [
+        (compliance, (figures or {}).get(PointItem.VOTER_CONTACT, 0))
+        for compliance, figures in rows.values_list("compliance", "figures")
+    ]
 
 
 def suggestion_counts(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from core.masking import mask_phone
 from reports.exports import Column
@@ -127,7 +127,7 @@ def monthly_table(monthly: dict, labels: list[str]) -> Table:
         [
             Column(_("Month"), lambda r: r["month"]),
             Column(_("Person-times"), lambda r: r["person_times"], "int"),
-            Column(_("Visits"), lambda r: r["visits"], "int"),
+            Column(pgettext("count", "Visits"), lambda r: r["visits"], "int"),
             Column(_("Opinions"), lambda r: r["opinions"], "int"),
         ],
         rows,
@@ -171,7 +171,7 @@ def overdue_table(rows, total: int | None = None) -> Table:
             Column(_("Deputy's phone"), lambda s: s.lead_deputy.phone, "phone"),
             Column(_("Lead unit"), lambda s: s.lead_unit.name if s.lead_unit else ""),
             Column(_("State"), lambda s: s.get_state_display()),
-            Column(_("Due"), lambda s: s.deadline, "date"),
+            Column(pgettext("deadline", "Due"), lambda s: s.deadline, "date"),
         ],
         rows,
         note=_first_rows_note(rows, total),
@@ -187,7 +187,7 @@ def key_supervision_table(rows, total: int | None = None) -> Table:
             Column(_("Lead deputy"), lambda s: s.lead_deputy.name),
             Column(_("Lead unit"), lambda s: s.lead_unit.name if s.lead_unit else ""),
             Column(_("State"), lambda s: s.get_state_display()),
-            Column(_("Due"), lambda s: s.deadline, "date"),
+            Column(pgettext("deadline", "Due"), lambda s: s.deadline, "date"),
             Column(_("Flagged by"), lambda s: s.key_supervisor.display_name if s.key_supervisor else ""),
         ],
         rows,

@@ -192,7 +192,11 @@ def suggestion_list(user, today: date | None = None) -> QuerySet[Suggestion]:
 
 def suggestion_detail_queryset(user) -> QuerySet[Suggestion]:
     """Everything a detail page or the detail endpoint shows, in a fixed number of queries."""
-    return with_deadline(suggestions_visible_to(user)).prefetch_related(
+    # ``imported_from``: the ledger row a suggestion was imported from (the imports app's provenance).
+    detail = with_deadline(suggestions_visible_to(user)).select_related(
+        "imported_from__batch", "imported_from__updated_by_batch"
+    )
+    return detail.prefetch_related(
         Prefetch("cosignatures", queryset=CoSignature.objects.select_related("deputy").order_by("id")),
         "attachments",
         Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("-active", "role", "id")),

@@ -7,6 +7,8 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.utils import timezone
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.builders.fixtures import (
     folks,
@@ -17,6 +19,11 @@ from tests.builders.fixtures import (
     world,
 )
 from tests.builders.people import PASSWORD
+
+# Property tests share the machine with the rest of the suite (and CI with other jobs): a slow draw or a slow
+# example under load is not a failure. What they check is unchanged; only the timing checks are off.
+hypothesis_settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("suite")
 
 # The shared test data (see tests/builders): the fixtures every package may use, and the password
 # of every account the builders create.

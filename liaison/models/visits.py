@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.dates import validate_event_date
 from deputies.models import Deputy
@@ -34,7 +35,7 @@ class Visit(models.Model):
         related_name="visits",
     )
     date = models.DateField(_("date"), validators=[validate_event_date])
-    channel = models.CharField(_("channel"), max_length=20, choices=VisitChannel.choices)
+    channel = models.CharField(pgettext_lazy("visit", "channel"), max_length=20, choices=VisitChannel.choices)
     deputies = models.ManyToManyField(
         Deputy, verbose_name=_("receiving deputies"), related_name="visits_received", blank=True
     )

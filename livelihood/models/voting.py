@@ -7,6 +7,7 @@ deputy sees their own choices.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from livelihood.models.choices import BallotChannel, Choice
 from livelihood.models.cycle import Candidate, YearCycle
@@ -83,7 +84,9 @@ class Ballot(models.Model):
     deputy = models.ForeignKey(
         "deputies.Deputy", on_delete=models.PROTECT, related_name="livelihood_ballots", verbose_name=_("deputy")
     )
-    channel = models.CharField(_("channel"), max_length=10, choices=BallotChannel.choices, default=BallotChannel.ONLINE)
+    channel = models.CharField(
+        pgettext_lazy("ballot", "channel"), max_length=10, choices=BallotChannel.choices, default=BallotChannel.ONLINE
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("entered by"),

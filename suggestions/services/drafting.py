@@ -11,6 +11,7 @@ from core.roles import Role
 from core.uploads import display_name
 from deputies.selectors import deputies_visible_to
 from liaison.services.opinions import opinion_mark_escalated
+from notifications.services import notifications_unlink
 from suggestions.models import (
     CONTENT_MAX_LENGTH,
     Action,
@@ -293,6 +294,7 @@ def suggestion_draft_delete(*, suggestion: Suggestion, actor) -> None:
             code="draft_from_opinions",
         )
     stored = [(item.file.storage, item.file.name) for item in locked.attachments.all() if item.file]
+    notifications_unlink(target=locked)
     locked.delete()
 
     def _delete_files():

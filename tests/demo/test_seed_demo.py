@@ -216,3 +216,81 @@ def test_the_year_before_last_comes_from_a_ledger_whose_totals_it_shows(demo):
     assert figures == history.sample_totals(rows)
     call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
     assert ImportBatch.objects.filter(file_name=history.ledger_name(year)).count() == 1
+
+
+def test_the_year_before_last_has_suggestions_from_a_ledger_whose_rates_it_shows(demo):
+    from demo.builders import history
+    from imports.models import BatchStatus, ImportBatch
+    from suggestions.selectors import suggestion_stats
+
+    year = timezone.localdate().year - 2
+    batch = ImportBatch.objects.get(file_name=history.suggestion_ledger_name(year))
+    rows = history.suggestion_rows(year)
+    assert batch.status == BatchStatus.IMPORTED and batch.created_count == len(rows) == 10
+    imported = Suggestion.objects.filter(imported_from__batch=batch)
+    assert set(imported.values_list("state", flat=True)) == {State.CLOSED}
+    # The ledger added up by hand: the year's figures are its own.
+    totals = history.suggestion_totals(rows)
+    assert totals["on_time"] == 7 and totals["satisfied"] == 9
+    stats = suggestion_stats(User.objects.get(username="demo_office"), year=year)
+    assert (stats["assigned"], stats["replied"], stats["closed"]) == (
+        totals["assigned"],
+        totals["replied"],
+        totals["closed"],
+    )
+    assert stats["on_time_rate"] == round(totals["on_time"] / totals["replied"], 4)
+    assert stats["satisfaction_rate"] == round(totals["satisfied"] / totals["closed"], 4)
+    assert stats["reply_rate"] == stats["closure_rate"] == 1.0
+
+
+def test_the_ledger_year_reads_the_same_in_the_api_the_dashboard_and_the_pdf(demo, client):
+    """The year before last came from the station's ledgers: the statistics API, the report dashboard and
+    that year's station PDF all show the ledgers' own totals (person-times, opinions by outcome,
+    resolutions, the suggestion rates)."""
+    import random
+
+    from demo.builders import history
+    from reports import documents
+    from reports.templatetags.reports_tags import pct
+    from tests.reports.pdf_checks import flat, page_texts
+
+    year = timezone.localdate().year - 2
+    station = Station.objects.get(name=history.STAFF_STATION)
+    reception = history.sample_totals(history.sample_rows(year, random.Random("baisha-street-demo:history")))
+    suggestions = history.suggestion_totals(history.suggestion_rows(year))
+    rates = {
+        "on_time_rate": round(suggestions["on_time"] / suggestions["replied"], 4),
+        "satisfaction_rate": round(suggestions["satisfied"] / suggestions["closed"], 4),
+    }
+    client.force_login(User.objects.get(username="demo_office"))
+
+    api = client.get(
+        "/api/v1/stats/stations/", {"station": station.id, "date_from": f"{year}-01-01", "date_to": f"{year}-12-31"}
+    ).json()
+    assert {key: api[key] for key in reception} == reception
+    api_suggestions = client.get("/api/v1/stats/suggestions/", {"year": year}).json()
+    assert (api_suggestions["assigned"], api_suggestions["replied"], api_suggestions["closed"]) == (
+        suggestions["assigned"],
+        suggestions["replied"],
+        suggestions["closed"],
+    )
+    assert {key: api_suggestions[key] for key in rates} == rates
+
+    page = client.get("/reports/dashboard/", {"year": year, "station": station.id}).context["data"]
+    shown = page["figures"]
+    assert {key: getattr(shown, key) for key in reception} == reception
+    assert (page["suggestions"]["assigned"], page["suggestions"]["closed"]) == (
+        suggestions["assigned"],
+        suggestions["closed"],
+    )
+    assert {key: page["suggestions"][key] for key in rates} == rates
+
+    result = documents.station_document(station, year).render()
+    body = "".join(flat(text) for text in page_texts(result.data))
+    assert (
+        f"接待群众{reception['visits_person_times']}人次，收集社情民意{reception['opinions']}条，"
+        f"其中现场答复{reception['answered_on_site']}条，形成意见建议{reception['escalated']}条；"
+        f"推动解决{reception['resolved']}条"
+    ) in body
+    assert f"{suggestions['assigned']}{suggestions['replied']}{suggestions['closed']}" in body
+    assert pct(rates["on_time_rate"]) in body and pct(rates["satisfaction_rate"]) in body

@@ -87,3 +87,20 @@ def test_the_detail_page_offers_delete_for_a_draft_and_withdraw_otherwise(world,
     response = client.post(reverse("suggestions:delete", args=[submitted.pk]), follow=True)
     assert "书面撤回" in response.content.decode()
     assert Suggestion.objects.get(pk=submitted.pk).state == State.SUBMITTED
+
+
+def test_deleting_a_draft_leaves_its_invitations_in_the_inboxes_without_a_dead_link(world, client):
+    from notifications.models import Notification
+
+    draft = drive(world, State.DRAFT)
+    invitations = Notification.objects.filter(recipient=world.cosigner, url=f"/suggestions/{draft.pk}/")
+    assert invitations.exists()
+    other = drive(world, State.DRAFT, title="另一份草稿")
+    services.suggestion_draft_delete(suggestion=draft, actor=world.deputy)
+    kept = Notification.objects.filter(recipient=world.cosigner, target_id=draft.pk, target_type__model="suggestion")
+    assert kept.exists() and all(n.url == "" and n.read_at is not None for n in kept)
+    # Another suggestion's notifications keep their link.
+    assert Notification.objects.filter(url=f"/suggestions/{other.pk}/").exists()
+    client.force_login(world.cosigner)
+    inbox = client.get("/notifications/").content.decode()
+    assert f"/suggestions/{draft.pk}/" not in inbox

@@ -76,6 +76,30 @@ def test_compiled_catalog_is_up_to_date(po_path):
         gettext.GNUTranslations(handle)
 
 
+def test_a_message_has_one_translation_across_the_catalogs():
+    """Django merges every app's catalog into one (the first app listed wins): a msgid translated two ways
+    shows one app's wording in another app's page (a report job 「待审批」). Where the meaning really
+    differs, the msgid carries a context (``pgettext``, ``{% translate … context … %}``)."""
+    seen: dict = {}
+    for po_path in CATALOGS:
+        for key, text in translations(e for e in polib.pofile(str(po_path)) if not e.obsolete).items():
+            seen.setdefault(key, {}).setdefault(text, []).append(str(po_path.relative_to(REPO)).split("/")[0])
+    differing = {key[1]: texts for key, texts in seen.items() if len(texts) > 1}
+    assert not differing, f"{len(differing)} messages translated differently: {differing}"
+
+
+def test_a_report_job_waiting_reads_as_waiting_not_as_awaiting_approval():
+    from django.utils import translation
+
+    from reports.models import JobStatus
+    from suggestions.models import RequestStatus
+
+    with translation.override("zh-hans"):
+        assert str(JobStatus.PENDING.label) == "等待中"
+        assert str(JobStatus.RUNNING.label) == "生成中"
+        assert str(RequestStatus.PENDING.label) == "待审批"
+
+
 # --- the language of the pages ----------------------------------------------------------------------------------
 
 
