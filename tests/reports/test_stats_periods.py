@@ -336,3 +336,11 @@ def test_the_suggestion_statistics_page_counts_by_the_basis_chosen_and_says_whic
     assert activity.context["total"] == _get(w.office, SUGGESTIONS, year=2026, basis="activity")
     assert (cohort.context["total"]["replied"], activity.context["total"]["replied"]) == (0, 1)
     assert "首次提交" in cohort.content.decode() and "期间内完成的办理工作" in activity.content.decode()
+
+
+def test_the_report_dashboard_says_its_figures_are_the_cohorts(december_suggestion, client):
+    w, _suggestion = december_suggestion
+    client.force_login(w.office)
+    response = client.get("/reports/dashboard/", {"year": 2025})
+    assert response.status_code == 200
+    assert 'id="figures-basis"' in response.content.decode() and "按批次统计" in response.content.decode()
