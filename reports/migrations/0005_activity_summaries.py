@@ -4,6 +4,12 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def forget_the_last_refresh(apps, schema_editor):
+    """The new activity tables are empty and the suggestion years are now cohort (submission) years: until the
+    next refresh rebuilds them, the figures are computed live (the summaries count as stale without a refresh)."""
+    apps.get_model("reports", "StatisticsRefresh").objects.all().delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -43,4 +49,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['year', 'lead_unit'], name='suggestion_act_year_unit')],
             },
         ),
+        migrations.RunPython(forget_the_last_refresh, migrations.RunPython.noop),
     ]
