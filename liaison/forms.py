@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import validate_event_date
+from core.periods import Basis
 from deputies.models import Deputy, DeputyGroup
 from liaison.models import Opinion, OpinionCategory, OpinionOutcome, ReceptionRuleKind, VisitChannel, Weekday
 
@@ -259,6 +260,7 @@ class PeriodForm(forms.Form):
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+    basis = forms.ChoiceField(label=_("Counted by"), choices=Basis.LABELS, required=False)
 
     def __init__(self, *args, stations, **kwargs):
         super().__init__(*args, **kwargs)

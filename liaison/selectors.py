@@ -2,8 +2,10 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 
 from core import precomputed
+from core.periods import Basis, Period
 from core.roles import Role
 from core.scoping import scope_q, scoped, staff_station_q
+from liaison.periods import figure_q
 from organisation.models import Station
 
 # --- Reception, visits and opinions -----------------------------------------------------------------
@@ -158,22 +160,54 @@ def personal_data_accesses_for(user):
 # --- Station statistics --------------------------------------------------------------------------------
 
 
-def station_statistics(*, stations, date_from, date_to, use_summary: bool = True) -> dict:
-    """The five figures for these stations between two dates (inclusive). Two queries.
+def statistics_scope_refusal(user, *, station=None, unit=None, deputy=None) -> str | None:
+    """The first scope parameter of a statistic that names nothing ``user`` may see (``station``,
+    ``unit`` or ``deputy``), or None. Stations and deputies as their selectors scope them; handling
+    units are reference data every signed-in user reads. One query per parameter given."""
+    from deputies.selectors import deputies_visible_to
+    from organisation.models import HandlingUnit
+    from organisation.selectors import stations_visible_to
 
-    Read from the precomputed summaries when they are fresh and the period is whole months
-    (``core.precomputed``; ``use_summary=False`` always counts the rows, as the annual reports do).
+    if station is not None and not stations_visible_to(user).filter(id=station).exists():
+        return "station"
+    if unit is not None and not (user.is_active and HandlingUnit.objects.filter(id=unit).exists()):
+        return "unit"
+    if deputy is not None and not deputies_visible_to(user).filter(id=deputy).exists():
+        return "deputy"
+    return None
 
-    ``stations`` is a queryset of stations (already scoped to the reader). Person-times
-    are the sum of visits' headcounts on dates in the period; the four opinion figures
-    count the opinions received in the period: all of them, those answered on site,
-    those escalated into suggestions, and those resolved (by now).
+
+def station_statistics(
+    *,
+    stations,
+    date_from=None,
+    date_to=None,
+    period: Period | None = None,
+    basis: str = Basis.COHORT,
+    deputy=None,
+    unit=None,
+    use_summary: bool = True,
+) -> dict:
+    """The five figures for these stations over a period (inclusive). Two queries (up to four from the summaries).
+
+    Which date places each figure in the period, on each basis, is ``liaison.periods``. The period is
+    ``period``, or ``date_from``–``date_to`` (either end open). Read from the precomputed summaries
+    (both bases) when they are fresh, nobody narrower than the stations is asked for and the period is
+    whole months (``core.precomputed``; ``use_summary=False`` always counts the rows, as the annual
+    reports do).
+
+    ``stations`` is a queryset of stations (already scoped to the reader). ``deputy`` narrows to the
+    visits the deputy received and the opinions addressed to them or raised at those visits; ``unit``
+    to the opinions referred to the unit and the visits they were raised at.
     """
     from liaison.models import Opinion, OpinionOutcome, Visit
 
+    period = period or Period(date_from, date_to)
     summary = (
-        precomputed.lookup("station_statistics", stations=stations, date_from=date_from, date_to=date_to)
-        if use_summary
+        precomputed.lookup(
+            "station_statistics", stations=stations, date_from=period.date_from, date_to=period.date_to, basis=basis
+        )
+        if use_summary and deputy is None and unit is None
         else None
     )
     if summary is not None:
@@ -181,18 +215,26 @@ def station_statistics(*, stations, date_from, date_to, use_summary: bool = True
     station_ids = stations.values("id")
     visits = Visit.objects.filter(station__in=station_ids)
     opinions = Opinion.objects.filter(station__in=station_ids)
-    if date_from:
-        visits = visits.filter(date__gte=date_from)
-        opinions = opinions.filter(received_on__gte=date_from)
-    if date_to:
-        visits = visits.filter(date__lte=date_to)
-        opinions = opinions.filter(received_on__lte=date_to)
+    if deputy is not None:
+        visits = visits.filter(id__in=Visit.deputies.through.objects.filter(deputy=deputy).values("visit_id"))
+        opinions = opinions.filter(Q(deputy=deputy) | Q(visit__in=visits.values("id")))
+    if unit is not None:
+        opinions = opinions.filter(referral_unit=unit)
+        visits = visits.filter(id__in=opinions.filter(visit__isnull=False).values("visit_id"))
+    visits = visits.filter(figure_q(basis, "visits_person_times", period))
     person_times = visits.aggregate(total=Sum("headcount"))["total"] or 0
-    figures = opinions.aggregate(
-        opinions=Count("id"),
-        answered_on_site=Count("id", filter=Q(outcome=OpinionOutcome.ANSWERED_ON_SITE)),
-        escalated=Count("id", filter=Q(outcome=OpinionOutcome.ESCALATED)),
-        resolved=Count("id", filter=Q(resolved_at__isnull=False)),
+    counted = {
+        "opinions": Q(),
+        "answered_on_site": Q(outcome=OpinionOutcome.ANSWERED_ON_SITE),
+        "escalated": Q(outcome=OpinionOutcome.ESCALATED),
+        "resolved": Q(resolved_at__isnull=False),
+    }
+    in_period = {figure: figure_q(basis, figure, period) for figure in counted}
+    anywhere = Q()
+    for q in dict.fromkeys(in_period.values()):  # the distinct date filters, OR-ed: the rows worth reading
+        anywhere |= q
+    figures = opinions.filter(anywhere).aggregate(
+        **{figure: Count("id", filter=condition & in_period[figure]) for figure, condition in counted.items()}
     )
     return {"visits_person_times": person_times, **figures}
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import rounding
+from core.periods import Period
 from deputies.models import Deputy
 from duties.models import (
     DUTY_PERIODS,
@@ -33,6 +34,7 @@ from reports.compliance import compliance_totals, duty_compliance, required_labe
 from reports.metrics import ranking, year_bounds
 from reports.models import PointItem
 from suggestions.models import State, Suggestion
+from suggestions.periods import cohort_q, counted_q
 from suggestions.selectors import deputies_of_station_q, metric_aggregates, overdue_q, with_deadline, with_rates
 
 
@@ -217,8 +219,9 @@ def activities_of(stations: QuerySet[Station], year: int) -> list[Activity]:
 
 
 def assigned_suggestions(year: int, station: Station | None = None) -> QuerySet[Suggestion]:
-    """The population of the suggestion metrics: assigned (交办) in ``year``, not withdrawn."""
-    queryset = Suggestion.objects.filter(assigned_on__year=year).exclude(state=State.WITHDRAWN)
+    """The population of the suggestion metrics of ``year`` (``suggestions.periods``, cohort basis): first
+    submitted in ``year``, assigned (交办) and not withdrawn."""
+    queryset = Suggestion.objects.filter(counted_q(), cohort_q(Period.of_year(year)))
     if station is not None:
         queryset = queryset.filter(deputies_of_station_q(station.id, "lead_deputy__"))
     return queryset

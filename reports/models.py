@@ -235,6 +235,28 @@ class OpinionMonth(models.Model):
         return f"{self.station_id} {self.month:%Y-%m} {self.category}: {self.opinions}"
 
 
+class OpinionActivityMonth(models.Model):
+    """Opinion outcomes and resolutions of one station by the month they happened (the activity basis,
+    ``liaison.periods``): answered on site and escalated by the month the outcome was recorded, resolved
+    by the month of resolution. A station-month may have two rows (one per kind of event); readers sum."""
+
+    station = models.ForeignKey(
+        "organisation.Station", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("month"))  # the first day of the month
+    answered_on_site = models.PositiveIntegerField(default=0)
+    escalated = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("opinion outcomes of a station-month")
+        verbose_name_plural = _("opinion outcomes of station-months")
+        indexes = [models.Index(fields=["month", "station"], name="opinion_act_month_station")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.month:%Y-%m}: {self.answered_on_site}/{self.escalated}/{self.resolved}"
+
+
 class VisitMonth(models.Model):
     """Visits of one station in one month and their person-times."""
 
@@ -274,7 +296,8 @@ class DeputyYear(models.Model):
 
 
 class SuggestionYear(models.Model):
-    """The suggestion metric counts (``metric_aggregates``) of one year of 交办, lead unit and category."""
+    """The suggestion metric counts (``metric_aggregates``) of one cohort year (first submitted:
+    ``suggestions.periods``), lead unit and category."""
 
     year = models.PositiveSmallIntegerField(_("year"))
     lead_unit = models.ForeignKey(
@@ -292,6 +315,32 @@ class SuggestionYear(models.Model):
         verbose_name = _("suggestions of a year")
         verbose_name_plural = _("suggestions of years")
         indexes = [models.Index(fields=["year", "lead_unit"], name="suggestion_year_year_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.lead_unit_id} {self.category}"
+
+
+class SuggestionActivityYear(models.Model):
+    """The suggestion metric counts of one year, lead unit and category on the activity basis
+    (``suggestions.periods``): each figure by the year of its own event (交办, first reply, closure,
+    first evaluation)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    lead_unit = models.ForeignKey(
+        "organisation.HandlingUnit",
+        verbose_name=_("lead unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    category = models.CharField(_("category"), max_length=30)
+    counts = models.JSONField(_("counts"), default=dict)
+
+    class Meta:
+        verbose_name = _("suggestion work of a year")
+        verbose_name_plural = _("suggestion work of years")
+        indexes = [models.Index(fields=["year", "lead_unit"], name="suggestion_act_year_unit")]
 
     def __str__(self) -> str:
         return f"{self.year} {self.lead_unit_id} {self.category}"

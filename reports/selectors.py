@@ -174,7 +174,7 @@ def suggestion_workload(user, today: date | None = None) -> Workload:
 
 
 def suggestion_year_figures(user, year: int) -> dict:
-    """The year's suggestion metrics for a leader's home page (population: assigned that year), one query."""
+    """The year's suggestion metrics for a leader's home page (that year's cohort: suggestions.periods), one query."""
     return suggestion_stats(user, year=year)
 
 

@@ -28,18 +28,29 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import connections, router, transaction
-from django.db.models import Count, Min, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DateField, Min, Q, QuerySet, Sum, Value
+from django.db.models.functions import ExtractYear, TruncMonth
 
 from core import clock
+from core.periods import Basis, Period
 from deputies.models import Deputy
 from duties.models import DUTY_PERIODS, GridDutyKind
 from liaison import selectors as liaison_selectors
 from liaison.models import Opinion, OpinionOutcome, Visit
 from reports.compliance import DutyCompliance, duty_compliance
 from reports.metrics import FIGURE_KEYS, deputy_figures
-from reports.models import DeputyYear, OpinionMonth, PointItem, StatisticsRefresh, SuggestionYear, VisitMonth
-from suggestions.models import State, Suggestion
+from reports.models import (
+    DeputyYear,
+    OpinionActivityMonth,
+    OpinionMonth,
+    PointItem,
+    StatisticsRefresh,
+    SuggestionActivityYear,
+    SuggestionYear,
+    VisitMonth,
+)
+from suggestions.models import Suggestion
+from suggestions.periods import COHORT_DATE, EVENTS, FIGURE_EVENTS, counted_q, event_moment
 from suggestions.selectors import metric_aggregates
 
 OPINION_COUNTS = ("opinions", "answered_on_site", "escalated", "resolved", "referred", "filed", "pending")
@@ -110,7 +121,7 @@ def refresh() -> dict:
     """Rebuild every summary table from scratch (one transaction); returns what was built."""
     started = time.monotonic()
     today = clock.today()
-    for model in (OpinionMonth, VisitMonth, DeputyYear, SuggestionYear):
+    for model in (OpinionMonth, OpinionActivityMonth, VisitMonth, DeputyYear, SuggestionYear, SuggestionActivityYear):
         model.objects.all().delete()
 
     _insert_select(
@@ -121,6 +132,32 @@ def refresh() -> dict:
         .values("station_id", "m", "category")
         .annotate(**_opinion_counts())
         .values_list("station_id", "m", "category", *OPINION_COUNTS),
+    )
+    # The activity basis (liaison.periods): outcomes by the month recorded, resolutions by the month resolved.
+    activity_columns = ["station_id", "month", "answered_on_site", "escalated", "resolved"]
+    _insert_select(
+        OpinionActivityMonth,
+        activity_columns,
+        Opinion.objects.filter(outcome__in=[OpinionOutcome.ANSWERED_ON_SITE, OpinionOutcome.ESCALATED])
+        .order_by()
+        .annotate(m=TruncMonth("outcome_at", output_field=DateField()))
+        .values("station_id", "m")
+        .annotate(
+            a=Count("id", filter=Q(outcome=OpinionOutcome.ANSWERED_ON_SITE)),
+            e=Count("id", filter=Q(outcome=OpinionOutcome.ESCALATED)),
+            r=Value(0),
+        )
+        .values_list("station_id", "m", "a", "e", "r"),
+    )
+    _insert_select(
+        OpinionActivityMonth,
+        activity_columns,
+        Opinion.objects.filter(resolved_at__isnull=False)
+        .order_by()
+        .annotate(m=TruncMonth("resolved_at", output_field=DateField()))
+        .values("station_id", "m")
+        .annotate(a=Value(0), e=Value(0), r=Count("id"))
+        .values_list("station_id", "m", "a", "e", "r"),
     )
     _insert_select(
         VisitMonth,
@@ -153,17 +190,18 @@ def refresh() -> dict:
                 )
     DeputyYear.objects.bulk_create(rows, batch_size=2000)
 
+    # Per year of the cohort (suggestions.periods: the year first submitted, in local time).
     grouped = (
-        Suggestion.objects.filter(assigned_on__isnull=False)
-        .exclude(state=State.WITHDRAWN)
+        Suggestion.objects.filter(counted_q())
         .order_by()
-        .values("assigned_on__year", "lead_unit_id", "category")
+        .annotate(cohort_year=ExtractYear(COHORT_DATE))
+        .values("cohort_year", "lead_unit_id", "category")
         .annotate(**metric_aggregates())
     )
     SuggestionYear.objects.bulk_create(
         [
             SuggestionYear(
-                year=row["assigned_on__year"],
+                year=row["cohort_year"],
                 lead_unit_id=row["lead_unit_id"],
                 category=row["category"],
                 counts={k: row[k] for k in SUGGESTION_COUNTS},
@@ -172,11 +210,34 @@ def refresh() -> dict:
         ],
         batch_size=2000,
     )
+    # The activity basis: each figure by the year of its own event (one grouped pass per event).
+    everything = metric_aggregates()
+    work: dict = defaultdict(lambda: dict.fromkeys(SUGGESTION_COUNTS, 0))
+    for event in EVENTS:
+        figures = [name for name in SUGGESTION_COUNTS if FIGURE_EVENTS[name] == event]
+        for row in (
+            Suggestion.objects.filter(counted_q())
+            .order_by()
+            .annotate(event_year=ExtractYear(event_moment(event)))
+            .filter(event_year__isnull=False)
+            .values("event_year", "lead_unit_id", "category")
+            .annotate(**{name: everything[name] for name in figures})
+        ):
+            work[(row["event_year"], row["lead_unit_id"], row["category"])].update({k: row[k] for k in figures})
+    SuggestionActivityYear.objects.bulk_create(
+        [
+            SuggestionActivityYear(year=year, lead_unit_id=unit_id, category=category, counts=counts)
+            for (year, unit_id, category), counts in work.items()
+        ],
+        batch_size=2000,
+    )
     seconds = time.monotonic() - started
     StatisticsRefresh.objects.all().delete()
     StatisticsRefresh.objects.create(refreshed_at=clock.now(), seconds=seconds, first_year=start_year)
     return {
         "opinion_months": OpinionMonth.objects.count(),
+        "opinion_activity_months": OpinionActivityMonth.objects.count(),
+        "suggestion_activity_years": len(work),
         "visit_months": VisitMonth.objects.count(),
         "deputy_years": len(rows),
         "seconds": round(seconds, 1),
@@ -212,18 +273,24 @@ def station_counts(stations: QuerySet, date_from, date_to) -> dict:
     return {**{k: v or 0 for k, v in opinions.items()}, **{k: v or 0 for k, v in visits.items()}}
 
 
-def station_statistics(*, stations, date_from, date_to) -> dict | None:
+def station_statistics(*, stations, date_from, date_to, basis: str = Basis.COHORT) -> dict | None:
     """The five figures of ``liaison.selectors.station_statistics``, or None when the summaries cannot answer."""
     if not month_aligned(date_from, date_to) or current() is None:
         return None
     counts = station_counts(stations, date_from, date_to)
-    return {
+    figures = {
         "visits_person_times": counts["person_times"],
         "opinions": counts["opinions"],
         "answered_on_site": counts["answered_on_site"],
         "escalated": counts["escalated"],
         "resolved": counts["resolved"],
     }
+    if basis == Basis.ACTIVITY:
+        events = _months(_of_stations(OpinionActivityMonth, stations), date_from, date_to).aggregate(
+            answered_on_site=Sum("answered_on_site"), escalated=Sum("escalated"), resolved=Sum("resolved")
+        )
+        figures.update({name: value or 0 for name, value in events.items()})
+    return figures
 
 
 def monthly(stations: QuerySet, date_from: datetime.date, date_to: datetime.date) -> dict:
@@ -324,9 +391,11 @@ def compliance_and_contacts(deputies: QuerySet, year: int) -> list[tuple[dict, i
     ]
 
 
-def suggestion_counts(*, year=None, unit=None, category=None, group: str | None = None) -> list[dict]:
+def suggestion_counts(
+    *, year=None, unit=None, category=None, group: str | None = None, basis: str = Basis.COHORT
+) -> list[dict]:
     """Summed ``metric_aggregates`` counts, optionally per ``lead_unit`` or ``category``. One query."""
-    rows = SuggestionYear.objects.all()
+    rows = (SuggestionActivityYear if basis == Basis.ACTIVITY else SuggestionYear).objects.all()
     if year is not None:
         rows = rows.filter(year=year)
     if unit is not None:
@@ -344,24 +413,36 @@ def suggestion_counts(*, year=None, unit=None, category=None, group: str | None 
     return [{"key": key, **counts} for key, counts in groups.items()]
 
 
-def suggestion_stats(*, user, station=None, unit=None, deputy=None, year=None, category=None) -> dict | None:
+def _whole_years(period: Period) -> tuple[bool, int | None]:
+    """Whether the summaries (per year) answer this period, and the year to read (None: every year)."""
+    if period.unbounded:
+        return True, None
+    return period.year is not None, period.year
+
+
+def suggestion_stats(
+    *, user, station=None, unit=None, deputy=None, period: Period, basis: str, category=None
+) -> dict | None:
     """The counts behind ``suggestions.selectors.suggestion_stats`` for a reader who sees everything.
 
     None (compute live) for narrower readers and for the station and deputy filters: their
-    populations are small and read through the lead deputy's and lead unit's indexes.
+    populations are small and read through the lead deputy's and lead unit's indexes; None also for
+    periods other than one calendar year or all time.
     """
-    if station is not None or deputy is not None or not (user.is_active and user.sees_everything):
+    answers, year = _whole_years(period)
+    if not answers or station is not None or deputy is not None or not (user.is_active and user.sees_everything):
         return None
     if current() is None:
         return None
-    return suggestion_counts(year=year, unit=unit, category=category)[0]
+    return suggestion_counts(year=year, unit=unit, category=category, basis=basis)[0]
 
 
-def suggestion_stats_by_unit(*, user, year=None, category=None) -> list[dict] | None:
+def suggestion_stats_by_unit(*, user, period: Period, basis: str, category=None) -> list[dict] | None:
     """The rows behind ``suggestions.selectors.suggestion_stats_by_unit`` (same conditions as above)."""
-    if not (user.is_active and user.sees_everything) or current() is None:
+    answers, year = _whole_years(period)
+    if not answers or not (user.is_active and user.sees_everything) or current() is None:
         return None
-    rows = suggestion_counts(year=year, category=category, group="lead_unit")
+    rows = suggestion_counts(year=year, category=category, group="lead_unit", basis=basis)
     return [{"lead_unit_id": row["key"][0], "lead_unit__name": row["key"][1], **row} for row in rows]
 
 

@@ -10,12 +10,13 @@ from datetime import date, timedelta
 from django.db.models import BooleanField, Case, Count, DateField, F, Prefetch, Q, QuerySet, Value, When
 
 from core import clock, precomputed, rounding
+from core.periods import Basis, Period
 from core.roles import Role
 from core.scoping import scoped
 from deputies.models import Deputy
 from deputies.selectors import deputies_visible_to
 from organisation.models import HandlingUnit, Station, subtree_q
-from suggestions import deadlines, risk
+from suggestions import deadlines, periods, risk
 from suggestions.models import (
     AWAITING_ASSIGNMENT,
     AWAITING_REPLY,
@@ -267,21 +268,30 @@ def _rate(part: int, whole: int) -> float | None:
     return rounding.rate(part, whole)
 
 
-def metric_aggregates() -> dict:
-    """Aggregates counting what the metrics of ``suggestion_stats`` divide; pass to ``aggregate`` or ``annotate``."""
+def metric_aggregates(basis: str = Basis.COHORT, period: Period | None = None) -> dict:
+    """Aggregates counting what the metrics of ``suggestion_stats`` divide; pass to ``aggregate`` or ``annotate``.
+
+    On the cohort basis the population is already the period's cohort and every row counts; on the
+    activity basis each figure counts only its rows whose own event falls in ``period``
+    (``suggestions.periods``).
+    """
     replied = Q(first_replied_on__isnull=False)
-    return {
-        "assigned": Count("id"),
-        "replied": Count("id", filter=replied),
-        "on_time": Count("id", filter=replied & Q(first_reply_on_time=True)),
-        "closed": Count("id", filter=Q(state=State.CLOSED)),
-        "a_class": Count("id", filter=replied & Q(reply_class=ReplyClass.A)),
-        "contacted": Count("id", filter=replied & Q(contacted=True)),
-        "final_evaluations": Count("id", filter=~Q(final_rating="")),
-        "final_satisfied": Count("id", filter=Q(final_rating__in=SATISFIED_RATINGS)),
-        "first_evaluations": Count("id", filter=~Q(first_rating="")),
-        "first_satisfied": Count("id", filter=Q(first_rating__in=SATISFIED_RATINGS)),
+    conditions = {
+        "assigned": Q(),
+        "replied": replied,
+        "on_time": replied & Q(first_reply_on_time=True),
+        "closed": Q(state=State.CLOSED),
+        "a_class": replied & Q(reply_class=ReplyClass.A),
+        "contacted": replied & Q(contacted=True),
+        "final_evaluations": ~Q(final_rating=""),
+        "final_satisfied": Q(final_rating__in=SATISFIED_RATINGS),
+        "first_evaluations": ~Q(first_rating=""),
+        "first_satisfied": Q(first_rating__in=SATISFIED_RATINGS),
     }
+    if basis == Basis.ACTIVITY:
+        period = period or Period()
+        conditions = {name: q & periods.figure_q(name, period) for name, q in conditions.items()}
+    return {name: Count("id", filter=q) if q else Count("id") for name, q in conditions.items()}
 
 
 def with_rates(n: dict) -> dict:
@@ -318,29 +328,45 @@ def _metrics(n: dict) -> dict:
     return {key: full[key] for key in STATS_KEYS}
 
 
-def _stats_population(user, *, station=None, unit=None, deputy=None, year=None, category=None):
-    queryset = suggestions_visible_to(user).filter(assigned_on__isnull=False).exclude(state=State.WITHDRAWN)
+def _stats_population(
+    user, *, station=None, unit=None, deputy=None, period=None, basis=Basis.COHORT, category=None, year=None
+):
+    """The suggestions the metrics read: counted (``suggestions.periods.counted_q``), visible to ``user``, in
+    the scope asked for, and of the period's cohort, or with an event in the period (activity)."""
+    period = period or (Period.of_year(year) if year is not None else Period())
+    queryset = suggestions_visible_to(user).filter(periods.counted_q())
+    if basis == Basis.ACTIVITY:
+        queryset = queryset.filter(periods.activity_q(period))
+    elif not period.unbounded:
+        queryset = queryset.filter(periods.cohort_q(period))
     if station is not None:
         queryset = queryset.filter(deputies_of_station_q(getattr(station, "pk", station), "lead_deputy__"))
     if unit is not None:
         queryset = queryset.filter(lead_unit=unit)
     if deputy is not None:
         queryset = queryset.filter(lead_deputy=deputy)
-    if year is not None:
-        queryset = queryset.filter(assigned_on__year=year)
     if category:
         queryset = queryset.filter(category=category)
     return queryset
 
 
 def suggestion_stats(
-    user, *, station=None, unit=None, deputy=None, year: int | None = None, category: str | None = None
+    user,
+    *,
+    station=None,
+    unit=None,
+    deputy=None,
+    period: Period | None = None,
+    year: int | None = None,
+    basis: str = Basis.COHORT,
+    category: str | None = None,
 ) -> dict:
     """The suggestion metrics (docs/domain.md) over the suggestions ``user`` may see, in one query.
 
-    Population: suggestions that were assigned (交办) and not withdrawn; ``year`` is the year of
-    交办, ``unit`` the lead unit, ``deputy`` the lead deputy, ``station`` the lead deputy's stations
-    (resident at, or holding an open grid assignment at, the station or a station below it).
+    Population: suggestions that were assigned (交办) and not withdrawn; the period (``period``, or the
+    calendar ``year``) places them by ``basis`` as ``suggestions.periods`` defines (cohort: first
+    submitted in the period); ``unit`` is the lead unit, ``deputy`` the lead deputy, ``station`` the lead
+    deputy's stations (resident at, or holding an open grid assignment at, the station or a station below it).
     - assigned: the population's size (交办数);
     - replied: those with a first reply; reply_rate = replied ÷ assigned (办复率);
     - on_time_rate = first replies given on or before the deadline in force that day (three months
@@ -352,26 +378,44 @@ def suggestion_stats(
     - contact_rate = replied where the unit met or called the deputy before a reply ÷ replied (见面率).
     Rates are fractions 0–1 rounded to 4 places, or null when the denominator is 0.
     """
+    period = period or (Period.of_year(year) if year is not None else Period())
     summary = precomputed.lookup(
-        "suggestion_stats", user=user, station=station, unit=unit, deputy=deputy, year=year, category=category
+        "suggestion_stats",
+        user=user,
+        station=station,
+        unit=unit,
+        deputy=deputy,
+        period=period,
+        basis=basis,
+        category=category,
     )
     if summary is not None:
         return _metrics(summary)
-    population = _stats_population(user, station=station, unit=unit, deputy=deputy, year=year, category=category)
-    return _metrics(population.aggregate(**metric_aggregates()))
+    population = _stats_population(
+        user, station=station, unit=unit, deputy=deputy, period=period, basis=basis, category=category
+    )
+    return _metrics(population.aggregate(**metric_aggregates(basis, period)))
 
 
-def suggestion_stats_by_unit(user, *, year: int | None = None, category: str | None = None) -> list[dict]:
+def suggestion_stats_by_unit(
+    user,
+    *,
+    period: Period | None = None,
+    year: int | None = None,
+    basis: str = Basis.COHORT,
+    category: str | None = None,
+) -> list[dict]:
     """The same metrics per lead unit, in one grouped query, largest first."""
-    summary = precomputed.lookup("suggestion_stats_by_unit", user=user, year=year, category=category)
+    period = period or (Period.of_year(year) if year is not None else Period())
+    summary = precomputed.lookup("suggestion_stats_by_unit", user=user, period=period, basis=basis, category=category)
     if summary is not None:
         summary.sort(key=lambda row: (-row["assigned"], row["lead_unit__name"] is None, row["lead_unit__name"] or ""))
         return [{"unit_id": row["lead_unit_id"], "unit": row["lead_unit__name"], **_metrics(row)} for row in summary]
     rows = (
-        _stats_population(user, year=year, category=category)
+        _stats_population(user, period=period, basis=basis, category=category)
         .order_by()
         .values("lead_unit_id", "lead_unit__name")
-        .annotate(**metric_aggregates())
+        .annotate(**metric_aggregates(basis, period))
         .order_by("-assigned", "lead_unit__name")
     )
     return [{"unit_id": row["lead_unit_id"], "unit": row["lead_unit__name"], **_metrics(row)} for row in rows]

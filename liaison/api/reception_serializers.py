@@ -9,9 +9,9 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from core.dates import validate_event_date
-from core.filters import INT_MAX
 from core.masking import mask_phone
-from core.serializers import StrictModelSerializer, StrictQuerySerializer, StrictSerializer
+from core.periods import StatsQuerySerializer
+from core.serializers import StrictModelSerializer, StrictSerializer
 from deputies.models import Deputy
 from liaison.models import Opinion, OpinionCategory, OpinionOutcome, ReceptionDay, Visit, VisitChannel
 from liaison.services.privacy import mask_name
@@ -285,18 +285,8 @@ class RevealInputSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class StationStatsQuerySerializer(StrictQuerySerializer):
-    station = serializers.IntegerField(required=False, min_value=1, max_value=INT_MAX)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
-
-    def validate(self, attrs):
-        start, end = attrs.get("date_from"), attrs.get("date_to")
-        if start and end and start > end:
-            from django.utils.translation import gettext as _
-
-            raise serializers.ValidationError({"date_to": [_("The end of the period is before its start.")]})
-        return attrs
+class StationStatsQuerySerializer(StatsQuerySerializer):
+    """The period, basis and scope parameters of every statistic (``core.periods``)."""
 
 
 class StationStatsSerializer(StrictSerializer):

@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.pages import errors_text
+from core.periods import Basis
 from core.roles import Role
 from liaison.forms import PeriodForm
+from liaison.periods import STATION_BASIS_TEXT
 from liaison.selectors import station_monthly_series, station_statistics
 from organisation.desk import READ_ROLES, require_role
 from organisation.models import subtree_q
@@ -27,14 +29,16 @@ def dashboard(request):
     stations = stations_visible_to(user)
     form = PeriodForm(request.GET or None, stations=stations)
     date_from, date_to, station = date(today.year, 1, 1), date(today.year, 12, 31), None
+    basis = Basis.DEFAULT
     if form.is_bound and form.is_valid():
         date_from = form.cleaned_data["date_from"] or date_from
         date_to = form.cleaned_data["date_to"] or date_to
         station = form.cleaned_data["station"]
+        basis = form.cleaned_data["basis"] or basis
     elif form.is_bound:
         messages.error(request, errors_text(ValidationError(form.errors)))
     scope = stations.filter(subtree_q(station.id)) if station else stations
-    figures = station_statistics(stations=scope, date_from=date_from, date_to=date_to)
+    figures = station_statistics(stations=scope, date_from=date_from, date_to=date_to, basis=basis)
     series = station_monthly_series(stations=scope, date_from=date_from, date_to=date_to)
     return render(
         request,
@@ -43,10 +47,12 @@ def dashboard(request):
             "form": form,
             "figures": figures,
             "chart": _chart(series),
-            "outcomes": _outcome_bars(figures),
+            # Shares of the opinions received: a cohort's own outcomes only (activity counts other periods' too).
+            "outcomes": _outcome_bars(figures) if basis == Basis.COHORT else [],
             "date_from": date_from,
             "date_to": date_to,
             "station": station,
+            "basis_note": _(STATION_BASIS_TEXT[basis]),
         },
     )
 

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from core.dates import validate_event_date
 from core.filters import INT_MAX
+from core.periods import StatsQuerySerializer as PeriodStatsQuerySerializer
 from core.serializers import StrictModelSerializer, StrictQuerySerializer, StrictSerializer
 from deputies.models import Deputy
 from organisation.models import HandlingUnit, UnitKind
@@ -373,11 +374,9 @@ class FollowUpSerializer(StrictSerializer):
     happened_on = _happened_on()
 
 
-class StatsQuerySerializer(StrictQuerySerializer):
-    station = serializers.IntegerField(required=False, min_value=1, max_value=INT_MAX)
-    unit = serializers.IntegerField(required=False, min_value=1, max_value=INT_MAX)
-    deputy = serializers.IntegerField(required=False, min_value=1, max_value=INT_MAX)
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+class StatsQuerySerializer(PeriodStatsQuerySerializer):
+    """The parameters of every statistic (``core.periods``), and the category."""
+
     category = serializers.ChoiceField(choices=Category.choices, required=False)
 
 

@@ -14,13 +14,15 @@ from rest_framework.views import APIView
 
 from core.api import Pagination, keyset_pagination
 from core.files import serve_file
+from core.periods import Basis, parse_stats_query, unknown_scope
 from core.permissions import OfficeWritesOthersRead
 from core.roles import Role
-from liaison.selectors import opinions_visible_to
+from liaison.selectors import opinions_visible_to, statistics_scope_refusal
 from suggestions import services
 from suggestions.api import serializers as s
 from suggestions.filters import HandlingUnitFilter, SuggestionFilter
 from suggestions.models import Extension, ReturnRequest
+from suggestions.periods import SUGGESTION_BASIS_TEXT
 from suggestions.selectors import (
     suggestion_detail_queryset,
     suggestion_list,
@@ -369,18 +371,25 @@ class SuggestionViewSet(
 @extend_schema(
     tags=["suggestions"],
     summary="Suggestion metrics (reply, on-time, closure and satisfaction rates) over the suggestions the user may see",
+    description="Over the suggestions assigned (交办) and not withdrawn, in the period on the basis asked for. "
+    f"**cohort** (default): {SUGGESTION_BASIS_TEXT[Basis.COHORT]} "
+    f"**activity**: {SUGGESTION_BASIS_TEXT[Basis.ACTIVITY]} "
+    "`station`: the lead deputy's stations; `unit`: the lead unit; `deputy`: the lead deputy. "
+    "Errors: 400 `unknown_parameter`, `invalid_parameter`, `period_conflict`, `period_out_of_bounds`, "
+    "`period_reversed`; 404 `unknown_scope`.",
     parameters=[s.StatsQuerySerializer],
     responses={200: s.StatsSerializer},
 )
 class SuggestionStatsView(APIView):
     def get(self, request):
         # ``?station=&year=2024``: an empty parameter means "no filter", as in the list filters.
-        # An unknown parameter is kept, even empty, so that the serializer refuses it.
-        known = s.StatsQuerySerializer().fields
-        params = {key: value for key, value in request.query_params.items() if value.strip() or key not in known}
-        query = s.StatsQuerySerializer(data=params)
-        query.is_valid(raise_exception=True)
-        return Response(suggestion_stats(request.user, **query.validated_data))
+        params = parse_stats_query(s.StatsQuerySerializer, request.query_params)
+        refused = statistics_scope_refusal(
+            request.user, station=params.get("station"), unit=params.get("unit"), deputy=params.get("deputy")
+        )
+        if refused:
+            raise unknown_scope(refused)
+        return Response(suggestion_stats(request.user, **params))
 
 
 # Who may read the risk list: the office's roles (everything) and unit officers (their own suggestions).

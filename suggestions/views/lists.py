@@ -12,12 +12,14 @@ from django.utils.translation import gettext_lazy
 
 from core.exports import XLSX, Column, workbook
 from core.pagination import EstimatedPaginator
+from core.periods import Basis
 from core.roles import Role
 from liaison.services.privacy import client_ip, personal_data_export_log
 from organisation.models import HandlingUnit
 from suggestions import forms, selectors
 from suggestions.filters import SuggestionFilter
 from suggestions.models import Category, State
+from suggestions.periods import SUGGESTION_BASIS_TEXT
 from suggestions.views.common import page_tabs, require_role
 
 PAGE_SIZE = 25
@@ -248,7 +250,18 @@ def stats(request):
     category = request.GET.get("category") or None
     if category not in Category.values:
         category = None
-    context = {"tabs": page_tabs(request), "year": year, "category": category, "categories": Category.choices}
+    basis = request.GET.get("basis") or Basis.DEFAULT
+    if basis not in Basis.CHOICES:
+        basis = Basis.DEFAULT
+    context = {
+        "tabs": page_tabs(request),
+        "year": year,
+        "category": category,
+        "categories": Category.choices,
+        "basis": basis,
+        "bases": Basis.LABELS,
+        "basis_note": _(SUGGESTION_BASIS_TEXT[basis]),
+    }
     if raw_year and (year is None or not STATS_FIRST_YEAR <= year <= STATS_LAST_YEAR):
         # Figures for every year under a refused year would mislead: the error alone, and a 400.
         context["year"] = raw_year
@@ -257,6 +270,6 @@ def stats(request):
             "last": STATS_LAST_YEAR,
         }
         return render(request, "suggestions/stats.html", context, status=400)
-    context["total"] = selectors.suggestion_stats(request.user, year=year, category=category)
-    context["by_unit"] = selectors.suggestion_stats_by_unit(request.user, year=year, category=category)
+    context["total"] = selectors.suggestion_stats(request.user, year=year, basis=basis, category=category)
+    context["by_unit"] = selectors.suggestion_stats_by_unit(request.user, year=year, basis=basis, category=category)
     return render(request, "suggestions/stats.html", context)

@@ -106,8 +106,14 @@ def test_unknown_query_parameters_are_refused_by_every_list_and_statistic(api, s
     assert checked >= 20
 
 
-def test_the_station_statistics_refuse_a_year_instead_of_answering_all_time_figures(api):
-    response = api.get("/api/v1/stats/stations/", {"year": "2023"})
+def test_the_station_statistics_take_a_year_as_the_same_period_as_its_date_range(api):
+    # ``year`` used to be refused here (only the suggestion statistics took it); both endpoints now take
+    # the same period parameters (core.periods), and a misspelt one is still refused.
+    by_year = api.get("/api/v1/stats/stations/", {"year": "2023"})
+    by_range = api.get("/api/v1/stats/stations/", {"date_from": "2023-01-01", "date_to": "2023-12-31"})
+    assert by_year.status_code == by_range.status_code == 200
+    assert by_year.json() == by_range.json()
+    response = api.get("/api/v1/stats/stations/", {"yaer": "2023"})
     assert response.status_code == 400
     assert response.json()["code"] == "unknown_parameter"
     assert api.get("/api/v1/stats/stations/", {"date_from": "2023-01-01"}).status_code == 200

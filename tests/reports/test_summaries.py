@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from core import clock
+from core.periods import Basis, Period
 from deputies.models import Deputy
 from liaison.models import Visit
 from liaison.selectors import station_statistics
@@ -87,22 +88,49 @@ def test_the_lower_apps_statistics_read_the_summaries_with_the_same_figures(rand
         (datetime.date(year, 7, 1), None),
         (None, None),
     ]
+    differ = False
     for _station, stations in _scopes():
         for date_from, date_to in periods:
-            live = station_statistics(stations=stations, date_from=date_from, date_to=date_to, use_summary=False)
-            assert summaries.station_statistics(stations=stations, date_from=date_from, date_to=date_to) == live
-            assert station_statistics(stations=stations, date_from=date_from, date_to=date_to) == live
+            cohort = station_statistics(stations=stations, date_from=date_from, date_to=date_to, use_summary=False)
+            for basis in Basis.CHOICES:
+                period = {"date_from": date_from, "date_to": date_to, "basis": basis}
+                live = station_statistics(stations=stations, **period, use_summary=False)
+                assert summaries.station_statistics(stations=stations, **period) == live, period
+                assert station_statistics(stations=stations, **period) == live
+                differ = differ or live != cohort
         start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         assert summaries.station_monthly_series(stations=stations, date_from=start, date_to=end) is not None
+    # Outcomes and resolutions come days after the opinion: some cross a period's end, so the bases differ.
+    assert differ
     # A period that is not whole months is counted live.
     assert (
         summaries.station_statistics(stations=Station.objects.all(), date_from=datetime.date(year, 1, 2), date_to=None)
         is None
     )
-    for params in [{}, {"year": year}, {"year": year, "category": "traffic"}]:
-        live = stats_metrics(_stats_population(office, **params).aggregate(**metric_aggregates()))
-        assert summaries.suggestion_stats(user=office, **params) is not None
-        assert suggestion_stats(office, **params) == live, params
+    whole_year = Period.of_year(year)
+    differ = False
+    for basis in Basis.CHOICES:
+        for params in [
+            {"period": Period()},
+            {"period": whole_year},
+            {"period": Period.of_year(year + 1)},
+            {"period": whole_year, "category": "traffic"},
+        ]:
+            population = _stats_population(office, basis=basis, **params)
+            live = stats_metrics(population.aggregate(**metric_aggregates(basis, params["period"])))
+            assert summaries.suggestion_stats(user=office, basis=basis, **params) is not None
+            assert suggestion_stats(office, basis=basis, **params) == live, (basis, params)
+            cohort = suggestion_stats(office, **params)
+            differ = differ or live != cohort
+        by_unit = suggestion_stats_by_unit(office, period=whole_year, basis=basis)
+        assert (
+            sum(row["assigned"] for row in by_unit)
+            == suggestion_stats(office, period=whole_year, basis=basis)["assigned"]
+        )
+    assert differ
+    # Periods other than whole years are counted live.
+    half = Period(datetime.date(year, 1, 1), datetime.date(year, 6, 30))
+    assert summaries.suggestion_stats(user=office, period=half, basis=Basis.COHORT) is None
     by_unit = suggestion_stats_by_unit(office, year=year)
     assert sum(row["assigned"] for row in by_unit) == suggestion_stats(office, year=year)["assigned"] > 0
 

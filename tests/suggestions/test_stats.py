@@ -1,9 +1,10 @@
 """The statistics endpoint on seeded sets whose figures are worked out by hand in the comments."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.db.models import Count
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from suggestions import services
@@ -140,14 +141,21 @@ def test_metrics_per_unit_deputy_and_station(seeded):
     assert stats(w.co_officer)["assigned"] == 0
 
 
-def test_metrics_per_year_of_assignment(seeded):
-    this_year = Suggestion.objects.filter(state=State.CLOSED).first().assigned_on.year
-    # The ten still in progress were assigned in an earlier year.
-    Suggestion.objects.filter(state=State.IN_PROGRESS).update(assigned_on=date(2023, 5, 4))
+def test_metrics_per_cohort_year_are_per_year_first_submitted(seeded):
+    """``year`` is the year first submitted (suggestions.periods), as in the suggestion list's filter; the year of
+    交办 no longer moves a suggestion between years."""
+    this_year = Suggestion.objects.filter(state=State.CLOSED).first().submitted_at.year
+    # The ten still in progress were submitted in an earlier year (and assigned this year).
+    in_progress = Suggestion.objects.filter(state=State.IN_PROGRESS)
+    in_progress.update(submitted_at=timezone.make_aware(datetime(2023, 5, 4, 10)))
     old = stats(seeded.office, year=2023)
     assert (old["assigned"], old["replied"], old["reply_rate"], old["on_time_rate"]) == (10, 0, 0.0, None)
     current = stats(seeded.office, year=this_year)
     assert (current["assigned"], current["replied"], current["reply_rate"]) == (90, 90, 1.0)
+    assert stats(seeded.office, year=2019)["assigned"] == 0
+    # Moving the day of 交办 changes nothing in the cohort view.
+    in_progress.update(assigned_on=date(2019, 5, 4))
+    assert stats(seeded.office, year=2023)["assigned"] == 10
     assert stats(seeded.office, year=2019)["assigned"] == 0
 
 
