@@ -27,7 +27,13 @@ def undo_blockers(batch: ImportBatch) -> list[str]:
     reasons = []
     created = ImportedRecord.objects.filter(batch=batch)
     touched = ImportedRecord.objects.filter(Q(batch=batch) | Q(updated_by_batch=batch))
-    if created.filter(updated_by_batch__isnull=False).exclude(updated_by_batch=batch).exists():
+    # A record created or corrected by this batch and corrected again by a later one (its correction's
+    # snapshot, or the snapshot before it, names this batch): the later import is undone first.
+    corrected_later = Q(previous__batch=batch.id) | Q(previous__previous__batch=batch.id)
+    if (
+        created.filter(updated_by_batch__isnull=False).exclude(updated_by_batch=batch).exists()
+        or ImportedRecord.objects.filter(corrected_later).exclude(updated_by_batch=batch).exists()
+    ):
         reasons.append(_("A later import changed some of its records; undo that import first."))
     opinion_ids = touched.exclude(opinion=None).values("opinion_id")
     if Opinion.objects.filter(id__in=opinion_ids, outcome=OpinionOutcome.ESCALATED).exists():
@@ -84,5 +90,5 @@ def _restore(record: ImportedRecord) -> None:
     record.sheet = previous["sheet"]
     record.row = previous["row"]
     record.updated_by_batch_id = previous["batch"]
-    record.previous = None
+    record.previous = previous.get("previous")
     record.save(update_fields=["fingerprint", "sheet", "row", "updated_by_batch", "previous"])

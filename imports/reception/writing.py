@@ -195,6 +195,9 @@ def _snapshot(visit: Visit, opinion: Opinion, record: ImportedRecord) -> dict:
         "sheet": record.sheet,
         "row": record.row,
         "batch": record.updated_by_batch_id,
+        # The correction before this one, so that undoing corrections one after the other, latest first,
+        # walks back through all of them.
+        "previous": record.previous,
     }
 
 

@@ -210,6 +210,31 @@ def test_a_corrected_ledger_updates_what_it_names_and_undo_restores_it(rs):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_two_corrections_of_one_row_are_undone_latest_first_back_to_the_original(rs):
+    first = confirm(rs.staff_a, check(rs.staff_a, ledger_rows()))
+    contents = ["路口红绿灯时间太短（第一次更正）", "路口红绿灯时间太短（第二次更正）"]
+    corrections = []
+    for number, content in enumerate(contents, start=1):
+        rows = ledger_rows()
+        rows[0]["意见内容"] = content
+        rows[0]["来访人数"] = 2 + number
+        corrections.append(confirm(rs.staff_a, check(rs.staff_a, rows, name=f"接待台账-更正{number}.xlsx")))
+    opinion = Opinion.objects.get(imported_from__key__endswith="|no|2025-001")
+    assert opinion.content == contents[1] and opinion.visit.headcount == 4
+    # The earlier correction waits for the later one to be undone.
+    with pytest.raises(services.ActionRefused):
+        services.batch_undo(batch=corrections[0], actor=rs.staff_a)
+    services.batch_undo(batch=corrections[1], actor=rs.staff_a)
+    opinion.refresh_from_db()
+    assert opinion.content == contents[0] and opinion.visit.headcount == 3
+    services.batch_undo(batch=corrections[0], actor=rs.staff_a)
+    opinion.refresh_from_db()
+    assert opinion.content == "路口红绿灯时间太短，老人过马路来不及" and opinion.visit.headcount == 2
+    services.batch_undo(batch=first, actor=rs.staff_a)
+    assert counts()[:3] == (0, 0, 0)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_undo_is_refused_once_something_was_built_on_the_records(rs, frozen_today):
     batch = confirm(rs.staff_a, check(rs.staff_a, ledger_rows()))
     frozen_today(TODAY + dt.timedelta(days=1))
