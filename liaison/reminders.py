@@ -7,7 +7,8 @@ threshold (``notifications.reminders.run_sweep``). Parameters come from ``settin
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef
+from django.db.models import CharField, Exists, F, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,7 @@ from deputies.models import Deputy, DeputyGroup
 from duties.models import DUTY_PERIODS, GridAssignment, GridDuty, GridDutyKind
 from duties.selectors import duty_period_bounds
 from liaison.models import RosterEntry
-from notifications.reminders import Due, ReminderRule, users_by_deputy
+from notifications.reminders import Due, ReminderRule, claimed, users_by_deputy
 
 
 def collect_reception_tomorrow(*, today: date):
@@ -90,12 +91,21 @@ def collect_grid_duty_missing(*, today: date):
         )
         for kind, (start, end) in near.items()
     }
+    # Reminded already this period (a warm sweep): skipped in SQL, one probe of the claims per duty kind.
+    sent = {
+        f"sent_{kind}": claimed(
+            GRID_DUTY_MISSING.key,
+            threshold=start.isoformat(),
+            subject=Concat(Value("grid_duty:"), Cast(OuterRef("pk"), CharField()), Value(f":{kind}")),
+        )
+        for kind, (start, _end) in near.items()
+    }
     assigned = GridAssignment.objects.filter(deputy_id=OuterRef("pk"), end_date__isnull=True)
     rows = list(
         Deputy.objects.filter(Exists(assigned), is_active=True)
-        .annotate(deputy_id=F("pk"), **done)
+        .annotate(deputy_id=F("pk"), **done, **sent)
         .order_by()
-        .values("deputy_id", *done)
+        .values("deputy_id", *done, *sent)
     )
     accounts = users_by_deputy({row["deputy_id"] for row in rows})
     labels = dict(GridDutyKind.choices)
@@ -104,7 +114,7 @@ def collect_grid_duty_missing(*, today: date):
         if user_id is None:
             continue
         for kind, (start, end) in near.items():
-            if row[f"done_{kind}"]:
+            if row[f"done_{kind}"] or row[f"sent_{kind}"]:
                 continue
             yield Due(
                 recipient_id=user_id,

@@ -176,8 +176,9 @@ class ReminderSent(models.Model):
         indexes = [
             models.Index(fields=["sweep_token"], name="reminder_sweep_idx"),
             models.Index(fields=["created_at", "rule"], name="reminder_created_idx"),
-            # A sweep reads the claims already made at the thresholds due now (``already_claimed``).
-            models.Index(fields=["rule", "threshold_key"], name="reminder_rule_threshold_idx"),
+            # A sweep reads the claims already made at the thresholds due now (``already_claimed``); a rule
+            # skips the subjects already claimed at a threshold (``reminders.claimed``).
+            models.Index(fields=["rule", "threshold_key", "subject_key"], name="reminder_rule_threshold_idx"),
         ]
 
     def __str__(self) -> str:

@@ -28,6 +28,8 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import CharField, Exists, Expression, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import translation
 
 from core import clock
@@ -160,6 +162,35 @@ def already_claimed(rule_key: str, threshold_keys) -> set[tuple[int, str, str]]:
 
 
 # --- Helpers for rules -------------------------------------------------------------------------
+
+
+def keyed(prefix: str, value) -> Expression:
+    """A claim's key as SQL: ``prefix`` followed by ``value`` (an expression such as ``OuterRef("pk")``,
+    or a string), e.g. ``keyed("suggestion:", OuterRef("pk"))`` for ``"suggestion:42"``."""
+    if isinstance(value, str):
+        return Value(prefix + value, output_field=CharField())
+    return Concat(Value(prefix), Cast(value, output_field=CharField()), output_field=CharField())
+
+
+def claimed(rule_key: str, *, threshold, subject) -> Exists:
+    """EXISTS a claim of ``rule_key`` about ``subject`` at ``threshold`` (the rule's own threshold, without
+    the rule's prefix; strings or ``keyed`` expressions), for anyone.
+
+    A rule annotates its candidate rows with it and skips those claimed, so that a warm sweep (everything
+    due was sent before) builds no reminder for them. Use it with a threshold that is the same for every
+    row (a week, a period): PostgreSQL then reads the threshold's claims once, on
+    ``reminder_rule_threshold_idx`` (rule, threshold_key, subject_key), into a hashed subplan. (With a
+    threshold that varies by row it may plan a nested loop over the claims, quadratic in the items due.)
+    ``run_sweep`` still drops, per recipient, what was claimed: the rule's filter only saves work. (A
+    recipient who joins after the subject was reminded — a new unit officer — hears of it at the rule's
+    next threshold.)
+    """
+    if isinstance(threshold, str):
+        threshold = keyed(f"{rule_key}:", threshold)
+    else:
+        threshold = Concat(Value(f"{rule_key}:"), threshold, output_field=CharField())
+    subject = keyed("", subject) if isinstance(subject, str) else subject
+    return Exists(ReminderSent.objects.filter(rule=rule_key, threshold_key=threshold, subject_key=subject))
 
 
 def url_maker(name: str) -> Callable[[int], str]:

@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from notifications.reminders import Due, ReminderRule, iso_week, pending_step, url_maker
+from notifications.reminders import Due, ReminderRule, claimed, iso_week, keyed, pending_step, url_maker
 from organisation.models import HandlingUnit
 from suggestions import risk
 from suggestions.deadlines import WorkingCalendar, add_working_days
@@ -113,23 +113,28 @@ def collect_overdue(*, today: date):
     flagged some for key supervision (how many of theirs), linking to the overdue list. A city has
     thousands overdue at once: a notice per suggestion per office user would bury the office.
 
-    Index: ``sugg_state_reply_due`` (state, reply_due). Queries: this one, the officers, the office, the
-    unit names.
+    Index: ``sugg_state_reply_due`` (state, reply_due), and per suggestion one probe of the claims
+    (``claimed``): a warm sweep builds no per-suggestion reminder. Queries: this one, the officers, the
+    office, the unit names.
     """
+    week = iso_week(today)
+    threshold = f"overdue:{week}"
+    # Every overdue suggestion counts in the digests; the units hear of those not reminded this week yet.
     rows = list(
         Suggestion.objects.filter(state__in=AWAITING_REPLY, reply_due__lt=today)
+        .annotate(sent=claimed(OVERDUE.key, threshold=threshold, subject=keyed("suggestion:", OuterRef("pk"))))
         .order_by()
-        .values_list("pk", "title", "reply_due", "lead_unit_id", "key_supervision", "key_supervisor_id")
+        .values_list("pk", "title", "reply_due", "lead_unit_id", "key_supervision", "key_supervisor_id", "sent")
     )
     if not rows:
         return
-    officers = unit_officers({row[3] for row in rows})
-    week = iso_week(today)
-    threshold = f"overdue:{week}"
+    officers = unit_officers({row[3] for row in rows if not row[6]})
     suggestion_url = suggestion_urls()
     title_text = _("Overdue since %(date)s: %(title)s")
     body_text = _("The reply to this suggestion is %(days)s days late.")
-    for pk, title, reply_due, unit_id, _key, _supervisor in rows:
+    for pk, title, reply_due, unit_id, _key, _supervisor, sent in rows:
+        if sent:
+            continue
         for user_id in officers.get(unit_id, ()):
             yield Due(
                 recipient_id=user_id,
