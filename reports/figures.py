@@ -223,7 +223,11 @@ def assigned_suggestions(year: int, station: Station | None = None) -> QuerySet[
     submitted in ``year``, assigned (交办) and not withdrawn."""
     queryset = Suggestion.objects.filter(counted_q(), cohort_q(Period.of_year(year)))
     if station is not None:
-        queryset = queryset.filter(deputies_of_station_q(station.id, "lead_deputy__"))
+        # The station's deputies named first (one query): their suggestions are then read on the lead
+        # deputy's index, not picked out of the whole year's (PostgreSQL misjudges the station filter
+        # and scans every suggestion of the year at city scale).
+        deputy_ids = list(Deputy.objects.filter(deputies_of_station_q(station.id)).values_list("id", flat=True))
+        queryset = queryset.filter(lead_deputy_id__in=deputy_ids)
     return queryset
 
 
