@@ -164,6 +164,9 @@ def deputy_update(
         raise ValidationError(
             {"kind": _("Remove this deputy's congress terms before making them a deliberation representative.")}
         )
+    if groups is not None:
+        groups = list(groups)
+        _keep_led_groups(deputy, groups)
     _full_clean_deputy(deputy)
     deputy.save()
     if terms is not None:
@@ -171,6 +174,19 @@ def deputy_update(
     if groups is not None:
         deputy.groups.set(groups)
     return deputy
+
+
+def _keep_led_groups(deputy: Deputy, groups: list) -> None:
+    """A group's leader stays one of its members: taking them out needs another leader first."""
+    kept = {getattr(group, "pk", group) for group in groups}
+    left = [group.name for group in DeputyGroup.objects.filter(leader=deputy).order_by("name") if group.pk not in kept]
+    if left:
+        raise ValidationError(
+            {
+                "groups": _("This deputy leads %(groups)s: choose another leader before taking them out.")
+                % {"groups": "、".join(left)}
+            }
+        )
 
 
 @transaction.atomic

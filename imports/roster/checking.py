@@ -284,6 +284,14 @@ def _person(name, birth_year, reads: list[_Row], lookups: Lookups, with_year: se
             first.problem(
                 "kind", _("Remove this deputy's congress terms before making them a deliberation representative.")
             )
+    if deputy is not None and values["groups"] is not None:
+        left = [name for group_id, name in lookups.led[deputy.id].items() if group_id not in values["groups"]]
+        if left:  # as the deputies' service refuses it
+            first.problem(
+                "groups",
+                _("This deputy leads %(groups)s: choose another leader before taking them out.")
+                % {"groups": "、".join(sorted(left))},
+            )
     values["grids"] = _grids(values, lookups, first)
     if (values["grid_role"] or values["grid_mode"]) and values["grids"] is None:
         first.problem("grids", _("Name the grids this role is for."))

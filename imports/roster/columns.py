@@ -164,6 +164,7 @@ class Lookups:
     parents: dict = field(default_factory=dict)  # station id → its parent's id (or None)
     grids: dict = field(default_factory=lambda: defaultdict(list))  # name or code → [(grid id, station id)]
     groups: dict = field(default_factory=dict)  # name → group id
+    led: dict = field(default_factory=lambda: defaultdict(dict))  # deputy id → {group id: name} they lead
     deputies: dict = field(default_factory=lambda: defaultdict(list))  # name → [Deputy]
     levels: dict = field(default_factory=lambda: defaultdict(set))  # deputy id → levels of their terms
     records: dict = field(default_factory=dict)  # deputy id → ImportedRecord
@@ -178,6 +179,9 @@ class Lookups:
         lookups.subtree = station_subtrees(stations)
         lookups.grids = grids_by_name()
         lookups.groups = dict(DeputyGroup.objects.values_list("name", "id"))
+        led = DeputyGroup.objects.exclude(leader=None).values_list("leader_id", "id", "name")
+        for leader_id, group_id, name in led:
+            lookups.led[leader_id][group_id] = name
         for deputy in Deputy.objects.only("id", "name", "birth_year", "kind", "is_active"):
             lookups.deputies[deputy.name].append(deputy)
         for deputy_id, level in Term.objects.values_list("deputy_id", "level"):

@@ -200,3 +200,18 @@ def test_group_list_query_count_is_constant(street, folks, who, django_assert_nu
         assert body["count"] == total
         expected_leader = street.b.deputy.id if who == "office" else None
         assert {row["leader"] for row in body["results"] if row["name"].startswith("小组")} == {expected_leader}
+
+
+def test_a_group_leader_is_not_taken_out_of_their_group_through_the_deputy(street, folks):
+    leader = deputy_create(name="新组长")
+    group = deputy_group_create(name="教育专业代表小组", kind=GroupKind.PROFESSION, leader=leader)
+    before = snapshot()
+    response = client_for(folks.office).patch(f"/api/v1/deputies/{leader.id}/", {"groups": []}, format="json")
+    assert response.status_code == 400, response.json()
+    assert "教育专业代表小组的组长" in str(response.json())
+    assert snapshot() == before
+    # With another leader first, the former one may leave.
+    deputy_group_update(group=group, leader=street.b.deputy)
+    response = client_for(folks.office).patch(f"/api/v1/deputies/{leader.id}/", {"groups": []}, format="json")
+    assert response.status_code == 200, response.json()
+    assert leader.name not in members_of(group.id) and group.id not in [g.id for g in leader.groups.all()]

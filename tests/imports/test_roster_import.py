@@ -446,3 +446,21 @@ def test_derived_yearly_figures_do_not_block_undo(rs):
     DeputyYear.objects.create(deputy=Deputy.objects.get(name="陈新民"), year=2025)
     services.batch_undo(batch=batch, actor=rs.office)
     assert not Deputy.objects.filter(name="陈新民").exists() and not DeputyYear.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_roster_does_not_take_a_group_leader_out_of_their_group(rs):
+    from deputies.services import deputy_group_create
+
+    wang = Deputy.objects.get(name="王代表")
+    deputy_group_create(name="交通专业代表小组", kind=GroupKind.PROFESSION, leader=wang)
+    rows = [person(**{"代表姓名": "王代表", "出生年月": None, "网格": None, "代表小组": "甲片区代表小组"})]
+    before = counts()
+    batch = check(rs.office, rows)
+    found = {e["column"]: e["message"] for e in batch.errors}
+    assert batch.status == BatchStatus.INVALID
+    assert found["代表小组"] == "该代表是交通专业代表小组的组长：请先更换组长，再将其移出。"
+    assert counts() == before
+    # Named with it, the roster imports.
+    rows[0]["代表小组"] = "甲片区代表小组、交通专业代表小组"
+    assert check(rs.office, rows).status == BatchStatus.READY
