@@ -343,4 +343,4 @@ def test_the_report_dashboard_says_its_figures_are_the_cohorts(december_suggesti
     client.force_login(w.office)
     response = client.get("/reports/dashboard/", {"year": 2025})
     assert response.status_code == 200
-    assert 'id="figures-basis"' in response.content.decode() and "按批次统计" in response.content.decode()
+    assert 'id="figures-basis"' in response.content.decode() and "按受理时间统计" in response.content.decode()
