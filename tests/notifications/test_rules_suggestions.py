@@ -134,6 +134,20 @@ def test_overdue_goes_to_unit_office_and_flagging_leader_once_a_week(world, froz
     assert Notification.objects.filter(recipient=world.co_officer, verb__startswith="reminder.").count() == 0
 
 
+def test_overdue_is_weekly_across_the_year_end_of_a_year_no_calendar_knows(world, frozen_today, sent_to):
+    """2027's holidays are not in the calendar: the deadline is counted provisionally, and the weekly
+    repeat follows ISO weeks across 28 December and New Year (the rule skips this week's claims in SQL)."""
+    suggestion = assigned_on(world, frozen_today, date(2027, 9, 27))
+    assert suggestion.reply_due == date(2027, 12, 27)
+    expected = {world.lead_officer.username, world.office.username}
+    assert sent_to(reminders.OVERDUE, date(2027, 12, 27)) == set()  # due today
+    assert sent_to(reminders.OVERDUE, date(2027, 12, 28)) == expected  # ISO week 2027-W52
+    assert sent_to(reminders.OVERDUE, date(2027, 12, 28)) == set()  # the same day again
+    assert sent_to(reminders.OVERDUE, date(2027, 12, 31)) == set()  # still week 52
+    assert sent_to(reminders.OVERDUE, date(2028, 1, 2)) == set()  # Sunday: still 2027-W52
+    assert sent_to(reminders.OVERDUE, date(2028, 1, 3)) == expected  # 2028-W01
+
+
 def test_overdue_without_key_supervision_skips_leaders_and_stops_once_replied(world, frozen_today, sent_to):
     suggestion = assigned_on(world, frozen_today, date(2024, 3, 13))
     assert sent_to(reminders.OVERDUE, date(2024, 6, 14)) == {world.lead_officer.username, world.office.username}
