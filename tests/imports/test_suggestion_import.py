@@ -520,3 +520,26 @@ def test_the_command_imports_a_suggestion_ledger(rs, tmp_path):
     call_command("import_ledger", str(path), "--user", "office", "--kind", "suggestions", "--confirm")
     assert Suggestion.objects.count() == 8
     assert set(Suggestion.objects.values_list("events__actor__username", flat=True)) == {"office"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hostile_cells_are_never_run_and_markup_is_shown_escaped(rs, client):
+    # A formula cell is read for its value, never as a formula: with no computed value it is an empty title.
+    rows = ledger_rows()[:1]
+    rows[0]["建议标题"] = '=HYPERLINK("http://evil.example","点我")'
+    before = counts()
+    batch = check(rs.staff_a, rows)
+    assert batch.status == BatchStatus.INVALID
+    assert [(e["column"], e["message"]) for e in batch.errors] == [("建议标题", "请填写建议标题。")]
+    assert counts() == before
+    # Markup in a cell is kept as the text it is and escaped on the page.
+    rows[0]["建议标题"] = "关于<b>路灯</b>的建议"
+    rows[0]["建议内容"] = "<script>alert(1)</script>路灯不亮"
+    batch = check(rs.staff_a, rows)
+    assert batch.status == BatchStatus.READY, batch.errors
+    confirm(rs.staff_a, batch)
+    suggestion = imported("2025-001")
+    assert suggestion.content == "<script>alert(1)</script>路灯不亮"
+    client.force_login(rs.office)
+    page = client.get(f"/suggestions/{suggestion.pk}/").content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
