@@ -146,9 +146,15 @@ class CompiledListSerializer(serializers.ListSerializer):
             rows.append(row)
         return rows
 
-    @staticmethod
-    def _plan(child, model):
-        """``(name, field, getter or None, conversion or None)`` for each readable field, in order."""
+    def _plan(self, child, model):
+        """``(name, field, getter or None, conversion or None)`` for each readable field, in order.
+
+        Kept on the list serializer for its model: a nested list (a visit's deputies) is the same
+        serializer for every row of the outer list, so its plan is made once.
+        """
+        cached = getattr(self, "_compiled", None)
+        if cached is not None and cached[0] is model:
+            return cached[1]
         plan = []
         for field in child._readable_fields:
             if isinstance(field, serializers.SerializerMethodField):
@@ -157,6 +163,7 @@ class CompiledListSerializer(serializers.ListSerializer):
                 plan.append((field.field_name, field, pk, None))
             else:
                 plan.append((field.field_name, field, _plain_getter(field, model), field.to_representation))
+        self._compiled = (model, plan)
         return plan
 
 
