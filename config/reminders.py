@@ -31,6 +31,9 @@ REMINDERS = {
         "quarter": env_int("REMINDER_DUTY_QUARTER_DAYS", 15, minimum=1),
         "year": env_int("REMINDER_DUTY_YEAR_DAYS", 30, minimum=1),
     },
+    # The incremental sweeps (overdue, assignment, evaluation) read only what changed since their last
+    # run; a full sweep at least this often also reaches what they cannot see (e.g. a new recipient).
+    "FULL_SWEEP_DAYS": env_int("REMINDER_FULL_SWEEP_DAYS", 7, minimum=1),
     # Overdue suggestions (unit, office, flagging leader) and overdue livelihood milestones (unit)
     # are reminded once per ISO week while they stay overdue; the assignment deadline (office) once,
     # the working days coming from SUGGESTION_ASSIGN_WORKING_DAYS.

@@ -185,6 +185,24 @@ class ReminderSent(models.Model):
         return f"{self.rule} {self.subject_key} {self.threshold_key} → {self.recipient_id}"
 
 
+class SweepMark(models.Model):
+    """Where a reminder rule's last complete sweep left off: the day it swept for, when it began, and the
+    day of its last full sweep. An incremental rule reads only what became due or changed since
+    (``notifications.reminders.Since``); a full sweep every few days catches anything else."""
+
+    rule = models.CharField(_("rule"), max_length=60, unique=True)
+    day = models.DateField(_("swept for"))
+    started_at = models.DateTimeField(_("started at"))
+    full_on = models.DateField(_("last full sweep"))
+
+    class Meta:
+        verbose_name = _("reminder sweep mark")
+        verbose_name_plural = _("reminder sweep marks")
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.day}"
+
+
 class TaskRunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Succeeded")

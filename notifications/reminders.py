@@ -17,13 +17,24 @@ constant number of queries for the recipients). ``run_sweep`` then
 All three steps run in one transaction, so a sweep that dies half-way (worker killed, database
 restart) leaves no claim behind and the redelivered task does the whole job again. The number of
 queries does not depend on how many items are due.
+
+**Incremental sweeps.** A city has tens of thousands of items due at once (30,000 overdue
+suggestions), nearly all of them reminded on an earlier day. A rule declared ``incremental`` is given
+``since`` (a ``Since``: the day of the rule's last complete sweep and when that sweep began, from its
+``SweepMark``) and reads only what can have become due since then: the items whose deadline passed
+between that day and today (an index range on the deadline) and the rows changed since that sweep
+began (``Suggestion.updated_at``). Everything else was due at the last sweep, with the same threshold,
+and was claimed then. A full sweep runs when the rule has no mark, when the clock went back, and at
+least every ``REMINDERS["FULL_SWEEP_DAYS"]`` days: it catches what no incremental read can see (a
+recipient added since, a row changed without touching ``updated_at``), so nothing is missed for longer
+than that.
 """
 
 import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -33,7 +44,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import translation
 
 from core import clock
-from notifications.models import ReminderSent
+from notifications.models import ReminderSent, SweepMark
 from notifications.services import Message, notify_each
 
 logger = logging.getLogger(__name__)
@@ -54,10 +65,26 @@ class Due:
 
 
 @dataclass(frozen=True)
+class Since:
+    """What an incremental rule has already seen: its last complete sweep swept for ``day`` and read the
+    database as of ``at`` (the moment that sweep began, less ``SINCE_MARGIN`` for transactions that were
+    still open then)."""
+
+    day: date
+    at: datetime
+
+
+# Rows written by a transaction that began before the last sweep but committed after it read.
+SINCE_MARGIN = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
 class ReminderRule:
     key: str  # stable, snake_case; part of every threshold key, so never rename it
     collect: Callable[..., Iterable[Due]]
     description: str = ""
+    # ``collect(today=…, since=Since | None)``: reads only what became due or changed since (see above).
+    incremental: bool = False
 
     @property
     def verb(self) -> str:
@@ -86,18 +113,26 @@ def run_sweep(rule: ReminderRule) -> dict:
     if not rule.is_enabled():
         return {"rule": rule.key, "disabled": True}
     today = clock.today()
+    started_at = clock.now()
     # Reminders are written in the site's language (zh-hans), not in whatever a worker happens to use.
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        since = sweep_since(rule, today) if rule.incremental else None
+        summary = {"rule": rule.key, "today": today.isoformat()}
+        if rule.incremental:
+            summary["incremental"] = since is not None
+        collected = rule.collect(today=today, since=since) if rule.incremental else rule.collect(today=today)
         candidates = {}
-        for due in rule.collect(today=today):
+        for due in collected:
             candidates.setdefault((due.recipient_id, due.subject_key, rule.threshold_key(due)), due)
+        if rule.incremental:
+            mark_sweep(rule, today, started_at, full=since is None)
         if not candidates:
-            return {"rule": rule.key, "today": today.isoformat(), "due": 0, "sent": 0}
+            return summary | {"due": 0, "sent": 0}
         claimed = already_claimed(rule.key, {threshold_key for _r, _s, threshold_key in candidates})
         new = [key for key in candidates if key not in claimed]
         if not new:
             logger.info("Reminder sweep %s for %s: %d due, all sent before", rule.key, today, len(candidates))
-            return {"rule": rule.key, "today": today.isoformat(), "due": len(candidates), "sent": 0}
+            return summary | {"due": len(candidates), "sent": 0}
         token = uuid.uuid4()
         now = clock.now()
         ReminderSent.objects.bulk_create(
@@ -136,7 +171,27 @@ def run_sweep(rule: ReminderRule) -> dict:
         ]
         notify_each(messages=messages)
     logger.info("Reminder sweep %s for %s: %d due, %d sent", rule.key, today, len(candidates), len(messages))
-    return {"rule": rule.key, "today": today.isoformat(), "due": len(candidates), "sent": len(messages)}
+    return summary | {"due": len(candidates), "sent": len(messages)}
+
+
+def sweep_since(rule: ReminderRule, today: date) -> Since | None:
+    """Where ``rule``'s incremental read starts today, or ``None`` for a full sweep (no mark yet, the clock
+    went back, or the last full sweep is ``FULL_SWEEP_DAYS`` old). Locks the mark: concurrent sweeps of a
+    rule take turns."""
+    mark = SweepMark.objects.select_for_update().filter(rule=rule.key).first()
+    if mark is None or mark.day > today or (today - mark.full_on).days >= settings.REMINDERS["FULL_SWEEP_DAYS"]:
+        return None
+    return Since(day=mark.day, at=mark.started_at - SINCE_MARGIN)
+
+
+def mark_sweep(rule: ReminderRule, today: date, started_at: datetime, *, full: bool) -> None:
+    """Record the sweep (in its transaction: a sweep that fails leaves the previous mark)."""
+    defaults = {"day": today, "started_at": started_at}
+    if full:
+        defaults["full_on"] = today
+    updated = SweepMark.objects.filter(rule=rule.key).update(**defaults)
+    if not updated:
+        SweepMark.objects.create(rule=rule.key, **({"full_on": today} | defaults))
 
 
 # How many threshold keys one lookup of earlier claims names (an IN list on the index).

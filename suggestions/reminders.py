@@ -14,7 +14,8 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from notifications.reminders import Due, ReminderRule, claimed, iso_week, keyed, pending_step, url_maker
+from notifications.models import ReminderSent
+from notifications.reminders import Due, ReminderRule, Since, claimed, iso_week, keyed, pending_step, url_maker
 from organisation.models import HandlingUnit
 from suggestions import risk
 from suggestions.deadlines import WorkingCalendar, add_working_days
@@ -29,6 +30,12 @@ from suggestions.models import (
     Suggestion,
 )
 from suggestions.recipients import deputy_accounts, office_users, unit_officers
+
+
+def changed_since(since: Since) -> set[int]:
+    """The suggestions saved since an incremental rule's last sweep read the database (index
+    ``sugg_updated_at``): every step of the lifecycle saves the suggestion."""
+    return set(Suggestion.objects.filter(updated_at__gte=since.at).order_by().values_list("pk", flat=True))
 
 
 def suggestion_urls():
@@ -107,7 +114,7 @@ def collect_co_opinion_due(*, today: date):
 DIGEST_UNITS = 10
 
 
-def collect_overdue(*, today: date):
+def collect_overdue(*, today: date, since: Since | None = None):
     """Past the reply deadline, once per ISO week while it stays overdue: each overdue suggestion to its
     lead unit's officers; one digest to each office user (how many, by lead unit) and to each leader who
     flagged some for key supervision (how many of theirs), linking to the overdue list. A city has
@@ -116,13 +123,28 @@ def collect_overdue(*, today: date):
     Index: ``sugg_state_reply_due`` (state, reply_due), and per suggestion one probe of the claims
     (``claimed``): a warm sweep builds no per-suggestion reminder. Queries: this one, the officers, the
     office, the unit names.
+
+    Incremental (``since``) within the ISO week of the last sweep, once this week's office digest went
+    out: only the suggestions that fell overdue since that sweep's day (the index range
+    ``reply_due >= since.day``) or changed since it are read, and no digest is built (it went out).
+    A new week is a full sweep: everything still overdue is reminded again.
     """
     week = iso_week(today)
     threshold = f"overdue:{week}"
+    overdue = Suggestion.objects.filter(state__in=AWAITING_REPLY, reply_due__lt=today)
+    digest_sent = (
+        since is not None
+        and iso_week(since.day) == week
+        and ReminderSent.objects.filter(
+            rule=OVERDUE.key, threshold_key=f"{OVERDUE.key}:{threshold}", subject_key="overdue"
+        ).exists()
+    )
+    if digest_sent:
+        fell_overdue = set(overdue.filter(reply_due__gte=since.day).order_by().values_list("pk", flat=True))
+        overdue = overdue.filter(pk__in=fell_overdue | changed_since(since))
     # Every overdue suggestion counts in the digests; the units hear of those not reminded this week yet.
     rows = list(
-        Suggestion.objects.filter(state__in=AWAITING_REPLY, reply_due__lt=today)
-        .annotate(sent=claimed(OVERDUE.key, threshold=threshold, subject=keyed("suggestion:", OuterRef("pk"))))
+        overdue.annotate(sent=claimed(OVERDUE.key, threshold=threshold, subject=keyed("suggestion:", OuterRef("pk"))))
         .order_by()
         .values_list("pk", "title", "reply_due", "lead_unit_id", "key_supervision", "key_supervisor_id", "sent")
     )
@@ -144,6 +166,8 @@ def collect_overdue(*, today: date):
                 body=body_text % {"days": (today - reply_due).days},
                 url=suggestion_url(pk),
             )
+    if digest_sent:
+        return
     url = reverse("suggestions:overdue")
     by_unit = Counter(row[3] for row in rows)
     names = dict(HandlingUnit.objects.filter(pk__in=by_unit).values_list("pk", "name"))
@@ -168,17 +192,19 @@ def collect_overdue(*, today: date):
         )
 
 
-def collect_assignment_pending(*, today: date):
+def collect_assignment_pending(*, today: date, since: Since | None = None):
     """Still not assigned after the working-day deadline (5 by default) from submission: the office.
 
     ``assign_due`` was computed on the Chinese working-day calendar at submission.
-    Index: ``sugg_state_assign_due`` (state, assign_due).
+    Index: ``sugg_state_assign_due`` (state, assign_due). Incremental (``since``): the suggestions whose
+    assignment deadline passed since the last sweep's day, and those changed since (returned and
+    resubmitted, a deadline recounted by the calendar).
     """
-    rows = list(
-        Suggestion.objects.filter(state=State.SUBMITTED, assign_due__lt=today)
-        .order_by()
-        .values_list("pk", "title", "assign_due")
-    )
+    pending = Suggestion.objects.filter(state=State.SUBMITTED, assign_due__lt=today)
+    if since is not None:
+        passed = set(pending.filter(assign_due__gte=since.day).order_by().values_list("pk", flat=True))
+        pending = pending.filter(pk__in=passed | changed_since(since))
+    rows = list(pending.order_by().values_list("pk", "title", "assign_due"))
     if not rows:
         return
     office = office_users()
@@ -208,24 +234,36 @@ def last_reply_day_to_remind(today: date, working_days: int) -> date:
     return day
 
 
-def collect_evaluation_pending(*, today: date):
+def collect_evaluation_pending(*, today: date, since: Since | None = None):
     """A reply still not evaluated after 20 working days (configurable): the lead deputy, once per reply.
 
     Index: the leading ``state`` column of ``sugg_state_*`` (the suggestions waiting for an evaluation, a
     few percent of all), then for each its latest unevaluated reply on ``Reply.suggestion`` and the
     evaluation's unique ``reply`` column, as a subquery per suggestion — never a hash of every reply and
     evaluation (which PostgreSQL chose for a join at city scale).
+
+    Incremental (``since``): the suggestions with a reply whose wait ran out since the last sweep's day
+    (index ``reply_replied_on``: replied after that day's cutoff, up to today's) and those changed since.
     """
-    cutoff = last_reply_day_to_remind(today, settings.REMINDERS["EVALUATION_PENDING_WORKING_DAYS"])
+    working_days = settings.REMINDERS["EVALUATION_PENDING_WORKING_DAYS"]
+    cutoff = last_reply_day_to_remind(today, working_days)
     waiting = (
         Reply.objects.filter(suggestion_id=OuterRef("pk"), replied_on__lte=cutoff)
         .exclude(Exists(Evaluation.objects.filter(reply_id=OuterRef("pk"))))
         .order_by("-id")
     )
+    replied = Suggestion.objects.filter(state=State.REPLIED)
+    if since is not None:
+        previous_cutoff = last_reply_day_to_remind(since.day, working_days)
+        ran_out = set(
+            Reply.objects.filter(replied_on__gt=previous_cutoff, replied_on__lte=cutoff)
+            .order_by()
+            .values_list("suggestion_id", flat=True)
+        )
+        replied = replied.filter(pk__in=ran_out | changed_since(since))
     rows = [
         row
-        for row in Suggestion.objects.filter(state=State.REPLIED)
-        .annotate(reply_id=Subquery(waiting.values("pk")[:1]))
+        for row in replied.annotate(reply_id=Subquery(waiting.values("pk")[:1]))
         .order_by()
         .values_list("pk", "title", "lead_deputy_id", "reply_id")
         if row[3] is not None
@@ -279,7 +317,11 @@ def collect_risk_high(*, today: date):
 
 REPLY_DUE = ReminderRule(key="suggestion_reply_due", collect=collect_reply_due)
 CO_OPINION_DUE = ReminderRule(key="suggestion_co_opinion_due", collect=collect_co_opinion_due)
-OVERDUE = ReminderRule(key="suggestion_overdue", collect=collect_overdue)
-ASSIGNMENT_PENDING = ReminderRule(key="suggestion_assignment_pending", collect=collect_assignment_pending)
-EVALUATION_PENDING = ReminderRule(key="suggestion_evaluation_pending", collect=collect_evaluation_pending)
+OVERDUE = ReminderRule(key="suggestion_overdue", collect=collect_overdue, incremental=True)
+ASSIGNMENT_PENDING = ReminderRule(
+    key="suggestion_assignment_pending", collect=collect_assignment_pending, incremental=True
+)
+EVALUATION_PENDING = ReminderRule(
+    key="suggestion_evaluation_pending", collect=collect_evaluation_pending, incremental=True
+)
 RISK_HIGH = ReminderRule(key="suggestion_risk_high", collect=collect_risk_high)

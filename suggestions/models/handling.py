@@ -140,6 +140,8 @@ class Reply(models.Model):
         verbose_name = _("reply")
         verbose_name_plural = _("replies")
         ordering = ["suggestion", "round"]
+        # The evaluation reminder's incremental sweep reads the replies whose waiting time ran out since.
+        indexes = [models.Index(fields=["replied_on"], name="reply_replied_on")]
         constraints = [
             models.UniqueConstraint(
                 fields=["suggestion", "round"],

@@ -134,6 +134,8 @@ class Suggestion(models.Model):
             models.Index(fields=["category", "state"], name="sugg_category_state"),
             # The lists' order (-created_at, -id), read backwards so that a page needs no sort.
             models.Index(fields=["created_at", "id"], name="sugg_created_id"),
+            # The incremental reminder sweeps read the suggestions changed since their last run.
+            models.Index(fields=["updated_at"], name="sugg_updated_at"),
         ]
         constraints = [
             models.CheckConstraint(

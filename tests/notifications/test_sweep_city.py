@@ -13,7 +13,7 @@ from accounts.models import User
 from core import clock
 from duties.models import GridAssignment, GridDuty, GridDutyKind
 from liaison import reminders as liaison_reminders
-from notifications.models import ReminderSent
+from notifications.models import ReminderSent, SweepMark
 from notifications.reminders import run_sweep
 from suggestions import reminders
 from tests.liaison.test_list_plans import top_nodes
@@ -100,16 +100,31 @@ def test_a_warm_overdue_sweep_reads_its_claims_on_the_index_and_inserts_nothing(
         cursor.execute("ANALYZE notifications_remindersent")
     with CaptureQueriesContext(connection) as queries:
         warm = run_sweep(reminders.OVERDUE)
-    # The rule skips in SQL the suggestions reminded this week: only the digests are candidates again.
+    # Incremental: nothing fell overdue or changed since the cold sweep, and this week's digest went out.
+    assert warm["incremental"] and (warm["due"], warm["sent"]) == (0, 0), warm
+    sqls = [q["sql"] for q in queries.captured_queries]
+    assert not [sql for sql in sqls if sql.lstrip().upper().startswith("INSERT") and "sweepmark" not in sql], sqls
+    digest_check = next(sql for sql in sqls if "notifications_remindersent" in sql)
+    assert "reminder_rule_threshold_idx" in explain(digest_check), explain(digest_check)
+    for sql in sqls:
+        if sql.lstrip().upper().startswith("SELECT") and "suggestions_suggestion" in sql:
+            plan = explain(sql)
+            assert "Seq Scan on suggestions_suggestion" not in plan, plan
+
+    # A full sweep (the weekly one, or one without a mark) skips the claimed suggestions in SQL: only the
+    # digests are candidates again, and it reads the claims on the index.
+    SweepMark.objects.all().delete()
+    with CaptureQueriesContext(connection) as queries:
+        full = run_sweep(reminders.OVERDUE)
     digests = (
         ReminderSent.objects.filter(rule=reminders.OVERDUE.key)
         .exclude(threshold_key__contains="-earlier-")
         .exclude(subject_key__startswith="suggestion:")
     )
-    assert (warm["due"], warm["sent"]) == (digests.count(), 0) and 0 < warm["due"] < cold["due"]
+    assert not full["incremental"] and (full["due"], full["sent"]) == (digests.count(), 0) and 0 < full["due"]
     sqls = [q["sql"] for q in queries.captured_queries]
-    assert not any(sql.lstrip().upper().startswith("INSERT") for sql in sqls), sqls
-    lookup = next(sql for sql in sqls if "notifications_remindersent" in sql)
+    assert not [sql for sql in sqls if sql.lstrip().upper().startswith("INSERT") and "sweepmark" not in sql], sqls
+    lookup = next(sql for sql in sqls if "notifications_remindersent" in sql and "suggestions_suggestion" not in sql)
     plan = explain(lookup)
     assert "reminder_rule_threshold_idx" in plan and "Seq Scan" not in plan, plan
     assert ReminderSent.objects.filter(rule=reminders.OVERDUE.key).count() == cold["sent"] * 53

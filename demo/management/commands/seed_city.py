@@ -16,7 +16,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from accounts.models import User
 from demo.city.builder import CityBuilder
@@ -64,6 +64,12 @@ class Command(BaseCommand):
         tag = "" if not holds_data else f"{Station.objects.filter(kind=StationKind.HUB).count() + 1}"
         with transaction.atomic():
             counts = CityBuilder(scale=scale, tag=tag, log=self.log).build()
+        if connection.vendor == "postgresql":
+            # A bulk load leaves the planner without statistics until autovacuum comes round: the first
+            # minutes of a fresh city would be planned as if the tables were empty.
+            self.log("ANALYZE")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         if self.verbose:
             summary = ", ".join(f"{name} {count:,}" for name, count in counts.items())
             self.stdout.write(self.style.SUCCESS(f"City generated in {time.monotonic() - started:.0f} s: {summary}."))
