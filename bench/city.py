@@ -275,6 +275,7 @@ def main() -> None:
     parser.add_argument("--label", default="", help="What this run measures, e.g. 'baseline'.")
     parser.add_argument("--no-write", action="store_true", help="Do not append the run to bench/RESULTS.md.")
     parser.add_argument("--no-sweeps", action="store_true", help="Do not time the reminder sweeps.")
+    parser.add_argument("--sweeps-only", action="store_true", help="Time the reminder sweeps only (no server).")
     parser.add_argument(
         "--skip", action="append", default=[], help="Leave out the lists whose name contains this (repeatable)."
     )
@@ -287,20 +288,22 @@ def main() -> None:
     env = server_env(args.database_url)
     ensure_database(args.database_url, args.reseed)
     seeding = seed_if_needed(env, args.scale)
-    refresh = refresh_statistics(env)
+    refresh = None if args.sweeps_only else refresh_statistics(env)
     os.environ.update({k: v for k, v in env.items() if k != "PYTHONPATH"})
     import django
 
     django.setup()
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = start_server(env, port)
-    try:
-        rows = run(base, args.repeat, skip=args.skip, only=args.only)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    rows = []
+    if not args.sweeps_only:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start_server(env, port)
+        try:
+            rows = run(base, args.repeat, skip=args.skip, only=args.only)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
     pdf = station_pdfs(args) if args.pdf else None
 
     sweeps = [] if args.no_sweeps else measure_sweeps(args.repeat)
@@ -408,10 +411,14 @@ def sweep_rules():
 
 
 def measure_sweeps(repeat: int) -> list[dict]:
-    """Each reminder sweep run in this process: the first run of the day (cold: everything due is new),
-    then ``repeat`` warm runs (everything due was sent by the first). All inside one transaction rolled
-    back at the end, so the database is left as it was."""
+    """Each reminder sweep run in this process: the first run (cold: no earlier sweep, everything due is
+    new), then ``repeat`` warm runs the same day (everything due was sent by the first), then ``repeat``
+    runs on the following days (the daily schedule: incremental rules read what fell due or changed
+    since the day before; each day's run sends what fell due that day). All inside one transaction
+    rolled back at the end, so the database is left as it was."""
+    import time_machine
     from django.db import transaction
+    from django.utils import timezone
 
     from notifications.reminders import run_sweep
 
@@ -428,7 +435,24 @@ def measure_sweeps(repeat: int) -> list[dict]:
                 warm.append(time.perf_counter() - started)
                 if again.get("sent"):
                     sys.exit(f"The warm sweep {rule.key} sent {again['sent']} reminders again.")
-            results.append({"rule": rule.key, "due": cold.get("due", 0), "cold": cold_seconds, "warm": warm})
+            next_days, sent_next = [], []
+            now = timezone.now()
+            for day in range(1, repeat + 1):
+                with time_machine.travel(now + datetime.timedelta(days=day), tick=False):
+                    started = time.perf_counter()
+                    result = run_sweep(rule)
+                    next_days.append(time.perf_counter() - started)
+                    sent_next.append(result.get("sent", 0))
+            results.append(
+                {
+                    "rule": rule.key,
+                    "due": cold.get("due", 0),
+                    "cold": cold_seconds,
+                    "warm": warm,
+                    "next_days": next_days,
+                    "sent_next": sent_next,
+                }
+            )
             print(f"  swept: {rule.key}", flush=True)
         transaction.set_rollback(True)
     return results
@@ -437,18 +461,23 @@ def measure_sweeps(repeat: int) -> list[dict]:
 def render_sweeps(sweeps: list[dict]) -> str:
     lines = [
         "",
-        "| reminder sweep | due | first run of the day | warm run p50 (all sent before) |",
-        "|---|---|---|---|",
+        "| reminder sweep | due | first run (no earlier sweep) | warm run p50 (same day, all sent before) "
+        "| next days p50 (daily run) | sent per next day (median) |",
+        "|---|---|---|---|---|---|",
     ]
     for row in sweeps:
         lines.append(
             f"| {row['rule']} | {row['due']:,} | {row['cold'] * 1000:.0f} ms | "
-            f"{statistics.median(row['warm']) * 1000:.0f} ms |"
+            f"{statistics.median(row['warm']) * 1000:.0f} ms | {statistics.median(row['next_days']) * 1000:.0f} ms "
+            f"| {statistics.median(row['sent_next']):,.0f} |"
         )
     total_cold = sum(row["cold"] for row in sweeps)
     total_warm = sum(statistics.median(row["warm"]) for row in sweeps)
+    total_next = sum(statistics.median(row["next_days"]) for row in sweeps)
     due = sum(row["due"] for row in sweeps)
-    lines.append(f"| all | {due:,} | {total_cold * 1000:.0f} ms | {total_warm * 1000:.0f} ms |")
+    lines.append(
+        f"| all | {due:,} | {total_cold * 1000:.0f} ms | {total_warm * 1000:.0f} ms | {total_next * 1000:.0f} ms | |"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -465,10 +494,13 @@ def render(
         + (f"; seeding took {seeding:.0f} s" if seeding else "")
         + (f"; rebuilding the statistics' summary tables took {refresh:.0f} s" if refresh is not None else "")
         + ".",
-        "",
-        "| list | as | p50 | p95 | hello p50 | p50 ÷ hello | slowest SQL raw p50 | SQL ÷ request |",
-        "|---|---|---|---|---|---|---|---|",
     ]
+    if rows:
+        lines += [
+            "",
+            "| list | as | p50 | p95 | hello p50 | p50 ÷ hello | slowest SQL raw p50 | SQL ÷ request |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
     for row in rows:
         p50 = statistics.median(row["request"])
         hello = statistics.median(row["hello"])
