@@ -81,9 +81,12 @@ def _count_of(related: QuerySet, column: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _staff_station_ids(user) -> QuerySet[Station]:
-    """The ids of the stations in a staff member's subtree: rows are then matched on their station column."""
-    return Station.objects.filter(staff_station_q(user)).values("id")
+def _staff_station_ids(user) -> list[int]:
+    """The ids of the stations in a staff member's subtree (a handful), read now: rows are then matched on
+    their station column against literal ids. (As an ``IN (subquery)`` PostgreSQL planned a semi-join on
+    top of the list's joins, walking the whole ``(received_on, id)`` index and joining every row before
+    keeping the ~1 % of the staff's stations: 117 ms for a page at city scale.)"""
+    return list(Station.objects.filter(staff_station_q(user)).values_list("id", flat=True))
 
 
 def _opinions_of_deputy(user) -> Q:
