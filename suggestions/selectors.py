@@ -51,12 +51,16 @@ def suggestions_visible_to(user) -> QuerySet[Suggestion]:
     - office, leaders, admins: every submitted suggestion.
     Nobody but the lead deputy and co-signers sees a suggestion that was never submitted.
     """
-    # Every condition is on the suggestion's own columns or an id subquery: no duplicate rows.
+    # Every condition is on the suggestion's own columns or an id subquery: no duplicate rows. Staff's
+    # deputies are read first and matched as literal ids: as an IN subquery PostgreSQL planned a semi-join
+    # that walked the whole list in index order, 76 ms for a page at city scale.
     return scoped(
         user,
         Suggestion.objects.select_related("lead_deputy", "lead_unit"),
         everything=lambda user: _SUBMITTED,
-        staff=lambda user: Q(_SUBMITTED, lead_deputy_id__in=deputies_visible_to(user).values("id")),
+        staff=lambda user: Q(
+            _SUBMITTED, lead_deputy_id__in=list(deputies_visible_to(user).values_list("id", flat=True))
+        ),
         deputy=lambda user: (
             Q(lead_deputy_id=user.deputy_id)
             | Q(id__in=CoSignature.objects.filter(deputy_id=user.deputy_id).values("suggestion_id"))
