@@ -11,6 +11,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from tests.builders.fixtures import (
+    demo_street_module,
     folks,
     livelihood_street_fixture,
     make_user,
@@ -29,6 +30,7 @@ hypothesis_settings.load_profile("suite")
 # of every account the builders create.
 __all__ = [
     "PASSWORD",
+    "demo_street_module",
     "folks",
     "livelihood_street_fixture",
     "make_user",

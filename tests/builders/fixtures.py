@@ -5,6 +5,8 @@
 """
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 
 from tests.builders.people import UserMaker
 from tests.builders.streets import build_street, build_world, livelihood_street, people, reception_street
@@ -44,3 +46,13 @@ def reception_street_fixture(make_user):
 def livelihood_street_fixture(make_user):
     """The livelihood street: an office, a leader, units with officers; deputies on demand."""
     return livelihood_street(make_user)
+
+
+@pytest.fixture(scope="module")
+def demo_street_module(django_db_setup, django_db_blocker):
+    """The demo street (``seed_demo``), built once for the module that asks for it, inside a transaction
+    rolled back at the module's end; each test then runs in its own savepoint (``db``)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
+        yield
+        transaction.set_rollback(True)

@@ -6,8 +6,6 @@ two JSON bodies must be identical.
 """
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import get_resolver, reverse
 from rest_framework import serializers
 from rest_framework.test import APIClient
@@ -18,11 +16,8 @@ from demo.builders.accounts import DEMO_USERS
 
 
 @pytest.fixture(scope="module")
-def _demo_street(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
-        yield
-        transaction.set_rollback(True)
+def _demo_street(demo_street_module):
+    """The demo street, built once for this module (``demo_street_module``)."""
 
 
 def _list_routes() -> list[str]:

@@ -4,7 +4,6 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -41,12 +40,8 @@ def _counts() -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def _demo_street(django_db_setup, django_db_blocker):
-    """Build the street once for this module, inside a transaction rolled back at the end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
-        yield
-        transaction.set_rollback(True)
+def _demo_street(demo_street_module):
+    """The demo street, built once for this module (``demo_street_module``)."""
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """The demo street's opening hours name the same reception day as the station's reception rule."""
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
 from liaison.models import ReceptionRule, ReceptionRuleKind
 
@@ -10,11 +8,8 @@ WEEKDAYS = "一二三四五六日"
 
 
 @pytest.fixture(scope="module")
-def _demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
-        yield
-        transaction.set_rollback(True)
+def _demo(demo_street_module):
+    """The demo street, built once for this module (``demo_street_module``)."""
 
 
 @pytest.fixture

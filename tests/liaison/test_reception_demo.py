@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from duties.models import Activity, GridDuty
@@ -16,11 +15,8 @@ MODELS = [ReceptionRule, ReceptionDay, RosterEntry, Visit, Opinion, GridDuty, Ac
 
 
 @pytest.fixture(scope="module")
-def _demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", verbosity=0, i_know_this_is_not_production=True)
-        yield
-        transaction.set_rollback(True)
+def _demo(demo_street_module):
+    """The demo street, built once for this module (``demo_street_module``)."""
 
 
 @pytest.fixture
