@@ -199,7 +199,7 @@ def acting_assignment(suggestion: Suggestion, actor, when: When, unit=None, *, r
         if unit is not None and unit.pk != actor.unit_id:
             raise ValidationError({"unit": _("Only a step recorded afterwards names the unit that took it.")})
         return own_assignment(suggestion, actor)
-    candidates = suggestion.assignments.select_for_update().filter(active=True)
+    candidates = suggestion.assignments.select_for_update(of=("self",)).filter(active=True)
     if roles is not None:
         candidates = candidates.filter(role__in=roles)
     candidates = list(candidates.select_related("unit"))

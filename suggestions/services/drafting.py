@@ -240,7 +240,7 @@ def suggestion_cosign(*, suggestion: Suggestion, actor, accept: bool, deputy=Non
 def _answering_signature(suggestion, actor, deputy, *, back_recorded: bool) -> CoSignature:
     """The invitation being answered: the actor's own, or for an answer recorded afterwards the named
     co-signer's (the only one when there is one)."""
-    signatures = suggestion.cosignatures.select_for_update().select_related("deputy")
+    signatures = suggestion.cosignatures.select_for_update(of=("self",)).select_related("deputy")
     if not back_recorded:
         if deputy is not None and deputy.pk != actor.deputy_id:
             raise ValidationError({"deputy": _("Only an answer recorded afterwards names the co-signer.")})
