@@ -12,6 +12,8 @@ from suggestions.models import (
     CALENDAR_FIRST_YEAR,
     CALENDAR_LAST_YEAR,
     CONTENT_MAX_LENGTH,
+    Action,
+    AssignmentRole,
     Category,
     ContactMethod,
     Rating,
@@ -114,6 +116,35 @@ def add_happened_on(form, *, dated_by: str | None = None) -> None:
         ),
     )
     form.fields = {"happened_on": field, **form.fields}
+
+
+def add_acting_party(form, *, action: str, suggestion) -> None:
+    """补录 of a step someone else took: whom it is recorded for, after the date. A co-signer's answer
+    names the co-signer, a co-unit's opinion or a unit's return request the unit (the only one, chosen in
+    advance); other steps need nothing more."""
+    if action == Action.COSIGN:
+        name = "deputy"
+        field = forms.ModelChoiceField(
+            label=_("Co-signer"),
+            queryset=Deputy.objects.filter(cosignatures__suggestion=suggestion).order_by("name", "id"),
+        )
+        field.label_from_instance = _deputy_label
+    elif action in (Action.CO_UNIT_OPINION, Action.REQUEST_RETURN):
+        assignments = suggestion.assignments.filter(active=True)
+        if action == Action.CO_UNIT_OPINION:
+            assignments = assignments.filter(role=AssignmentRole.CO)
+        name = "unit"
+        field = forms.ModelChoiceField(
+            label=_("Unit"), queryset=HandlingUnit.objects.filter(assignments__in=assignments).order_by("name", "id")
+        )
+    else:
+        return
+    choices = list(field.queryset[:2])
+    if len(choices) == 1 and not form.is_bound:
+        form.initial[name] = choices[0].pk
+    fields = dict(form.fields)
+    happened_on = fields.pop("happened_on", None)
+    form.fields = {**({"happened_on": happened_on} if happened_on else {}), name: field, **fields}
 
 
 class ConfirmForm(forms.Form):

@@ -164,19 +164,24 @@ def check(*, suggestion, action: str, actors: frozenset) -> Rule:
 
 
 # The steps the office (or station staff, for their stations' deputies) may record afterwards with the
-# date they happened (补录), standing in for whoever took them. The others (co-signing, a unit's return
-# request, co-unit opinions, the office's decisions on requests) are taken in the product only.
+# date they happened (补录), standing in for whoever took them: every step on an existing suggestion but
+# editing a draft (which has no date of its own).
 BACK_RECORDABLE = frozenset(
     {
+        Action.COSIGN,
         Action.SUBMIT,
         Action.RETURN,
         Action.RESUBMIT,
         Action.WITHDRAW,
         Action.ASSIGN,
+        Action.REQUEST_RETURN,
+        Action.DECIDE_RETURN,
         Action.ACKNOWLEDGE,
+        Action.CO_UNIT_OPINION,
         Action.RECORD_CONTACT,
         Action.REPLY,
         Action.EXTEND,
+        Action.DECIDE_EXTENSION,
         Action.EVALUATE,
         Action.SUPERVISE,
         Action.FOLLOW_UP,

@@ -308,6 +308,31 @@ class DatedSerializer(StrictSerializer):
 
 class CosignSerializer(StrictSerializer):
     accept = serializers.BooleanField(default=True)
+    deputy = serializers.PrimaryKeyRelatedField(
+        queryset=Deputy.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Only with ``happened_on``: the co-signer whose answer is recorded (may be left out when one "
+        "co-signer is invited).",
+    )
+    happened_on = _happened_on()
+
+
+_UNIT_HELP = (
+    "Only with ``happened_on``: the assigned unit that took the step (may be left out when only one unit could)."
+)
+
+
+def _acting_unit():
+    return serializers.PrimaryKeyRelatedField(
+        queryset=HandlingUnit.objects.all(), required=False, allow_null=True, default=None, help_text=_UNIT_HELP
+    )
+
+
+class RequestReturnSerializer(ReasonSerializer):
+    unit = _acting_unit()
+    happened_on = _happened_on()
 
 
 class AssignSerializer(StrictSerializer):
@@ -321,10 +346,16 @@ class DecideReturnSerializer(StrictSerializer):
     return_request = serializers.IntegerField()
     accept = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    happened_on = _happened_on()
 
 
 class ContentSerializer(StrictSerializer):
     content = serializers.CharField(allow_blank=True)
+
+
+class CoUnitOpinionSerializer(ContentSerializer):
+    unit = _acting_unit()
+    happened_on = _happened_on()
 
 
 class ContactSerializer(StrictSerializer):
@@ -360,6 +391,7 @@ class DecideExtensionSerializer(StrictSerializer):
     extension = serializers.IntegerField()
     approve = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    happened_on = _happened_on()
 
 
 class SuperviseSerializer(StrictSerializer):

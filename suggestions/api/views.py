@@ -268,12 +268,14 @@ class SuggestionViewSet(
             ),
         )
 
-    @_action_schema(s.ReasonSerializer, "Ask the office to take the item back (assigned unit, within 7 working days)")
+    @_action_schema(
+        s.RequestReturnSerializer, "Ask the office to take the item back (assigned unit, within 7 working days)"
+    )
     @action(detail=True, methods=["post"])
     def request_return(self, request, pk=None):
         return self._step(
             request,
-            s.ReasonSerializer,
+            s.RequestReturnSerializer,
             lambda sg, u, d: services.suggestion_request_return(suggestion=sg, actor=u, **d),
         )
 
@@ -283,7 +285,11 @@ class SuggestionViewSet(
         def run(sg, user, data):
             return_request = get_object_or_404(ReturnRequest, pk=data["return_request"], suggestion=sg)
             services.suggestion_decide_return(
-                return_request=return_request, actor=user, accept=data["accept"], note=data["note"]
+                return_request=return_request,
+                actor=user,
+                accept=data["accept"],
+                note=data["note"],
+                happened_on=data["happened_on"],
             )
 
         return self._step(request, s.DecideReturnSerializer, run)
@@ -296,12 +302,12 @@ class SuggestionViewSet(
             request, s.DatedSerializer, lambda sg, u, d: services.suggestion_acknowledge(suggestion=sg, actor=u, **d)
         )
 
-    @_action_schema(s.ContentSerializer, "Give the co-unit's written opinion to the lead unit (co-unit)")
+    @_action_schema(s.CoUnitOpinionSerializer, "Give the co-unit's written opinion to the lead unit (co-unit)")
     @action(detail=True, methods=["post"])
     def co_unit_opinion(self, request, pk=None):
         return self._step(
             request,
-            s.ContentSerializer,
+            s.CoUnitOpinionSerializer,
             lambda sg, u, d: services.suggestion_co_unit_opinion(suggestion=sg, actor=u, **d),
         )
 
@@ -334,7 +340,11 @@ class SuggestionViewSet(
         def run(sg, user, data):
             extension = get_object_or_404(Extension, pk=data["extension"], suggestion=sg)
             services.suggestion_decide_extension(
-                extension=extension, actor=user, approve=data["approve"], note=data["note"]
+                extension=extension,
+                actor=user,
+                approve=data["approve"],
+                note=data["note"],
+                happened_on=data["happened_on"],
             )
 
         return self._step(request, s.DecideExtensionSerializer, run)

@@ -174,9 +174,9 @@ def assign_due_data(suggestion: Suggestion) -> dict:
     return data
 
 
-def close_pending_requests(suggestion: Suggestion, *, actor, note: str) -> None:
-    """Pending extension and return requests lapse when the item moves past them."""
-    now = clock.now()
+def close_pending_requests(suggestion: Suggestion, *, actor, note: str, at: datetime | None = None) -> None:
+    """Pending extension and return requests lapse when the item moves past them (``at``: when; now by default)."""
+    now = at or clock.now()
     suggestion.extensions.filter(status=RequestStatus.PENDING).update(
         status=RequestStatus.REJECTED, decided_by=actor, decided_at=now, decision_note=note
     )
@@ -187,3 +187,32 @@ def close_pending_requests(suggestion: Suggestion, *, actor, note: str) -> None:
 
 def own_assignment(suggestion: Suggestion, actor) -> Assignment:
     return suggestion.assignments.select_for_update().get(active=True, unit_id=actor.unit_id)
+
+
+def acting_assignment(suggestion: Suggestion, actor, when: When, unit=None, *, roles=None) -> Assignment:
+    """The active assignment of the unit taking a unit's step: the actor's own unit for a step taken now;
+    for one recorded afterwards by the office or station staff, the ``unit`` named (one of the active
+    assignments with ``roles``), which may be left out when only one such unit is assigned.
+
+    A step recorded afterwards is not dated before that unit's assignment."""
+    if not when.back_recorded:
+        if unit is not None and unit.pk != actor.unit_id:
+            raise ValidationError({"unit": _("Only a step recorded afterwards names the unit that took it.")})
+        return own_assignment(suggestion, actor)
+    candidates = suggestion.assignments.select_for_update(of=("self",)).filter(active=True)
+    if roles is not None:
+        candidates = candidates.filter(role__in=roles)
+    candidates = list(candidates.select_related("unit"))
+    if unit is not None:
+        candidates = [a for a in candidates if a.unit_id == unit.pk]
+    if len(candidates) != 1:
+        raise ValidationError({"unit": _("Choose the unit, one of those assigned to this suggestion.")})
+    assignment = candidates[0]
+    check_past_day(when.day, not_before=assignment.assigned_on)
+    return assignment
+
+
+def check_not_before_request(when: When, requested_at: datetime) -> None:
+    """A decision recorded afterwards is not dated before the request it decides."""
+    if when.back_recorded:
+        check_past_day(when.day, not_before=timezone.localdate(requested_at))

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import clock
 from core.errors import ActionRefused, PermissionRefused
 from core.roles import Role
 from core.uploads import display_name
@@ -26,6 +25,7 @@ from suggestions.notices import drafting as notices
 from suggestions.services.common import (
     back_record_when,
     begin,
+    begin_dated,
     clean_choice,
     clean_text,
     clean_upload,
@@ -213,22 +213,42 @@ def suggestion_update(
 
 
 @transaction.atomic
-def suggestion_cosign(*, suggestion: Suggestion, actor, accept: bool) -> Suggestion:
-    """An invited co-signer confirms (附议) or declines; they may change their answer until submission."""
-    suggestion, _actors = begin(suggestion, Action.COSIGN, actor)
-    signature = suggestion.cosignatures.select_for_update().get(deputy_id=actor.deputy_id)
+def suggestion_cosign(*, suggestion: Suggestion, actor, accept: bool, deputy=None, happened_on=None) -> Suggestion:
+    """An invited co-signer confirms (附议) or declines; they may change their answer until submission.
+
+    With ``happened_on`` the office or station staff record a co-signer's past answer for them (``deputy``,
+    which may be left out when one co-signer is invited)."""
+    suggestion, _actors, when = begin_dated(suggestion, Action.COSIGN, actor, happened_on)
+    signature = _answering_signature(suggestion, actor, deputy, back_recorded=when.back_recorded)
     signature.status = CoSignStatus.CONFIRMED if accept else CoSignStatus.DECLINED
-    signature.responded_at = clock.now()
+    signature.responded_at = when.at
     signature.save(update_fields=["status", "responded_at"])
+    name = signature.deputy.name
     record(
         suggestion,
         actor=actor,
         action=Action.COSIGN,
         from_state=suggestion.state,
-        data={"deputy": actor.deputy.name, "accepted": bool(accept)},
+        data={"deputy": name, "accepted": bool(accept)},
+        when=when,
     )
-    notices.cosign_answered(suggestion, actor=actor, deputy_name=actor.deputy.name, accepted=bool(accept))
+    if not when.back_recorded:  # a step of the past is not news
+        notices.cosign_answered(suggestion, actor=actor, deputy_name=name, accepted=bool(accept))
     return suggestion
+
+
+def _answering_signature(suggestion, actor, deputy, *, back_recorded: bool) -> CoSignature:
+    """The invitation being answered: the actor's own, or for an answer recorded afterwards the named
+    co-signer's (the only one when there is one)."""
+    signatures = suggestion.cosignatures.select_for_update(of=("self",)).select_related("deputy")
+    if not back_recorded:
+        if deputy is not None and deputy.pk != actor.deputy_id:
+            raise ValidationError({"deputy": _("Only an answer recorded afterwards names the co-signer.")})
+        return signatures.get(deputy_id=actor.deputy_id)
+    candidates = list(signatures if deputy is None else signatures.filter(deputy_id=deputy.pk))
+    if len(candidates) != 1:
+        raise ValidationError({"deputy": _("Choose the co-signer, one of those invited to this suggestion.")})
+    return candidates[0]
 
 
 # --- Escalation from a constituent opinion -----------------------------------------------------

@@ -14,6 +14,7 @@ from core.uploads import display_name
 from suggestions import deadlines
 from suggestions.models import (
     Action,
+    AssignmentRole,
     Contact,
     ContactMethod,
     CoUnitOpinion,
@@ -27,13 +28,13 @@ from suggestions.models import (
 )
 from suggestions.notices import handling as notices
 from suggestions.services.common import (
-    begin,
+    acting_assignment,
     begin_dated,
+    check_not_before_request,
     clean_choice,
     clean_text,
     clean_upload,
     close_pending_requests,
-    own_assignment,
     record,
 )
 from suggestions.transitions import Actor
@@ -51,25 +52,34 @@ def suggestion_acknowledge(*, suggestion: Suggestion, actor, happened_on=None) -
 
 
 @transaction.atomic
-def suggestion_co_unit_opinion(*, suggestion: Suggestion, actor, content: str) -> CoUnitOpinion:
-    """A co-unit gives the lead unit its written opinion (once per reply round)."""
-    suggestion, _actors = begin(suggestion, Action.CO_UNIT_OPINION, actor)
+def suggestion_co_unit_opinion(
+    *, suggestion: Suggestion, actor, content: str, unit=None, happened_on=None
+) -> CoUnitOpinion:
+    """A co-unit gives the lead unit its written opinion (once per reply round).
+
+    With ``happened_on`` the office or station staff record a co-unit's past opinion for it (``unit``,
+    which may be left out when there is one co-unit): not dated before that unit's assignment, and
+    late when after the opinion deadline the assignment set."""
+    suggestion, _actors, when = begin_dated(suggestion, Action.CO_UNIT_OPINION, actor, happened_on)
     content = clean_text(content, "content", _("Write your unit's opinion."))
-    assignment = own_assignment(suggestion, actor)
+    assignment = acting_assignment(suggestion, actor, when, unit, roles=[AssignmentRole.CO])
     round_ = suggestion.reply_round + 1
     if assignment.opinions.filter(round=round_).exists():
         raise ActionRefused(_("Your unit has already given its opinion for this round."), code="opinion_already_given")
     opinion = CoUnitOpinion.objects.create(
-        suggestion=suggestion, assignment=assignment, round=round_, content=content, submitted_by=actor
+        suggestion=suggestion,
+        assignment=assignment,
+        round=round_,
+        content=content,
+        submitted_by=actor,
+        submitted_at=when.at,
     )
-    record(
-        suggestion,
-        actor=actor,
-        action=Action.CO_UNIT_OPINION,
-        from_state=suggestion.state,
-        data={"unit": assignment.unit.name, "round": round_},
-    )
-    notices.co_unit_opinion_given(suggestion, actor=actor, unit_name=assignment.unit.name)
+    data = {"unit": assignment.unit.name, "round": round_}
+    if assignment.opinion_due is not None and when.day > assignment.opinion_due:
+        data["late"] = True
+    record(suggestion, actor=actor, action=Action.CO_UNIT_OPINION, from_state=suggestion.state, data=data, when=when)
+    if not when.back_recorded:  # a step of the past is not news
+        notices.co_unit_opinion_given(suggestion, actor=actor, unit_name=assignment.unit.name)
     return opinion
 
 
@@ -255,18 +265,24 @@ def _check_new_due(suggestion: Suggestion, new_due) -> None:
 
 
 @transaction.atomic
-def suggestion_decide_extension(*, extension: Extension, actor, approve: bool, note: str = "") -> Extension:
-    """The office approves (the reply deadline moves) or rejects a unit's extension request."""
-    suggestion, _actors = begin(extension.suggestion, Action.DECIDE_EXTENSION, actor)
+def suggestion_decide_extension(
+    *, extension: Extension, actor, approve: bool, note: str = "", happened_on=None
+) -> Extension:
+    """The office approves (the reply deadline moves) or rejects a unit's extension request.
+
+    With ``happened_on`` the office or station staff record a decision taken then, not dated before the
+    request; an approval moves the reply deadline from that day on."""
+    suggestion, _actors, when = begin_dated(extension.suggestion, Action.DECIDE_EXTENSION, actor, happened_on)
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
     if extension.status != RequestStatus.PENDING:
         raise ActionRefused(_("This extension request has already been decided."), code="already_decided")
+    check_not_before_request(when, extension.requested_at)
     if approve:
         _check_new_due(suggestion, extension.new_due)
         suggestion.reply_due = extension.new_due
         suggestion.save()
     extension.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
-    extension.decided_by, extension.decided_at = actor, clock.now()
+    extension.decided_by, extension.decided_at = actor, when.at
     extension.decision_note = (note or "").strip()
     extension.save()
     record(
@@ -276,8 +292,11 @@ def suggestion_decide_extension(*, extension: Extension, actor, approve: bool, n
         from_state=suggestion.state,
         note=extension.decision_note,
         data={"new_due": extension.new_due.isoformat(), "approved": bool(approve), "extension": extension.pk},
+        when=when,
     )
-    if approve:
+    if when.back_recorded:  # a step of the past is not news
+        pass
+    elif approve:
         notices.extended(suggestion, actor=actor, extension=extension)
     else:
         notices.extension_rejected(suggestion, actor=actor, extension=extension)

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import clock
 from core.errors import ActionRefused
 from organisation.models import HandlingUnit
 from suggestions import deadlines
@@ -21,12 +20,12 @@ from suggestions.models import (
 )
 from suggestions.notices import submission as notices
 from suggestions.services.common import (
+    acting_assignment,
     assign_due_data,
-    begin,
     begin_dated,
+    check_not_before_request,
     clean_text,
     close_pending_requests,
-    own_assignment,
     record,
     start_assignment_clock,
 )
@@ -222,22 +221,27 @@ def suggestion_assign(
 
 
 @transaction.atomic
-def suggestion_request_return(*, suggestion: Suggestion, actor, reason: str) -> ReturnRequest:
+def suggestion_request_return(
+    *, suggestion: Suggestion, actor, reason: str, unit=None, happened_on=None
+) -> ReturnRequest:
     """A unit that believes the item is not its business asks the office to take it back (within N working days
-    of 交办). The unit may not pass it on itself; the office decides (``suggestion_decide_return``)."""
-    suggestion, _actors = begin(suggestion, Action.REQUEST_RETURN, actor)
+    of 交办). The unit may not pass it on itself; the office decides (``suggestion_decide_return``).
+
+    With ``happened_on`` the office or station staff record a unit's past request for it (``unit``, which may
+    be left out when one unit is assigned): the N working days are counted up to that date."""
+    suggestion, _actors, when = begin_dated(suggestion, Action.REQUEST_RETURN, actor, happened_on)
     reason = clean_text(reason, "reason", _("Explain why this is not your unit's business."))
-    if suggestion.return_request_due and clock.today() > suggestion.return_request_due:
+    if suggestion.return_request_due and when.day > suggestion.return_request_due:
         raise ActionRefused(
             _("Return requests had to be made by %(date)s (%(n)s working days after assignment).")
             % {"date": suggestion.return_request_due.isoformat(), "n": deadlines.config("RETURN_REQUEST_WORKING_DAYS")},
             code="return_window_closed",
         )
-    assignment = own_assignment(suggestion, actor)
+    assignment = acting_assignment(suggestion, actor, when, unit)
     if assignment.return_requests.filter(status=RequestStatus.PENDING).exists():
         raise ActionRefused(_("Your unit has already asked to return this item."), code="return_pending")
     request = ReturnRequest.objects.create(
-        suggestion=suggestion, assignment=assignment, reason=reason, requested_by=actor
+        suggestion=suggestion, assignment=assignment, reason=reason, requested_by=actor, requested_at=when.at
     )
     record(
         suggestion,
@@ -246,21 +250,29 @@ def suggestion_request_return(*, suggestion: Suggestion, actor, reason: str) -> 
         from_state=suggestion.state,
         note=reason,
         data={"unit": assignment.unit.name, "request": request.pk},
+        when=when,
     )
-    notices.return_requested(suggestion, actor=actor, unit_name=assignment.unit.name, reason=reason)
+    if not when.back_recorded:  # a step of the past is not news
+        notices.return_requested(suggestion, actor=actor, unit_name=assignment.unit.name, reason=reason)
     return request
 
 
 @transaction.atomic
-def suggestion_decide_return(*, return_request: ReturnRequest, actor, accept: bool, note: str = "") -> Suggestion:
+def suggestion_decide_return(
+    *, return_request: ReturnRequest, actor, accept: bool, note: str = "", happened_on=None
+) -> Suggestion:
     """The office accepts or rejects a unit's return request. Accepting the lead unit's request takes the
     whole item back for re-assignment (state ``submitted``, a new assignment deadline); accepting a co-unit's
-    just ends that co-unit's part."""
-    suggestion, _actors = begin(return_request.suggestion, Action.DECIDE_RETURN, actor)
+    just ends that co-unit's part.
+
+    With ``happened_on`` the office or station staff record a decision taken then, not dated before the
+    request; the new assignment deadline is counted from that day."""
+    suggestion, _actors, when = begin_dated(return_request.suggestion, Action.DECIDE_RETURN, actor, happened_on)
     request = ReturnRequest.objects.select_for_update().select_related("assignment__unit").get(pk=return_request.pk)
     if request.status != RequestStatus.PENDING:
         raise ActionRefused(_("This return request has already been decided."), code="already_decided")
-    now = clock.now()
+    check_not_before_request(when, request.requested_at)
+    now = when.at
     from_state = suggestion.state
     request.status = RequestStatus.APPROVED if accept else RequestStatus.REJECTED
     request.decided_by, request.decided_at, request.decision_note = actor, now, (note or "").strip()
@@ -268,7 +280,7 @@ def suggestion_decide_return(*, return_request: ReturnRequest, actor, accept: bo
     whole_item = accept and request.assignment.role == AssignmentRole.LEAD
     ended_units = [request.assignment.unit_id]
     if whole_item:
-        close_pending_requests(suggestion, actor=actor, note=_("The item was taken back for re-assignment."))
+        close_pending_requests(suggestion, actor=actor, note=_("The item was taken back for re-assignment."), at=now)
         ended_units = list(suggestion.assignments.filter(active=True).values_list("unit_id", flat=True))
         suggestion.assignments.filter(active=True).update(active=False, ended_at=now)
         suggestion.state = State.SUBMITTED
@@ -277,24 +289,29 @@ def suggestion_decide_return(*, return_request: ReturnRequest, actor, accept: bo
         suggestion.reply_due = None
         suggestion.return_request_due = None
         suggestion.return_request_due_provisional = False
-        start_assignment_clock(suggestion, clock.today())
+        start_assignment_clock(suggestion, when.day)
         suggestion.save()
     elif accept:
         Assignment.objects.filter(pk=request.assignment_id).update(active=False, ended_at=now)
+    data = {"unit": request.assignment.unit.name, "accepted": bool(accept)}
+    if whole_item:
+        data.update(assign_due_data(suggestion))
     record(
         suggestion,
         actor=actor,
         action=Action.DECIDE_RETURN,
         from_state=from_state,
         note=request.decision_note,
-        data={"unit": request.assignment.unit.name, "accepted": bool(accept)},
+        data=data,
+        when=when,
     )
-    notices.return_decided(
-        suggestion,
-        actor=actor,
-        unit_ids=ended_units,
-        accepted=bool(accept),
-        whole_item=whole_item,
-        note=request.decision_note,
-    )
+    if not when.back_recorded:  # a step of the past is not news
+        notices.return_decided(
+            suggestion,
+            actor=actor,
+            unit_ids=ended_units,
+            accepted=bool(accept),
+            whole_item=whole_item,
+            note=request.decision_note,
+        )
     return suggestion

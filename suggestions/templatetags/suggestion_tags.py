@@ -85,6 +85,8 @@ def event_summary(event) -> str:
                 _("Return request of %(unit)s rejected") % {"unit": data.get("unit", "")},
             )
         )
+        if data.get("assign_due"):
+            parts.append(_("Assignment due by %(date)s") % {"date": data["assign_due"]})
     elif action == Action.CO_UNIT_OPINION:
         parts.append(_("Opinion from %(unit)s") % {"unit": data.get("unit", "")})
     elif action == Action.RECORD_CONTACT:

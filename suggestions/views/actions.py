@@ -55,7 +55,9 @@ PAGE_ACTIONS = {
     ),
     Action.COSIGN: PageAction(
         forms.CosignForm,
-        lambda r, s, d: services.suggestion_cosign(suggestion=s, actor=r.user, accept=d["accept"]),
+        lambda r, s, d: services.suggestion_cosign(
+            suggestion=s, actor=r.user, accept=d["accept"], deputy=d.get("deputy"), happened_on=d.get("happened_on")
+        ),
         gettext_lazy("Send my answer"),
     ),
     Action.WITHDRAW: PageAction(
@@ -92,7 +94,9 @@ PAGE_ACTIONS = {
     ),
     Action.REQUEST_RETURN: PageAction(
         forms.ReasonForm,
-        lambda r, s, d: services.suggestion_request_return(suggestion=s, actor=r.user, reason=d["reason"]),
+        lambda r, s, d: services.suggestion_request_return(
+            suggestion=s, actor=r.user, reason=d["reason"], unit=d.get("unit"), happened_on=d.get("happened_on")
+        ),
         gettext_lazy("Ask the office to take it back"),
         gettext_lazy(
             "Only within seven working days of assignment. The office decides and re-assigns; "
@@ -102,7 +106,11 @@ PAGE_ACTIONS = {
     Action.DECIDE_RETURN: PageAction(
         forms.DecisionForm,
         lambda r, s, d: services.suggestion_decide_return(
-            return_request=_item(r, ReturnRequest, s), actor=r.user, accept=d["accept"], note=d["note"]
+            return_request=_item(r, ReturnRequest, s),
+            actor=r.user,
+            accept=d["accept"],
+            note=d["note"],
+            happened_on=d.get("happened_on"),
         ),
         gettext_lazy("Record the decision"),
         gettext_lazy("Approving the lead unit's request sends the suggestion back to you for re-assignment."),
@@ -114,7 +122,9 @@ PAGE_ACTIONS = {
     ),
     Action.CO_UNIT_OPINION: PageAction(
         forms.ContentForm,
-        lambda r, s, d: services.suggestion_co_unit_opinion(suggestion=s, actor=r.user, content=d["content"]),
+        lambda r, s, d: services.suggestion_co_unit_opinion(
+            suggestion=s, actor=r.user, content=d["content"], unit=d.get("unit"), happened_on=d.get("happened_on")
+        ),
         gettext_lazy("Send to the lead unit"),
     ),
     Action.RECORD_CONTACT: PageAction(
@@ -168,7 +178,11 @@ PAGE_ACTIONS = {
     Action.DECIDE_EXTENSION: PageAction(
         forms.DecisionForm,
         lambda r, s, d: services.suggestion_decide_extension(
-            extension=_item(r, Extension, s), actor=r.user, approve=d["accept"], note=d["note"]
+            extension=_item(r, Extension, s),
+            actor=r.user,
+            approve=d["accept"],
+            note=d["note"],
+            happened_on=d.get("happened_on"),
         ),
         gettext_lazy("Record the decision"),
     ),
@@ -219,6 +233,7 @@ def suggestion_action(request, pk, action):
         form = page_action.form(initial=page_action.initial(request, suggestion), **form_kwargs)
     if back:
         forms.add_happened_on(form, dated_by=("contacted_on" if action == Action.RECORD_CONTACT else None))
+        forms.add_acting_party(form, action=action, suggestion=suggestion)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -4,6 +4,7 @@ timeline's mark; and one run in real Chromium."""
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from suggestions import services
 from suggestions.models import State, Suggestion
@@ -14,13 +15,13 @@ TODAY = date(2026, 12, 7)
 TITLE = "关于完善社区养老驿站服务的建议"
 
 
-def _past(world):
+def _past(world, happened_on=date(2023, 9, 28)):
     return services.suggestion_create(
         actor=world.office,
         lead_deputy=world.lead_deputy,
         title=TITLE,
         content="建议延长养老驿站的开放时间。",
-        happened_on=date(2023, 9, 28),
+        happened_on=happened_on,
     )
 
 
@@ -116,3 +117,109 @@ def test_a_past_suggestion_is_recorded_from_its_page(client, world, frozen_today
     # A future date is a form error and records nothing.
     client.post(url, body | {"title": "另一件", "happened_on": "2026-12-08"})
     assert not Suggestion.objects.filter(title="另一件").exists()
+
+
+def _assigned_past(world):
+    suggestion = _past(world, date(2023, 9, 20))
+    services.suggestion_assign(
+        suggestion=suggestion,
+        actor=world.office,
+        lead_unit=world.lead_unit,
+        co_units=[world.co_unit],
+        happened_on=date(2023, 9, 25),
+    )
+    return suggestion
+
+
+@pytest.mark.django_db
+def test_a_units_steps_are_recorded_afterwards_in_the_page_for_the_unit_chosen(client, world, frozen_today):
+    frozen_today(TODAY)
+    suggestion = _assigned_past(world)
+    client.force_login(world.office)
+    detail = client.get(f"/suggestions/{suggestion.pk}/").content.decode()
+    assert f"/suggestions/{suggestion.pk}/co_unit_opinion/?back=1" in detail
+    assert f"/suggestions/{suggestion.pk}/request_return/?back=1" in detail
+    url = f"/suggestions/{suggestion.pk}/request_return/"
+    form = client.get(url, {"back": "1"}).content.decode()
+    assert 'name="unit"' in form and 'name="happened_on"' in form
+    # Without the unit (two are assigned) it is a form error and nothing is written.
+    response = client.post(url, {"back": "1", "reason": "属市级事权", "happened_on": "2023-10-10"})
+    assert response.status_code == 400
+    assert not suggestion.return_requests.exists()
+    response = client.post(
+        url, {"back": "1", "reason": "属市级事权", "unit": world.lead_unit.pk, "happened_on": "2023-10-10"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    request = suggestion.return_requests.get()
+    assert request.assignment.unit == world.lead_unit
+    assert timezone.localdate(request.requested_at) == date(2023, 10, 10)
+    # The one co-unit is chosen in advance on the opinion's form.
+    url = f"/suggestions/{suggestion.pk}/co_unit_opinion/"
+    form = client.get(url, {"back": "1"}).content.decode()
+    assert f'value="{world.co_unit.pk}" selected' in form
+    response = client.post(
+        url, {"back": "1", "content": "同意。", "unit": world.co_unit.pk, "happened_on": "2023-10-30"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    opinion = suggestion.co_unit_opinions.get()
+    assert timezone.localdate(opinion.submitted_at) == date(2023, 10, 30)
+    page_text = client.get(f"/suggestions/{suggestion.pk}/").content.decode()
+    assert 'data-action="co_unit_opinion" data-back-recorded' in page_text
+
+
+@pytest.mark.django_db
+def test_the_offices_decision_on_a_return_request_is_recorded_afterwards_in_the_page(client, world, frozen_today):
+    frozen_today(TODAY)
+    suggestion = _assigned_past(world)
+    request = services.suggestion_request_return(
+        suggestion=suggestion,
+        actor=world.office,
+        reason="属市级事权",
+        unit=world.lead_unit,
+        happened_on=date(2023, 9, 26),
+    )
+    client.force_login(world.staff_a)
+    detail = client.get(f"/suggestions/{suggestion.pk}/").content.decode()
+    link = f"/suggestions/{suggestion.pk}/decide_return/?back=1&amp;item={request.pk}"
+    assert link in detail
+    url = f"/suggestions/{suggestion.pk}/decide_return/"
+    assert 'name="happened_on"' in client.get(url, {"back": "1", "item": request.pk}).content.decode()
+    body = {"back": "1", "item": request.pk, "accept": "1", "note": "收回", "happened_on": "2023-09-25"}
+    # Before the request: a form error, nothing decided.
+    assert client.post(url, body).status_code == 400
+    request.refresh_from_db()
+    assert request.status == "pending"
+    response = client.post(url, body | {"happened_on": "2023-09-28"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    suggestion.refresh_from_db()
+    assert suggestion.state == State.SUBMITTED
+    # Five working days from 09-28 across National Day (10-07 and 10-08 are make-up working days).
+    assert suggestion.assign_due == date(2023, 10, 11)
+    assert "2023-10-11" in client.get(f"/suggestions/{suggestion.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_co_signers_answer_is_recorded_afterwards_in_the_page(client, world, frozen_today):
+    frozen_today(TODAY)
+    suggestion = services.suggestion_create(
+        actor=world.office,
+        lead_deputy=world.lead_deputy,
+        title=TITLE,
+        content="建议延长养老驿站的开放时间。",
+        cosigners=[world.cosigner_deputy],
+        happened_on=date(2023, 9, 28),
+    )
+    services.suggestion_return(
+        suggestion=suggestion, actor=world.office, reason="属个人诉求", happened_on=date(2023, 10, 9)
+    )
+    client.force_login(world.office)
+    url = f"/suggestions/{suggestion.pk}/cosign/"
+    form = client.get(url, {"back": "1"}).content.decode()
+    assert 'name="deputy"' in form
+    response = client.post(
+        url, {"back": "1", "deputy": world.cosigner_deputy.pk, "accept": "0", "happened_on": "2023-10-10"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    signature = suggestion.cosignatures.get()
+    assert signature.status == "declined"
+    assert timezone.localdate(signature.responded_at) == date(2023, 10, 10)
