@@ -1,10 +1,10 @@
 """A station's past year, back-recorded (补录) through the API with its real dates, reads the same in the
 statistics API, the report dashboard and that year's station PDF as what was recorded.
 
-The street is the suggestions world: station A with its resident deputies, a handling unit with an
-officer, the office and A's staff. A's staff record the reception year (visits with their headcounts and
-opinions, the opinions' outcomes and resolutions); the office records the suggestions of A's deputy step by
-step. A few records outside the year or at station B must stay out of A's figures.
+The street is the suggestions world: station A with its resident deputies, the handling units, the office
+and A's staff. A's staff record the reception year (visits with their headcounts and opinions, the
+opinions' outcomes and resolutions); the office records the suggestions of A's deputy step by step, the
+lead unit's replies included. A few records outside the year or at station B must stay out of A's figures.
 """
 
 from dataclasses import dataclass
@@ -148,9 +148,8 @@ def _record_reception(world) -> None:
         ]
         visit = _record_visit(staff, world.station_a, day, channel, headcount, inputs)
         assert visit["date"] == day and visit["opinion_count"] == len(inputs)
-        opinions = _ok(staff.get("/api/v1/opinions/", {"visit": visit["id"]}))
-        rows = sorted(opinions["results"] if isinstance(opinions, dict) else opinions, key=lambda row: row["id"])
-        assert [row["received_on"] for row in rows] == [day] * len(inputs)
+        rows = sorted(_ok(staff.get("/api/v1/opinions/", {"visit": visit["id"]}))["results"], key=lambda r: r["id"])
+        assert [(row["received_on"], row["outcome"]) for row in rows] == [(day, o.inline) for o in raised[i]]
         for o, row in zip(raised[i], rows, strict=True):
             ids[id(o)] = row["id"]
     for o in OPINIONS:
