@@ -301,13 +301,14 @@ def opinion_escalate(*, opinion: Opinion, deputy, actor):
 
 
 @transaction.atomic
-def opinion_mark_escalated(*, opinion: Opinion, actor, note: str = "") -> Opinion:
+def opinion_mark_escalated(*, opinion: Opinion, actor, note: str = "", happened_on=None) -> Opinion:
     """Give the opinion the outcome "escalated into a suggestion" (形成意见建议).
 
     The suggestions app calls this when a suggestion names the opinion as a source (the
     link itself lives on the suggestion). Calling it again for an escalated opinion is a
     no-op, so one opinion can feed several suggestions; an opinion with another outcome
     is refused. Station staff, the office and deputies who can see the opinion may do it.
+    ``happened_on``: 补录, the day it was escalated (the station's desk only, as for other outcomes).
     """
     from liaison.selectors import opinions_visible_to
 
@@ -324,17 +325,24 @@ def opinion_mark_escalated(*, opinion: Opinion, actor, note: str = "") -> Opinio
             _("This opinion already has an outcome (%(outcome)s).") % {"outcome": opinion.get_outcome_display()},
             code="has_outcome",
         )
+    at, entered_at = _back_recorded_moment(opinion, actor, happened_on, not_before=opinion.received_on)
     errors: dict = {}
     note = _clean_text(note, field_name="note", required=False, limit=MAX_NOTE, errors=errors)
     if errors:
         raise ValidationError(errors)
     opinion.outcome = OpinionOutcome.ESCALATED
     opinion.outcome_note = note
-    opinion.outcome_at = clock.now()
+    opinion.outcome_at = at
     opinion.outcome_by = actor
     opinion.save(update_fields=["outcome", "outcome_note", "outcome_at", "outcome_by"])
     OpinionEvent.objects.create(
-        opinion=opinion, kind=OpinionEventKind.OUTCOME, outcome=OpinionOutcome.ESCALATED, note=note, actor=actor
+        opinion=opinion,
+        kind=OpinionEventKind.OUTCOME,
+        outcome=OpinionOutcome.ESCALATED,
+        note=note,
+        actor=actor,
+        at=at,
+        entered_at=entered_at,
     )
     return opinion
 

@@ -439,6 +439,15 @@ class FromOpinionSerializer(StrictSerializer):
     opinion = serializers.IntegerField(help_text="An opinion the user may see")
     deputy = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.all())
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    happened_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        validators=[validate_event_date],
+        help_text="补录: the day the opinion was turned into a suggestion. The office (and the station's staff) "
+        "record the escalation dated that day and the suggestion formed and submitted that day; anyone else "
+        "gets a 400.",
+    )
 
 
 class FromOpinionResultSerializer(StrictSerializer):

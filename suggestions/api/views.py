@@ -173,7 +173,11 @@ class SuggestionViewSet(
         data = _parse(s.FromOpinionSerializer, request)
         opinion = get_object_or_404(opinions_visible_to(request.user), pk=data["opinion"])
         suggestion = services.suggestion_create_from_opinion(
-            opinion=opinion, deputy=data["deputy"], actor=request.user, title=data["title"]
+            opinion=opinion,
+            deputy=data["deputy"],
+            actor=request.user,
+            title=data["title"],
+            happened_on=data["happened_on"],
         )
         result = {
             "id": suggestion.pk,

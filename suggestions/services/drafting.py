@@ -255,13 +255,17 @@ def _answering_signature(suggestion, actor, deputy, *, back_recorded: bool) -> C
 
 
 @transaction.atomic
-def suggestion_create_from_opinion(*, opinion, deputy, actor, title: str = "") -> Suggestion:
+def suggestion_create_from_opinion(*, opinion, deputy, actor, title: str = "", happened_on=None) -> Suggestion:
     """形成意见建议: turn a constituent opinion into a draft suggestion for the chosen deputy.
 
     The opinion gets the outcome "escalated" through the liaison service (which checks that the actor
     may triage it and that it has no other outcome), and the two are linked both ways
     (``suggestion.source_opinions`` / ``opinion.suggestions``). The draft belongs to the deputy, who
     edits and submits it; a deputy escalating an opinion drafts in their own name only.
+
+    With ``happened_on`` (补录) the office or the station's staff record an escalation of the past: the
+    opinion's outcome is dated that day, and the suggestion is recorded as formed and submitted that day,
+    like any suggestion recorded afterwards (its later steps are back-recorded the same way).
     """
     if not actor.has_role(Role.STATION_STAFF, Role.OFFICE, Role.DEPUTY):
         raise PermissionRefused(_("Only station staff, the office or a deputy can turn an opinion into a suggestion."))
@@ -273,8 +277,10 @@ def suggestion_create_from_opinion(*, opinion, deputy, actor, title: str = "") -
         raise ValidationError({"deputy": _("%(name)s is no longer an active deputy.") % {"name": deputy}})
     title = (title or "").strip() or opinion.content.strip().splitlines()[0][:60]
     note = _("Drafted as a suggestion: %(title)s") % {"title": title}
+    # 补录: who may record it and its date, checked before anything is written.
+    when = back_record_when(Suggestion(lead_deputy=deputy), actor, happened_on) if happened_on is not None else None
     # Checks who may triage this opinion (403) and that it has no other outcome (409) first.
-    opinion_mark_escalated(opinion=opinion, actor=actor, note=note)
+    opinion_mark_escalated(opinion=opinion, actor=actor, note=note, happened_on=happened_on)
     if actor.has_role(Role.STATION_STAFF) and not deputies_visible_to(actor).filter(pk=deputy.pk).exists():
         raise ValidationError({"deputy": _("Choose a deputy of your stations.")})
     suggestion = _create_draft(
@@ -285,8 +291,11 @@ def suggestion_create_from_opinion(*, opinion, deputy, actor, title: str = "") -
         category=opinion.category if opinion.category in Category.values else Category.OTHER,
         note=_("Drafted from a constituent opinion."),
         extra={"opinion": opinion.pk},
+        when=when,
     )
     suggestion.source_opinions.add(opinion)
+    if when is not None:
+        return suggestion_submit(suggestion=suggestion, actor=actor, happened_on=happened_on)
     notices.drafted_for_deputy(suggestion, actor=actor)
     return suggestion
 

@@ -326,14 +326,6 @@ def test_a_back_recorded_year_reads_the_same_in_the_api_the_dashboard_and_the_pd
     ) in body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="An escalation (形成意见建议) cannot be back-recorded: POST /api/v1/suggestions/from-opinion/ "
-    "takes no happened_on (FromOpinionSerializer is strict, so the date is a 400), the outcome 'escalated' "
-    "is refused by the opinion outcome action and by the visit's inline outcomes, and "
-    "opinion_mark_escalated stamps outcome_at with today. A past year's escalations are therefore left "
-    "out of the year recorded above (escalated = 0).",
-)
 def test_an_opinion_of_the_past_year_escalated_on_its_own_date(world, frozen_today):
     frozen_today(TODAY)
     staff = _client(world.staff_a)
@@ -349,3 +341,25 @@ def test_an_opinion_of_the_past_year_escalated_on_its_own_date(world, frozen_tod
     assert response.status_code == 201, response.content.decode()
     shown = _ok(staff.get(f"/api/v1/opinions/{opinion['id']}/"))
     assert shown["outcome"] == "escalated" and shown["outcome_at"].startswith("2024-06-20")
+    # The suggestion was formed and submitted that day (补录), and the refusals of any other 补录 hold.
+    suggestion = _ok(_client(world.office).get(f"/api/v1/suggestions/{response.json()['id']}/"))
+    assert suggestion["state"] == "submitted" and suggestion["submitted_at"].startswith("2024-06-20")
+    assert [event["back_recorded"] for event in suggestion["timeline"]][:2] == [True, True], suggestion["timeline"]
+    second = _record_visit(
+        staff, world.station_a, "2024-06-14", "at_station", 1, [{"category": "traffic", "content": "公交站台破损"}]
+    )
+    other = _ok(staff.get("/api/v1/opinions/", {"visit": second["id"]}))["results"][0]
+    for happened_on, why in [("2024-06-13", "before it was received"), ("2026-03-11", "in the future")]:
+        refused = staff.post(
+            "/api/v1/suggestions/from-opinion/",
+            {"opinion": other["id"], "deputy": world.lead_deputy.pk, "happened_on": happened_on},
+            format="json",
+        )
+        assert refused.status_code == 400 and "happened_on" in refused.json(), (why, refused.content)
+    deputy = _client(world.deputy).post(
+        "/api/v1/suggestions/from-opinion/",
+        {"opinion": other["id"], "deputy": world.deputy.deputy_id, "happened_on": "2024-06-20"},
+        format="json",
+    )
+    assert deputy.status_code in (400, 403, 404), deputy.content
+    assert _ok(staff.get(f"/api/v1/opinions/{other['id']}/"))["outcome"] is None
