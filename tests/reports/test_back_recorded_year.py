@@ -64,6 +64,8 @@ OPINIONS = [
     Said(visit=8, outcome="answered_on_site", outcome_on="2024-09-14", category="safety"),
     Said(visit=9, outcome="referred", outcome_on="2024-10-21"),  # referred, not (yet) solved
     Said(visit=11, inline="filed", category="other"),
+    # Turned into a suggestion of A's lead deputy a few days after the visit (形成意见建议, 补录).
+    Said(visit=10, outcome="escalated", outcome_on="2024-11-20", category="traffic"),
     Said(received="2024-05-20", outcome="referred", outcome_on="2024-05-22", resolved_on="2024-07-01"),
     # Received on the year's last working day, answered the next year: still the year's opinion.
     Said(received="2024-12-30", outcome="answered_on_site", outcome_on="2025-01-03", category="medical"),
@@ -163,7 +165,13 @@ def _record_reception(world) -> None:
             ids[id(o)] = _ok(staff.post("/api/v1/opinions/", body, format="json"), 201)["id"]
     for o in OPINIONS:
         pk = ids[id(o)]
-        if o.outcome:
+        if o.outcome == "escalated":
+            body = {"opinion": pk, "deputy": world.lead_deputy.pk, "happened_on": o.outcome_on}
+            formed = _ok(staff.post("/api/v1/suggestions/from-opinion/", body, format="json"), 201)
+            assert formed["state"] == "submitted"
+            shown = _ok(staff.get(f"/api/v1/opinions/{pk}/"))
+            assert shown["outcome"] == "escalated" and shown["outcome_at"].startswith(o.outcome_on)
+        elif o.outcome:
             body = {"outcome": o.outcome, "happened_on": o.outcome_on}
             if o.outcome == "referred":
                 body["referral_unit"] = world.lead_unit.pk
@@ -238,7 +246,7 @@ def _expected() -> tuple[dict, dict, dict]:
         "visits_person_times": sum(headcount for _day, _channel, headcount in VISITS),
         "opinions": len(OPINIONS),
         "answered_on_site": outcomes.count("answered_on_site"),
-        "escalated": 0,  # an escalation cannot be dated (from-opinion takes no happened_on)
+        "escalated": outcomes.count("escalated"),
         "resolved": sum(o.resolved_on is not None for o in OPINIONS),
     }
     more = {
@@ -271,11 +279,11 @@ def test_a_back_recorded_year_reads_the_same_in_the_api_the_dashboard_and_the_pd
     _record_reception(world)
     _record_suggestions(world)
     reception, more, suggestions = _expected()
-    # What was recorded, worked out by hand: 48 person-times at 12 visits; 12 opinions, 5 answered on site,
+    # What was recorded, worked out by hand: 48 person-times at 12 visits; 13 opinions, 5 answered on site, 1 escalated,
     # 4 referred, 2 filed, 1 waiting, 4 resolved; 6 suggestions assigned, 5 replied (3 on time), 3 closed
     # (2 satisfied).
     assert (reception, more) == (
-        {"visits_person_times": 48, "opinions": 12, "answered_on_site": 5, "escalated": 0, "resolved": 4},
+        {"visits_person_times": 48, "opinions": 13, "answered_on_site": 5, "escalated": 1, "resolved": 4},
         {"visits": 12, "referred": 4, "filed": 2, "pending": 1},
     )
     assert suggestions == {
