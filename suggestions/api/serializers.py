@@ -266,9 +266,9 @@ _HAPPENED_ON_HELP = (
 )
 
 
-def _happened_on():
+def _happened_on(help_text: str = _HAPPENED_ON_HELP):
     return serializers.DateField(
-        required=False, allow_null=True, default=None, validators=[validate_event_date], help_text=_HAPPENED_ON_HELP
+        required=False, allow_null=True, default=None, validators=[validate_event_date], help_text=help_text
     )
 
 
@@ -280,13 +280,9 @@ class SuggestionCreateSerializer(SuggestionWriteSerializer):
         default=None,
         help_text="Only with ``happened_on``: the deputy who submitted the suggestion being recorded.",
     )
-    happened_on = serializers.DateField(
-        required=False,
-        allow_null=True,
-        default=None,
-        validators=[validate_event_date],
-        help_text="补录: the date a past suggestion was submitted. The office (and station staff for their "
-        "stations' deputies) records it drafted and submitted that day in one step; anyone else gets a 400.",
+    happened_on = _happened_on(
+        "补录: the date a past suggestion was submitted. The office (and station staff for their "
+        "stations' deputies) records it drafted and submitted that day in one step; anyone else gets a 400."
     )
 
 
@@ -439,14 +435,10 @@ class FromOpinionSerializer(StrictSerializer):
     opinion = serializers.IntegerField(help_text="An opinion the user may see")
     deputy = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.all())
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    happened_on = serializers.DateField(
-        required=False,
-        allow_null=True,
-        default=None,
-        validators=[validate_event_date],
-        help_text="补录: the day the opinion was turned into a suggestion. The office (and the station's staff) "
+    happened_on = _happened_on(
+        "补录: the day the opinion was turned into a suggestion. The office (and the station's staff) "
         "record the escalation dated that day and the suggestion formed and submitted that day; anyone else "
-        "gets a 400.",
+        "gets a 400."
     )
 
 
