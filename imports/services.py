@@ -40,6 +40,9 @@ logger = logging.getLogger(__name__)
 
 CHECK_TASK = "imports.check_batch"
 IMPORT_TASK = "imports.import_batch"
+# The dashboards' and statistics' summary tables, rebuilt at once after an import or its undo (rather than
+# at the next scheduled refresh), so that a past year just imported shows in its figures.
+REFRESH_STATISTICS_TASK = "reports.refresh_statistics"
 IMPORT_ROLES = (Role.STATION_STAFF, Role.OFFICE, Role.ADMIN)
 MAX_STORED_ERRORS = 1000
 # The ledger kinds the product reads, each a module with the same interface (see ``imports.reception``):
@@ -273,6 +276,7 @@ def batch_import(*, batch_id: int) -> str:
             ImportBatch.objects.filter(id=batch_id).update(
                 status=BatchStatus.IMPORTED, progress=100, finished_at=clock.now(), **tally.fields()
             )
+            enqueue_on_commit(REFRESH_STATISTICS_TASK)
     except _Abort:
         ImportBatch.objects.filter(id=batch_id).update(status=BatchStatus.INVALID, progress=100, **tally.fields())
         return "invalid"
@@ -310,6 +314,7 @@ def batch_undo(*, batch: ImportBatch, actor) -> ImportBatch:
     if blockers:
         raise ActionRefused(" ".join(blockers), code="built_upon")
     module.undo(batch)
+    enqueue_on_commit(REFRESH_STATISTICS_TASK)
     batch.status = BatchStatus.UNDONE
     batch.undone_at = clock.now()
     batch.undone_by = actor

@@ -360,3 +360,21 @@ def test_the_command_checks_and_imports(rs, tmp_path, capsys):
     call_command("import_ledger", str(path), "--user", "staff_a", "--confirm")
     assert Opinion.objects.count() == 5
     assert "nothing to do" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_statistics_summaries_are_rebuilt_after_an_import_and_after_its_undo(rs):
+    """The dashboards read summary tables rebuilt every few minutes; an import (or its undo) rebuilds them at
+    once, so a past year just imported shows in its figures."""
+    from django.db.models import Sum
+
+    from reports import summaries
+    from reports.models import OpinionMonth
+
+    assert summaries.current() is None
+    batch = confirm(rs.staff_a, check(rs.staff_a, ledger_rows()))
+    assert batch.status == BatchStatus.IMPORTED
+    assert summaries.current() is not None
+    assert OpinionMonth.objects.aggregate(n=Sum("opinions"))["n"] == 5
+    services.batch_undo(batch=batch, actor=rs.staff_a)
+    assert OpinionMonth.objects.aggregate(n=Sum("opinions"))["n"] is None

@@ -443,9 +443,12 @@ def test_derived_yearly_figures_do_not_block_undo(rs):
     from reports.models import DeputyYear
 
     batch = confirm(rs.office, check(rs.office, roster_rows()))
-    DeputyYear.objects.create(deputy=Deputy.objects.get(name="陈新民"), year=2025)
+    chen = Deputy.objects.get(name="陈新民")
+    DeputyYear.objects.create(deputy=chen, year=2025)
     services.batch_undo(batch=batch, actor=rs.office)
-    assert not Deputy.objects.filter(name="陈新民").exists() and not DeputyYear.objects.exists()
+    # (The undo rebuilds the summaries: the other deputies' yearly rows are there again, not his.)
+    assert not Deputy.objects.filter(name="陈新民").exists()
+    assert not DeputyYear.objects.filter(deputy_id=chen.id).exists()
 
 
 @pytest.mark.django_db(transaction=True)
