@@ -55,6 +55,13 @@ def _assigned(world, assigned_on="2023-09-25", co_units=True):
     return pk
 
 
+def _return_requested(world, pk, unit, reason, day="2023-09-26") -> int:
+    """The office records ``unit``'s return request of ``day``; the request's id."""
+    response = _post(world.office, f"{pk}/request_return/", {"reason": reason, "unit": unit.pk, "happened_on": day})
+    assert response.status_code == 200, response.content
+    return Suggestion.objects.get(pk=pk).return_requests.get().pk
+
+
 def _snapshot(pk) -> tuple:
     """Everything the steps below could change."""
     s = Suggestion.objects.get(pk=pk)
@@ -250,12 +257,7 @@ def test_the_return_window_is_counted_in_working_days_across_national_day(world,
 def test_taking_an_item_back_restarts_the_assignment_clock_from_the_decisions_date(world, frozen_today):
     frozen_today(TODAY)
     pk = _assigned(world, "2023-09-25")
-    _post(
-        world.office,
-        f"{pk}/request_return/",
-        {"reason": "属市级事权", "unit": world.lead_unit.pk, "happened_on": "2023-09-26"},
-    )
-    request_id = Suggestion.objects.get(pk=pk).return_requests.get().pk
+    request_id = _return_requested(world, pk, world.lead_unit, "属市级事权")
     # Station staff record the office's decision on its behalf.
     response = _post(
         world.staff_a,
@@ -283,12 +285,7 @@ def test_taking_an_item_back_restarts_the_assignment_clock_from_the_decisions_da
 def test_accepting_a_co_units_request_afterwards_ends_its_part_on_that_day(world, frozen_today):
     frozen_today(TODAY)
     pk = _assigned(world, "2023-09-25")
-    _post(
-        world.office,
-        f"{pk}/request_return/",
-        {"reason": "不涉及交通", "unit": world.co_unit.pk, "happened_on": "2023-09-26"},
-    )
-    request_id = Suggestion.objects.get(pk=pk).return_requests.get().pk
+    request_id = _return_requested(world, pk, world.co_unit, "不涉及交通")
     response = _post(
         world.office,
         f"{pk}/decide_return/",
