@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Small answers a page asks for several times (the staff's stations) are read once per request.
+    "core.request_memo.RequestMemoMiddleware",
     # The report, dashboard and statistics pages read from the replica when one is configured (core/replica.py).
     "core.replica.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

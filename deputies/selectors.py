@@ -1,9 +1,10 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from core.roles import Role
-from core.scoping import scoped, staff_station_q
+from core.scoping import scoped
 from deputies.models import Deputy, Term
 from organisation.models import Station, subtree_q
+from organisation.selectors import staff_station_ids
 
 # The path from a deputy to the station of a grid they are assigned to (open assignments only).
 _ASSIGNED_STATION = "grid_assignments__grid__centre__community__station__"
@@ -26,8 +27,10 @@ def deputies_visible_to(user) -> QuerySet[Deputy]:
 
 
 def _deputies_of_staff(user) -> Q:
-    return staff_station_q(user, "resident_stations__") | (
-        staff_station_q(user, _ASSIGNED_STATION) & Q(grid_assignments__end_date__isnull=True)
+    # The staff's stations as literal ids (``organisation.selectors.staff_station_ids``), not a tree walk per row.
+    stations = staff_station_ids(user)
+    return Q(resident_stations__in=stations) | Q(
+        **{f"{_ASSIGNED_STATION}in": stations}, grid_assignments__end_date__isnull=True
     )
 
 

@@ -6,7 +6,7 @@ from core.periods import Basis, Period
 from core.roles import Role
 from core.scoping import scope_q, scoped, staff_station_q
 from liaison.periods import figure_q
-from organisation.models import Station
+from organisation.selectors import staff_station_ids
 
 # --- Reception, visits and opinions -----------------------------------------------------------------
 
@@ -65,7 +65,7 @@ def visits_visible_to(user):
         user,
         base,
         # A condition on the visit's own station column: no join, no duplicate rows.
-        staff=lambda user: Q(station__in=_staff_station_ids(user)),
+        staff=lambda user: Q(station__in=staff_station_ids(user)),
         deputy=lambda user: Q(deputies=user.deputy_id) | Q(recorded_by=user),
         distinct=[Role.DEPUTY],
     )
@@ -81,14 +81,6 @@ def _count_of(related: QuerySet, column: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _staff_station_ids(user) -> list[int]:
-    """The ids of the stations in a staff member's subtree (a handful), read now: rows are then matched on
-    their station column against literal ids. (As an ``IN (subquery)`` PostgreSQL planned a semi-join on
-    top of the list's joins, walking the whole ``(received_on, id)`` index and joining every row before
-    keeping the ~1 % of the staff's stations: 117 ms for a page at city scale.)"""
-    return list(Station.objects.filter(staff_station_q(user)).values_list("id", flat=True))
-
-
 def _opinions_of_deputy(user) -> Q:
     deputy = user.deputy_id
     return (
@@ -101,7 +93,7 @@ def _opinions_of_deputy(user) -> Q:
 
 
 _OPINION_RULES = {
-    "staff": lambda user: Q(station__in=_staff_station_ids(user)),
+    "staff": lambda user: Q(station__in=staff_station_ids(user)),
     "deputy": _opinions_of_deputy,
     "unit_officer": lambda user: Q(referral_unit=user.unit_id),
 }

@@ -160,6 +160,11 @@ class Opinion(models.Model):
             # The lists' order (-received_on, -id), read backwards so that a page needs no sort.
             models.Index(fields=["received_on", "id"], name="opinion_received_id"),
             models.Index(fields=["outcome"]),
+            # The desk's "waiting for triage" count and list of a station's opinions: a small index of
+            # the pending rows only, instead of every row of the stations.
+            models.Index(
+                fields=["station", "received_on"], condition=Q(outcome__isnull=True), name="opinion_pending_station"
+            ),
         ]
 
     def __str__(self) -> str:

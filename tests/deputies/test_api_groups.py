@@ -186,7 +186,8 @@ def test_those_who_may_see_the_leader_see_them(street, folks, hidden_leader_grou
 @pytest.mark.parametrize("who", ["office", "staff_a"])
 def test_group_list_query_count_is_constant(street, folks, who, django_assert_num_queries):
     """Two queries at 10 and at 100 groups: 1 COUNT for the paginator and 1 SELECT of the page with the
-    leader joined, the member count annotated and, for staff, the leader's visibility as a subquery."""
+    leader joined, the member count annotated and, for staff, the leader's visibility as a subquery
+    (after one small query for the ids of the staff's stations)."""
     client = client_for(getattr(folks, who))
     for total in (10, 100):
         while DeputyGroup.objects.count() < total:
@@ -194,7 +195,7 @@ def test_group_list_query_count_is_constant(street, folks, who, django_assert_nu
             deputy_group_create(
                 name=f"小组{n:03d}", kind=GroupKind.AREA, leader=street.b.deputy, members=[street.a.deputy]
             )
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(2 if who == "office" else 3):
             response = client.get(URL, {"page": 1})
         body = response.json()
         assert body["count"] == total
