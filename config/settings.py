@@ -121,7 +121,7 @@ TEMPLATES = [
     },
 ]
 
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "core.form_renderer.SelectRenderer"
 
 WSGI_APPLICATION = "config.wsgi.application"
 
