@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceLabels
 from core.dates import validate_event_date
 from core.search import SearchableFields
 from deputies.models import Deputy
@@ -40,7 +41,7 @@ class OpinionSource(models.TextChoices):
     DEPUTY = "deputy", _("Recorded by a deputy")
 
 
-class Opinion(models.Model):
+class Opinion(ChoiceLabels):
     """社情民意: one matter raised (一事一条).
 
     ``outcome`` is a single column, so an opinion can never have two outcomes; the

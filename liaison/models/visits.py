@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.choices import ChoiceLabels
 from core.dates import validate_event_date
 from deputies.models import Deputy
 from liaison.models.reception import ReceptionDay
@@ -22,7 +23,7 @@ class VisitChannel(models.TextChoices):
     COUNCIL = "council", _("Deliberation council")
 
 
-class Visit(models.Model):
+class Visit(ChoiceLabels):
     """One reception event (接待记录): who received how many constituents, where and how."""
 
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="visits")

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceLabels
 from core.search import SearchableFields
 from organisation.models import HandlingUnit
 from suggestions.models.choices import (
@@ -24,7 +25,7 @@ from suggestions.models.choices import (
 CONTENT_MAX_LENGTH = 20_000
 
 
-class Suggestion(models.Model):
+class Suggestion(ChoiceLabels):
     """代表建议: one matter (一事一议) raised by a lead deputy, with optional co-signers."""
 
     lead_deputy = models.ForeignKey(
