@@ -65,6 +65,7 @@ class Opinion(ChoiceLabels):
         on_delete=models.PROTECT,
         related_name="opinions_addressed",
         help_text=_("The deputy whose QR code was scanned, or who recorded the opinion."),
+        db_index=False,  # opinion_deputy_received below starts with it
     )
     source = models.CharField(_("source"), max_length=10, choices=OpinionSource.choices)
     category = models.CharField(_("category"), max_length=30, choices=OpinionCategory.choices)
@@ -161,6 +162,8 @@ class Opinion(ChoiceLabels):
             # The lists' order (-received_on, -id), read backwards so that a page needs no sort.
             models.Index(fields=["received_on", "id"], name="opinion_received_id"),
             models.Index(fields=["outcome"]),
+            # A deputy's opinions of a year (the performance figures and the ranking of a station's deputies).
+            models.Index(fields=["deputy", "received_on"], name="opinion_deputy_received"),
             # The desk's "waiting for triage" count and list of a station's opinions: a small index of
             # the pending rows only, instead of every row of the stations.
             models.Index(

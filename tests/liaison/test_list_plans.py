@@ -156,3 +156,25 @@ def test_anonymous_users_see_no_opinions_without_an_error(db):
     from liaison.selectors import opinions_visible_to
 
     assert list(opinions_visible_to(AnonymousUser())) == []
+
+
+def test_the_staff_pending_count_reads_the_pending_index(city):
+    staff = User.objects.get(username="city_staff_0001")
+    pending = opinions_visible_to(staff).filter(outcome__isnull=True)
+    text = plan(pending.values("pk"))
+    assert "opinion_pending_station" in text, text
+    assert "Seq Scan on liaison_opinion" not in text, text
+
+
+def test_a_station_ranking_reads_its_deputies_opinions_of_the_year_by_index(city):
+    from datetime import date
+
+    from deputies.models import Deputy
+
+    deputies = list(Deputy.objects.order_by("id").values_list("id", flat=True)[:40])
+    year = Opinion.objects.filter(deputy__in=deputies).order_by("-received_on").first().received_on.year
+    opinions = Opinion.objects.filter(deputy__in=deputies, received_on__range=(date(year, 1, 1), date(year, 12, 31)))
+    text = plan(opinions.values("deputy_id"))
+    # One range per deputy on (deputy, received_on): not every opinion of the year, nor each deputy's every year.
+    assert "opinion_deputy_received" in text, text
+    assert "opinion_received_id" not in text and "Seq Scan on liaison_opinion" not in text, text
