@@ -39,7 +39,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import CharField, Exists, Expression, Value
+from django.db.models import CharField, Exists, Expression, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import translation
 
@@ -128,7 +128,11 @@ def run_sweep(rule: ReminderRule) -> dict:
             mark_sweep(rule, today, started_at, full=since is None)
         if not candidates:
             return summary | {"due": 0, "sent": 0}
-        claimed = already_claimed(rule.key, {threshold_key for _r, _s, threshold_key in candidates})
+        claimed = already_claimed(
+            rule.key,
+            {threshold_key for _r, _s, threshold_key in candidates},
+            subjects={subject for _r, subject, _t in candidates},
+        )
         new = [key for key in candidates if key not in claimed]
         if not new:
             logger.info("Reminder sweep %s for %s: %d due, all sent before", rule.key, today, len(candidates))
@@ -198,18 +202,21 @@ def mark_sweep(rule: ReminderRule, today: date, started_at: datetime, *, full: b
 CLAIM_LOOKUP_CHUNK = 500
 
 
-def already_claimed(rule_key: str, threshold_keys) -> set[tuple[int, str, str]]:
+def already_claimed(rule_key: str, threshold_keys, subjects=None) -> set[tuple[int, str, str]]:
     """The (recipient, subject, threshold) claims of ``rule_key`` at these thresholds: what was sent before.
 
-    Index: ``reminder_rule_threshold_idx`` (rule, threshold_key). Reads the claims of the thresholds due
-    now only (a weekly repeat: this week's; a deadline step: that step's), not the rule's history.
+    Index: ``reminder_rule_threshold_idx`` (rule, threshold_key, subject_key). Reads the claims of the
+    thresholds due now only (a weekly repeat: this week's; a deadline step: that step's), not the rule's
+    history; and when the candidates are about few ``subjects`` (up to ``CLAIM_LOOKUP_CHUNK``: the daily
+    run of an incremental rule), only theirs — not the 30,000 claims of a city's overdue week.
     """
     keys = sorted(threshold_keys)
+    about = Q(subject_key__in=sorted(subjects)) if subjects is not None and len(subjects) <= CLAIM_LOOKUP_CHUNK else Q()
     claimed: set[tuple[int, str, str]] = set()
     for start in range(0, len(keys), CLAIM_LOOKUP_CHUNK):
         chunk = keys[start : start + CLAIM_LOOKUP_CHUNK]
         claimed.update(
-            ReminderSent.objects.filter(rule=rule_key, threshold_key__in=chunk)
+            ReminderSent.objects.filter(about, rule=rule_key, threshold_key__in=chunk)
             .order_by()
             .values_list("recipient_id", "subject_key", "threshold_key")
         )
