@@ -207,14 +207,9 @@ class StatisticsRefresh(models.Model):
         return f"{self.refreshed_at:%Y-%m-%d %H:%M}"
 
 
-class OpinionMonth(models.Model):
-    """Opinions of one station received in one month, of one category, by outcome."""
+class OpinionCounts(models.Model):
+    """The opinion counts of a summary row: received, and by outcome."""
 
-    station = models.ForeignKey(
-        "organisation.Station", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
-    )
-    month = models.DateField(_("month"))  # the first day of the month
-    category = models.CharField(_("category"), max_length=30)
     opinions = models.PositiveIntegerField(default=0)
     answered_on_site = models.PositiveIntegerField(default=0)
     escalated = models.PositiveIntegerField(default=0)
@@ -222,6 +217,19 @@ class OpinionMonth(models.Model):
     referred = models.PositiveIntegerField(default=0)
     filed = models.PositiveIntegerField(default=0)
     pending = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class OpinionMonth(OpinionCounts):
+    """Opinions of one station received in one month, of one category, by outcome."""
+
+    station = models.ForeignKey(
+        "organisation.Station", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("month"))  # the first day of the month
+    category = models.CharField(_("category"), max_length=30)
 
     class Meta:
         verbose_name = _("opinions of a station-month")
@@ -233,6 +241,26 @@ class OpinionMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id} {self.month:%Y-%m} {self.category}: {self.opinions}"
+
+
+class OpinionStationMonth(OpinionCounts):
+    """Opinions of one station received in one month, every category together: what the station figures
+    and the monthly series read (a tenth of ``OpinionMonth``'s rows; a city's all-time figures sum
+    36,000 rows instead of 315,000)."""
+
+    station = models.ForeignKey(
+        "organisation.Station", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("month"))  # the first day of the month
+
+    class Meta:
+        verbose_name = _("opinions of a station-month, all categories")
+        verbose_name_plural = _("opinions of station-months, all categories")
+        constraints = [models.UniqueConstraint(fields=["station", "month"], name="opinion_station_month_unique")]
+        indexes = [models.Index(fields=["month", "station"], name="opinion_station_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.month:%Y-%m}: {self.opinions}"
 
 
 class OpinionActivityMonth(models.Model):

@@ -2,8 +2,9 @@
 
 Design (docs/architecture.md, "Precomputed statistics"): the figures of a year at city scale are
 sums over hundreds of thousands of rows, and the ranking a dozen grouped passes over them; no
-request can afford that. They are precomputed into the ``reports`` summary tables (per station and
-month, per deputy and year, per year, lead unit and category) by ``refresh()``, which the beat runs
+request can afford that. They are precomputed into the ``reports`` summary tables (per station, month
+and category, and per station and month for the readers that need no category; per deputy and year;
+per year, lead unit and category) by ``refresh()``, which the beat runs
 every ``SCHEDULE_STATISTICS_MINUTES`` (``reports.refresh_statistics``). A refresh recomputes every
 table from scratch in one transaction, so the summaries are by construction what computing the
 figures from scratch gave at that moment (a test compares both on random data); readers see the
@@ -28,8 +29,9 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import connections, router, transaction
-from django.db.models import Count, DateField, Min, Q, QuerySet, Sum, Value
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models import Count, DateField, IntegerField, Min, Q, QuerySet, Sum, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, ExtractYear, TruncMonth
 
 from core import clock
 from core.periods import Basis, Period
@@ -43,6 +45,7 @@ from reports.models import (
     DeputyYear,
     OpinionActivityMonth,
     OpinionMonth,
+    OpinionStationMonth,
     PointItem,
     StatisticsRefresh,
     SuggestionActivityYear,
@@ -121,7 +124,15 @@ def refresh() -> dict:
     """Rebuild every summary table from scratch (one transaction); returns what was built."""
     started = time.monotonic()
     today = clock.today()
-    for model in (OpinionMonth, OpinionActivityMonth, VisitMonth, DeputyYear, SuggestionYear, SuggestionActivityYear):
+    for model in (
+        OpinionMonth,
+        OpinionStationMonth,
+        OpinionActivityMonth,
+        VisitMonth,
+        DeputyYear,
+        SuggestionYear,
+        SuggestionActivityYear,
+    ):
         model.objects.all().delete()
 
     _insert_select(
@@ -132,6 +143,15 @@ def refresh() -> dict:
         .values("station_id", "m", "category")
         .annotate(**_opinion_counts())
         .values_list("station_id", "m", "category", *OPINION_COUNTS),
+    )
+    # The same without the category, summed from the rows just written (a tenth as many as opinions' months).
+    _insert_select(
+        OpinionStationMonth,
+        ["station_id", "month", *OPINION_COUNTS],
+        OpinionMonth.objects.order_by()
+        .values("station_id", "month")
+        .annotate(**{f"{name}_sum": Sum(name) for name in OPINION_COUNTS})
+        .values_list("station_id", "month", *(f"{name}_sum" for name in OPINION_COUNTS)),
     )
     # The activity basis (liaison.periods): outcomes by the month recorded, resolutions by the month resolved.
     activity_columns = ["station_id", "month", "answered_on_site", "escalated", "resolved"]
@@ -236,6 +256,7 @@ def refresh() -> dict:
     StatisticsRefresh.objects.create(refreshed_at=clock.now(), seconds=seconds, first_year=start_year)
     return {
         "opinion_months": OpinionMonth.objects.count(),
+        "opinion_station_months": OpinionStationMonth.objects.count(),
         "opinion_activity_months": OpinionActivityMonth.objects.count(),
         "suggestion_activity_years": len(work),
         "visit_months": VisitMonth.objects.count(),
@@ -264,7 +285,7 @@ def _months(queryset: QuerySet, date_from, date_to) -> QuerySet:
 
 def station_counts(stations: QuerySet, date_from, date_to) -> dict:
     """Opinion counts by outcome, visits and person-times of ``stations`` over whole months. Two queries."""
-    opinions = _months(_of_stations(OpinionMonth, stations), date_from, date_to).aggregate(
+    opinions = _months(_of_stations(OpinionStationMonth, stations), date_from, date_to).aggregate(
         **{name: Sum(name) for name in OPINION_COUNTS}
     )
     visits = _months(_of_stations(VisitMonth, stations), date_from, date_to).aggregate(
@@ -305,7 +326,7 @@ def monthly(stations: QuerySet, date_from: datetime.date, date_to: datetime.date
     ):
         result[(month.year, month.month)].update(person_times=pt or 0, visits=n or 0)
     for month, n in (
-        _months(_of_stations(OpinionMonth, stations), date_from, date_to)
+        _months(_of_stations(OpinionStationMonth, stations), date_from, date_to)
         .order_by()
         .values("month")
         .annotate(n=Sum("opinions"))
@@ -327,7 +348,7 @@ def per_station(stations: list, date_from, date_to) -> dict[int, dict]:
     ids = [s.id for s in stations]
     rows: dict[int, dict] = defaultdict(lambda: dict.fromkeys((*OPINION_COUNTS, "visits", "person_times"), 0))
     for row in (
-        _months(OpinionMonth.objects.filter(station_id__in=ids), date_from, date_to)
+        _months(OpinionStationMonth.objects.filter(station_id__in=ids), date_from, date_to)
         .order_by()
         .values("station_id")
         .annotate(**{name: Sum(name) for name in OPINION_COUNTS})
@@ -402,15 +423,18 @@ def suggestion_counts(
         rows = rows.filter(lead_unit=unit)
     if category:
         rows = rows.filter(category=category)
-    groups: dict = {}
-    for unit_id, unit_name, cat, counts in rows.values_list("lead_unit_id", "lead_unit__name", "category", "counts"):
-        key = (unit_id, unit_name) if group == "lead_unit" else cat if group == "category" else None
-        total = groups.setdefault(key, dict.fromkeys(SUGGESTION_COUNTS, 0))
-        for name in SUGGESTION_COUNTS:
-            total[name] += counts.get(name, 0)
+    # Summed in the database from the JSON counts: one row (or one per group) leaves it, not every year's.
+    sums = {name: Sum(Cast(KeyTextTransform(name, "counts"), IntegerField())) for name in SUGGESTION_COUNTS}
     if group is None:
-        return [groups.get(None, dict.fromkeys(SUGGESTION_COUNTS, 0))]
-    return [{"key": key, **counts} for key, counts in groups.items()]
+        return [{name: value or 0 for name, value in rows.aggregate(**sums).items()}]
+    keys = ["lead_unit_id", "lead_unit__name"] if group == "lead_unit" else ["category"]
+    return [
+        {
+            "key": (row["lead_unit_id"], row["lead_unit__name"]) if group == "lead_unit" else row["category"],
+            **{name: row[name] or 0 for name in SUGGESTION_COUNTS},
+        }
+        for row in rows.order_by().values(*keys).annotate(**sums)
+    ]
 
 
 def _whole_years(period: Period) -> tuple[bool, int | None]:

@@ -40,7 +40,7 @@ def _scopes():
 @pytest.mark.postgres
 def test_the_summaries_give_the_figures_computed_from_scratch(random_city):
     result = summaries.refresh()
-    assert result["opinion_months"] and result["deputy_years"]
+    assert result["opinion_months"] and result["opinion_station_months"] and result["deputy_years"]
     summary = summaries.current()
     assert summary is not None
     seen = {"opinions": 0, "ranked_points": 0, "assigned": 0}
@@ -204,8 +204,8 @@ def test_a_stations_months_are_read_through_the_summary_index(random_city):
             text = "\n".join(row[0] for row in cursor.fetchall())
             assert "Seq Scan on reports_" not in text, text
             indexes = (
-                "opinion_month_month_station",
-                "opinion_month_unique",
+                "opinion_station_month_idx",
+                "opinion_station_month_unique",
                 "visit_month_month_station",
                 "visit_month_unique",
             )
