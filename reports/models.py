@@ -207,6 +207,18 @@ class StatisticsRefresh(models.Model):
         return f"{self.refreshed_at:%Y-%m-%d %H:%M}"
 
 
+class StationMonthRow(models.Model):
+    """A summary row of one station and one month (``month`` is the month's first day)."""
+
+    station = models.ForeignKey(
+        "organisation.Station", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("month"))
+
+    class Meta:
+        abstract = True
+
+
 class OpinionCounts(models.Model):
     """The opinion counts of a summary row: received, and by outcome."""
 
@@ -222,13 +234,9 @@ class OpinionCounts(models.Model):
         abstract = True
 
 
-class OpinionMonth(OpinionCounts):
+class OpinionMonth(StationMonthRow, OpinionCounts):
     """Opinions of one station received in one month, of one category, by outcome."""
 
-    station = models.ForeignKey(
-        "organisation.Station", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
-    )
-    month = models.DateField(_("month"))  # the first day of the month
     category = models.CharField(_("category"), max_length=30)
 
     class Meta:
@@ -243,15 +251,10 @@ class OpinionMonth(OpinionCounts):
         return f"{self.station_id} {self.month:%Y-%m} {self.category}: {self.opinions}"
 
 
-class OpinionStationMonth(OpinionCounts):
+class OpinionStationMonth(StationMonthRow, OpinionCounts):
     """Opinions of one station received in one month, every category together: what the station figures
     and the monthly series read (a tenth of ``OpinionMonth``'s rows; a city's all-time figures sum
     36,000 rows instead of 315,000)."""
-
-    station = models.ForeignKey(
-        "organisation.Station", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
-    )
-    month = models.DateField(_("month"))  # the first day of the month
 
     class Meta:
         verbose_name = _("opinions of a station-month, all categories")
@@ -263,15 +266,11 @@ class OpinionStationMonth(OpinionCounts):
         return f"{self.station_id} {self.month:%Y-%m}: {self.opinions}"
 
 
-class OpinionActivityMonth(models.Model):
+class OpinionActivityMonth(StationMonthRow):
     """Opinion outcomes and resolutions of one station by the month they happened (the activity basis,
     ``liaison.periods``): answered on site and escalated by the month the outcome was recorded, resolved
     by the month of resolution. A station-month may have two rows (one per kind of event); readers sum."""
 
-    station = models.ForeignKey(
-        "organisation.Station", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
-    )
-    month = models.DateField(_("month"))  # the first day of the month
     answered_on_site = models.PositiveIntegerField(default=0)
     escalated = models.PositiveIntegerField(default=0)
     resolved = models.PositiveIntegerField(default=0)
@@ -285,13 +284,9 @@ class OpinionActivityMonth(models.Model):
         return f"{self.station_id} {self.month:%Y-%m}: {self.answered_on_site}/{self.escalated}/{self.resolved}"
 
 
-class VisitMonth(models.Model):
+class VisitMonth(StationMonthRow):
     """Visits of one station in one month and their person-times."""
 
-    station = models.ForeignKey(
-        "organisation.Station", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
-    )
-    month = models.DateField(_("month"))
     visits = models.PositiveIntegerField(default=0)
     person_times = models.PositiveIntegerField(default=0)
 
