@@ -120,6 +120,14 @@ class Suggestion(ChoiceLabels):
             # The reminder sweep and the overdue list: "awaiting reply, due before X".
             models.Index(fields=["state", "reply_due"], name="sugg_state_reply_due"),
             models.Index(fields=["state", "assign_due"], name="sugg_state_assign_due"),
+            # The home pages' workload counts (reports.selectors.suggestion_workload): each an index-only
+            # range of the submitted suggestions, never a fetch of the rows counted.
+            models.Index(
+                fields=["state", "reply_due", "assign_due"],
+                include=["key_supervision"],
+                condition=Q(submitted_at__isnull=False),
+                name="sugg_workload",
+            ),
             # The few deadlines to count again when an official calendar year is entered.
             models.Index(fields=["assign_due"], condition=Q(assign_due_provisional=True), name="sugg_assign_due_prov"),
             models.Index(

@@ -117,3 +117,22 @@ def test_leader_home_shows_the_year_and_what_needs_attention(world, client, froz
     assert 'id="workload"' in page and 'id="year-figures"' not in page
     client.force_login(world.lead_officer)
     assert 'id="workload"' not in client.get("/").content.decode()
+
+
+def test_only_an_or_over_disjoint_states_is_counted_as_its_parts():
+    from datetime import date
+
+    from django.db.models import Q
+
+    from reports.selectors import _disjoint_parts
+    from suggestions.models import State
+    from suggestions.selectors import overdue_q
+
+    assert len(_disjoint_parts(overdue_q(date(2026, 12, 7)))) == 2
+    overlapping = Q(state=State.SUBMITTED, assign_due__lt=date(2026, 12, 7)) | Q(
+        state__in=[State.SUBMITTED, State.REPLIED]
+    )
+    assert _disjoint_parts(overlapping) == [overlapping]  # summing would count a submitted one twice
+    no_state = Q(key_supervision=True) | Q(state=State.REPLIED)
+    assert _disjoint_parts(no_state) == [no_state]
+    assert _disjoint_parts(Q(state=State.REPLIED)) == [Q(state=State.REPLIED)]

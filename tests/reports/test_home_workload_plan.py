@@ -26,11 +26,14 @@ def test_every_workload_condition_is_served_by_an_index(city):
     assert len(queries) == 1
     assert workload.to_assign + workload.overdue + workload.to_evaluate > 0  # the city has such suggestions
     with connection.cursor() as cursor:
-        # With sequential scans priced out, a condition no index serves would still show one: each branch
-        # of the OR must be an index (bitmap) scan, so the cost follows the rows counted, not the table.
+        # With sequential scans priced out, a condition no index serves would still show one: each count
+        # must be an index range, so the cost follows the rows counted, not the table.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + queries.captured_queries[0]["sql"])
         text = "\n".join(row[0] for row in cursor.fetchall())
     assert "Seq Scan on suggestions_suggestion" not in text, text
-    for index in ("sugg_state_reply_due", "sugg_key_state"):
-        assert index in text, text
+    # One count per condition (an OR over disjoint states counted as its parts), each a range of the
+    # submitted suggestions' workload index. (Index-only once the table has been vacuumed, as in service;
+    # a test's transaction cannot vacuum, so PostgreSQL may still visit the rows here.)
+    assert text.count("InitPlan") >= 5, text
+    assert "on sugg_workload" in text, text
