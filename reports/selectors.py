@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Prefetch, Q, QuerySet, Value
 
@@ -202,7 +203,11 @@ def _count_each(querysets: list[QuerySet]) -> list[int]:
     PostgreSQL can count an index-only range when an index holds the columns of its conditions."""
     parts, params = [], []
     for queryset in querysets:
-        sql, query_params = queryset.annotate(one=Value(1)).values("one").query.sql_with_params()
+        try:
+            sql, query_params = queryset.annotate(one=Value(1)).values("one").query.sql_with_params()
+        except EmptyResultSet:  # a scope that admits nothing (``none()``)
+            parts.append("0")
+            continue
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")
         params.extend(query_params)
     with connections[querysets[0].db].cursor() as cursor:

@@ -136,3 +136,9 @@ def test_only_an_or_over_disjoint_states_is_counted_as_its_parts():
     no_state = Q(key_supervision=True) | Q(state=State.REPLIED)
     assert _disjoint_parts(no_state) == [no_state]
     assert _disjoint_parts(Q(state=State.REPLIED)) == [Q(state=State.REPLIED)]
+
+
+def test_a_user_who_sees_no_suggestion_has_no_workload(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert suggestion_workload(AnonymousUser()) == Workload(0, 0, 0, 0, 0)
