@@ -103,7 +103,7 @@ STATE_INDEXES = ("sugg_state_reply_due", "sugg_state_assign_due", "sugg_workload
     [
         (reminders.REPLY_DUE, ("sugg_state_reply_due", "sugg_workload")),
         (reminders.OVERDUE, STATE_INDEXES),
-        (reminders.ASSIGNMENT_PENDING, ("sugg_state_assign_due", "sugg_workload")),
+        (reminders.ASSIGNMENT_PENDING, STATE_INDEXES),
         (reminders.EVALUATION_PENDING, STATE_INDEXES),
         (reminders.CO_OPINION_DUE, ("assignment_opinion_due",)),
     ],
