@@ -26,13 +26,6 @@ def memoized(key: Hashable, compute: Callable[[], T]) -> T:
     return memo[key]
 
 
-def forget() -> None:
-    """Drop what this request has kept (after a change that the rest of the request must see)."""
-    memo = _memo.get()
-    if memo is not None:
-        memo.clear()
-
-
 class RequestMemoMiddleware:
     """Gives each request its own memo and drops it when the response is returned."""
 
