@@ -15,7 +15,14 @@ from organisation.filters import tree_order
 from organisation.models import GridCentre, Station, StationKind
 from organisation.selectors import grids_visible_to, stations_visible_to
 from suggestions.models import State, Suggestion
-from suggestions.selectors import due_soon_q, overdue_q, suggestion_list, suggestion_stats, suggestions_visible_to
+from suggestions.selectors import (
+    due_soon_parts,
+    overdue_parts,
+    overdue_q,
+    suggestion_list,
+    suggestion_stats,
+    suggestions_visible_to,
+)
 
 
 @dataclass
@@ -159,43 +166,20 @@ def suggestion_workload(user, today: date | None = None) -> Workload:
     """
     today = today or clock.today()
     visible = suggestions_visible_to(user).select_related(None).order_by()
+    # Each count's parts are disjoint (by state), so the count is the sum of theirs.
     conditions = {
-        "to_assign": Q(state=State.SUBMITTED),
-        "overdue": overdue_q(today),
-        "due_soon": due_soon_q(today),
-        "to_evaluate": Q(state=State.REPLIED),
-        "key_supervision": Q(key_supervision=True),
+        "to_assign": [Q(state=State.SUBMITTED)],
+        "overdue": overdue_parts(today),
+        "due_soon": due_soon_parts(today),
+        "to_evaluate": [Q(state=State.REPLIED)],
+        "key_supervision": [Q(key_supervision=True)],
     }
-    parts = [(name, part) for name, condition in conditions.items() for part in _disjoint_parts(condition)]
+    parts = [(name, part) for name, condition in conditions.items() for part in condition]
     counts = _count_each([visible.filter(part) for _name, part in parts])
     totals = dict.fromkeys(conditions, 0)
     for (name, _part), count in zip(parts, counts, strict=True):
         totals[name] += count
     return Workload(**totals)
-
-
-def _disjoint_parts(condition: Q) -> list[Q]:
-    """The branches of an OR whose branches name disjoint sets of states (counted separately and summed),
-    or the condition itself."""
-    if condition.connector != Q.OR or condition.negated or len(condition.children) < 2:
-        return [condition]
-    branches = [child if isinstance(child, Q) else Q(child) for child in condition.children]
-    states = [_states_of(branch) for branch in branches]
-    if any(s is None for s in states) or sum(len(s) for s in states) != len(set().union(*states)):
-        return [condition]
-    return branches
-
-
-def _states_of(condition: Q) -> set | None:
-    """The states an AND of lookups is limited to (``state`` or ``state__in``), or None."""
-    if condition.connector != Q.AND or condition.negated:
-        return None
-    for child in condition.children:
-        if isinstance(child, tuple) and child[0] == "state":
-            return {child[1]}
-        if isinstance(child, tuple) and child[0] == "state__in":
-            return set(child[1])
-    return None
 
 
 def _count_each(querysets: list[QuerySet]) -> list[int]:

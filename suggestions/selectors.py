@@ -98,17 +98,30 @@ def deputies_of_station_q(station_id: int, prefix: str = "") -> Q:
 # --- Deadlines -------------------------------------------------------------------------------
 
 
+def overdue_parts(today: date) -> tuple[Q, Q]:
+    """``overdue_q`` as its two disjoint parts (by state): a reply owed, an assignment owed."""
+    return Q(state__in=AWAITING_REPLY, reply_due__lt=today), Q(state__in=AWAITING_ASSIGNMENT, assign_due__lt=today)
+
+
 def overdue_q(today: date) -> Q:
     """Someone owes a step whose deadline was before ``today``."""
-    return Q(state__in=AWAITING_REPLY, reply_due__lt=today) | Q(state__in=AWAITING_ASSIGNMENT, assign_due__lt=today)
+    reply, assignment = overdue_parts(today)
+    return reply | assignment
+
+
+def due_soon_parts(today: date, days: int | None = None) -> tuple[Q, Q]:
+    """``due_soon_q`` as its two disjoint parts (by state): a reply owed, an assignment owed."""
+    until = today + timedelta(days=deadlines.due_soon_days() if days is None else days)
+    return (
+        Q(state__in=AWAITING_REPLY, reply_due__range=(today, until)),
+        Q(state__in=AWAITING_ASSIGNMENT, assign_due__range=(today, until)),
+    )
 
 
 def due_soon_q(today: date, days: int | None = None) -> Q:
     """The step owed falls due between ``today`` and ``today + days`` (inclusive)."""
-    until = today + timedelta(days=deadlines.due_soon_days() if days is None else days)
-    return Q(state__in=AWAITING_REPLY, reply_due__range=(today, until)) | Q(
-        state__in=AWAITING_ASSIGNMENT, assign_due__range=(today, until)
-    )
+    reply, assignment = due_soon_parts(today, days)
+    return reply | assignment
 
 
 def with_deadline(queryset: QuerySet[Suggestion], today: date | None = None) -> QuerySet[Suggestion]:

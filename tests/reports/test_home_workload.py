@@ -119,23 +119,16 @@ def test_leader_home_shows_the_year_and_what_needs_attention(world, client, froz
     assert 'id="workload"' not in client.get("/").content.decode()
 
 
-def test_only_an_or_over_disjoint_states_is_counted_as_its_parts():
+def test_the_parts_of_each_count_are_disjoint_and_make_up_its_condition():
     from datetime import date
 
-    from django.db.models import Q
+    from suggestions.selectors import due_soon_parts, due_soon_q, overdue_parts, overdue_q
 
-    from reports.selectors import _disjoint_parts
-    from suggestions.models import State
-    from suggestions.selectors import overdue_q
-
-    assert len(_disjoint_parts(overdue_q(date(2026, 12, 7)))) == 2
-    overlapping = Q(state=State.SUBMITTED, assign_due__lt=date(2026, 12, 7)) | Q(
-        state__in=[State.SUBMITTED, State.REPLIED]
-    )
-    assert _disjoint_parts(overlapping) == [overlapping]  # summing would count a submitted one twice
-    no_state = Q(key_supervision=True) | Q(state=State.REPLIED)
-    assert _disjoint_parts(no_state) == [no_state]
-    assert _disjoint_parts(Q(state=State.REPLIED)) == [Q(state=State.REPLIED)]
+    today = date(2026, 12, 28)
+    for parts, whole in ((overdue_parts(today), overdue_q(today)), (due_soon_parts(today, 7), due_soon_q(today, 7))):
+        states = [set(dict(part.children)["state__in"]) for part in parts]
+        assert not states[0] & states[1]  # summing the parts counts no suggestion twice
+        assert parts[0] | parts[1] == whole
 
 
 def test_a_user_who_sees_no_suggestion_has_no_workload(world):
