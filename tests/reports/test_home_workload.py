@@ -135,3 +135,19 @@ def test_a_user_who_sees_no_suggestion_has_no_workload(world):
     from django.contrib.auth.models import AnonymousUser
 
     assert suggestion_workload(AnonymousUser()) == Workload(0, 0, 0, 0, 0)
+
+
+def test_the_workload_across_new_year_matches_the_lists(world, client, frozen_today):
+    """On 28 December, with deadlines in the new year (a year the holiday calendar may not know yet)."""
+    december = date(2026, 12, 28)
+    frozen_today(december)
+    soon = drive(world, State.ASSIGNED, title="跨年将到期")
+    Suggestion.objects.filter(pk=soon.pk).update(reply_due=date(2027, 1, 3))
+    late = drive(world, State.IN_PROGRESS, title="跨年逾期")
+    Suggestion.objects.filter(pk=late.pk).update(reply_due=date(2026, 12, 27))
+    workload = suggestion_workload(world.office)
+    assert (workload.overdue, workload.due_soon) == (1, 1)
+    client.force_login(world.office)
+    assert _listed(client, "overdue=true") == 1 and _listed(client, "due_soon=true") == 1
+    frozen_today(date(2027, 1, 4))  # the new year: both overdue now
+    assert suggestion_workload(world.office).overdue == 2
