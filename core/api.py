@@ -20,6 +20,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import ActionRefused, PermissionRefused
 from core.filters import INT_MAX, INT_MIN
+from core.pagination import page_rows
 
 
 def exception_handler(exc, context):
@@ -154,7 +155,7 @@ class KeysetPagination(BasePagination):
         queryset = queryset.order_by(*order)
         if keys is not None:
             queryset = queryset.filter(self._after(keys, forward=not reverse))
-        rows = list(queryset[: size + 1])
+        rows = page_rows(queryset, 0, size + 1)
         more = len(rows) > size
         rows = rows[:size]
         if reverse:

@@ -158,7 +158,9 @@ class Opinion(ChoiceLabels):
             ),
         ]
         indexes = [
-            models.Index(fields=["station", "received_on"]),
+            # A station's (or a staff member's few stations') opinions newest first: the keys of a page are
+            # read from this index alone (core.pagination.page_rows).
+            models.Index(fields=["station", "received_on", "id"], name="opinion_station_received"),
             # The lists' order (-received_on, -id), read backwards so that a page needs no sort.
             models.Index(fields=["received_on", "id"], name="opinion_received_id"),
             models.Index(fields=["outcome"]),

@@ -62,7 +62,9 @@ class Visit(ChoiceLabels):
             ),
         ]
         indexes = [
-            models.Index(fields=["station", "date"]),
+            # A station's (or a staff member's few stations') visits newest first: the keys of a page are
+            # read from this index alone (core.pagination.page_rows).
+            models.Index(fields=["station", "date", "id"], name="visit_station_date"),
             # The lists' order (-date, -id), read backwards so that a page needs no sort.
             models.Index(fields=["date", "id"], name="visit_date_id"),
         ]

@@ -143,6 +143,13 @@ class Suggestion(ChoiceLabels):
             models.Index(fields=["category", "state"], name="sugg_category_state"),
             # The lists' order (-created_at, -id), read backwards so that a page needs no sort.
             models.Index(fields=["created_at", "id"], name="sugg_created_id"),
+            # Station staff's list (the submitted suggestions of their stations' deputies) newest first:
+            # the keys of a page are read from this index alone (core.pagination.page_rows).
+            models.Index(
+                fields=["lead_deputy", "created_at", "id"],
+                condition=Q(submitted_at__isnull=False),
+                name="sugg_deputy_created",
+            ),
             # The incremental reminder sweeps read the suggestions changed since their last run.
             models.Index(fields=["updated_at"], name="sugg_updated_at"),
         ]

@@ -68,8 +68,9 @@ CASES = [
     # joined (1), then one query per prefetched relation.
     ("/api/v1/reception-days/", None, SESSION + 2 + 1),  # + the roster, its deputy and group joined
     # Staff: + their stations' ids, read first and matched as literals on the rows' station column.
-    ("/api/v1/visits/", None, SESSION + 1 + 1 + 2),  # + receiving deputies, constituents
-    ("/api/v1/opinions/", None, SESSION + 1 + 1),  # relations joined, photo count annotated
+    # The page: its keys, then its rows (core.pagination.page_rows).
+    ("/api/v1/visits/", None, SESSION + 1 + 2 + 2),  # + receiving deputies, constituents
+    ("/api/v1/opinions/", None, SESSION + 1 + 2),  # relations joined, photo count annotated
     # Pages add their own few constant queries (station choices, the triage count…).
     (reverse("liaison:visit_list"), None, None),
     (reverse("liaison:opinion_list"), None, None),
