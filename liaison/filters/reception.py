@@ -187,9 +187,10 @@ def bound_place_options(form, user, data) -> None:
     elif grids.order_by().values("pk")[: PLACE_OPTIONS_LIMIT + 1].count() > PLACE_OPTIONS_LIMIT:
         grids = grids.filter(pk=_chosen_id(data, "grid") or 0)
         empty_label = _("Choose a station first to list its grids")
-    grid_field.widget.choices = [("", empty_label)] + [
-        (grid.pk, grid_field.label_from_instance(grid)) for grid in grids[: PLACE_OPTIONS_LIMIT * 4]
-    ]
+    # An option is the grid's code and name: its own columns, without the centre, community and station
+    # the scope's queryset joins for other uses.
+    options = grids.select_related(None).only("pk", "code", "name")[: PLACE_OPTIONS_LIMIT * 4]
+    grid_field.widget.choices = [("", empty_label)] + [(grid.pk, grid_field.label_from_instance(grid)) for grid in options]
 
 
 def _visit_deputies(request):
