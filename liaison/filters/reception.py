@@ -190,7 +190,9 @@ def bound_place_options(form, user, data) -> None:
     # An option is the grid's code and name: its own columns, without the centre, community and station
     # the scope's queryset joins for other uses.
     options = grids.select_related(None).only("pk", "code", "name")[: PLACE_OPTIONS_LIMIT * 4]
-    grid_field.widget.choices = [("", empty_label)] + [(grid.pk, grid_field.label_from_instance(grid)) for grid in options]
+    grid_field.widget.choices = [("", empty_label)] + [
+        (grid.pk, grid_field.label_from_instance(grid)) for grid in options
+    ]
 
 
 def _visit_deputies(request):
