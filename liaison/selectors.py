@@ -117,10 +117,12 @@ def opinions_visible_to(user):
     """
     from liaison.models import Opinion, OpinionPhoto
 
-    base = Opinion.objects.select_related("station", "grid", "referral_unit", "visit", "deputy").annotate(
+    # The visit is joined by the detail only (``opinion_detail_for``): a list shows its id at most, and every
+    # join costs each page's planning.
+    base = Opinion.objects.select_related("station", "grid", "referral_unit", "deputy").annotate(
         photo_count=_count_of(OpinionPhoto.objects.filter(opinion=OuterRef("pk")), "opinion")
     )
-    # Staff's condition is on the opinion's own station column (no join): the (station, received_on)
+    # Staff's condition is on the opinion's own station column (no join): the (station, received_on, id)
     # index serves it. The other roles' conditions join, hence the id subquery.
     return scoped(user, base, **_OPINION_RULES, distinct=[Role.DEPUTY, Role.UNIT_OFFICER])
 
@@ -131,6 +133,7 @@ def opinion_detail_for(user, pk: int):
 
     return (
         opinions_visible_to(user)
+        .select_related("visit")
         .prefetch_related(
             "photos",
             Prefetch("events", queryset=OpinionEvent.objects.select_related("actor")),
