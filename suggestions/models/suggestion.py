@@ -137,7 +137,14 @@ class Suggestion(ChoiceLabels):
             ),
             models.Index(fields=["lead_unit", "state"], name="sugg_unit_state"),
             models.Index(fields=["lead_deputy", "state"], name="sugg_deputy_state"),
-            models.Index(fields=["key_supervision", "state"], name="sugg_key_state"),
+            # The home pages' 重点督办 count and list: the few flagged suggestions that were submitted (4,600
+            # of 180,000 at city scale), without reading the other entries of a bigger index. (It replaces
+            # an index on (key_supervision, state), which held every suggestion.)
+            models.Index(
+                fields=["state"],
+                condition=Q(key_supervision=True, submitted_at__isnull=False),
+                name="sugg_key_submitted",
+            ),
             models.Index(fields=["assigned_on"], name="sugg_assigned_on"),
             models.Index(fields=["submitted_at"], name="sugg_submitted_at"),
             models.Index(fields=["category", "state"], name="sugg_category_state"),
