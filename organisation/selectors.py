@@ -2,7 +2,7 @@ from django.db.models import Q, QuerySet
 
 from core.request_memo import memoized
 from core.roles import Role
-from core.scoping import scoped, staff_station_q
+from core.scoping import scoped
 from organisation.models import Community, Grid, GridCentre, Station
 
 
@@ -32,12 +32,16 @@ def staff_station_ids(user) -> list[int]:
     whole index and joined every row before keeping the ~1 % of the staff's stations. Read once per
     request (``core.request_memo``): a page asks for it from its list, its counts and its filter choices.
     """
-    return list(
-        memoized(
-            ("staff_station_ids", user.pk),
-            lambda: tuple(Station.objects.filter(staff_station_q(user)).values_list("id", flat=True)),
-        )
-    )
+    return list(memoized(("staff_station_ids", user.pk), lambda: _read_staff_station_ids(user)))
+
+
+def _read_staff_station_ids(user) -> tuple[int, ...]:
+    # The staff member's own stations as an id subquery, matched against each station, its parent and its
+    # grandparent: one join of the small station table with itself. (``staff_station_q`` joins the
+    # attachment table at each level of the tree, five joins, for the same rows.)
+    own = Station.staff.through.objects.filter(user_id=user.pk).values("station_id")
+    subtree = Q(pk__in=own) | Q(parent_id__in=own) | Q(parent__parent_id__in=own)
+    return tuple(Station.objects.filter(subtree).order_by().values_list("id", flat=True))
 
 
 def _stations_of_deputy(user) -> Q:

@@ -203,3 +203,26 @@ def test_subtree_q_follows_a_prefix(street):
     assert sorted(communities.values_list("name", flat=True)) == ["A社区"]
     everywhere = Community.objects.filter(subtree_q(street.hub.pk, "station__"))
     assert sorted(everywhere.values_list("name", flat=True)) == ["A社区", "B社区"]
+
+
+# --- the staff's station ids (organisation.selectors.staff_station_ids) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("attached", "expected"),
+    [
+        (["hub"], ALL_STATIONS),
+        (["a"], ["A片区实践站", "A社区实践点"]),
+        (["a_point"], ["A社区实践点"]),
+        (["a_point", "b"], ["A社区实践点", "B片区实践站", "B社区实践点"]),
+    ],
+)
+def test_staff_station_ids_are_the_subtree_staff_station_q_describes(make_user, street, attached, expected):
+    from organisation.selectors import staff_station_ids
+
+    places = {"hub": street.hub, "a": street.a.station, "a_point": street.a.point, "b": street.b.station}
+    user = make_user(Role.STATION_STAFF, stations=[places[name] for name in attached])
+    ids = staff_station_ids(user)
+    assert names(Station.objects.filter(pk__in=ids)) == expected
+    assert sorted(ids) == sorted(Station.objects.filter(staff_station_q(user)).values_list("id", flat=True))
+    assert len(ids) == len(set(ids))
