@@ -46,3 +46,20 @@ def test_default_threshold_meets_the_target_on_the_labelled_set(warm):
     ]
     assert statistics.mean(r["precision"] for r in runs) >= 0.85
     assert statistics.mean(r["recall"] for r in runs) >= 0.70
+
+
+@pytest.mark.parametrize(("warm", "precision", "recall"), [(True, 0.68, 0.39), (False, 0.59, 0.44)])
+def test_the_held_out_set_does_not_get_worse(warm, precision, recall):
+    """The held-out set (written independently, never tuned on) falls short of the target: these are its
+    measured means (bench/RESULTS.md) less two points, so that a change which helps the tuned set by
+    fitting it harder, at the cost of unseen wording, shows here."""
+    bench = _bench()
+    rows = bench.load_eval(bench.ROOT / "bench" / "data" / "topics_holdout.csv")
+    labels = [label for label, _text in rows]
+    assert len(rows) >= 300 and len(set(labels)) >= 30
+    runs = [
+        bench.pair_scores(labels, bench.cluster(rows, threshold=THRESHOLD, warm=warm, seed=seed))
+        for seed in (1, 2, 3, 4, 5)
+    ]
+    assert statistics.mean(r["precision"] for r in runs) >= precision
+    assert statistics.mean(r["recall"] for r in runs) >= recall
