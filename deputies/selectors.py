@@ -3,7 +3,6 @@ from django.db.models import Prefetch, Q, QuerySet
 from core.roles import Role
 from core.scoping import scoped
 from deputies.models import Deputy, Term
-from duties.models import GridAssignment
 from organisation.models import Station, subtree_q
 from organisation.selectors import staff_station_ids
 
@@ -34,9 +33,11 @@ def _deputies_of_staff(user) -> Q:
     # OR over the joins from every deputy, PostgreSQL hash-joined the whole roster and every grid (8 ms).
     stations = staff_station_ids(user)
     resident = Deputy.resident_stations.through.objects.filter(station_id__in=stations).values("deputy_id")
-    assigned = GridAssignment.objects.filter(
-        end_date__isnull=True, grid__centre__community__station__in=stations
-    ).values("deputy_id")
+    # Grid assignments live in ``duties``, above this app: reached through the relation, not imported.
+    assignments = Deputy._meta.get_field("grid_assignments").related_model._default_manager
+    assigned = assignments.filter(end_date__isnull=True, grid__centre__community__station__in=stations).values(
+        "deputy_id"
+    )
     return Q(id__in=resident) | Q(id__in=assigned)
 
 
