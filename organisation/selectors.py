@@ -2,7 +2,7 @@ from django.db.models import Q, QuerySet
 
 from core.request_memo import memoized
 from core.roles import Role
-from core.scoping import scoped
+from core.scoping import scoped, station_or_ancestor_q
 from organisation.models import Community, Grid, GridCentre, Station
 
 
@@ -37,10 +37,10 @@ def staff_station_ids(user) -> list[int]:
 
 def _read_staff_station_ids(user) -> tuple[int, ...]:
     # The staff member's own stations as an id subquery, matched against each station, its parent and its
-    # grandparent: one join of the small station table with itself. (``staff_station_q`` joins the
-    # attachment table at each level of the tree, five joins, for the same rows.)
+    # grandparent (the same walk up as ``staff_station_q``): one join of the small station table with
+    # itself, where matching the attachment table at each level of the tree took five joins.
     own = Station.staff.through.objects.filter(user_id=user.pk).values("station_id")
-    subtree = Q(pk__in=own) | Q(parent_id__in=own) | Q(parent__parent_id__in=own)
+    subtree = station_or_ancestor_q("", "pk__in", own)
     return tuple(Station.objects.filter(subtree).order_by().values_list("id", flat=True))
 
 
